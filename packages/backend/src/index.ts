@@ -1,72 +1,56 @@
-/*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
- */
-
 import { createBackend } from '@backstage/backend-defaults';
+import { assertEnvironmentForConfig } from './requiredEnvironment';
 
-const backend = createBackend();
+async function main() {
+  await assertEnvironmentForConfig({ argv: process.argv, env: process.env });
 
-backend.add(import('@backstage/plugin-app-backend'));
-backend.add(import('@backstage/plugin-proxy-backend'));
+  const backend = createBackend();
 
-// scaffolder plugin
-backend.add(import('@backstage/plugin-scaffolder-backend'));
-backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
-backend.add(
-  import('@backstage/plugin-scaffolder-backend-module-notifications'),
-);
+  backend.add(import('@backstage/plugin-app-backend'));
+  backend.add(import('@backstage/plugin-proxy-backend'));
 
-// techdocs plugin
-backend.add(import('@backstage/plugin-techdocs-backend'));
+  // Sign-in: guest locally (app-config.yaml), GitHub in production.
+  backend.add(import('@backstage/plugin-auth-backend'));
+  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+  backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 
-// auth plugin
-backend.add(import('@backstage/plugin-auth-backend'));
-// See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-// See https://backstage.io/docs/auth/guest/provider
+  backend.add(import('@backstage/plugin-catalog-backend'));
+  backend.add(
+    import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+  );
+  backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// catalog plugin
-backend.add(import('@backstage/plugin-catalog-backend'));
-backend.add(
-  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
-);
+  backend.add(import('@backstage/plugin-scaffolder-backend'));
+  backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+  backend.add(
+    import('@backstage/plugin-scaffolder-backend-module-notifications'),
+  );
 
-// See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
-backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+  backend.add(import('@backstage/plugin-techdocs-backend'));
 
-// permission plugin
-backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+  // Permissions: the portal's own policy, never allow-all.
+  backend.add(import('@backstage/plugin-permission-backend'));
+  backend.add(
+    import('@internal/plugin-permission-backend-module-portal-policy'),
+  );
 
-// search plugin
-backend.add(import('@backstage/plugin-search-backend'));
+  backend.add(import('@backstage/plugin-search-backend'));
+  // Uses PostgreSQL's full-text search in production; on SQLite search falls back to Lunr.
+  backend.add(import('@backstage/plugin-search-backend-module-pg'));
+  backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+  backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
-// search engine
-// See https://backstage.io/docs/features/search/search-engines
-backend.add(import('@backstage/plugin-search-backend-module-pg'));
+  backend.add(import('@backstage/plugin-kubernetes-backend'));
+  backend.add(import('@backstage/plugin-user-settings-backend'));
+  backend.add(import('@backstage/plugin-notifications-backend'));
+  backend.add(import('@backstage/plugin-signals-backend'));
+  backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-// search collators
-backend.add(import('@backstage/plugin-search-backend-module-catalog'));
-backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+  await backend.start();
+}
 
-// kubernetes plugin
-backend.add(import('@backstage/plugin-kubernetes-backend'));
-
-// user settings plugin
-backend.add(import('@backstage/plugin-user-settings-backend'));
-
-// notifications and signals plugins
-backend.add(import('@backstage/plugin-notifications-backend'));
-backend.add(import('@backstage/plugin-signals-backend'));
-
-// mcp actions plugin
-backend.add(import('@backstage/plugin-mcp-actions-backend'));
-
-backend.start();
+main().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error(`Backend failed to start: ${error.message ?? error}`);
+  process.exit(1);
+});

@@ -3,43 +3,25 @@ import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
 
 const content = `
-## Welcome to Backstage! 👋
+## Welcome to the Fernhill Developer Portal
 
-Backstage is your developer portal — a single place to manage all your
-software, services, and documentation.
+Everything you need to build and run a service, without filing a ticket.
 
-### Quick Start
+- **Find software and owners** in the [catalog](/catalog): every service, API, database and team.
+- **Start something new** from a [golden path](/create): a service with CI, container build,
+  deployment manifests, observability and docs, registered under your team.
+- **Read the docs** of any component from its page, or search across all of them.
 
-- **Explore the catalog** — Browse all your organization's software in
-  the [Software Catalog](/catalog)
-- **Create something new** — Use a [Software Template](/create) to
-  scaffold a new project in minutes
-- **Read the docs** — Find technical documentation for any service
-  right from its catalog page
-
-### Helpful Links
-
-- [Backstage Documentation](https://backstage.io/docs)
-- [Customizing Your Homepage](https://backstage.io/docs/getting-started/homepage)
-- [Adding Plugins](https://backstage.io/docs/plugins)
-- [Contributing](https://github.com/backstage/backstage/blob/master/CONTRIBUTING.md)
-
-### How to Edit This Card
-
-This widget is defined in \`packages/app/src/modules/home/homeModule.tsx\`.
-You can update the markdown content there to welcome your team with
-your own links and getting started tips.
-
-To remove this card entirely, delete the getting started widget and
-remove it from the home module's extensions array in this file.
+Questions or ideas for the platform? The Platform team owns this portal
+([platform@fernhill.example](mailto:platform@fernhill.example)).
 `;
 
 const gettingStartedWidget = HomePageWidgetBlueprint.make({
   name: 'getting-started',
   params: {
     name: 'GettingStarted',
-    title: 'Getting Started',
-    description: 'Tips and links to help you get started with Backstage',
+    title: 'Getting started',
+    description: 'Where to find things in the portal',
     components: async () => ({
       Content: () => <MarkdownContent content={content} />,
     }),

@@ -1,0 +1,12 @@
+export interface Config {
+  app?: {
+    signIn?: {
+      /**
+       * Sign-in providers offered on the sign-in page, in order. `guest` is for local use only;
+       * production offers `github`.
+       * @visibility frontend
+       */
+      providers?: Array<'guest' | 'github'>;
+    };
+  };
+}
