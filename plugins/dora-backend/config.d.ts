@@ -1,0 +1,59 @@
+export interface Config {
+  /** DORA metrics (`@internal/plugin-dora-backend`). */
+  dora?: {
+    /**
+     * Seed 90 days of demo history for the demo organisation at startup, only when the store is
+     * empty. For local development only.
+     */
+    demoData?: boolean;
+    /** The DORA report whose performance bands are shown. Default 2024. */
+    bandYear?: '2023' | '2024';
+    /**
+     * Deploy environments that count as production (case-insensitive). Default production, prod.
+     */
+    productionEnvironments?: string[];
+    /**
+     * How many hours after a deployment an incident without an explicit link may still be
+     * attributed to it (labelled as a fallback). Default 24; 0 turns the fallback off.
+     */
+    incidentFallbackHours?: number;
+    /**
+     * Sources allowed to post to `POST /api/dora/events`, each with its own bearer token.
+     */
+    sources?: {
+      [name: string]: {
+        /**
+         * Bearer token of this source.
+         * @visibility secret
+         */
+        token: string;
+      };
+    };
+    /** GitHub webhooks (`POST /api/dora/webhooks/github`). */
+    github?: {
+      /**
+       * The webhook secret; deliveries are verified against X-Hub-Signature-256.
+       * @visibility secret
+       */
+      webhookSecret: string;
+      /** Git refs whose pushes are recorded as changes. Default: the repository's default branch. */
+      branches?: string[];
+    };
+    /** PagerDuty v3 webhooks (`POST /api/dora/webhooks/pagerduty`). */
+    pagerduty?: {
+      /**
+       * The subscription's signing secret; deliveries are verified against X-PagerDuty-Signature.
+       * @visibility secret
+       */
+      webhookSecret: string;
+    };
+    /** Argo CD notifications (`POST /api/dora/webhooks/argocd`). */
+    argocd?: {
+      /**
+       * Bearer token the notification service sends.
+       * @visibility secret
+       */
+      token: string;
+    };
+  };
+}

@@ -1,0 +1,329 @@
+import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
+import { Change, Deployment, EventSet, Incident, Rollback } from './model';
+
+/**
+ * Precedence of deployment statuses when the same deployment is reported more than once: a later
+ * report never moves a deployment back to an earlier state, so redelivered or out-of-order status
+ * events converge on the same record.
+ */
+export const DEPLOYMENT_STATUS_RANK: Record<DoraDeploymentStatus, number> = {
+  queued: 0,
+  in_progress: 1,
+  cancelled: 2,
+  failure: 3,
+  success: 4,
+};
+
+const key = (service: string, id: string) => `${service}\u0000${id}`;
+
+/** A production deployment judged to have failed, with the evidence. */
+export interface FailedDeployment {
+  deployment: Deployment;
+  incidents: Incident[];
+  rollbacks: Rollback[];
+  /** True when the only evidence is the time-window fallback. */
+  viaFallback: boolean;
+}
+
+/**
+ * Everything about an event set that does not depend on the reporting window, computed once and
+ * then sliced per window (metrics, weekly trend).
+ */
+export interface Analysis {
+  /** Successful production deployments, deduplicated, ordered by finish time. */
+  deployments: Deployment[];
+  /** For each commit (service + sha): its commit time and the first deployment containing it. */
+  commitDeployments: Array<{ change: Change; deployment: Deployment }>;
+  /** Deployments whose commits were inferred from commit times rather than reported. */
+  inferredDeployments: Set<Deployment>;
+  /** Commits reported inside deployments that have no commit time (no change event). */
+  commitsWithoutTime: Map<Deployment, number>;
+  failures: Map<Deployment, FailedDeployment>;
+  /** Incidents linked explicitly (deployment id, commit SHA) and by fallback. */
+  incidentLinks: Map<
+    Incident,
+    { deployment: Deployment; viaFallback: boolean }
+  >;
+  /** Deduplicated incidents and rollbacks. */
+  incidents: Incident[];
+  rollbacks: Rollback[];
+  /** Deployments that were rollbacks or hotfixes (rework). */
+  rework: Set<Deployment>;
+  /** Services that have at least one incident reported, i.e. an incident source. */
+  servicesWithIncidents: Set<string>;
+}
+
+/** Keeps one record per deployment: the most advanced status, then the latest finish. */
+export function dedupeDeployments(deployments: Deployment[]): Deployment[] {
+  const byKey = new Map<string, Deployment>();
+  for (const d of deployments) {
+    const k = key(d.service, d.id);
+    const existing = byKey.get(k);
+    if (
+      !existing ||
+      DEPLOYMENT_STATUS_RANK[d.status] >
+        DEPLOYMENT_STATUS_RANK[existing.status] ||
+      (d.status === existing.status &&
+        (d.finishedAt ?? 0) > (existing.finishedAt ?? 0))
+    ) {
+      byKey.set(k, d);
+    }
+  }
+  return [...byKey.values()];
+}
+
+function dedupeBy<T>(items: T[], keyOf: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    if (!byKey.has(keyOf(item))) {
+      byKey.set(keyOf(item), item);
+    }
+  }
+  return [...byKey.values()];
+}
+
+function byFinish(a: Deployment, b: Deployment) {
+  return (
+    (a.finishedAt ?? 0) - (b.finishedAt ?? 0) ||
+    a.service.localeCompare(b.service) ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+/**
+ * Assigns every commit to the first successful production deployment that contains it. A
+ * deployment contains its reported commits and head SHA; when it reports no commit list, it is
+ * taken to contain every commit of its service committed no later than its head commit.
+ */
+function assignCommits(deployments: Deployment[], changes: Change[]) {
+  const changesByService = new Map<string, Change[]>();
+  const changeByKey = new Map<string, Change>();
+  for (const c of changes) {
+    changeByKey.set(key(c.service, c.sha), c);
+    const list = changesByService.get(c.service) ?? [];
+    list.push(c);
+    changesByService.set(c.service, list);
+  }
+  for (const list of changesByService.values()) {
+    list.sort(
+      (a, b) => a.committedAt - b.committedAt || a.sha.localeCompare(b.sha),
+    );
+  }
+
+  const firstDeployment = new Map<string, Deployment>();
+  const inferredDeployments = new Set<Deployment>();
+  const commitsWithoutTime = new Map<Deployment, number>();
+  const watermark = new Map<string, number>();
+
+  const assign = (d: Deployment, sha: string) => {
+    const k = key(d.service, sha);
+    if (!firstDeployment.has(k)) {
+      firstDeployment.set(k, d);
+    }
+  };
+
+  for (const d of deployments) {
+    const reported = new Set([
+      ...(d.commits ?? []),
+      ...(d.commitSha ? [d.commitSha] : []),
+    ]);
+    const missing = [...reported].filter(
+      sha => !changeByKey.has(key(d.service, sha)),
+    ).length;
+    if (missing > 0) {
+      commitsWithoutTime.set(d, missing);
+    }
+    reported.forEach(sha => assign(d, sha));
+    const head = d.commitSha
+      ? changeByKey.get(key(d.service, d.commitSha))
+      : undefined;
+    if (!d.commits && head) {
+      const list = changesByService.get(d.service)!;
+      let end = watermark.get(d.service) ?? 0;
+      const start = end;
+      while (end < list.length && list[end].committedAt <= head.committedAt) {
+        end++;
+      }
+      for (let i = start; i < end; i++) {
+        assign(d, list[i].sha);
+      }
+      if (end > start + 1 || (end > start && list[start].sha !== head.sha)) {
+        inferredDeployments.add(d);
+      }
+      watermark.set(d.service, end);
+    }
+  }
+
+  const commitDeployments: Analysis['commitDeployments'] = [];
+  for (const [k, deployment] of firstDeployment) {
+    const change = changeByKey.get(k);
+    if (change) {
+      commitDeployments.push({ change, deployment });
+    }
+  }
+  return {
+    commitDeployments,
+    firstDeployment,
+    inferredDeployments,
+    commitsWithoutTime,
+  };
+}
+
+/**
+ * Prepares an event set for metric computation. `fallbackWindowMs` bounds how long after a
+ * deployment an incident without an explicit link may be attributed to it.
+ */
+export function analyse(events: EventSet, fallbackWindowMs: number): Analysis {
+  const deployments = dedupeDeployments(events.deployments)
+    .filter(
+      d => d.production && d.status === 'success' && d.finishedAt !== null,
+    )
+    .sort(byFinish);
+  const changes = dedupeBy(events.changes, c => key(c.service, c.sha));
+  const incidents = dedupeBy(events.incidents, i => key(i.service, i.id)).sort(
+    (a, b) => a.openedAt - b.openedAt || a.id.localeCompare(b.id),
+  );
+  const rollbacks = dedupeBy(events.rollbacks, r => key(r.service, r.id));
+
+  const {
+    commitDeployments,
+    firstDeployment,
+    inferredDeployments,
+    commitsWithoutTime,
+  } = assignCommits(deployments, changes);
+
+  const deploymentById = new Map(
+    deployments.map(d => [key(d.service, d.id), d]),
+  );
+  const deploymentsByService = new Map<string, Deployment[]>();
+  for (const d of deployments) {
+    const list = deploymentsByService.get(d.service) ?? [];
+    list.push(d);
+    deploymentsByService.set(d.service, list);
+  }
+
+  const failures = new Map<Deployment, FailedDeployment>();
+  const failureOf = (d: Deployment) => {
+    let failure = failures.get(d);
+    if (!failure) {
+      failure = {
+        deployment: d,
+        incidents: [],
+        rollbacks: [],
+        viaFallback: true,
+      };
+      failures.set(d, failure);
+    }
+    return failure;
+  };
+
+  const incidentLinks: Analysis['incidentLinks'] = new Map();
+  for (const incident of incidents) {
+    let target: Deployment | undefined;
+    let viaFallback = false;
+    if (incident.causeDeploymentId) {
+      target = deploymentById.get(
+        key(incident.service, incident.causeDeploymentId),
+      );
+    }
+    if (!target && incident.causeCommitSha) {
+      target = firstDeployment.get(
+        key(incident.service, incident.causeCommitSha),
+      );
+    }
+    if (!target && !incident.causeDeploymentId && !incident.causeCommitSha) {
+      // Fallback: the service's last deployment before the incident, only if recent enough.
+      const candidates = deploymentsByService.get(incident.service) ?? [];
+      for (let i = candidates.length - 1; i >= 0; i--) {
+        const finishedAt = candidates[i].finishedAt!;
+        if (finishedAt <= incident.openedAt) {
+          if (incident.openedAt - finishedAt <= fallbackWindowMs) {
+            target = candidates[i];
+            viaFallback = true;
+          }
+          break;
+        }
+      }
+    }
+    if (target) {
+      incidentLinks.set(incident, { deployment: target, viaFallback });
+      const failure = failureOf(target);
+      failure.incidents.push(incident);
+      failure.viaFallback &&= viaFallback;
+    }
+  }
+
+  const rework = new Set(deployments.filter(d => d.kind !== 'regular'));
+  for (const rollback of rollbacks) {
+    const target = deploymentById.get(
+      key(rollback.service, rollback.rolledBackDeploymentId),
+    );
+    if (target) {
+      const failure = failureOf(target);
+      failure.rollbacks.push(rollback);
+      failure.viaFallback = false;
+    }
+    const performedBy =
+      rollback.rollbackDeploymentId &&
+      deploymentById.get(key(rollback.service, rollback.rollbackDeploymentId));
+    if (performedBy) {
+      rework.add(performedBy);
+    }
+  }
+
+  return {
+    deployments,
+    commitDeployments,
+    inferredDeployments,
+    commitsWithoutTime,
+    failures,
+    incidentLinks,
+    incidents,
+    rollbacks,
+    rework,
+    servicesWithIncidents: new Set(incidents.map(i => i.service)),
+  };
+}
+
+/**
+ * When a failed deployment recovered: the earliest of all its incidents being resolved, a rollback
+ * of it, or the next successful hotfix or rollback deployment of the same stream. Null while none
+ * of these has happened.
+ */
+export function recoveryOf(
+  failure: FailedDeployment,
+  analysis: Analysis,
+): number | null {
+  const candidates: number[] = [];
+  const { deployment, incidents, rollbacks } = failure;
+  if (incidents.length > 0 && incidents.every(i => i.resolvedAt !== null)) {
+    candidates.push(Math.max(...incidents.map(i => i.resolvedAt!)));
+  }
+  for (const rollback of rollbacks) {
+    const performedBy = analysis.deployments.find(
+      d =>
+        d.service === rollback.service &&
+        d.id === rollback.rollbackDeploymentId,
+    );
+    candidates.push(performedBy?.finishedAt ?? rollback.at);
+  }
+  const fix = analysis.deployments.find(
+    d =>
+      d.service === deployment.service &&
+      d.stream === deployment.stream &&
+      d.kind !== 'regular' &&
+      d.finishedAt! > deployment.finishedAt!,
+  );
+  if (fix) {
+    candidates.push(fix.finishedAt!);
+  }
+  return candidates.length > 0 ? Math.min(...candidates) : null;
+}
+
+/** When the failure started: the deployment's finish or its first incident, whichever is earlier. */
+export function failureStartOf(failure: FailedDeployment): number {
+  return Math.min(
+    failure.deployment.finishedAt!,
+    ...failure.incidents.map(i => i.openedAt),
+  );
+}

@@ -1,0 +1,72 @@
+import {
+  DoraDeploymentKind,
+  DoraDeploymentStatus,
+} from '@internal/plugin-dora-common';
+
+/**
+ * The domain's view of stored events: times in epoch milliseconds, services already mapped to a
+ * stable key (a catalog entity ref, or the raw source key when unmapped).
+ */
+export interface Deployment {
+  /** The source's id; incidents and rollbacks refer to deployments by it. */
+  id: string;
+  service: string;
+  /** Deploy stream, such as `production` or `production/eu-west-1`. */
+  stream: string;
+  production: boolean;
+  status: DoraDeploymentStatus;
+  kind: DoraDeploymentKind;
+  startedAt: number;
+  finishedAt: number | null;
+  commitSha?: string;
+  /** Commits the source says the deployment contains; when absent they are inferred. */
+  commits?: string[];
+}
+
+export interface Change {
+  service: string;
+  sha: string;
+  committedAt: number;
+}
+
+export interface Incident {
+  id: string;
+  service: string;
+  openedAt: number;
+  resolvedAt: number | null;
+  causeDeploymentId?: string;
+  causeCommitSha?: string;
+}
+
+export interface Rollback {
+  id: string;
+  service: string;
+  rolledBackDeploymentId: string;
+  rollbackDeploymentId?: string;
+  at: number;
+}
+
+export interface EventSet {
+  deployments: Deployment[];
+  changes: Change[];
+  incidents: Incident[];
+  rollbacks: Rollback[];
+}
+
+/** A half-open time range [from, to) in epoch milliseconds. */
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+export const HOUR_MS = 60 * 60 * 1000;
+export const DAY_MS = 24 * HOUR_MS;
+export const WEEK_MS = 7 * DAY_MS;
+
+export function inWindow(time: number | null, window: TimeWindow): boolean {
+  return time !== null && time >= window.from && time < window.to;
+}
+
+export function windowDays(window: TimeWindow): number {
+  return (window.to - window.from) / DAY_MS;
+}
