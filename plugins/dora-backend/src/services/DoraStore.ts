@@ -1,0 +1,512 @@
+import {
+  DatabaseService,
+  isDatabaseConflictError,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import {
+  DoraServiceKeyType,
+  DoraUnmappedService,
+} from '@internal/plugin-dora-common';
+import { Knex } from 'knex';
+import { DEPLOYMENT_STATUS_RANK, EventSet } from '../domain';
+import {
+  NormalizedChange,
+  NormalizedDeployment,
+  NormalizedEvent,
+  NormalizedIncident,
+  NormalizedRollback,
+  ServiceKeyResolver,
+} from './types';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-dora-backend',
+  'migrations',
+);
+
+const TABLES = {
+  deployment: 'dora_deployments',
+  change: 'dora_changes',
+  incident: 'dora_incidents',
+  rollback: 'dora_rollbacks',
+} as const;
+
+/** Rows per INSERT, well under SQLite's bound-parameter limit. */
+const CHUNK = 400;
+
+/** The annotation a component needs to claim events with this kind of service key. */
+export const ANNOTATION_BY_KEY_TYPE: Record<DoraServiceKeyType, string> = {
+  entity: 'metadata.name (component:<namespace>/<name>)',
+  github: 'github.com/project-slug',
+  argocd: 'argocd/app-name',
+  pagerduty: 'pagerduty.com/service-id',
+};
+
+/** The domain's service name for a row: its entity, or a visible placeholder while unmapped. */
+export function serviceOf(row: {
+  entity_ref: string | null;
+  service_key_type: string;
+  service_key: string;
+}): string {
+  return (
+    row.entity_ref ?? `unmapped:${row.service_key_type}:${row.service_key}`
+  );
+}
+
+const num = (value: unknown): number => Number(value);
+const numOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
+
+const keyOf = (e: NormalizedEvent) => `${e.source}\u0000${e.externalId}`;
+
+/** Combines two reports of one event the same way the SQL upsert does. */
+function mergeReports(a: NormalizedEvent, b: NormalizedEvent): NormalizedEvent {
+  if (a.type === 'deployment' && b.type === 'deployment') {
+    const [older, newer] =
+      DEPLOYMENT_STATUS_RANK[b.status] > DEPLOYMENT_STATUS_RANK[a.status] ||
+      (a.status === b.status && (b.finishedAt ?? 0) > (a.finishedAt ?? 0))
+        ? [a, b]
+        : [b, a];
+    return {
+      ...newer,
+      startedAt: Math.min(a.startedAt, b.startedAt),
+      commitSha: newer.commitSha ?? older.commitSha,
+      commits: newer.commits ?? older.commits,
+      version: newer.version ?? older.version,
+    };
+  }
+  if (a.type === 'incident' && b.type === 'incident') {
+    return {
+      ...a,
+      openedAt: Math.min(a.openedAt, b.openedAt),
+      resolvedAt: b.resolvedAt ?? a.resolvedAt,
+      title: b.title ?? a.title,
+      severity: b.severity ?? a.severity,
+      causeDeploymentId: b.causeDeploymentId ?? a.causeDeploymentId,
+      causeCommitSha: b.causeCommitSha ?? a.causeCommitSha,
+    };
+  }
+  if (a.type === 'change' && b.type === 'change') {
+    return {
+      ...a,
+      authoredAt: a.authoredAt ?? b.authoredAt,
+      prNumber: b.prNumber ?? a.prNumber,
+      prUrl: b.prUrl ?? a.prUrl,
+    };
+  }
+  return a;
+}
+
+/**
+ * Stores DORA events. Every write is an idempotent upsert keyed by (source, external id), so
+ * redeliveries, concurrent duplicates from several replicas and out-of-order reports converge on
+ * the same rows.
+ */
+export class DoraStore {
+  static async create(options: {
+    database: DatabaseService | { getClient(): Promise<Knex> };
+    skipMigrations?: boolean;
+  }): Promise<DoraStore> {
+    const db = await options.database.getClient();
+    const skip =
+      options.skipMigrations ??
+      ('migrations' in options.database && options.database.migrations?.skip);
+    if (!skip) {
+      await db.migrate.latest({ directory: migrationsDir });
+    }
+    return new DoraStore(db);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  /** Stores a batch in one transaction: all of it or, on error, none of it. */
+  async ingest(
+    events: NormalizedEvent[],
+    resolve: ServiceKeyResolver,
+    receivedAt: number = Date.now(),
+  ): Promise<void> {
+    const merged = new Map<string, NormalizedEvent>();
+    for (const event of events) {
+      const existing = merged.get(keyOf(event));
+      merged.set(
+        keyOf(event),
+        existing ? mergeReports(existing, event) : event,
+      );
+    }
+    // A stable order keeps concurrent PostgreSQL transactions from deadlocking on each other.
+    const sorted = [...merged.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, e]) => e);
+    const base = (e: NormalizedEvent) => ({
+      source: e.source,
+      external_id: e.externalId,
+      service_key_type: e.serviceKeyType,
+      service_key: e.serviceKey,
+      entity_ref: resolve(e.serviceKeyType, e.serviceKey),
+      received_at: receivedAt,
+    });
+    const of = <T extends NormalizedEvent['type']>(type: T) =>
+      sorted.filter(e => e.type === type) as Extract<
+        NormalizedEvent,
+        { type: T }
+      >[];
+
+    await this.db.transaction(async tx => {
+      for (const rows of chunks(of('deployment'), CHUNK)) {
+        await this.upsertDeployments(
+          tx,
+          rows.map(e => ({ ...base(e), ...deploymentRow(e) })),
+        );
+      }
+      for (const rows of chunks(of('change'), CHUNK)) {
+        await tx(TABLES.change)
+          .insert(rows.map(e => ({ ...base(e), ...changeRow(e) })))
+          .onConflict(['source', 'external_id'])
+          .merge({
+            authored_at: tx.raw(
+              'coalesce(dora_changes.authored_at, excluded.authored_at)',
+            ),
+            pr_number: tx.raw(
+              'coalesce(excluded.pr_number, dora_changes.pr_number)',
+            ),
+            pr_url: tx.raw('coalesce(excluded.pr_url, dora_changes.pr_url)'),
+          });
+      }
+      for (const rows of chunks(of('incident'), CHUNK)) {
+        await tx(TABLES.incident)
+          .insert(rows.map(e => ({ ...base(e), ...incidentRow(e) })))
+          .onConflict(['source', 'external_id'])
+          .merge({
+            opened_at: tx.raw(
+              'case when excluded.opened_at < dora_incidents.opened_at then excluded.opened_at else dora_incidents.opened_at end',
+            ),
+            resolved_at: tx.raw(
+              'coalesce(excluded.resolved_at, dora_incidents.resolved_at)',
+            ),
+            title: tx.raw('coalesce(excluded.title, dora_incidents.title)'),
+            severity: tx.raw(
+              'coalesce(excluded.severity, dora_incidents.severity)',
+            ),
+            cause_deployment_id: tx.raw(
+              'coalesce(excluded.cause_deployment_id, dora_incidents.cause_deployment_id)',
+            ),
+            cause_commit_sha: tx.raw(
+              'coalesce(excluded.cause_commit_sha, dora_incidents.cause_commit_sha)',
+            ),
+          });
+      }
+      for (const rows of chunks(of('rollback'), CHUNK)) {
+        await tx(TABLES.rollback)
+          .insert(rows.map(e => ({ ...base(e), ...rollbackRow(e) })))
+          .onConflict(['source', 'external_id'])
+          .ignore();
+      }
+    });
+  }
+
+  private async upsertDeployments(
+    tx: Knex.Transaction,
+    rows: Record<string, unknown>[],
+  ) {
+    // A report never moves a deployment back to an earlier status; equal status keeps the later
+    // finish, so any delivery order ends in the same row.
+    await tx(TABLES.deployment)
+      .insert(rows)
+      .onConflict(['source', 'external_id'])
+      .merge({
+        status: tx.raw('excluded.status'),
+        status_rank: tx.raw('excluded.status_rank'),
+        kind: tx.raw('excluded.kind'),
+        finished_at: tx.raw(
+          'case when excluded.status_rank > dora_deployments.status_rank or dora_deployments.finished_at is null then excluded.finished_at when excluded.finished_at > dora_deployments.finished_at then excluded.finished_at else dora_deployments.finished_at end',
+        ),
+        started_at: tx.raw(
+          'case when excluded.started_at < dora_deployments.started_at then excluded.started_at else dora_deployments.started_at end',
+        ),
+        commit_sha: tx.raw(
+          'coalesce(excluded.commit_sha, dora_deployments.commit_sha)',
+        ),
+        commits: tx.raw('coalesce(excluded.commits, dora_deployments.commits)'),
+        version: tx.raw('coalesce(excluded.version, dora_deployments.version)'),
+      })
+      .where(
+        'dora_deployments.status_rank',
+        '<=',
+        tx.raw('excluded.status_rank'),
+      );
+  }
+
+  /**
+   * The events needed for metrics over [from, to): deployments and rollbacks from `lookbackMs`
+   * earlier (to know which commits were already deployed) and changes from twice that.
+   */
+  async loadEvents(options: {
+    entityRefs?: string[];
+    from: number;
+    to: number;
+    lookbackMs: number;
+  }): Promise<EventSet> {
+    const { entityRefs, from, to, lookbackMs } = options;
+    const scoped = (q: Knex.QueryBuilder) =>
+      entityRefs
+        ? q.whereIn('entity_ref', entityRefs.length ? entityRefs : [''])
+        : q;
+    const [deployments, changes, incidents, rollbacks] = await Promise.all([
+      scoped(
+        this.db(TABLES.deployment)
+          .select(
+            'external_id',
+            'entity_ref',
+            'service_key_type',
+            'service_key',
+            'stream',
+            'production',
+            'status',
+            'kind',
+            'commit_sha',
+            'commits',
+            'started_at',
+            'finished_at',
+          )
+          .where('finished_at', '>=', from - lookbackMs)
+          .where('finished_at', '<', to)
+          .where('production', true)
+          .where('status', 'success'),
+      ),
+      scoped(
+        this.db(TABLES.change)
+          .select(
+            'entity_ref',
+            'service_key_type',
+            'service_key',
+            'sha',
+            'committed_at',
+          )
+          .where('committed_at', '>=', from - 2 * lookbackMs)
+          .where('committed_at', '<', to),
+      ),
+      scoped(
+        this.db(TABLES.incident)
+          .select(
+            'external_id',
+            'entity_ref',
+            'service_key_type',
+            'service_key',
+            'opened_at',
+            'resolved_at',
+            'cause_deployment_id',
+            'cause_commit_sha',
+          )
+          .where('opened_at', '>=', from - lookbackMs),
+      ),
+      scoped(
+        this.db(TABLES.rollback)
+          .select(
+            'external_id',
+            'entity_ref',
+            'service_key_type',
+            'service_key',
+            'rolled_back_deployment_id',
+            'rollback_deployment_id',
+            'at',
+          )
+          .where('at', '>=', from - lookbackMs),
+      ),
+    ]);
+    return {
+      deployments: deployments.map((r: any) => ({
+        id: r.external_id,
+        service: serviceOf(r),
+        stream: r.stream,
+        production: Boolean(r.production),
+        status: r.status,
+        kind: r.kind,
+        startedAt: num(r.started_at),
+        finishedAt: numOrNull(r.finished_at),
+        commitSha: r.commit_sha ?? undefined,
+        commits: r.commits ? JSON.parse(r.commits) : undefined,
+      })),
+      changes: changes.map((r: any) => ({
+        service: serviceOf(r),
+        sha: r.sha,
+        committedAt: num(r.committed_at),
+      })),
+      incidents: incidents.map((r: any) => ({
+        id: r.external_id,
+        service: serviceOf(r),
+        openedAt: num(r.opened_at),
+        resolvedAt: numOrNull(r.resolved_at),
+        causeDeploymentId: r.cause_deployment_id ?? undefined,
+        causeCommitSha: r.cause_commit_sha ?? undefined,
+      })),
+      rollbacks: rollbacks.map((r: any) => ({
+        id: r.external_id,
+        service: serviceOf(r),
+        rolledBackDeploymentId: r.rolled_back_deployment_id,
+        rollbackDeploymentId: r.rollback_deployment_id ?? undefined,
+        at: num(r.at),
+      })),
+    };
+  }
+
+  /** Services (mapped or not) that have ever reported an incident. */
+  async servicesWithIncidents(): Promise<Set<string>> {
+    const rows = await this.db(TABLES.incident).distinct(
+      'entity_ref',
+      'service_key_type',
+      'service_key',
+    );
+    return new Set(rows.map(serviceOf));
+  }
+
+  /** Distinct deploy streams of the given services. */
+  async streamsOf(
+    entityRefs: string[],
+  ): Promise<Array<{ service: string; stream: string }>> {
+    const rows = await this.db(TABLES.deployment)
+      .distinct('entity_ref', 'service_key_type', 'service_key', 'stream')
+      .whereIn('entity_ref', entityRefs.length ? entityRefs : [''])
+      .where('production', true);
+    return rows.map((r: any) => ({ service: serviceOf(r), stream: r.stream }));
+  }
+
+  /** Service keys that no catalog component claims, with how many events name them. */
+  async listUnmapped(): Promise<DoraUnmappedService[]> {
+    const byKey = new Map<string, DoraUnmappedService>();
+    for (const table of Object.values(TABLES)) {
+      const rows = await this.db(table)
+        .select('service_key_type', 'service_key')
+        .count({ count: '*' })
+        .max({ last: 'received_at' })
+        .whereNull('entity_ref')
+        .groupBy('service_key_type', 'service_key');
+      for (const r of rows as any[]) {
+        const k = `${r.service_key_type}\u0000${r.service_key}`;
+        const existing = byKey.get(k);
+        const last = num(r.last);
+        byKey.set(k, {
+          serviceKeyType: r.service_key_type,
+          service: r.service_key,
+          annotation:
+            ANNOTATION_BY_KEY_TYPE[r.service_key_type as DoraServiceKeyType],
+          eventCount: (existing?.eventCount ?? 0) + num(r.count),
+          lastSeenAt: new Date(
+            Math.max(last, existing ? Date.parse(existing.lastSeenAt) : 0),
+          ).toISOString(),
+        });
+      }
+    }
+    return [...byKey.values()].sort((a, b) => b.eventCount - a.eventCount);
+  }
+
+  /**
+   * Re-resolves service keys, after catalog annotations changed: unmapped events get their entity
+   * and events whose component no longer claims them become unmapped. Returns rows changed.
+   */
+  async remap(resolve: ServiceKeyResolver): Promise<number> {
+    let changed = 0;
+    for (const table of Object.values(TABLES)) {
+      const keys = await this.db(table).distinct(
+        'service_key_type',
+        'service_key',
+        'entity_ref',
+      );
+      for (const k of keys as any[]) {
+        const entityRef = resolve(k.service_key_type, k.service_key);
+        if (entityRef !== k.entity_ref) {
+          changed += await this.db(table)
+            .where({
+              service_key_type: k.service_key_type,
+              service_key: k.service_key,
+            })
+            .update({ entity_ref: entityRef });
+        }
+      }
+    }
+    return changed;
+  }
+
+  /** Row counts per table (tests, demo seeding). */
+  async counts(): Promise<Record<keyof typeof TABLES, number>> {
+    const result = {} as Record<keyof typeof TABLES, number>;
+    for (const [type, table] of Object.entries(TABLES)) {
+      const [{ count }] = await this.db(table).count({ count: '*' });
+      result[type as keyof typeof TABLES] = num(count);
+    }
+    return result;
+  }
+
+  /**
+   * Claims a one-off marker; true for exactly one caller across all replicas. The insert and the
+   * work it guards share the transaction, so a failed job releases the marker.
+   */
+  async runOnce(
+    name: string,
+    job: (tx: DoraStore) => Promise<void>,
+  ): Promise<boolean> {
+    try {
+      await this.db.transaction(async tx => {
+        await tx('dora_markers').insert({ name, created_at: Date.now() });
+        await job(new DoraStore(tx));
+      });
+      return true;
+    } catch (error) {
+      if (isDatabaseConflictError(error)) {
+        return false;
+      }
+      throw error;
+    }
+  }
+}
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) {
+    yield items.slice(i, i + size);
+  }
+}
+
+function deploymentRow(e: NormalizedDeployment) {
+  return {
+    environment: e.environment,
+    stream: e.stream,
+    production: e.production,
+    status: e.status,
+    status_rank: DEPLOYMENT_STATUS_RANK[e.status],
+    kind: e.kind,
+    version: e.version ?? null,
+    commit_sha: e.commitSha ?? null,
+    commits: e.commits ? JSON.stringify(e.commits) : null,
+    started_at: e.startedAt,
+    finished_at: e.finishedAt ?? null,
+  };
+}
+
+function changeRow(e: NormalizedChange) {
+  return {
+    sha: e.sha,
+    authored_at: e.authoredAt ?? null,
+    committed_at: e.committedAt,
+    pr_number: e.prNumber ?? null,
+    pr_url: e.prUrl ?? null,
+  };
+}
+
+function incidentRow(e: NormalizedIncident) {
+  return {
+    title: e.title ?? null,
+    severity: e.severity ?? null,
+    opened_at: e.openedAt,
+    resolved_at: e.resolvedAt ?? null,
+    cause_deployment_id: e.causeDeploymentId ?? null,
+    cause_commit_sha: e.causeCommitSha ?? null,
+  };
+}
+
+function rollbackRow(e: NormalizedRollback) {
+  return {
+    environment: e.environment,
+    stream: e.stream,
+    rolled_back_deployment_id: e.rolledBackDeploymentId,
+    rollback_deployment_id: e.rollbackDeploymentId ?? null,
+    at: e.at,
+  };
+}
