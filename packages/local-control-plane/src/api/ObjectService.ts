@@ -1,0 +1,567 @@
+import { randomBytes } from 'node:crypto';
+import { parseFieldSelector, parseLabelSelector } from './labelSelector';
+import { recordUpdate, Scope, serverSideApply } from './managedFields';
+import { clone, deepEqual, isObject, JsonObject, KubeObject } from './objects';
+import {
+  applyJsonPatch,
+  applyMergePatch,
+  applyStrategicMergePatch,
+} from './patches';
+import { ResourceType } from './resourceTypes';
+import {
+  applyDefaults,
+  pruneUnknownFields,
+  validateAgainstSchema,
+  validateName,
+} from './schemaValidation';
+import { ApiError, errors, StatusCause } from './status';
+import { ObjectStore } from '../store/ObjectStore';
+
+/** Options every write accepts (the query parameters of the Kubernetes API). */
+export interface WriteOptions {
+  fieldManager?: string;
+  dryRun?: boolean;
+  /** Strict rejects unknown fields, Warn reports them, Ignore prunes silently (the default). */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  subresource?: 'status';
+}
+
+/** The outcome of a write: the stored object, whether it was created, and warnings for the client. */
+export interface WriteResult {
+  object: KubeObject;
+  created: boolean;
+  warnings: string[];
+}
+
+/** Patch media types the API accepts. */
+export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
+
+const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+const apiVersionOf = (type: ResourceType) =>
+  type.group ? `${type.group}/${type.version}` : type.version;
+
+/**
+ * The semantics of the Kubernetes API for every served type, independent of HTTP: validation and
+ * defaulting from CRD schemas, optimistic concurrency, field ownership and server-side apply,
+ * finalizers, and deletion of dependents. The HTTP layer and the in-process controllers both use it.
+ */
+export class ObjectService {
+  constructor(private readonly store: ObjectStore) {}
+
+  private ref(type: ResourceType, namespace: string | undefined, name: string) {
+    return {
+      group: type.group,
+      resource: type.resource,
+      namespace: type.namespaced ? namespace : undefined,
+      name,
+    };
+  }
+
+  private withTypeMeta(type: ResourceType, obj: KubeObject): KubeObject {
+    return { ...obj, apiVersion: apiVersionOf(type), kind: type.kind };
+  }
+
+  get(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject {
+    const obj = this.store.get(this.ref(type, namespace, name));
+    if (!obj) throw errors.notFound(type.resource, type.group, name);
+    return this.withTypeMeta(type, obj);
+  }
+
+  find(type: ResourceType, namespace: string | undefined, name: string) {
+    const obj = this.store.get(this.ref(type, namespace, name));
+    return obj ? this.withTypeMeta(type, obj) : undefined;
+  }
+
+  list(
+    type: ResourceType,
+    namespace: string | undefined,
+    selectors: { labelSelector?: string; fieldSelector?: string } = {},
+  ): { items: KubeObject[]; resourceVersion: string } {
+    const byLabel = parseLabelSelector(selectors.labelSelector);
+    const byField = parseFieldSelector(selectors.fieldSelector);
+    const items = this.store
+      .list(type.group, type.resource, type.namespaced ? namespace : undefined)
+      .filter(o => byLabel(o.metadata.labels) && byField(o))
+      .map(o => this.withTypeMeta(type, o));
+    return { items, resourceVersion: String(this.store.resourceVersion) };
+  }
+
+  /** Validates, defaults and prunes an object of `type` before it is stored. */
+  private admit(
+    type: ResourceType,
+    obj: KubeObject,
+    options: WriteOptions,
+  ): string[] {
+    const warnings: string[] = [];
+    const causes: StatusCause[] = [
+      ...validateName(obj.metadata.name, type.resource === 'namespaces'),
+    ];
+    if (type.group === '' && type.resource === 'secrets') {
+      this.admitSecret(obj, causes);
+    }
+    if (type.schema) {
+      const unknown = pruneUnknownFields(
+        obj as unknown as JsonObject,
+        type.schema,
+      );
+      if (unknown.length && options.fieldValidation === 'Strict') {
+        throw errors.badRequest(
+          `strict decoding error: ${unknown
+            .map(f => `unknown field "${f}"`)
+            .join(', ')}`,
+        );
+      }
+      if (unknown.length && options.fieldValidation === 'Warn') {
+        warnings.push(...unknown.map(f => `unknown field "${f}"`));
+      }
+      applyDefaults(obj as unknown as JsonObject, type.schema);
+      causes.push(
+        ...validateAgainstSchema(obj as unknown as JsonObject, type.schema),
+      );
+    }
+    if (causes.length) {
+      throw errors.invalid(
+        type.kind,
+        type.group,
+        obj.metadata.name ?? '',
+        causes,
+      );
+    }
+    return warnings;
+  }
+
+  private admitSecret(obj: KubeObject, causes: StatusCause[]) {
+    const data: Record<string, string> = {
+      ...((obj.data as Record<string, string>) ?? {}),
+    };
+    for (const [k, v] of Object.entries(
+      (obj.stringData as Record<string, string>) ?? {},
+    )) {
+      data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+    }
+    delete obj.stringData;
+    for (const [k, v] of Object.entries(data)) {
+      if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) {
+        causes.push({
+          reason: 'FieldValueInvalid',
+          message: 'Invalid value: illegal base64 data',
+          field: `data[${k}]`,
+        });
+      }
+    }
+    if (Object.keys(data).length) obj.data = data;
+    obj.type = obj.type ?? 'Opaque';
+  }
+
+  private assertNamespaceUsable(
+    type: ResourceType,
+    namespace: string | undefined,
+  ) {
+    if (!type.namespaced) return;
+    if (!namespace)
+      throw errors.badRequest('a namespace is required for this resource');
+    const ns = this.store.get({
+      group: '',
+      resource: 'namespaces',
+      name: namespace,
+    });
+    if (!ns) throw errors.notFound('namespaces', '', namespace);
+    if (ns.metadata.deletionTimestamp) {
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
+    }
+  }
+
+  private checkIdentity(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string | undefined,
+    body: KubeObject,
+  ) {
+    if (!isObject(body) || !isObject(body.metadata)) {
+      throw errors.badRequest("Object 'metadata' is missing");
+    }
+    if (body.kind && body.kind !== type.kind) {
+      throw errors.badRequest(
+        `the kind of the provided object (${body.kind}) does not match the resource (${type.kind})`,
+      );
+    }
+    if (
+      type.namespaced &&
+      body.metadata.namespace &&
+      body.metadata.namespace !== namespace
+    ) {
+      throw errors.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    if (
+      name !== undefined &&
+      body.metadata.name &&
+      body.metadata.name !== name
+    ) {
+      throw errors.badRequest(
+        'the name of the object does not match the name on the URL',
+      );
+    }
+  }
+
+  create(
+    type: ResourceType,
+    namespace: string | undefined,
+    body: KubeObject,
+    options: WriteOptions = {},
+  ): WriteResult {
+    this.checkIdentity(type, namespace, undefined, body);
+    const obj = this.withTypeMeta(type, clone(body));
+    if (!obj.metadata.name && obj.metadata.generateName) {
+      obj.metadata.name = `${obj.metadata.generateName}${randomBytes(3)
+        .toString('hex')
+        .slice(0, 5)}`;
+    }
+    if (type.namespaced) obj.metadata.namespace = namespace;
+    else delete obj.metadata.namespace;
+    for (const f of [
+      'uid',
+      'resourceVersion',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'generation',
+      'managedFields',
+    ]) {
+      delete obj.metadata[f];
+    }
+    if (type.statusSubresource) delete obj.status;
+    const warnings = this.admit(type, obj, options);
+    this.assertNamespaceUsable(type, namespace);
+    if (this.store.get(this.ref(type, namespace, obj.metadata.name!))) {
+      throw errors.alreadyExists(type.resource, type.group, obj.metadata.name!);
+    }
+    const owned = recordUpdate({
+      before: undefined,
+      after: obj,
+      manager: options.fieldManager ?? 'unknown',
+      scope: 'main',
+      statusIsSubresource: type.statusSubresource,
+      now: now(),
+    });
+    if (options.dryRun) return { object: owned, created: true, warnings };
+    const stored = this.store.create(type.group, type.resource, owned);
+    return { object: this.withTypeMeta(type, stored), created: true, warnings };
+  }
+
+  /** Replaces an object (PUT), or only its status when `subresource` is status. */
+  update(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: KubeObject,
+    options: WriteOptions = {},
+  ): WriteResult {
+    this.checkIdentity(type, namespace, name, body);
+    const current = this.get(type, namespace, name);
+    const incoming = this.withTypeMeta(type, clone(body));
+    return this.commit(type, current, incoming, options, 'Update');
+  }
+
+  patch(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    patchType: PatchType,
+    patch: unknown,
+    options: WriteOptions & { force?: boolean } = {},
+  ): WriteResult {
+    if (patchType === 'apply') {
+      return this.apply(type, namespace, name, patch as KubeObject, options);
+    }
+    const current = this.get(type, namespace, name);
+    let patched: unknown;
+    if (patchType === 'json') patched = applyJsonPatch(current, patch);
+    else if (patchType === 'strategic')
+      patched = applyStrategicMergePatch(current, patch);
+    else patched = applyMergePatch(current, patch);
+    if (!isObject(patched) || !isObject(patched.metadata)) {
+      throw errors.badRequest("the patch removed the object's metadata");
+    }
+    const incoming = this.withTypeMeta(type, patched as unknown as KubeObject);
+    if (incoming.metadata.name !== name) {
+      throw errors.badRequest(
+        'the name of the object cannot be changed by a patch',
+      );
+    }
+    return this.commit(type, current, incoming, options, 'Update');
+  }
+
+  private apply(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    config: KubeObject,
+    options: WriteOptions & { force?: boolean },
+  ): WriteResult {
+    if (!options.fieldManager) {
+      throw errors.badRequest(
+        'PATCH, application/apply-patch+yaml: fieldManager is required for apply requests',
+      );
+    }
+    this.checkIdentity(type, namespace, name, config);
+    if (!config.apiVersion || !config.kind) {
+      throw errors.badRequest(
+        'apiVersion and kind must be set in an apply configuration',
+      );
+    }
+    const current = this.find(type, namespace, name);
+    const scope: Scope = options.subresource === 'status' ? 'status' : 'main';
+    if (!current && scope === 'status') {
+      throw errors.notFound(type.resource, type.group, name);
+    }
+    const rv = config.metadata.resourceVersion;
+    if (current && rv && rv !== current.metadata.resourceVersion) {
+      throw errors.conflict(
+        type.resource,
+        type.group,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
+    }
+    const configObj = clone(config);
+    configObj.metadata = {
+      ...configObj.metadata,
+      name,
+      ...(type.namespaced ? { namespace } : {}),
+    };
+    const merged = serverSideApply({
+      current,
+      config: configObj,
+      manager: options.fieldManager,
+      force: options.force ?? false,
+      scope,
+      statusIsSubresource: type.statusSubresource,
+      now: now(),
+      resource: type.resource,
+      group: type.group,
+    });
+    const result = this.withTypeMeta(type, merged);
+    if (!current) {
+      if (type.namespaced) result.metadata.namespace = namespace;
+      const warnings = this.admit(type, result, options);
+      this.assertNamespaceUsable(type, namespace);
+      if (options.dryRun) return { object: result, created: true, warnings };
+      const stored = this.store.create(type.group, type.resource, result);
+      return {
+        object: this.withTypeMeta(type, stored),
+        created: true,
+        warnings,
+      };
+    }
+    return this.persist(type, current, result, options);
+  }
+
+  /** Common path of PUT and non-apply PATCH: scope to main/status, check resourceVersion, record ownership. */
+  private commit(
+    type: ResourceType,
+    current: KubeObject,
+    incoming: KubeObject,
+    options: WriteOptions,
+    _operation: 'Update',
+  ): WriteResult {
+    const rv = incoming.metadata.resourceVersion;
+    if (rv && rv !== current.metadata.resourceVersion) {
+      throw errors.conflict(
+        type.resource,
+        type.group,
+        current.metadata.name!,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
+    }
+    let next: KubeObject;
+    const scope: Scope = options.subresource === 'status' ? 'status' : 'main';
+    if (scope === 'status') {
+      next = clone(current);
+      next.status = clone(incoming.status);
+    } else {
+      next = clone(incoming);
+      // Server-owned metadata is never taken from the client.
+      for (const f of [
+        'uid',
+        'creationTimestamp',
+        'deletionTimestamp',
+        'generation',
+        'managedFields',
+        'namespace',
+        'name',
+      ]) {
+        if (current.metadata[f] !== undefined)
+          next.metadata[f] = current.metadata[f];
+        else delete next.metadata[f];
+      }
+      if (type.statusSubresource) {
+        if (current.status !== undefined) next.status = clone(current.status);
+        else delete next.status;
+      }
+    }
+    next.metadata.resourceVersion = current.metadata.resourceVersion;
+    const owned = recordUpdate({
+      before: current,
+      after: next,
+      manager: options.fieldManager ?? 'unknown',
+      scope,
+      statusIsSubresource: type.statusSubresource,
+      now: now(),
+    });
+    return this.persist(type, current, owned, options);
+  }
+
+  private persist(
+    type: ResourceType,
+    current: KubeObject,
+    next: KubeObject,
+    options: WriteOptions,
+  ): WriteResult {
+    const warnings = this.admit(type, next, options);
+    if (deepEqual(current, next) || options.dryRun) {
+      return { object: next, created: false, warnings };
+    }
+    if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
+      this.finalize(type, next);
+      return { object: next, created: false, warnings };
+    }
+    const stored = this.store.update(type.group, type.resource, next);
+    return {
+      object: this.withTypeMeta(type, stored),
+      created: false,
+      warnings,
+    };
+  }
+
+  /**
+   * Deletes an object: with finalizers it only gets a deletionTimestamp (controllers finish the job),
+   * without them it is removed and its dependents (ownerReferences) are deleted in the background.
+   */
+  delete(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: {
+      dryRun?: boolean;
+      preconditions?: { resourceVersion?: string; uid?: string };
+    } = {},
+  ): KubeObject {
+    const current = this.get(type, namespace, name);
+    const pre = options.preconditions ?? {};
+    if (
+      (pre.resourceVersion &&
+        pre.resourceVersion !== current.metadata.resourceVersion) ||
+      (pre.uid && pre.uid !== current.metadata.uid)
+    ) {
+      throw errors.conflict(
+        type.resource,
+        type.group,
+        name,
+        'the precondition for the delete operation does not hold',
+      );
+    }
+    if (options.dryRun) return current;
+    if (type.resource === 'namespaces' && type.group === '') {
+      return this.deleteNamespace(current);
+    }
+    if (current.metadata.finalizers?.length) {
+      if (current.metadata.deletionTimestamp) return current;
+      const marked = clone(current);
+      marked.metadata.deletionTimestamp = now();
+      marked.metadata.deletionGracePeriodSeconds = 0;
+      return this.withTypeMeta(
+        type,
+        this.store.update(type.group, type.resource, marked),
+      );
+    }
+    return this.finalize(type, current);
+  }
+
+  private finalize(type: ResourceType, obj: KubeObject): KubeObject {
+    const removed =
+      this.store.remove(
+        this.ref(type, obj.metadata.namespace, obj.metadata.name!),
+      ) ?? obj;
+    this.collectDependents(removed);
+    this.maybeFinishNamespace(removed.metadata.namespace);
+    return this.withTypeMeta(type, removed);
+  }
+
+  /** Resolves a served type by group and resource (any version); set by the control plane. */
+  typeResolver: (group: string, resource: string) => ResourceType | undefined =
+    () => undefined;
+
+  private collectDependents(owner: KubeObject) {
+    const uid = owner.metadata.uid;
+    const candidates = owner.metadata.namespace
+      ? this.store.listNamespace(owner.metadata.namespace)
+      : [];
+    for (const c of candidates) {
+      if (!c.object.metadata.ownerReferences?.some(r => r.uid === uid))
+        continue;
+      const type = this.typeResolver(c.group, c.resource);
+      if (!type) continue;
+      try {
+        this.delete(type, c.object.metadata.namespace, c.object.metadata.name!);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 404)) throw error;
+      }
+    }
+  }
+
+  private deleteNamespace(ns: KubeObject): KubeObject {
+    const nsType = this.typeResolver('', 'namespaces')!;
+    let marked = ns;
+    if (!ns.metadata.deletionTimestamp) {
+      const copy = clone(ns);
+      copy.metadata.deletionTimestamp = now();
+      copy.status = { phase: 'Terminating' };
+      marked = this.withTypeMeta(
+        nsType,
+        this.store.update('', 'namespaces', copy),
+      );
+    }
+    for (const c of this.store.listNamespace(ns.metadata.name!)) {
+      const type = this.typeResolver(c.group, c.resource);
+      if (!type) {
+        this.store.remove({
+          group: c.group,
+          resource: c.resource,
+          namespace: ns.metadata.name,
+          name: c.object.metadata.name!,
+        });
+        continue;
+      }
+      try {
+        this.delete(type, ns.metadata.name, c.object.metadata.name!);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 404)) throw error;
+      }
+    }
+    this.maybeFinishNamespace(ns.metadata.name);
+    return marked;
+  }
+
+  private maybeFinishNamespace(namespace: string | undefined) {
+    if (!namespace) return;
+    const ns = this.store.get({
+      group: '',
+      resource: 'namespaces',
+      name: namespace,
+    });
+    if (!ns?.metadata.deletionTimestamp) return;
+    if (this.store.listNamespace(namespace).length === 0) {
+      this.store.remove({ group: '', resource: 'namespaces', name: namespace });
+    }
+  }
+}

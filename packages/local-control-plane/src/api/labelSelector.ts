@@ -1,0 +1,103 @@
+import { errors } from './status';
+
+type Requirement =
+  | { key: string; op: 'exists' | '!exists' }
+  | { key: string; op: 'in' | 'notin'; values: string[] };
+
+/** Splits on commas that are not inside parentheses (set-based selectors contain commas). */
+function splitTopLevel(input: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of input) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  parts.push(current);
+  return parts.map(p => p.trim()).filter(Boolean);
+}
+
+/**
+ * Parses a Kubernetes label selector (`a=b,c!=d,e in (f,g),!h,i`) into a predicate over labels.
+ */
+export function parseLabelSelector(
+  selector: string | undefined,
+): (labels: Record<string, string> | undefined) => boolean {
+  if (!selector || !selector.trim()) return () => true;
+  const requirements: Requirement[] = splitTopLevel(selector).map(term => {
+    let m = term.match(/^(\S+)\s+(in|notin)\s+\((.*)\)$/);
+    if (m) {
+      return {
+        key: m[1],
+        op: m[2] as 'in' | 'notin',
+        values: m[3]
+          .split(',')
+          .map(v => v.trim())
+          .filter(Boolean),
+      };
+    }
+    m = term.match(/^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/);
+    if (m) {
+      return {
+        key: m[1],
+        op: m[2] === '!=' ? 'notin' : 'in',
+        values: [m[3]],
+      };
+    }
+    m = term.match(/^!\s*(\S+)$/);
+    if (m) return { key: m[1], op: '!exists' };
+    if (/^[A-Za-z0-9._/-]+$/.test(term)) return { key: term, op: 'exists' };
+    throw errors.badRequest(`unable to parse requirement: ${term}`);
+  });
+  return labels => {
+    const l = labels ?? {};
+    return requirements.every(r => {
+      const has = Object.prototype.hasOwnProperty.call(l, r.key);
+      switch (r.op) {
+        case 'exists':
+          return has;
+        case '!exists':
+          return !has;
+        case 'in':
+          return has && r.values.includes(l[r.key]);
+        case 'notin':
+          return !has || !r.values.includes(l[r.key]);
+        default:
+          return false;
+      }
+    });
+  };
+}
+
+/**
+ * Parses the field selectors kubectl and clients use (`metadata.name=x`, `metadata.namespace!=y`)
+ * into a predicate. Other fields are rejected like a real API server does for unsupported fields.
+ */
+export function parseFieldSelector(
+  selector: string | undefined,
+): (obj: { metadata?: { name?: string; namespace?: string } }) => boolean {
+  if (!selector || !selector.trim()) return () => true;
+  const terms = selector.split(',').map(term => {
+    const m = term.trim().match(/^([^=!]+)(==|=|!=)(.*)$/);
+    if (!m) throw errors.badRequest(`invalid field selector: ${term}`);
+    const [, field, op, value] = m;
+    if (field !== 'metadata.name' && field !== 'metadata.namespace') {
+      throw errors.badRequest(`field label not supported: ${field}`);
+    }
+    return { field, negate: op === '!=', value };
+  });
+  return obj =>
+    terms.every(t => {
+      const actual =
+        t.field === 'metadata.name'
+          ? obj.metadata?.name
+          : obj.metadata?.namespace;
+      return t.negate ? actual !== t.value : actual === t.value;
+    });
+}

@@ -1,0 +1,42 @@
+import { timingSafeEqual } from 'node:crypto';
+import { errors } from '../api/status';
+
+/** A bearer token the control plane accepts and the identity it stands for. */
+export interface LocalControlPlaneToken {
+  token: string;
+  user: string;
+  groups?: string[];
+}
+
+/** Who made a request. */
+export interface UserInfo {
+  user: string;
+  groups: string[];
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/**
+ * Authenticates `Authorization: Bearer <token>` against the configured tokens; anything else is 401,
+ * as kube-apiserver does with anonymous auth disabled.
+ */
+export function authenticate(
+  authorization: string | undefined,
+  tokens: LocalControlPlaneToken[],
+): UserInfo {
+  const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
+  if (!match) throw errors.unauthorized();
+  const entry = tokens.find(t => safeEqual(t.token, match[1]));
+  if (!entry) throw errors.unauthorized();
+  const groups = new Set([...(entry.groups ?? []), 'system:authenticated']);
+  const sa = entry.user.match(/^system:serviceaccount:([^:]+):/);
+  if (sa) {
+    groups.add('system:serviceaccounts');
+    groups.add(`system:serviceaccounts:${sa[1]}`);
+  }
+  return { user: entry.user, groups: [...groups] };
+}

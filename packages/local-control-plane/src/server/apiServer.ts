@@ -1,0 +1,507 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import {
+  authenticate,
+  LocalControlPlaneToken,
+  UserInfo,
+} from '../auth/authentication';
+import { isAllowed, RbacSource } from '../auth/rbacAuthorizer';
+import { ObjectService, PatchType, WriteOptions } from '../api/ObjectService';
+import { parseFieldSelector, parseLabelSelector } from '../api/labelSelector';
+import { KubeObject } from '../api/objects';
+import { ResourceType, ResourceTypeRegistry } from '../api/resourceTypes';
+import { ApiError, errors } from '../api/status';
+import { ObjectStore, StoreEvent } from '../store/ObjectStore';
+import {
+  coreVersions,
+  group,
+  groupList,
+  resourceList,
+  versionInfo,
+} from './discovery';
+import { openApiDocument, openApiIndex, openApiKey } from './openapi';
+import { toTable } from './table';
+
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** Dependencies of the HTTP handler. */
+export interface ApiServerDeps {
+  store: ObjectStore;
+  registry: ResourceTypeRegistry;
+  service: ObjectService;
+  tokens: LocalControlPlaneToken[];
+  rbac: RbacSource;
+  logger?: (line: string) => void;
+}
+
+interface ResourceRequest {
+  type: ResourceType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  watch: boolean;
+}
+
+const PATCH_TYPES: Record<string, PatchType> = {
+  'application/merge-patch+json': 'merge',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/json-patch+json': 'json',
+  'application/apply-patch+yaml': 'apply',
+};
+
+function send(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const payload = JSON.stringify(body);
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(payload),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      throw new ApiError(
+        413,
+        'RequestEntityTooLarge',
+        'the request body is too large',
+      );
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(raw: string, contentType: string): unknown {
+  if (!raw.trim()) return undefined;
+  try {
+    return contentType.includes('yaml') ? parseYaml(raw) : JSON.parse(raw);
+  } catch (error) {
+    throw errors.badRequest(
+      `the request body could not be decoded: ${(error as Error).message}`,
+    );
+  }
+}
+
+function verbFor(method: string, r: ResourceRequest): string {
+  switch (method) {
+    case 'GET':
+      if (r.watch) return 'watch';
+      return r.name ? 'get' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return r.name ? 'delete' : 'deletecollection';
+    default:
+      throw errors.methodNotAllowed(`method ${method} is not supported`);
+  }
+}
+
+/**
+ * The HTTP face of the control plane: discovery, authentication, RBAC, and the REST verbs of the
+ * Kubernetes API over ObjectService, including watches as newline-delimited JSON streams.
+ */
+export function createApiHandler(deps: ApiServerDeps) {
+  const { store, registry, service, tokens, rbac } = deps;
+
+  function resolve(
+    segments: string[],
+    query: URLSearchParams,
+  ): ResourceRequest | undefined {
+    let groupName = '';
+    let version: string;
+    let rest: string[];
+    if (segments[0] === 'api') {
+      version = segments[1];
+      rest = segments.slice(2);
+    } else {
+      groupName = segments[1];
+      version = segments[2];
+      rest = segments.slice(3);
+    }
+    let isWatch = query.get('watch') === 'true' || query.get('watch') === '1';
+    if (rest[0] === 'watch') {
+      isWatch = true;
+      rest = rest.slice(1);
+    }
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      const type = registry.lookup(groupName, version, rest[2]);
+      if (type?.namespaced) {
+        return {
+          type,
+          namespace: rest[1],
+          name: rest[3],
+          subresource: rest[4],
+          watch: isWatch,
+        };
+      }
+      if (type) return undefined;
+    }
+    const type = registry.lookup(groupName, version, rest[0]);
+    if (!type || rest.length === 0) return undefined;
+    return { type, name: rest[1], subresource: rest[2], watch: isWatch };
+  }
+
+  function writeOptions(
+    query: URLSearchParams,
+    req: IncomingMessage,
+    subresource?: string,
+  ): WriteOptions & { force?: boolean } {
+    const fv = query.get('fieldValidation');
+    const agent = String(req.headers['user-agent'] ?? 'unknown').split('/')[0];
+    return {
+      fieldManager: query.get('fieldManager') ?? agent,
+      dryRun: query.getAll('dryRun').includes('All'),
+      fieldValidation: fv === 'Strict' || fv === 'Warn' ? fv : 'Ignore',
+      force: query.get('force') === 'true',
+      subresource: subresource === 'status' ? 'status' : undefined,
+    };
+  }
+
+  function watch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: ResourceRequest,
+    query: URLSearchParams,
+  ) {
+    const byLabel = parseLabelSelector(query.get('labelSelector') ?? undefined);
+    const byField = parseFieldSelector(query.get('fieldSelector') ?? undefined);
+    const matches = (e: {
+      group: string;
+      resource: string;
+      object: KubeObject;
+    }) =>
+      e.group === r.type.group &&
+      e.resource === r.type.resource &&
+      (!r.namespace || e.object.metadata.namespace === r.namespace) &&
+      (!r.name || e.object.metadata.name === r.name) &&
+      byLabel(e.object.metadata.labels) &&
+      byField(e.object);
+    const apiVersion = r.type.group
+      ? `${r.type.group}/${r.type.version}`
+      : r.type.version;
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+    });
+    const emit = (type: string, object: unknown) =>
+      res.write(`${JSON.stringify({ type, object })}\n`);
+    const emitEvent = (e: StoreEvent) => {
+      if (matches(e))
+        emit(e.type, { ...e.object, apiVersion, kind: r.type.kind });
+    };
+    const rv = query.get('resourceVersion');
+    if (!rv || rv === '0') {
+      for (const object of service.list(r.type, r.namespace).items) {
+        if (matches({ group: r.type.group, resource: r.type.resource, object }))
+          emit('ADDED', object);
+      }
+    } else {
+      const events = store.eventsSince(Number(rv));
+      if (!events) {
+        emit(
+          'ERROR',
+          errors
+            .gone(
+              `too old resource version: ${rv} (${store.oldestWatchableVersion})`,
+            )
+            .toStatus(),
+        );
+        res.end();
+        return;
+      }
+      events.forEach(emitEvent);
+    }
+    const unsubscribe = store.subscribe(emitEvent);
+    const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 1800);
+    const timer = setTimeout(
+      () => res.end(),
+      Math.max(1, timeoutSeconds) * 1000,
+    );
+    const close = () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+    res.on('close', close);
+    req.on('close', close);
+  }
+
+  async function handleResource(
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: UserInfo,
+    r: ResourceRequest,
+    query: URLSearchParams,
+  ) {
+    const method = req.method ?? 'GET';
+    const verb = verbFor(method, r);
+    if (r.subresource && r.subresource !== 'status') {
+      throw errors.notFound(
+        `${r.type.resource}/${r.subresource}`,
+        r.type.group,
+        r.name ?? '',
+      );
+    }
+    if (r.subresource === 'status' && !r.type.statusSubresource) {
+      throw errors.notFound(
+        `${r.type.resource}/status`,
+        r.type.group,
+        r.name ?? '',
+      );
+    }
+    const attrs = {
+      verb,
+      group: r.type.group,
+      resource: r.type.resource,
+      subresource: r.subresource,
+      namespace: r.namespace,
+      name: r.name,
+    };
+    if (!isAllowed(user, attrs, rbac)) {
+      throw errors.forbidden(
+        user.user,
+        verb,
+        r.subresource ? `${r.type.resource}/${r.subresource}` : r.type.resource,
+        r.type.group,
+        r.namespace,
+        r.name,
+      );
+    }
+    const wantsTable = String(req.headers.accept ?? '').includes('as=Table');
+    const respond = (
+      code: number,
+      object: KubeObject,
+      warnings: string[] = [],
+    ) => {
+      const headers: Record<string, string> = {};
+      if (warnings.length)
+        headers.Warning = warnings
+          .map(w => `299 - "${w.replace(/"/g, "'")}"`)
+          .join(', ');
+      send(
+        res,
+        code,
+        wantsTable
+          ? toTable(r.type, [object], object.metadata.resourceVersion ?? '')
+          : object,
+        headers,
+      );
+    };
+    switch (verb) {
+      case 'watch':
+        watch(req, res, r, query);
+        return;
+      case 'get':
+        respond(200, service.get(r.type, r.namespace, r.name!));
+        return;
+      case 'list': {
+        const { items, resourceVersion } = service.list(r.type, r.namespace, {
+          labelSelector: query.get('labelSelector') ?? undefined,
+          fieldSelector: query.get('fieldSelector') ?? undefined,
+        });
+        const apiVersion = r.type.group
+          ? `${r.type.group}/${r.type.version}`
+          : r.type.version;
+        send(
+          res,
+          200,
+          wantsTable
+            ? toTable(r.type, items, resourceVersion)
+            : {
+                apiVersion,
+                kind: r.type.listKind,
+                metadata: { resourceVersion },
+                items,
+              },
+        );
+        return;
+      }
+      case 'deletecollection':
+        throw errors.methodNotAllowed(
+          'deletecollection is not supported by the local control plane',
+        );
+      default:
+    }
+    const contentType = String(
+      req.headers['content-type'] ?? 'application/json',
+    )
+      .split(';')[0]
+      .trim();
+    const body = parseBody(await readBody(req), contentType);
+    const options = writeOptions(query, req, r.subresource);
+    switch (verb) {
+      case 'create': {
+        if (r.name)
+          throw errors.methodNotAllowed(
+            'POST to a named resource is not supported',
+          );
+        const result = service.create(
+          r.type,
+          r.namespace,
+          body as KubeObject,
+          options,
+        );
+        respond(201, result.object, result.warnings);
+        return;
+      }
+      case 'update': {
+        const result = service.update(
+          r.type,
+          r.namespace,
+          r.name!,
+          body as KubeObject,
+          options,
+        );
+        respond(200, result.object, result.warnings);
+        return;
+      }
+      case 'patch': {
+        const patchType = PATCH_TYPES[contentType];
+        if (!patchType) throw errors.unsupportedMediaType(contentType);
+        const result = service.patch(
+          r.type,
+          r.namespace,
+          r.name!,
+          patchType,
+          body,
+          options,
+        );
+        respond(result.created ? 201 : 200, result.object, result.warnings);
+        return;
+      }
+      case 'delete': {
+        const opts = (body ?? {}) as {
+          preconditions?: { resourceVersion?: string; uid?: string };
+          dryRun?: string[];
+        };
+        const deleted = service.delete(r.type, r.namespace, r.name!, {
+          dryRun: options.dryRun || opts.dryRun?.includes('All'),
+          preconditions: opts.preconditions,
+        });
+        respond(200, deleted);
+        return;
+      }
+      default:
+        throw errors.methodNotAllowed(`verb ${verb} is not supported`);
+    }
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse) {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const segments = url.pathname.split('/').filter(Boolean);
+    try {
+      if (['/healthz', '/livez', '/readyz'].includes(url.pathname)) {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('ok');
+        return;
+      }
+      // Public, as system:public-info-viewer makes it on real clusters.
+      if (url.pathname === '/version') {
+        send(res, 200, versionInfo());
+        return;
+      }
+      const user = authenticate(req.headers.authorization, tokens);
+      const types = registry.all();
+      if (url.pathname === '/openapi/v3') {
+        send(res, 200, openApiIndex(types));
+        return;
+      }
+      if (url.pathname.startsWith('/openapi/v3/')) {
+        const key = url.pathname.slice('/openapi/v3/'.length);
+        const matching = types.filter(t => openApiKey(t) === key);
+        if (matching.length) {
+          send(res, 200, openApiDocument(matching));
+          return;
+        }
+      }
+      if (url.pathname === '/api') {
+        send(res, 200, coreVersions(String(req.headers.host ?? '')));
+        return;
+      }
+      if (url.pathname === '/apis') {
+        send(res, 200, groupList(types));
+        return;
+      }
+      if (url.pathname === '/api/v1') {
+        send(
+          res,
+          200,
+          resourceList(
+            types.filter(t => t.group === ''),
+            'v1',
+          ),
+        );
+        return;
+      }
+      if (segments[0] === 'apis' && segments.length === 2) {
+        const g = group(types, segments[1]);
+        if (g) {
+          send(res, 200, g);
+          return;
+        }
+      }
+      if (segments[0] === 'apis' && segments.length === 3) {
+        const matching = types.filter(
+          t => t.group === segments[1] && t.version === segments[2],
+        );
+        if (matching.length) {
+          send(
+            res,
+            200,
+            resourceList(matching, `${segments[1]}/${segments[2]}`),
+          );
+          return;
+        }
+      }
+      if (
+        (segments[0] === 'api' && segments.length >= 3) ||
+        (segments[0] === 'apis' && segments.length >= 4)
+      ) {
+        const r = resolve(segments, url.searchParams);
+        if (r) {
+          await handleResource(req, res, user, r, url.searchParams);
+          return;
+        }
+      }
+      throw new ApiError(
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+      );
+    } catch (error) {
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : new ApiError(
+              500,
+              'InternalError',
+              `Internal error occurred: ${(error as Error).message}`,
+            );
+      if (res.headersSent) {
+        res.end();
+      } else {
+        send(res, apiError.code, apiError.toStatus());
+      }
+    } finally {
+      deps.logger?.(
+        `${req.method} ${url.pathname}${url.search} ${res.statusCode} ${
+          Date.now() - started
+        }ms`,
+      );
+    }
+  };
+}
