@@ -134,7 +134,7 @@ export class DoraStore {
     }
     // A stable order keeps concurrent PostgreSQL transactions from deadlocking on each other.
     const sorted = [...merged.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareStrings(a, b))
       .map(([, e]) => e);
     const base = (e: NormalizedEvent) => ({
       source: e.source,
@@ -456,6 +456,14 @@ export class DoraStore {
       throw error;
     }
   }
+}
+
+/** Code-unit order, the same on every locale and database. */
+function compareStrings(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
 }
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {

@@ -1,0 +1,92 @@
+import { AuthenticationError } from '@backstage/errors';
+import { verify } from '@octokit/webhooks-methods';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function bearerToken(header: string | undefined): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) {
+    throw new AuthenticationError(
+      'Missing Authorization: Bearer <token> header',
+    );
+  }
+  return match[1];
+}
+
+/** The name of the configured source whose token the request carries. */
+export function authenticateSource(
+  header: string | undefined,
+  tokens: ReadonlyMap<string, string>,
+): string {
+  const token = bearerToken(header);
+  // Compare against every source so timing does not reveal which one nearly matched.
+  let matched: string | undefined;
+  for (const [name, expected] of tokens) {
+    if (safeEqual(token, expected)) {
+      matched = name;
+    }
+  }
+  if (!matched) {
+    throw new AuthenticationError('Unknown source token');
+  }
+  return matched;
+}
+
+/** Checks a bearer token against one expected value. */
+export function authenticateToken(
+  header: string | undefined,
+  expected: string,
+): void {
+  if (!safeEqual(bearerToken(header), expected)) {
+    throw new AuthenticationError('Invalid token');
+  }
+}
+
+/** Verifies GitHub's X-Hub-Signature-256 over the raw body. */
+export async function verifyGithubSignature(
+  secret: string,
+  body: Buffer,
+  signature: string | undefined,
+): Promise<void> {
+  if (!signature) {
+    throw new AuthenticationError('Missing X-Hub-Signature-256 header');
+  }
+  let valid = false;
+  try {
+    valid = await verify(secret, body.toString('utf8'), signature);
+  } catch {
+    valid = false;
+  }
+  if (!valid) {
+    throw new AuthenticationError(
+      'X-Hub-Signature-256 does not match the payload',
+    );
+  }
+}
+
+/**
+ * Verifies PagerDuty's X-PagerDuty-Signature (`v1=<hex HMAC-SHA256>`, several comma-separated
+ * while a secret is being rotated).
+ */
+export function verifyPagerDutySignature(
+  secret: string,
+  body: Buffer,
+  header: string | undefined,
+): void {
+  if (!header) {
+    throw new AuthenticationError('Missing X-PagerDuty-Signature header');
+  }
+  const expected = `v1=${createHmac('sha256', secret)
+    .update(body)
+    .digest('hex')}`;
+  if (!header.split(',').some(s => safeEqual(s.trim(), expected))) {
+    throw new AuthenticationError(
+      'X-PagerDuty-Signature does not match the payload',
+    );
+  }
+}

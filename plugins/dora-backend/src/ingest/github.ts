@@ -1,0 +1,180 @@
+import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
+import { z } from 'zod';
+import { NormalizedEvent } from '../services/types';
+import { isProduction, NormalizeOptions } from './generic';
+import { parseWith } from './validation';
+
+/** The GitHub events this plugin records; everything else is acknowledged and ignored. */
+export const GITHUB_EVENTS = [
+  'deployment_status',
+  'push',
+  'pull_request',
+] as const;
+
+const iso = z.iso.datetime({ offset: true });
+const sha = z
+  .string()
+  .regex(/^[0-9a-f]{40,64}$/i)
+  .transform(s => s.toLowerCase());
+const repository = z.object({
+  full_name: z.string().min(1).max(256),
+  default_branch: z.string().max(256).optional(),
+});
+
+const deploymentStatusPayload = z.object({
+  deployment_status: z.object({
+    state: z.string().max(32),
+    environment: z.string().min(1).max(256).optional(),
+    created_at: iso,
+  }),
+  deployment: z.object({
+    id: z.number().int().nonnegative(),
+    sha,
+    environment: z.string().min(1).max(256),
+    created_at: iso,
+    payload: z.unknown().optional(),
+  }),
+  repository,
+});
+
+const pushPayload = z.object({
+  ref: z.string().max(512),
+  deleted: z.boolean().optional(),
+  commits: z
+    .array(
+      z.object({ id: sha, timestamp: iso, distinct: z.boolean().optional() }),
+    )
+    .max(5000),
+  repository,
+});
+
+const pullRequestPayload = z.object({
+  action: z.string().max(64),
+  pull_request: z.object({
+    number: z.number().int().positive(),
+    html_url: z.string().max(2048).optional(),
+    merged: z.boolean().nullable().optional(),
+    merged_at: iso.nullable().optional(),
+    merge_commit_sha: sha.nullable().optional(),
+  }),
+  repository,
+});
+
+const STATES: Record<string, DoraDeploymentStatus | undefined> = {
+  queued: 'queued',
+  pending: 'queued',
+  in_progress: 'in_progress',
+  success: 'success',
+  failure: 'failure',
+  error: 'failure',
+};
+
+/** A deployment's own payload may say it is a hotfix or rollback: `{ "kind": "hotfix" }`. */
+function kindOf(payload: unknown): 'regular' | 'hotfix' | 'rollback' {
+  const kind =
+    typeof payload === 'object' && payload !== null
+      ? (payload as Record<string, unknown>).kind
+      : undefined;
+  return kind === 'hotfix' || kind === 'rollback' ? kind : 'regular';
+}
+
+/** The outcome of one webhook delivery: events to store, or why nothing is stored. */
+export type WebhookResult = { events: NormalizedEvent[] } | { ignored: string };
+
+/**
+ * Converts a verified GitHub webhook delivery. Deployment statuses become deployments (GitHub
+ * `error` counts as failure; `inactive` only retires old deployments and is ignored); pushes to the
+ * default branch (or the configured branches) become one change per commit; merged pull requests
+ * add their number to the merge commit's change.
+ */
+export function normalizeGithubWebhook(
+  event: string,
+  body: unknown,
+  options: NormalizeOptions & { branches?: string[] },
+): WebhookResult {
+  const base = { source: 'github', serviceKeyType: 'github' as const };
+  if (event === 'deployment_status') {
+    const p = parseWith(
+      deploymentStatusPayload,
+      body,
+      'deployment_status payload',
+    );
+    const status = STATES[p.deployment_status.state];
+    if (!status) {
+      return {
+        ignored: `deployment state '${p.deployment_status.state}' is not recorded`,
+      };
+    }
+    const environment =
+      p.deployment_status.environment ?? p.deployment.environment;
+    const terminal = status === 'success' || status === 'failure';
+    return {
+      events: [
+        {
+          ...base,
+          type: 'deployment',
+          externalId: String(p.deployment.id),
+          serviceKey: p.repository.full_name,
+          environment,
+          stream: environment,
+          production: isProduction(environment, options),
+          status,
+          kind: kindOf(p.deployment.payload),
+          commitSha: p.deployment.sha,
+          startedAt: Date.parse(p.deployment.created_at),
+          finishedAt: terminal
+            ? Date.parse(p.deployment_status.created_at)
+            : undefined,
+        },
+      ],
+    };
+  }
+  if (event === 'push') {
+    const p = parseWith(pushPayload, body, 'push payload');
+    const branches = options.branches ?? [
+      p.repository.default_branch ?? 'main',
+    ];
+    if (p.deleted || !branches.some(b => p.ref === `refs/heads/${b}`)) {
+      return { ignored: `ref ${p.ref} is not a tracked branch` };
+    }
+    return {
+      events: p.commits.map(c => ({
+        ...base,
+        type: 'change' as const,
+        externalId: `${p.repository.full_name}@${c.id}`,
+        serviceKey: p.repository.full_name,
+        sha: c.id,
+        committedAt: Date.parse(c.timestamp),
+      })),
+    };
+  }
+  if (event === 'pull_request') {
+    const p = parseWith(pullRequestPayload, body, 'pull_request payload');
+    const pr = p.pull_request;
+    if (
+      p.action !== 'closed' ||
+      !pr.merged ||
+      !pr.merge_commit_sha ||
+      !pr.merged_at
+    ) {
+      return {
+        ignored: `pull request ${p.action} without merge is not recorded`,
+      };
+    }
+    return {
+      events: [
+        {
+          ...base,
+          type: 'change',
+          externalId: `${p.repository.full_name}@${pr.merge_commit_sha}`,
+          serviceKey: p.repository.full_name,
+          sha: pr.merge_commit_sha,
+          committedAt: Date.parse(pr.merged_at),
+          prNumber: pr.number,
+          prUrl: pr.html_url,
+        },
+      ],
+    };
+  }
+  return { ignored: `GitHub event '${event}' is not recorded` };
+}

@@ -1,0 +1,99 @@
+import { InputError } from '@backstage/errors';
+import {
+  DORA_EARLIEST_TIMESTAMP,
+  DORA_MAX_CLOCK_SKEW_MS,
+} from '@internal/plugin-dora-common';
+import { z } from 'zod';
+import { NormalizedEvent } from '../services/types';
+
+/** Parses a raw body as JSON, naming the problem when it is not. */
+export function parseJsonBody(body: unknown): unknown {
+  if (!Buffer.isBuffer(body) || body.length === 0) {
+    throw new InputError(
+      'Request body is missing; send JSON with Content-Type: application/json',
+    );
+  }
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new InputError(
+      `Request body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Validates with a zod schema; the error names every failing field. */
+export function parseWith<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  what: string,
+): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues
+      .slice(0, 10)
+      .map(
+        issue =>
+          `${issue.path.length ? issue.path.join('.') : '(root)'}: ${
+            issue.message
+          }`,
+      )
+      .join('; ');
+    throw new InputError(`Invalid ${what}: ${problems}`);
+  }
+  return result.data;
+}
+
+/** Epoch milliseconds of an ISO timestamp already checked by a schema. */
+export const ms = (iso: string): number => Date.parse(iso);
+export const msOrUndefined = (iso: string | undefined): number | undefined =>
+  iso === undefined ? undefined : Date.parse(iso);
+
+const EARLIEST = Date.parse(DORA_EARLIEST_TIMESTAMP);
+
+/**
+ * Rejects timestamps that are absurd (before 2005), in the future, or out of order, whatever the
+ * source. The generic API's schemas check the same; webhooks are checked here after conversion.
+ */
+export function assertPlausibleTimes(
+  events: NormalizedEvent[],
+  now: number,
+): void {
+  events.forEach((event, index) => {
+    const fields: Array<[string, number | undefined]> = Object.entries(
+      event,
+    ).filter(
+      ([name, value]) => name.endsWith('At') && typeof value === 'number',
+    );
+    for (const [name, value] of fields) {
+      if (!Number.isFinite(value) || value! < EARLIEST) {
+        throw new InputError(
+          `event ${index}: ${name} must not be before ${DORA_EARLIEST_TIMESTAMP}`,
+        );
+      }
+      if (value! > now + DORA_MAX_CLOCK_SKEW_MS) {
+        throw new InputError(
+          `event ${index}: ${name} must not be in the future`,
+        );
+      }
+    }
+    if (
+      event.type === 'deployment' &&
+      event.finishedAt !== undefined &&
+      event.finishedAt < event.startedAt
+    ) {
+      throw new InputError(
+        `event ${index}: finishedAt must not be before startedAt`,
+      );
+    }
+    if (
+      event.type === 'incident' &&
+      event.resolvedAt !== undefined &&
+      event.resolvedAt < event.openedAt
+    ) {
+      throw new InputError(
+        `event ${index}: resolvedAt must not be before openedAt`,
+      );
+    }
+  });
+}

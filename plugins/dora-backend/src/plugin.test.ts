@@ -1,0 +1,283 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { sign } from '@octokit/webhooks-methods';
+import { createHmac } from 'node:crypto';
+import request from 'supertest';
+import { doraPlugin } from './plugin';
+import { testDoraConfig, testEntities } from './testUtils';
+
+// The examples package is plain JSON without an ES module entry.
+const examples: Array<{
+  name: string;
+  examples: any[];
+}> = require('@octokit/webhooks-examples');
+
+const githubExamples = (name: string) =>
+  examples.find(e => e.name === name)!.examples;
+
+jest.setTimeout(30_000);
+
+describe('doraPlugin', () => {
+  async function start(permission?: 'deny') {
+    const { server } = await startTestBackend({
+      features: [
+        doraPlugin,
+        mockServices.rootConfig.factory({ data: { dora: testDoraConfig } }),
+        catalogServiceMock.factory({ entities: testEntities }),
+        ...(permission
+          ? [mockServices.permissions.factory({ result: 2 as any })]
+          : []),
+      ],
+    });
+    return server;
+  }
+
+  const user = mockCredentials.user.header();
+
+  async function deliverGithub(
+    server: any,
+    event: string,
+    payload: unknown,
+    secret = 'github-secret',
+  ) {
+    const body = JSON.stringify(payload);
+    return request(server)
+      .post('/api/dora/webhooks/github')
+      .set('Content-Type', 'application/json')
+      .set('X-GitHub-Event', event)
+      .set('X-Hub-Signature-256', await sign(secret, body))
+      .send(body);
+  }
+
+  it('ingests the real GitHub example payloads and shows them for the right component', async () => {
+    const server = await start();
+    for (const payload of githubExamples('deployment_status')) {
+      const res = await deliverGithub(server, 'deployment_status', payload);
+      expect(res.status).toBe(202);
+    }
+    for (const payload of githubExamples('push')) {
+      expect((await deliverGithub(server, 'push', payload)).status).toBe(202);
+    }
+    for (const payload of githubExamples('pull_request')) {
+      expect(
+        (await deliverGithub(server, 'pull_request', payload)).status,
+      ).toBe(202);
+    }
+
+    const res = await request(server)
+      .get('/api/dora/metrics')
+      .query({
+        scope: 'service',
+        ref: 'hello-world',
+        from: '2019-05-01T00:00:00Z',
+        to: '2019-06-01T00:00:00Z',
+      })
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body.ref).toBe('component:default/hello-world');
+    // Three deliveries of the same successful production deployment, and one to github-pages.
+    expect(res.body.metrics.deploymentFrequency.numerator.value).toBe(1);
+    expect(res.body.breakdown.map((b: any) => b.ref)).toEqual([
+      'component:default/hello-world#production',
+    ]);
+
+    const team = await request(server)
+      .get('/api/dora/metrics')
+      .query({
+        scope: 'team',
+        ref: 'payments',
+        from: '2019-05-01T00:00:00Z',
+        to: '2019-06-01T00:00:00Z',
+      })
+      .set('Authorization', user);
+    expect(team.status).toBe(200);
+    expect(team.body.metrics.deploymentFrequency.numerator.value).toBe(1);
+  });
+
+  it('rejects a bad GitHub signature and stores nothing', async () => {
+    const server = await start();
+    const [payload] = githubExamples('deployment_status');
+    const res = await deliverGithub(
+      server,
+      'deployment_status',
+      payload,
+      'wrong',
+    );
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toContain('X-Hub-Signature-256');
+    const missing = await request(server)
+      .post('/api/dora/webhooks/github')
+      .set('X-GitHub-Event', 'push')
+      .send({});
+    expect(missing.status).toBe(401);
+  });
+
+  it('ingests PagerDuty v3 incidents in any order', async () => {
+    const server = await start();
+    const deliver = (eventType: string, occurredAt: string) => {
+      const body = JSON.stringify({
+        event: {
+          id: `E-${eventType}`,
+          event_type: eventType,
+          resource_type: 'incident',
+          occurred_at: occurredAt,
+          data: {
+            id: 'Q1ABC',
+            type: 'incident',
+            title: 'Checkout errors',
+            created_at: '2025-01-01T10:00:00Z',
+            urgency: 'high',
+            service: { id: 'PSERVICE1', summary: 'hello' },
+          },
+        },
+      });
+      const signature = `v1=${createHmac('sha256', 'pagerduty-secret')
+        .update(body)
+        .digest('hex')}`;
+      return request(server)
+        .post('/api/dora/webhooks/pagerduty')
+        .set('Content-Type', 'application/json')
+        .set('X-PagerDuty-Signature', signature)
+        .send(body);
+    };
+    expect(
+      (await deliver('incident.resolved', '2025-01-01T12:00:00Z')).status,
+    ).toBe(202);
+    expect(
+      (await deliver('incident.triggered', '2025-01-01T10:00:00Z')).status,
+    ).toBe(202);
+    expect(
+      (await deliver('incident.acknowledged', '2025-01-01T11:00:00Z')).body
+        .ignored,
+    ).toMatch(/not recorded/);
+    const bad = await request(server)
+      .post('/api/dora/webhooks/pagerduty')
+      .set('X-PagerDuty-Signature', 'v1=00')
+      .send({ event: {} });
+    expect(bad.status).toBe(401);
+  });
+
+  it('ingests Argo CD notifications and generic events, and computes metrics', async () => {
+    const server = await start();
+    const argo = await request(server)
+      .post('/api/dora/webhooks/argocd')
+      .set('Authorization', 'Bearer argocd-token-0123456789')
+      .send({
+        app: 'hello-world-prod',
+        revision: 'abcdef1234567',
+        phase: 'Succeeded',
+        startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+        finishedAt: new Date(Date.now() - 3_500_000).toISOString(),
+        environment: 'production',
+      });
+    expect(argo.status).toBe(202);
+    const generic = await request(server)
+      .post('/api/dora/events')
+      .set('Authorization', 'Bearer deployer-token-0123456789')
+      .send({
+        events: [
+          {
+            type: 'change',
+            service: 'hello-world',
+            sha: 'abcdef1234567',
+            committedAt: new Date(Date.now() - 7_200_000).toISOString(),
+          },
+        ],
+      });
+    expect(generic.status).toBe(202);
+    expect(generic.body).toEqual({ accepted: 1 });
+
+    const res = await request(server)
+      .get('/api/dora/metrics?scope=organisation&window=7')
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body.metrics.deploymentFrequency.numerator.value).toBe(1);
+    expect(res.body.metrics.changeLeadTime.value).toBeCloseTo(3700 / 3600, 2);
+    expect(res.body.bandYear).toBe('2024');
+    expect(res.body.breakdown[0].ref).toBe('group:default/payments');
+    expect(res.body.trend.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('names the problem in 4xx responses', async () => {
+    const server = await start();
+    const post = (body: string, token = 'deployer-token-0123456789') =>
+      request(server)
+        .post('/api/dora/events')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'application/json')
+        .send(body);
+    expect((await post('{"type":')).body.error.message).toContain(
+      'not valid JSON',
+    );
+    expect((await post('{}', 'nope')).status).toBe(401);
+    const missing = await post(
+      JSON.stringify({ type: 'incident', id: 'x', service: 's' }),
+    );
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('openedAt');
+    const future = await post(
+      JSON.stringify({
+        type: 'incident',
+        id: 'x',
+        service: 's',
+        openedAt: '2999-01-01T00:00:00Z',
+      }),
+    );
+    expect(future.body.error.message).toContain(
+      'openedAt: must not be in the future',
+    );
+    const query = await request(server)
+      .get('/api/dora/metrics?scope=team&window=12')
+      .set('Authorization', user);
+    expect(query.status).toBe(400);
+    expect(query.body.error.message).toMatch(/window: Invalid option/);
+    const unknown = await request(server)
+      .get('/api/dora/metrics?scope=service&ref=nope')
+      .set('Authorization', user);
+    expect(unknown.status).toBe(404);
+    const anonymous = await request(server)
+      .get('/api/dora/metrics?scope=organisation')
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('lists events no component claims', async () => {
+    const server = await start();
+    await request(server)
+      .post('/api/dora/events')
+      .set('Authorization', 'Bearer deployer-token-0123456789')
+      .send({
+        type: 'deployment',
+        id: 'd1',
+        service: 'fernhill/legacy-billing',
+        serviceKeyType: 'github',
+        environment: 'production',
+        status: 'success',
+        startedAt: '2025-01-01T10:00:00Z',
+        finishedAt: '2025-01-01T10:05:00Z',
+      })
+      .expect(202);
+    const res = await request(server)
+      .get('/api/dora/unmapped')
+      .set('Authorization', user);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        service: 'fernhill/legacy-billing',
+        annotation: 'github.com/project-slug',
+        eventCount: 1,
+      }),
+    ]);
+  });
+
+  it('denies reading when the permission policy says so', async () => {
+    const server = await start('deny');
+    const res = await request(server)
+      .get('/api/dora/metrics?scope=organisation')
+      .set('Authorization', user);
+    expect(res.status).toBe(403);
+  });
+});

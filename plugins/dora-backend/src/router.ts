@@ -1,0 +1,175 @@
+import {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  doraMetricsQuerySchema,
+  doraMetricsReadPermission,
+  doraUnmappedReadPermission,
+} from '@internal/plugin-dora-common';
+import { leadershipDashboardsReadPermission } from '@internal/plugin-leadership-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { DoraConfig } from './config';
+import { normalizeArgoCdNotification } from './ingest/argocd';
+import {
+  authenticateSource,
+  authenticateToken,
+  verifyGithubSignature,
+  verifyPagerDutySignature,
+} from './ingest/authentication';
+import { normalizeGenericRequest } from './ingest/generic';
+import { normalizeGithubWebhook, WebhookResult } from './ingest/github';
+import { normalizePagerDutyWebhook } from './ingest/pagerduty';
+import { parseJsonBody, parseWith } from './ingest/validation';
+import { DoraStore } from './services/DoraStore';
+import { IngestService } from './services/IngestService';
+import { MetricsService } from './services/MetricsService';
+
+/** Largest accepted request body (a full batch of events with commit lists). */
+const BODY_LIMIT = '5mb';
+
+export interface RouterOptions {
+  config: DoraConfig;
+  ingest: IngestService;
+  metrics: MetricsService;
+  store: DoraStore;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  logger: LoggerService;
+}
+
+/**
+ * The DORA API. Ingest routes authenticate themselves (source token, webhook signature) and keep
+ * the raw body for signature checks; read routes use Backstage credentials and permissions.
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { config, ingest, metrics, store, httpAuth, permissions, logger } =
+    options;
+  const router = Router();
+  // Any content type: signatures are computed over the exact bytes, and JSON is parsed here so a
+  // malformed body gets a message rather than a parser stack.
+  const rawBody = express.raw({ type: () => true, limit: BODY_LIMIT });
+  const body = (req: Request) =>
+    Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+
+  const respond = async (res: express.Response, result: WebhookResult) => {
+    if ('ignored' in result) {
+      res.status(202).json({ accepted: 0, ignored: result.ignored });
+      return;
+    }
+    res.status(202).json({ accepted: await ingest.ingest(result.events) });
+  };
+
+  router.post('/events', rawBody, async (req, res) => {
+    const source = authenticateSource(
+      req.header('authorization'),
+      config.sourceTokens,
+    );
+    const events = normalizeGenericRequest(
+      source,
+      parseJsonBody(req.body),
+      config,
+    );
+    res.status(202).json({ accepted: await ingest.ingest(events) });
+  });
+
+  router.post('/webhooks/github', rawBody, async (req, res) => {
+    if (!config.github) {
+      throw new NotFoundError(
+        'GitHub webhooks are not configured (dora.github.webhookSecret)',
+      );
+    }
+    await verifyGithubSignature(
+      config.github.webhookSecret,
+      body(req),
+      req.header('x-hub-signature-256'),
+    );
+    const event = req.header('x-github-event');
+    if (!event) {
+      throw new InputError('Missing X-GitHub-Event header');
+    }
+    const payload = parseJsonBody(req.body);
+    if (event === 'ping') {
+      res.status(200).json({ accepted: 0, ignored: 'ping' });
+      return;
+    }
+    await respond(
+      res,
+      normalizeGithubWebhook(event, payload, {
+        productionEnvironments: config.productionEnvironments,
+        branches: config.github.branches,
+      }),
+    );
+  });
+
+  router.post('/webhooks/pagerduty', rawBody, async (req, res) => {
+    if (!config.pagerduty) {
+      throw new NotFoundError(
+        'PagerDuty webhooks are not configured (dora.pagerduty.webhookSecret)',
+      );
+    }
+    verifyPagerDutySignature(
+      config.pagerduty.webhookSecret,
+      body(req),
+      req.header('x-pagerduty-signature'),
+    );
+    await respond(res, normalizePagerDutyWebhook(parseJsonBody(req.body)));
+  });
+
+  router.post('/webhooks/argocd', rawBody, async (req, res) => {
+    if (!config.argocd) {
+      throw new NotFoundError(
+        'Argo CD notifications are not configured (dora.argocd.token)',
+      );
+    }
+    authenticateToken(req.header('authorization'), config.argocd.token);
+    await respond(
+      res,
+      normalizeArgoCdNotification(parseJsonBody(req.body), config),
+    );
+  });
+
+  const authorize = async (req: Request, permission: BasicPermission) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Missing permission ${permission.name}`);
+    }
+  };
+
+  router.get('/metrics', async (req, res) => {
+    const query = parseWith(doraMetricsQuerySchema, req.query, 'metrics query');
+    await authorize(
+      req,
+      query.scope === 'organisation'
+        ? leadershipDashboardsReadPermission
+        : doraMetricsReadPermission,
+    );
+    res.json(await metrics.getMetrics(query));
+  });
+
+  router.get('/unmapped', async (req, res) => {
+    await authorize(req, doraUnmappedReadPermission);
+    res.json({ items: await store.listUnmapped() });
+  });
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  logger.debug('DORA router ready');
+  return router;
+}

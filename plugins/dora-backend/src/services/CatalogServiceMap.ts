@@ -1,0 +1,176 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { DoraServiceKeyType } from '@internal/plugin-dora-common';
+
+/** The annotations through which a component claims events. */
+export const SERVICE_ANNOTATIONS: Record<
+  Exclude<DoraServiceKeyType, 'entity'>,
+  string
+> = {
+  github: 'github.com/project-slug',
+  argocd: 'argocd/app-name',
+  pagerduty: 'pagerduty.com/service-id',
+};
+
+/** How long a catalog snapshot is used before it is fetched again. */
+const TTL_MS = 60_000;
+
+interface Snapshot {
+  fetchedAt: number;
+  components: Map<string, { owner: string | null; hasIncidentSource: boolean }>;
+  byKey: Map<string, string>;
+}
+
+const lower = (s: string) => s.toLocaleLowerCase('en-US');
+const keyOf = (type: DoraServiceKeyType, key: string) =>
+  `${type}\u0000${lower(key.trim())}`;
+
+/**
+ * Maps service keys (repository slug, Argo CD app, PagerDuty service, entity ref) to catalog
+ * components, and components to their owning teams, from a periodically refreshed snapshot.
+ */
+export class CatalogServiceMap {
+  private snapshot: Snapshot = {
+    fetchedAt: 0,
+    components: new Map(),
+    byKey: new Map(),
+  };
+  private refreshing?: Promise<void>;
+
+  static create(options: {
+    catalog: CatalogService;
+    auth: AuthService;
+    logger: LoggerService;
+  }) {
+    return new CatalogServiceMap(options.catalog, options.auth, options.logger);
+  }
+
+  private constructor(
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /** Fetches the catalog if the snapshot is older than the TTL (or `force`). */
+  async refresh(force = false): Promise<void> {
+    if (!force && Date.now() - this.snapshot.fetchedAt < TTL_MS) {
+      return;
+    }
+    this.refreshing ??= this.fetch().finally(() => {
+      this.refreshing = undefined;
+    });
+    await this.refreshing;
+  }
+
+  private async fetch() {
+    const { items } = await this.catalog.getEntities(
+      {
+        filter: { kind: 'Component' },
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.annotations',
+          'spec.owner',
+        ],
+      },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    const components: Snapshot['components'] = new Map();
+    const byKey = new Map<string, string>();
+    for (const entity of items) {
+      const ref = lower(stringifyEntityRef(entity));
+      const annotations = entity.metadata.annotations ?? {};
+      components.set(ref, {
+        owner: ownerOf(entity),
+        hasIncidentSource: Boolean(annotations[SERVICE_ANNOTATIONS.pagerduty]),
+      });
+      byKey.set(keyOf('entity', ref), ref);
+      for (const [type, annotation] of Object.entries(SERVICE_ANNOTATIONS)) {
+        const value = annotations[annotation];
+        if (value) {
+          byKey.set(keyOf(type as DoraServiceKeyType, value), ref);
+        }
+      }
+    }
+    this.snapshot = { fetchedAt: Date.now(), components, byKey };
+    this.logger.debug(`DORA: mapped ${components.size} catalog components`);
+  }
+
+  /** The component claiming a service key, or null. */
+  resolve = (type: DoraServiceKeyType, key: string): string | null => {
+    if (type === 'entity') {
+      const ref = normalizeRef(key, 'component');
+      return ref && this.snapshot.components.has(ref) ? ref : null;
+    }
+    return this.snapshot.byKey.get(keyOf(type, key)) ?? null;
+  };
+
+  /** All known components with their owners. */
+  components(): Array<{ ref: string; owner: string | null }> {
+    return [...this.snapshot.components].map(([ref, c]) => ({
+      ref,
+      owner: c.owner,
+    }));
+  }
+
+  /** Components that name a PagerDuty service, i.e. have an incident source. */
+  componentsWithIncidentSource(): Set<string> {
+    return new Set(
+      [...this.snapshot.components]
+        .filter(([, c]) => c.hasIncidentSource)
+        .map(([ref]) => ref),
+    );
+  }
+
+  /** Components owned by a team (group ref or bare group name). */
+  componentsOwnedBy(team: string): string[] {
+    const ref = normalizeRef(team, 'group');
+    return this.components()
+      .filter(c => c.owner === ref)
+      .map(c => c.ref);
+  }
+}
+
+/** A normalised entity ref, or null when `value` cannot be parsed. */
+export function normalizeRef(
+  value: string,
+  defaultKind: string,
+): string | null {
+  try {
+    return lower(
+      stringifyEntityRef(
+        parseEntityRef(value.trim(), {
+          defaultKind,
+          defaultNamespace: 'default',
+        }),
+      ),
+    );
+  } catch {
+    return null;
+  }
+}
+
+function ownerOf(entity: Entity): string | null {
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string') {
+    return null;
+  }
+  try {
+    return lower(
+      stringifyEntityRef(
+        parseEntityRef(owner, {
+          defaultKind: 'group',
+          defaultNamespace: entity.metadata.namespace ?? 'default',
+        }),
+      ),
+    );
+  } catch {
+    return null;
+  }
+}

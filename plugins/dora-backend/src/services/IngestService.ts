@@ -1,0 +1,46 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { assertPlausibleTimes } from '../ingest/validation';
+import { CatalogServiceMap } from './CatalogServiceMap';
+import { DoraStore } from './DoraStore';
+import { NormalizedEvent } from './types';
+
+/** Stores validated events with their catalog mapping. */
+export class IngestService {
+  static create(options: {
+    store: DoraStore;
+    serviceMap: CatalogServiceMap;
+    logger: LoggerService;
+  }) {
+    return new IngestService(options.store, options.serviceMap, options.logger);
+  }
+
+  private constructor(
+    private readonly store: DoraStore,
+    private readonly serviceMap: CatalogServiceMap,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /** Checks timestamps and stores the events atomically; returns how many were accepted. */
+  async ingest(events: NormalizedEvent[], now = Date.now()): Promise<number> {
+    assertPlausibleTimes(events, now);
+    if (events.length === 0) {
+      return 0;
+    }
+    try {
+      await this.serviceMap.refresh();
+    } catch (error) {
+      // Events are kept unmapped rather than lost; the periodic remap fixes them later.
+      this.logger.warn(
+        `DORA: catalog unavailable, storing events unmapped: ${error}`,
+      );
+    }
+    await this.store.ingest(events, this.serviceMap.resolve, now);
+    return events.length;
+  }
+
+  /** Re-applies the catalog mapping to stored events. */
+  async remap(): Promise<number> {
+    await this.serviceMap.refresh(true);
+    return this.store.remap(this.serviceMap.resolve);
+  }
+}
