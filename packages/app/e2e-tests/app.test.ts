@@ -1,33 +1,49 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
+import { expect, Page, test } from '@playwright/test';
 
-import { test, expect } from '@playwright/test';
+// The journey of a new developer on a fresh local portal: sign in as the demo guest, browse the
+// demo catalog, open a component, open the create page. Each step leaves a screenshot in
+// e2e-test-report/screenshots as evidence of what the user saw.
+async function snapshot(page: Page, name: string) {
+  await page.screenshot({
+    path: `e2e-test-report/screenshots/${name}.png`,
+    fullPage: true,
+  });
+}
 
-test('App should render the welcome page', async ({ page }) => {
+test('a guest browses the demo catalog, a component and the create page', async ({
+  page,
+}) => {
   await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await snapshot(page, '01-sign-in');
+  await enter.click();
 
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
+  // The catalog is the landing page. The demo guest is on the Payments team, so it opens on
+  // the components they own; "All" shows the whole demo organisation.
+  await expect(page.getByRole('link', { name: 'Payments API' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Search Indexer' })).toHaveCount(0);
+  await page.getByRole('menuitem', { name: /^All/ }).click();
+  await expect(page.getByRole('link', { name: 'Search Indexer' })).toBeVisible();
+  await snapshot(page, '02-catalog');
 
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await page.getByRole('link', { name: 'Payments API' }).click();
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/payments-api/);
   await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
+    page.getByText(
+      'Authorises, captures and refunds payments across card and wallet providers.',
+    ),
   ).toBeVisible();
+  await expect(page.getByRole('link', { name: 'payments' }).first()).toBeVisible();
+  await snapshot(page, '03-component');
+
+  await page.goto('/create');
   await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
+    page.getByRole('heading', { name: 'Create', level: 1 }),
   ).toBeVisible();
+  await expect(page.getByRole('tab', { name: 'Templates' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await snapshot(page, '04-create');
 });
