@@ -3,7 +3,7 @@ import { NormalizedEvent } from '../services/types';
 
 /** How a demo team delivers, at the start and at the end of the history. */
 interface TeamProfile {
-  /** Production deployments per service per day. */
+  /** Production deployments per service and stream per day (a team's rate is the sum). */
   deploysPerDay: [number, number];
   /** Median commit-to-production hours. */
   leadTimeHours: [number, number];
@@ -28,19 +28,19 @@ export const DEMO_TEAMS: Record<string, TeamProfile> = {
     recoveryHours: [0.6, 0.5],
   },
   payments: {
-    deploysPerDay: [0.8, 1],
+    deploysPerDay: [0.15, 0.18],
     leadTimeHours: [40, 30],
     failureRate: [0.12, 0.1],
     recoveryHours: [5, 4],
   },
   catalog: {
-    deploysPerDay: [0.25, 0.3],
-    leadTimeHours: [200, 180],
+    deploysPerDay: [0.015, 0.015],
+    leadTimeHours: [320, 300],
     failureRate: [0.22, 0.2],
     recoveryHours: [30, 26],
   },
   search: {
-    deploysPerDay: [0.12, 1.2],
+    deploysPerDay: [0.02, 0.5],
     leadTimeHours: [500, 30],
     failureRate: [0.35, 0.08],
     recoveryHours: [120, 3],

@@ -154,7 +154,13 @@ describe('DoraStore', () => {
     'rolls back a whole batch when one row fails, %p',
     async databaseId => {
       const { store } = await createStore(databaseId);
-      const bad = { ...triggered, openedAt: null as unknown as number };
+      const bad: NormalizedEvent = {
+        ...origin,
+        type: 'change',
+        externalId: 'bad',
+        sha: null as unknown as string,
+        committedAt: T,
+      };
       await expect(store.ingest([success, bad], resolve)).rejects.toThrow();
       expect(await store.counts()).toEqual({
         deployment: 0,

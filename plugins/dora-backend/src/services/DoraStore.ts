@@ -142,7 +142,7 @@ export class DoraStore {
       service_key_type: e.serviceKeyType,
       service_key: e.serviceKey,
       entity_ref: resolve(e.serviceKeyType, e.serviceKey),
-      received_at: receivedAt,
+      received_at: Math.round(receivedAt),
     });
     const of = <T extends NormalizedEvent['type']>(type: T) =>
       sorted.filter(e => e.type === type) as Extract<
@@ -466,6 +466,10 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
+/** Stored times are whole milliseconds (bigint columns). */
+const roundOrNull = (ms: number | undefined) =>
+  ms === undefined ? null : Math.round(ms);
+
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) {
     yield items.slice(i, i + size);
@@ -483,16 +487,16 @@ function deploymentRow(e: NormalizedDeployment) {
     version: e.version ?? null,
     commit_sha: e.commitSha ?? null,
     commits: e.commits ? JSON.stringify(e.commits) : null,
-    started_at: e.startedAt,
-    finished_at: e.finishedAt ?? null,
+    started_at: Math.round(e.startedAt),
+    finished_at: roundOrNull(e.finishedAt),
   };
 }
 
 function changeRow(e: NormalizedChange) {
   return {
     sha: e.sha,
-    authored_at: e.authoredAt ?? null,
-    committed_at: e.committedAt,
+    authored_at: roundOrNull(e.authoredAt),
+    committed_at: Math.round(e.committedAt),
     pr_number: e.prNumber ?? null,
     pr_url: e.prUrl ?? null,
   };
@@ -502,8 +506,8 @@ function incidentRow(e: NormalizedIncident) {
   return {
     title: e.title ?? null,
     severity: e.severity ?? null,
-    opened_at: e.openedAt,
-    resolved_at: e.resolvedAt ?? null,
+    opened_at: Math.round(e.openedAt),
+    resolved_at: roundOrNull(e.resolvedAt),
     cause_deployment_id: e.causeDeploymentId ?? null,
     cause_commit_sha: e.causeCommitSha ?? null,
   };
@@ -515,6 +519,6 @@ function rollbackRow(e: NormalizedRollback) {
     stream: e.stream,
     rolled_back_deployment_id: e.rolledBackDeploymentId,
     rollback_deployment_id: e.rollbackDeploymentId ?? null,
-    at: e.at,
+    at: Math.round(e.at),
   };
 }
