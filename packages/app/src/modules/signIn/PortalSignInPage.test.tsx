@@ -1,0 +1,31 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { screen } from '@testing-library/react';
+import { PortalSignInPage } from './PortalSignInPage';
+
+async function renderWith(providers?: string[]) {
+  await renderInTestApp(<PortalSignInPage onSignInSuccess={() => {}} />, {
+    config: {
+      app: { title: 'Portal', ...(providers ? { signIn: { providers } } : {}) },
+      backend: { baseUrl: 'http://localhost:7007' },
+    },
+  });
+}
+
+describe('PortalSignInPage', () => {
+  it('offers guest sign-in when configured for local use', async () => {
+    await renderWith(['guest']);
+    expect(await screen.findByText('Guest')).toBeInTheDocument();
+    expect(screen.queryByText('GitHub')).not.toBeInTheDocument();
+  });
+
+  it('offers only GitHub in production', async () => {
+    await renderWith(['github']);
+    expect(await screen.findByText('GitHub')).toBeInTheDocument();
+    expect(screen.queryByText('Guest')).not.toBeInTheDocument();
+  });
+
+  it('falls back to guest when nothing is configured', async () => {
+    await renderWith();
+    expect(await screen.findByText('Guest')).toBeInTheDocument();
+  });
+});
