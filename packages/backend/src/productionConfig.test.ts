@@ -1,0 +1,53 @@
+import { ConfigSources } from '@backstage/config-loader';
+import {
+  completeProductionEnv,
+  productionArgv,
+  rootDir,
+} from './testing/productionConfig';
+
+async function loadProductionConfig() {
+  const source = ConfigSources.default({
+    argv: productionArgv,
+    env: completeProductionEnv,
+    rootDir,
+    substitutionFunc: async name =>
+      completeProductionEnv[name as keyof typeof completeProductionEnv],
+  });
+  return ConfigSources.toConfig(source);
+}
+
+describe('app-config.production.yaml on top of app-config.yaml', () => {
+  it('switches guest sign-in off and offers GitHub only', async () => {
+    const config = await loadProductionConfig();
+    expect(config.getString('auth.environment')).toBe('production');
+    expect(config.getOptional('auth.providers.guest')).toBeUndefined();
+    expect(config.getString('auth.providers.github.production.clientId')).toBe(
+      'client-id',
+    );
+    expect(config.getStringArray('app.signIn.providers')).toEqual(['github']);
+    config.close();
+  });
+
+  it('uses PostgreSQL, the permission framework and the real cluster', async () => {
+    const config = await loadProductionConfig();
+    expect(config.getString('backend.database.client')).toBe('pg');
+    expect(config.getString('backend.database.connection.host')).toBe('db');
+    expect(config.getBoolean('permission.enabled')).toBe(true);
+    const clusters = config
+      .getConfigArray('kubernetes.clusterLocatorMethods')[0]
+      .getConfigArray('clusters');
+    expect(clusters.map(c => c.getString('url'))).toEqual([
+      'https://k8s.fernhill.example',
+    ]);
+    config.close();
+  });
+
+  it('keeps the demo organisation out', async () => {
+    const config = await loadProductionConfig();
+    const targets = config
+      .getConfigArray('catalog.locations')
+      .map(l => l.getString('target'));
+    expect(targets.some(t => t.includes('demo/'))).toBe(false);
+    config.close();
+  });
+});
