@@ -20,7 +20,7 @@ export default defineConfig({
       url: 'http://localhost:7007/.backstage/health/v1/readiness',
       reuseExistingServer: !process.env.CI,
       timeout: 300_000,
-      stdout: 'pipe',
+      stdout: 'ignore',
     },
     {
       command: 'echo frontend is started by yarn start',
