@@ -1,0 +1,22 @@
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import {
+  DoraBandYear,
+  DoraMetricsResponse,
+  DoraScope,
+} from '@internal/plugin-dora-common';
+
+/** What the dashboards ask the DORA backend for. */
+export interface DoraMetricsRequest {
+  scope: DoraScope;
+  ref?: string;
+  windowDays: 7 | 30 | 90;
+  bandYear?: DoraBandYear;
+}
+
+/** Reads DORA metrics from the `dora` backend plugin. */
+export interface DoraApi {
+  getMetrics(request: DoraMetricsRequest): Promise<DoraMetricsResponse>;
+}
+
+/** @public */
+export const doraApiRef = createApiRef<DoraApi>({ id: 'plugin.dora.api' });

@@ -1,0 +1,87 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import { Button, Chip } from '@material-ui/core';
+import {
+  DORA_METRIC_IDS,
+  DoraBreakdownRow,
+  DoraMetricId,
+} from '@internal/plugin-dora-common';
+import { breakdownToCsv } from '../csv';
+import { BAND_COLOURS, formatMetricValue, METRIC_TITLES } from '../format';
+
+function downloadCsv(rows: DoraBreakdownRow[], fileName: string) {
+  const blob = new Blob([breakdownToCsv(rows)], { type: 'text/csv' });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
+function metricColumn(id: DoraMetricId): TableColumn<DoraBreakdownRow> {
+  return {
+    title: METRIC_TITLES[id],
+    field: `metrics.${id}.value`,
+    type: 'numeric',
+    customSort: (a, b) =>
+      (a.metrics[id].value ?? -Infinity) - (b.metrics[id].value ?? -Infinity),
+    render: row => {
+      const result = row.metrics[id];
+      return (
+        <>
+          {formatMetricValue(result)}{' '}
+          {result.band && (
+            <Chip
+              size="small"
+              label={result.band}
+              style={{
+                backgroundColor: BAND_COLOURS[result.band],
+                color: '#fff',
+              }}
+            />
+          )}
+        </>
+      );
+    },
+  };
+}
+
+/** Sortable table of the teams, services or streams below the current scope, with CSV export. */
+export function BreakdownTable(props: {
+  title: string;
+  rows: DoraBreakdownRow[];
+  onSelect?: (row: DoraBreakdownRow) => void;
+}) {
+  const { title, rows, onSelect } = props;
+  const columns: TableColumn<DoraBreakdownRow>[] = [
+    {
+      title: 'Name',
+      field: 'ref',
+      render: row =>
+        onSelect ? (
+          <Button size="small" color="primary" onClick={() => onSelect(row)}>
+            {row.ref}
+          </Button>
+        ) : (
+          row.ref
+        ),
+    },
+    ...DORA_METRIC_IDS.map(metricColumn),
+  ];
+  return (
+    <Table<DoraBreakdownRow>
+      title={title}
+      columns={columns}
+      data={rows}
+      options={{ paging: false, search: true, padding: 'dense' }}
+      actions={[
+        {
+          icon: () => <span>CSV</span>,
+          tooltip: 'Export as CSV',
+          isFreeAction: true,
+          onClick: () => downloadCsv(rows, `dora-${title.toLowerCase()}.csv`),
+        },
+      ]}
+    />
+  );
+}

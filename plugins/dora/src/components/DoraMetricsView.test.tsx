@@ -1,0 +1,166 @@
+import {
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/frontend-test-utils';
+import { fireEvent, screen } from '@testing-library/react';
+import {
+  DoraMetricResult,
+  DoraMetricSet,
+  DoraMetricsResponse,
+} from '@internal/plugin-dora-common';
+import { DoraApi, doraApiRef } from '../api/DoraApi';
+import { DoraMetricsView } from './DoraMetricsView';
+
+function metric(
+  partial: Partial<DoraMetricResult> &
+    Pick<DoraMetricResult, 'metric' | 'unit'>,
+): DoraMetricResult {
+  return {
+    value: null,
+    definition: `definition of ${partial.metric}`,
+    numerator: { label: 'numerator', value: 0 },
+    denominator: { label: 'denominator', value: 0 },
+    eventCount: 0,
+    band: null,
+    warnings: [],
+    details: {},
+    ...partial,
+  };
+}
+
+const metrics: DoraMetricSet = {
+  deploymentFrequency: metric({
+    metric: 'deploymentFrequency',
+    unit: 'deploymentsPerDay',
+    value: 2,
+    band: 'elite',
+    eventCount: 60,
+    numerator: { label: 'successful production deployments', value: 60 },
+    denominator: { label: 'days', value: 30 },
+  }),
+  changeLeadTime: metric({
+    metric: 'changeLeadTime',
+    unit: 'hours',
+    value: 30,
+    band: 'high',
+    eventCount: 200,
+  }),
+  changeFailureRate: metric({
+    metric: 'changeFailureRate',
+    unit: 'ratio',
+    value: 0.1,
+    band: 'high',
+    eventCount: 60,
+    warnings: [
+      {
+        code: 'no-incident-source',
+        message: 'search-indexer deploys but has no incident source',
+      },
+    ],
+  }),
+  failedDeploymentRecoveryTime: metric({
+    metric: 'failedDeploymentRecoveryTime',
+    unit: 'hours',
+  }),
+  deploymentReworkRate: metric({
+    metric: 'deploymentReworkRate',
+    unit: 'ratio',
+    value: 0.05,
+  }),
+};
+
+function response(windowDays: number): DoraMetricsResponse {
+  return {
+    scope: 'organisation',
+    ref: 'organisation',
+    window: {
+      from: '2026-10-22T00:00:00Z',
+      to: '2026-11-21T00:00:00Z',
+      days: windowDays,
+    },
+    bandYear: '2024',
+    bandNotes: [],
+    metrics,
+    trend: [],
+    breakdown: [{ scope: 'team', ref: 'group:default/payments', metrics }],
+  };
+}
+
+describe('DoraMetricsView', () => {
+  it('shows figures with bands, working and coverage warnings, and drills down', async () => {
+    const getMetrics = jest.fn(async ({ windowDays }) => response(windowDays));
+    const api: DoraApi = { getMetrics };
+    const onDrillDown = jest.fn();
+    await renderInTestApp(
+      <TestApiProvider apis={[[doraApiRef, api]]}>
+        <DoraMetricsView scope="organisation" onDrillDown={onDrillDown} />
+      </TestApiProvider>,
+    );
+
+    expect((await screen.findAllByText('2.0 / day')).length).toBeGreaterThan(0);
+    expect(screen.getAllByText('elite').length).toBeGreaterThan(0);
+    expect(
+      screen.getByText(
+        /successful production deployments: 60 · days: 30 · 60 events/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/search-indexer deploys but has no incident source/)
+        .length,
+    ).toBeGreaterThan(0);
+    expect(
+      screen.getByText(/bands of the 2024 DORA report/),
+    ).toBeInTheDocument();
+    expect(getMetrics).toHaveBeenCalledWith({
+      scope: 'organisation',
+      ref: undefined,
+      windowDays: 30,
+    });
+
+    fireEvent.click(
+      screen.getByRole('button', { name: 'group:default/payments' }),
+    );
+    expect(onDrillDown).toHaveBeenCalledWith(
+      expect.objectContaining({ ref: 'group:default/payments' }),
+    );
+  });
+
+  it('tells a team how to connect its sources when a component has no events', async () => {
+    const empty = response(30);
+    for (const result of Object.values(empty.metrics)) result.eventCount = 0;
+    const api: DoraApi = {
+      getMetrics: async () => ({ ...empty, scope: 'service' }),
+    };
+    await renderInTestApp(
+      <TestApiProvider apis={[[doraApiRef, api]]}>
+        <DoraMetricsView
+          scope="service"
+          scopeRef="component:default/new-service"
+        />
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText('No delivery events for this component yet'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the backend error when the request is refused', async () => {
+    const api: DoraApi = {
+      getMetrics: async () => {
+        throw new Error('Not allowed to read leadership.dashboards.read');
+      },
+    };
+    await renderInTestApp(
+      <TestApiProvider apis={[[doraApiRef, api]]}>
+        <DoraMetricsView scope="organisation" />
+      </TestApiProvider>,
+    );
+    expect(
+      (
+        await screen.findAllByText(
+          /Not allowed to read leadership.dashboards.read/,
+        )
+      ).length,
+    ).toBeGreaterThan(0);
+  });
+});

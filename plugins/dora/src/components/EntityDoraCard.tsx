@@ -1,0 +1,72 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  Chip,
+  Table,
+  TableBody,
+  TableCell,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import { DORA_METRIC_IDS } from '@internal/plugin-dora-common';
+import useAsync from 'react-use/esm/useAsync';
+import { doraApiRef } from '../api/DoraApi';
+import { BAND_COLOURS, formatMetricValue, METRIC_TITLES } from '../format';
+
+/** A compact card for the component overview: the five figures and bands over 30 days. */
+export function EntityDoraCard() {
+  const { entity } = useEntity();
+  const doraApi = useApi(doraApiRef);
+  const { value, loading, error } = useAsync(
+    () =>
+      doraApi.getMetrics({
+        scope: 'service',
+        ref: stringifyEntityRef(entity),
+        windowDays: 30,
+      }),
+    [doraApi, entity],
+  );
+  return (
+    <InfoCard title="DORA, last 30 days">
+      {error && <ResponseErrorPanel error={error} />}
+      {loading && <Progress />}
+      {value && (
+        <>
+          <Table size="small">
+            <TableBody>
+              {DORA_METRIC_IDS.map(id => (
+                <TableRow key={id}>
+                  <TableCell>{METRIC_TITLES[id]}</TableCell>
+                  <TableCell>{formatMetricValue(value.metrics[id])}</TableCell>
+                  <TableCell>
+                    {value.metrics[id].band && (
+                      <Chip
+                        size="small"
+                        label={value.metrics[id].band}
+                        style={{
+                          backgroundColor:
+                            BAND_COLOURS[value.metrics[id].band!],
+                          color: '#fff',
+                        }}
+                      />
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <Typography variant="caption">
+            Bands of the {value.bandYear} DORA report. The DORA tab shows the
+            working.
+          </Typography>
+        </>
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,63 @@
+import { Box, Chip, Grid, Paper, Tooltip, Typography } from '@material-ui/core';
+import { DORA_METRIC_IDS, DoraMetricSet } from '@internal/plugin-dora-common';
+import {
+  BAND_COLOURS,
+  formatMetricValue,
+  formatWorking,
+  METRIC_TITLES,
+} from '../format';
+
+/**
+ * The five metrics as tiles: the figure, its band in colour, the working (numerator and
+ * denominator, events behind it) and every coverage warning, with the definition on hover.
+ */
+export function MetricTiles({ metrics }: { metrics: DoraMetricSet }) {
+  return (
+    <Grid container spacing={2}>
+      {DORA_METRIC_IDS.map(id => {
+        const result = metrics[id];
+        return (
+          <Grid item xs={12} sm={6} md={4} lg key={id}>
+            <Paper variant="outlined" data-testid={`dora-metric-${id}`}>
+              <Box p={2}>
+                <Tooltip title={result.definition}>
+                  <Typography variant="subtitle2">
+                    {METRIC_TITLES[id]}
+                  </Typography>
+                </Tooltip>
+                <Typography variant="h4">
+                  {formatMetricValue(result)}
+                </Typography>
+                {result.band ? (
+                  <Chip
+                    size="small"
+                    label={result.band}
+                    style={{
+                      backgroundColor: BAND_COLOURS[result.band],
+                      color: '#fff',
+                    }}
+                  />
+                ) : (
+                  <Chip size="small" label="no band" variant="outlined" />
+                )}
+                <Typography variant="caption" display="block">
+                  {formatWorking(result)} · {result.eventCount} events
+                </Typography>
+                {result.warnings.map(warning => (
+                  <Typography
+                    key={warning.code}
+                    variant="caption"
+                    display="block"
+                    color="error"
+                  >
+                    ⚠ {warning.message}
+                  </Typography>
+                ))}
+              </Box>
+            </Paper>
+          </Grid>
+        );
+      })}
+    </Grid>
+  );
+}

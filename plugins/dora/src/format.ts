@@ -1,0 +1,53 @@
+import {
+  DoraBand,
+  DoraMetricId,
+  DoraMetricResult,
+} from '@internal/plugin-dora-common';
+
+/** Titles of the five metrics, as the DORA reports name them. */
+export const METRIC_TITLES: Record<DoraMetricId, string> = {
+  deploymentFrequency: 'Deployment frequency',
+  changeLeadTime: 'Change lead time',
+  changeFailureRate: 'Change failure rate',
+  failedDeploymentRecoveryTime: 'Failed deployment recovery time',
+  deploymentReworkRate: 'Deployment rework rate',
+};
+
+/** Band colours: green for elite through red for low, readable on light and dark themes. */
+export const BAND_COLOURS: Record<DoraBand, string> = {
+  elite: '#1b873f',
+  high: '#5b9e1f',
+  medium: '#c98a00',
+  low: '#c62828',
+};
+
+function formatHours(hours: number): string {
+  if (hours < 1) return `${Math.round(hours * 60)} min`;
+  if (hours < 48) return `${hours.toFixed(1)} h`;
+  return `${(hours / 24).toFixed(1)} days`;
+}
+
+/** A metric's value in words a reader understands at a glance, or an em dash when there is none. */
+export function formatMetricValue(
+  result: Pick<DoraMetricResult, 'value' | 'unit'>,
+): string {
+  const { value, unit } = result;
+  if (value === null || !Number.isFinite(value)) return '—';
+  switch (unit) {
+    case 'deploymentsPerDay':
+      return value >= 1
+        ? `${value.toFixed(1)} / day`
+        : `${(value * 7).toFixed(1)} / week`;
+    case 'hours':
+      return formatHours(value);
+    case 'ratio':
+      return `${(value * 100).toFixed(1)} %`;
+    default:
+      return String(value);
+  }
+}
+
+/** The working behind a figure: "numerator label / denominator label". */
+export function formatWorking(result: DoraMetricResult): string {
+  return `${result.numerator.label}: ${result.numerator.value} · ${result.denominator.label}: ${result.denominator.value}`;
+}
