@@ -7,6 +7,7 @@ export type StructuralSchema = JsonObject;
 
 const ajv = new Ajv({
   allErrors: true,
+  verbose: true,
   strict: false,
   validateFormats: false,
 });

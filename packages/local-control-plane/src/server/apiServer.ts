@@ -197,6 +197,7 @@ export function createApiHandler(deps: ApiServerDeps) {
       'Content-Type': 'application/json',
       'Transfer-Encoding': 'chunked',
     });
+    res.flushHeaders();
     const emit = (type: string, object: unknown) =>
       res.write(`${JSON.stringify({ type, object })}\n`);
     const emitEvent = (e: StoreEvent) => {
