@@ -40,6 +40,9 @@ async function main() {
   backend.add(import('@backstage/plugin-search-backend-module-catalog'));
   backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
+  // DORA metrics: ingest of delivery events and the metrics API.
+  backend.add(import('@internal/plugin-dora-backend'));
+
   backend.add(import('@backstage/plugin-kubernetes-backend'));
   backend.add(import('@backstage/plugin-user-settings-backend'));
   backend.add(import('@backstage/plugin-notifications-backend'));

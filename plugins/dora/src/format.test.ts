@@ -1,4 +1,4 @@
-import { formatMetricValue } from './format';
+import { formatMetricValue, formatWorking } from './format';
 
 describe('formatMetricValue', () => {
   it.each([
@@ -11,5 +11,24 @@ describe('formatMetricValue', () => {
     [{ value: null, unit: 'ratio' as const }, '—'],
   ])('formats %j as %s', (result, expected) => {
     expect(formatMetricValue(result)).toBe(expected);
+  });
+});
+
+describe('formatWorking', () => {
+  it('rounds fractional counts such as median hours to two decimals', () => {
+    expect(
+      formatWorking({
+        metric: 'changeLeadTime',
+        value: 35.45,
+        unit: 'hours',
+        definition: '',
+        numerator: { label: 'median hours', value: 35.453281666 },
+        denominator: { label: 'commits', value: 52 },
+        eventCount: 78,
+        band: 'high',
+        warnings: [],
+        details: {},
+      }),
+    ).toBe('median hours: 35.45 · commits: 52');
   });
 });

@@ -47,7 +47,13 @@ export function formatMetricValue(
   }
 }
 
-/** The working behind a figure: "numerator label / denominator label". */
+function formatCount(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+/** The working behind a figure: "numerator label: n · denominator label: d". */
 export function formatWorking(result: DoraMetricResult): string {
-  return `${result.numerator.label}: ${result.numerator.value} · ${result.denominator.label}: ${result.denominator.value}`;
+  return `${result.numerator.label}: ${formatCount(result.numerator.value)} · ${
+    result.denominator.label
+  }: ${formatCount(result.denominator.value)}`;
 }

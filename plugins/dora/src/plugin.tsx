@@ -10,6 +10,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import TimelineIcon from '@material-ui/icons/Timeline';
 import { doraApiRef } from './api/DoraApi';
 import { DoraClient } from './api/DoraClient';
 
@@ -29,6 +30,7 @@ const doraPage = PageBlueprint.make({
   params: {
     path: '/dora',
     title: 'DORA',
+    icon: <TimelineIcon />,
     routeRef: rootRouteRef,
     loader: () => import('./components/DoraPage').then(m => <m.DoraPage />),
   },

@@ -7,7 +7,7 @@ import {
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Box, Grid, MenuItem, TextField, Typography } from '@material-ui/core';
 import { DoraBreakdownRow, DoraScope } from '@internal/plugin-dora-common';
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { doraApiRef } from '../api/DoraApi';
 import { BreakdownTable } from './BreakdownTable';
@@ -33,8 +33,10 @@ export function DoraMetricsView(props: {
   /** The team, service or stream ref; `ref` itself is reserved by React. */
   scopeRef?: string;
   onDrillDown?: DrillDown;
+  /** Shown instead of an error when the policy refuses this scope to the user. */
+  notAllowedFallback?: ReactNode;
 }) {
-  const { scope, scopeRef, onDrillDown } = props;
+  const { scope, scopeRef, onDrillDown, notAllowedFallback } = props;
   const doraApi = useApi(doraApiRef);
   const [windowDays, setWindowDays] = useState<7 | 30 | 90>(30);
   const { value, loading, error } = useAsync(
@@ -42,6 +44,12 @@ export function DoraMetricsView(props: {
     [doraApi, scope, scopeRef, windowDays],
   );
 
+  const refused =
+    error?.name === 'NotAllowedError' ||
+    (error as { statusCode?: number } | undefined)?.statusCode === 403;
+  if (error && refused && notAllowedFallback) {
+    return <>{notAllowedFallback}</>;
+  }
   if (error) return <ResponseErrorPanel error={error} />;
   if (loading || !value) return <Progress />;
 
@@ -73,6 +81,7 @@ export function DoraMetricsView(props: {
           <TextField
             select
             label="Window"
+            style={{ minWidth: 160, marginLeft: 16 }}
             value={windowDays}
             onChange={e => setWindowDays(Number(e.target.value) as 7 | 30 | 90)}
             inputProps={{ 'aria-label': 'Window' }}

@@ -1,5 +1,7 @@
 import { Content, Header, Page } from '@backstage/core-components';
-import { Breadcrumbs, Link, Typography } from '@material-ui/core';
+import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { Box, Breadcrumbs, Button, Link, Typography } from '@material-ui/core';
+import useAsync from 'react-use/esm/useAsync';
 import { DoraBreakdownRow, DoraScope } from '@internal/plugin-dora-common';
 import { useState } from 'react';
 import { DoraMetricsView } from './DoraMetricsView';
@@ -17,6 +19,14 @@ export function DoraPage() {
   const [path, setPath] = useState<Level[]>([
     { scope: 'organisation', label: 'Organisation' },
   ]);
+  const identityApi = useApi(identityApiRef);
+  const { value: identity } = useAsync(
+    () => identityApi.getBackstageIdentity(),
+    [identityApi],
+  );
+  const myGroups = (identity?.ownershipEntityRefs ?? []).filter(ref =>
+    ref.startsWith('group:'),
+  );
   const current = path[path.length - 1];
   const next = NEXT_SCOPE[current.scope];
   const drillDown =
@@ -52,6 +62,26 @@ export function DoraPage() {
           scope={current.scope}
           scopeRef={current.ref}
           onDrillDown={drillDown}
+          notAllowedFallback={
+            <Box mt={2}>
+              <Typography paragraph>
+                Organisation-wide figures are for the leadership groups and the
+                platform team. Your teams' figures:
+              </Typography>
+              {myGroups.map(group => (
+                <Button
+                  key={group}
+                  variant="outlined"
+                  color="primary"
+                  onClick={() =>
+                    setPath([...path, { scope: 'team', ref: group, label: group }])
+                  }
+                >
+                  {group}
+                </Button>
+              ))}
+            </Box>
+          }
         />
       </Content>
     </Page>

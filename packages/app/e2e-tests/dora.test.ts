@@ -1,0 +1,44 @@
+import { expect, Page, test } from '@playwright/test';
+
+// DORA dashboards on the demo history (dora.demoData in app-config.yaml). The demo guest is a
+// Payments engineer: the organisation-wide view is for leadership, so the page offers the team's.
+/** Opens a page fresh, signing in as the guest when the portal asks for it. */
+async function openAsGuest(page: Page, path: string) {
+  await page.goto(path);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  const sidebarSearch = page.getByRole('button', { name: 'Search' });
+  await expect(enter.or(sidebarSearch).first()).toBeVisible();
+  if (await enter.isVisible()) {
+    await enter.click();
+  }
+}
+
+test('a developer sees DORA metrics for a component and for their team', async ({
+  page,
+}) => {
+  await openAsGuest(page, '/catalog/default/component/payments-api/dora');
+  const frequency = page.getByTestId('dora-metric-deploymentFrequency');
+  await expect(frequency).toBeVisible();
+  await expect(frequency).toContainText(/\/ (day|week)/);
+  await expect(frequency).toContainText(/elite|high|medium|low/);
+  await expect(page.getByText('Weekly trend')).toBeVisible();
+  await page.screenshot({
+    path: 'e2e-test-report/screenshots/05-component-dora.png',
+    fullPage: true,
+  });
+
+  await openAsGuest(page, '/dora');
+  await expect(
+    page.getByText(/Organisation-wide figures are for the leadership groups/),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'group:default/payments' }).click();
+  await expect(page.getByTestId('dora-metric-changeLeadTime')).toBeVisible();
+  await expect(page.getByText('Services')).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: 'component:default/payments-api' }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: 'e2e-test-report/screenshots/06-team-dora.png',
+    fullPage: true,
+  });
+});
