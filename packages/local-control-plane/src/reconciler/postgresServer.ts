@@ -117,6 +117,9 @@ export async function startPostgres(options: {
     database: 'postgres',
     max: 4,
   });
+  pool.on('error', error =>
+    options.logger(`PostgreSQL connection lost: ${error.message}`),
+  );
   return {
     pool,
     host: '127.0.0.1',
