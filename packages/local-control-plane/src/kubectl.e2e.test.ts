@@ -201,6 +201,43 @@ describe('kubectl against the local control plane', () => {
     );
   });
 
+  it('reports in plain words that the RDS Composition cannot run locally', async () => {
+    const rds = join(
+      findCrossplaneDir(),
+      'examples',
+      'postgresqlinstance-rds-prod.yaml',
+    );
+    expect((await kubectl('apply', '--server-side', '-f', rds)).code).toBe(0);
+    const waited = await kubectl(
+      'wait',
+      '--for=condition=Synced=False',
+      '-n',
+      NS,
+      'postgresqlinstance/payments-ledger-db',
+      '--timeout=60s',
+    );
+    expect(waited.code).toBe(0);
+    const message = await kubectl(
+      'get',
+      '-n',
+      NS,
+      'postgresqlinstance/payments-ledger-db',
+      '-o',
+      "jsonpath={.status.conditions[?(@.type=='Synced')].message}",
+    );
+    expect(message.stdout).toContain(
+      'composition postgresqlinstances-aws-rds cannot run on the local control plane',
+    );
+    const deleted = await kubectl(
+      'delete',
+      '-n',
+      NS,
+      'postgresqlinstance/payments-ledger-db',
+      '--timeout=60s',
+    );
+    expect(deleted.code).toBe(0);
+  });
+
   it('deletes the XR, its Secret, and the database', async () => {
     const { uri } = await secret();
     const deleted = await kubectl(

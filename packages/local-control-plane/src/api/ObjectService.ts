@@ -104,6 +104,13 @@ export class ObjectService {
     if (type.group === '' && type.resource === 'secrets') {
       this.admitSecret(obj, causes);
     }
+    if (
+      type.group === '' &&
+      type.resource === 'namespaces' &&
+      !obj.metadata.deletionTimestamp
+    ) {
+      obj.status = { phase: 'Active' };
+    }
     if (type.schema) {
       const unknown = pruneUnknownFields(
         obj as unknown as JsonObject,
@@ -505,7 +512,7 @@ export class ObjectService {
     const uid = owner.metadata.uid;
     const candidates = owner.metadata.namespace
       ? this.store.listNamespace(owner.metadata.namespace)
-      : [];
+      : this.store.listAll();
     for (const c of candidates) {
       if (!c.object.metadata.ownerReferences?.some(r => r.uid === uid))
         continue;

@@ -83,9 +83,6 @@ export function startCrdController(
       const spec = event.object.spec as JsonObject;
       const plural = String((spec.names as JsonObject).plural);
       const group = String(spec.group);
-      const version =
-        ((spec.versions as JsonObject[])[0]?.name as string) ?? '';
-      const type = registry.lookup(group, version, plural);
       registry.unregisterCrd(event.object.metadata.name!);
       for (const obj of store.list(group, plural)) {
         store.remove({
@@ -95,7 +92,6 @@ export function startCrdController(
           name: obj.metadata.name!,
         });
       }
-      void type;
       return;
     }
     sync(event.object);

@@ -124,6 +124,15 @@ export class ObjectStore {
       }));
   }
 
+  /** Every object of every type (garbage collection of cluster-scoped owners). */
+  listAll() {
+    return [...this.objects.values()].map(e => ({
+      group: e.group,
+      resource: e.resource,
+      object: clone(e.object),
+    }));
+  }
+
   /** Stores a new object, assigning uid, creationTimestamp, generation and resourceVersion. */
   create(group: string, resource: string, object: KubeObject): KubeObject {
     const stored = clone(object);
