@@ -38,6 +38,8 @@ const DEFAULT_CONNECTION_LIMITS: Record<string, number> = {
 };
 const MAX_BACKOFF_MS = 30_000;
 const CONCURRENCY = 4;
+/** Drift (a database dropped by hand, a changed password) is repaired at least this often. */
+const RESYNC_MS = 5 * 60_000;
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
@@ -68,6 +70,7 @@ export class PostgresInstanceReconciler {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private unsubscribe?: () => void;
+  private resync?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(
@@ -108,14 +111,20 @@ export class PostgresInstanceReconciler {
         this.enqueue(`${event.object.metadata.namespace}/${owner}`);
       }
     });
-    for (const xr of this.deps.store.list(GROUP, RESOURCE)) {
-      this.enqueue(`${xr.metadata.namespace}/${xr.metadata.name}`);
-    }
+    const enqueueAll = () => {
+      for (const xr of this.deps.store.list(GROUP, RESOURCE)) {
+        this.enqueue(`${xr.metadata.namespace}/${xr.metadata.name}`);
+      }
+    };
+    enqueueAll();
+    this.resync = setInterval(enqueueAll, RESYNC_MS);
+    this.resync.unref();
   }
 
   async stop() {
     this.stopped = true;
     this.unsubscribe?.();
+    clearInterval(this.resync);
     for (const t of this.timers) clearTimeout(t);
     await Promise.allSettled([...this.inFlight]);
   }

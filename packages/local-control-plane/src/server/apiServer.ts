@@ -198,8 +198,24 @@ export function createApiHandler(deps: ApiServerDeps) {
       'Transfer-Encoding': 'chunked',
     });
     res.flushHeaders();
-    const emit = (type: string, object: unknown) =>
-      res.write(`${JSON.stringify({ type, object })}\n`);
+    // `kubectl get -w` asks for Tables: each event then carries a one-row Table, and only the first
+    // one has column definitions, as kube-apiserver does.
+    const wantsTable = String(req.headers.accept ?? '').includes('as=Table');
+    let columnsSent = false;
+    const emit = (type: string, object: unknown) => {
+      let payload = object;
+      if (wantsTable && type !== 'ERROR') {
+        const obj = object as KubeObject;
+        const table = toTable(
+          r.type,
+          [obj],
+          obj.metadata.resourceVersion ?? '',
+        );
+        payload = columnsSent ? { ...table, columnDefinitions: [] } : table;
+        columnsSent = true;
+      }
+      res.write(`${JSON.stringify({ type, object: payload })}\n`);
+    };
     const emitEvent = (e: StoreEvent) => {
       if (matches(e))
         emit(e.type, { ...e.object, apiVersion, kind: r.type.kind });
