@@ -16,7 +16,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: 'yarn start',
+      command: './portal start',
       url: 'http://localhost:7007/.backstage/health/v1/readiness',
       reuseExistingServer: !process.env.CI,
       timeout: 300_000,
