@@ -85,6 +85,23 @@ describe('doraPlugin', () => {
       'component:default/hello-world#production',
     ]);
 
+    const stream = await request(server)
+      .get('/api/dora/metrics')
+      .query({
+        scope: 'stream',
+        ref: 'component:default/hello-world#production',
+        from: '2019-05-01T00:00:00Z',
+        to: '2019-06-01T00:00:00Z',
+      })
+      .set('Authorization', user);
+    expect(stream.status).toBe(200);
+    expect(stream.body.metrics.deploymentFrequency.numerator.value).toBe(1);
+    const badStream = await request(server)
+      .get('/api/dora/metrics')
+      .query({ scope: 'stream', ref: 'hello-world', window: '7' })
+      .set('Authorization', user);
+    expect(badStream.status).toBe(400);
+
     const team = await request(server)
       .get('/api/dora/metrics')
       .query({

@@ -74,7 +74,8 @@ export const doraPlugin = createBackendPlugin({
           id: 'dora-remap-services',
           frequency: { minutes: 5 },
           timeout: { minutes: 5 },
-          initialDelay: { seconds: 30 },
+          // Give the catalog time to process its locations before the first mapping.
+          initialDelay: { seconds: 60 },
           fn: async () => {
             if (config.demoData) {
               await seedDemoData({

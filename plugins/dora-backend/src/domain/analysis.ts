@@ -51,6 +51,10 @@ export interface Analysis {
   rework: Set<Deployment>;
   /** Services that have at least one incident reported, i.e. an incident source. */
   servicesWithIncidents: Set<string>;
+  /** Successful production deployments by service and id. */
+  deploymentByKey: Map<string, Deployment>;
+  /** Hotfix and rollback deployments per service and stream, ordered by finish. */
+  fixesByStream: Map<string, Deployment[]>;
 }
 
 /** Keeps one record per deployment: the most advanced status, then the latest finish. */
@@ -271,8 +275,20 @@ export function analyse(events: EventSet, fallbackWindowMs: number): Analysis {
     }
   }
 
+  const fixesByStream = new Map<string, Deployment[]>();
+  for (const d of deployments) {
+    if (d.kind !== 'regular') {
+      const k = key(d.service, d.stream);
+      const list = fixesByStream.get(k) ?? [];
+      list.push(d);
+      fixesByStream.set(k, list);
+    }
+  }
+
   return {
     deployments,
+    deploymentByKey: deploymentById,
+    fixesByStream,
     commitDeployments,
     inferredDeployments,
     commitsWithoutTime,
@@ -300,22 +316,29 @@ export function recoveryOf(
     candidates.push(Math.max(...incidents.map(i => i.resolvedAt!)));
   }
   for (const rollback of rollbacks) {
-    const performedBy = analysis.deployments.find(
-      d =>
-        d.service === rollback.service &&
-        d.id === rollback.rollbackDeploymentId,
-    );
+    const performedBy = rollback.rollbackDeploymentId
+      ? analysis.deploymentByKey.get(
+          key(rollback.service, rollback.rollbackDeploymentId),
+        )
+      : undefined;
     candidates.push(performedBy?.finishedAt ?? rollback.at);
   }
-  const fix = analysis.deployments.find(
-    d =>
-      d.service === deployment.service &&
-      d.stream === deployment.stream &&
-      d.kind !== 'regular' &&
-      d.finishedAt! > deployment.finishedAt!,
-  );
-  if (fix) {
-    candidates.push(fix.finishedAt!);
+  // First hotfix or rollback deployment of the stream after the failure (binary search).
+  const fixes =
+    analysis.fixesByStream.get(key(deployment.service, deployment.stream)) ??
+    [];
+  let low = 0;
+  let high = fixes.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (fixes[mid].finishedAt! > deployment.finishedAt!) {
+      high = mid;
+    } else {
+      low = mid + 1;
+    }
+  }
+  if (low < fixes.length) {
+    candidates.push(fixes[low].finishedAt!);
   }
   return candidates.length > 0 ? Math.min(...candidates) : null;
 }

@@ -93,9 +93,13 @@ function changeLeadTime(
   deployments: Deployment[],
   window: TimeWindow,
   options: MetricOptions,
+  include: (service: string) => boolean,
 ): DoraMetricResult {
   const samples = analysis.commitDeployments
-    .filter(({ deployment }) => inWindow(deployment.finishedAt, window))
+    .filter(
+      ({ deployment }) =>
+        inWindow(deployment.finishedAt, window) && include(deployment.service),
+    )
     .map(
       ({ change, deployment }) =>
         Math.max(0, deployment.finishedAt! - change.committedAt) / HOUR_MS,
@@ -346,18 +350,29 @@ function reworkRate(
   };
 }
 
-/** All five metrics for one window. */
+/**
+ * All five metrics for one window, optionally for a subset of the analysed services (a team out of
+ * the organisation: links between incidents and deployments never cross services, so one analysis
+ * serves every subset).
+ */
 export function computeMetricSet(
   analysis: Analysis,
   window: TimeWindow,
   options: MetricOptions,
+  include: (service: string) => boolean = () => true,
 ): DoraMetricSet {
-  const deployments = analysis.deployments.filter(d =>
-    inWindow(d.finishedAt, window),
+  const deployments = analysis.deployments.filter(
+    d => inWindow(d.finishedAt, window) && include(d.service),
   );
   return {
     deploymentFrequency: deploymentFrequency(deployments, window, options),
-    changeLeadTime: changeLeadTime(analysis, deployments, window, options),
+    changeLeadTime: changeLeadTime(
+      analysis,
+      deployments,
+      window,
+      options,
+      include,
+    ),
     changeFailureRate: changeFailureRate(
       analysis,
       deployments,

@@ -153,21 +153,20 @@ describe('DoraStore', () => {
   it.each(databases.eachSupportedId())(
     'rolls back a whole batch when one row fails, %p',
     async databaseId => {
-      const { store } = await createStore(databaseId);
-      const bad: NormalizedEvent = {
+      const { knex, store } = await createStore(databaseId);
+      // Deployments are written first; removing the changes table makes the batch fail after that.
+      await knex.schema.dropTable('dora_changes');
+      const change: NormalizedEvent = {
         ...origin,
         type: 'change',
-        externalId: 'bad',
-        sha: null as unknown as string,
+        externalId: 'c1',
+        sha: 'abc1234',
         committedAt: T,
       };
-      await expect(store.ingest([success, bad], resolve)).rejects.toThrow();
-      expect(await store.counts()).toEqual({
-        deployment: 0,
-        change: 0,
-        incident: 0,
-        rollback: 0,
-      });
+      await expect(store.ingest([success, change], resolve)).rejects.toThrow();
+      expect(await knex('dora_deployments').count({ count: '*' })).toEqual([
+        { count: databaseId === 'POSTGRES_18' ? '0' : 0 },
+      ]);
     },
   );
 

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   DORA_BAND_TABLES,
   DoraBandYear,
@@ -8,6 +8,7 @@ import {
   DoraScope,
 } from '@internal/plugin-dora-common';
 import {
+  Analysis,
   analyse,
   computeMetricSet,
   computeTrend,
@@ -95,7 +96,14 @@ export class MetricsService {
       bandNotes: DORA_BAND_TABLES[bandYear].notes,
       metrics: computeMetricSet(analysis, window, options),
       trend: computeTrend(analysis, window, options),
-      breakdown: this.breakdown(query.scope, ref, events, window, options),
+      breakdown: this.breakdown(
+        query.scope,
+        ref,
+        events,
+        analysis,
+        window,
+        options,
+      ),
     };
   }
 
@@ -132,21 +140,21 @@ export class MetricsService {
     scope: DoraScope,
     ref: string,
     events: EventSet,
+    analysis: Analysis,
     window: TimeWindow,
     options: MetricOptions,
   ): DoraBreakdownRow[] {
-    const fallbackMs = this.options.incidentFallbackHours * HOUR_MS;
-    const row = (
+    // Teams and services reuse the scope's analysis; streams need their own, because commits and
+    // fallback links are judged per stream there.
+    const subset = (
       childScope: DoraScope,
       childRef: string,
-      childEvents: EventSet,
+      services: Set<string>,
     ) => ({
       scope: childScope,
       ref: childRef,
-      metrics: computeMetricSet(
-        analyse(childEvents, fallbackMs),
-        window,
-        options,
+      metrics: computeMetricSet(analysis, window, options, s =>
+        services.has(s),
       ),
     });
     if (scope === 'organisation') {
@@ -164,27 +172,30 @@ export class MetricsService {
       }
       return [...teams]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([team, members]) =>
-          row('team', team, scopeEvents(events, members)),
-        );
+        .map(([team, members]) => subset('team', team, members));
     }
     if (scope === 'team') {
       const services = [
         ...new Set(events.deployments.map(d => d.service)),
       ].sort();
-      return services.map(s =>
-        row('service', s, scopeEvents(events, new Set([s]))),
-      );
+      return services.map(s => subset('service', s, new Set([s])));
     }
     if (scope === 'service') {
+      const fallbackMs = this.options.incidentFallbackHours * HOUR_MS;
       const streams = [
         ...new Set(
           events.deployments.filter(d => d.production).map(d => d.stream),
         ),
       ].sort();
-      return streams.map(s =>
-        row('stream', `${ref}#${s}`, scopeEvents(events, new Set([ref]), s)),
-      );
+      return streams.map(s => ({
+        scope: 'stream' as const,
+        ref: `${ref}#${s}`,
+        metrics: computeMetricSet(
+          analyse(scopeEvents(events, new Set([ref]), s), fallbackMs),
+          window,
+          options,
+        ),
+      }));
     }
     return [];
   }
@@ -194,7 +205,7 @@ export class MetricsService {
 function splitStreamRef(ref: string): [string, string] {
   const at = ref.lastIndexOf('#');
   if (at <= 0 || at === ref.length - 1) {
-    throw new NotFoundError(
+    throw new InputError(
       `ref: a stream is named '<component ref>#<stream>', got '${ref}'`,
     );
   }
