@@ -76,28 +76,32 @@ export function parseLabelSelector(
 }
 
 /**
- * Parses the field selectors kubectl and clients use (`metadata.name=x`, `metadata.namespace!=y`)
- * into a predicate. Other fields are rejected like a real API server does for unsupported fields.
+ * Parses field selectors (`metadata.name=x`, `involvedObject.uid=y`, `type!=Normal`) into a predicate.
+ * kube-apiserver supports a fixed list of fields per kind (metadata.name and metadata.namespace for
+ * all, involvedObject.*, reason, type and source for Events, ...); here any scalar field path works,
+ * a superset of those. A missing field compares as the empty string, as it does there.
  */
 export function parseFieldSelector(
   selector: string | undefined,
-): (obj: { metadata?: { name?: string; namespace?: string } }) => boolean {
+): (obj: object) => boolean {
   if (!selector || !selector.trim()) return () => true;
   const terms = selector.split(',').map(term => {
-    const m = term.trim().match(/^([^=!]+)(==|=|!=)(.*)$/);
+    const m = term.trim().match(/^([A-Za-z0-9_.]+)\s*(==|=|!=)\s*(.*)$/);
     if (!m) throw errors.badRequest(`invalid field selector: ${term}`);
     const [, field, op, value] = m;
-    if (field !== 'metadata.name' && field !== 'metadata.namespace') {
-      throw errors.badRequest(`field label not supported: ${field}`);
-    }
-    return { field, negate: op === '!=', value };
+    return { path: field.split('.'), negate: op === '!=', value };
   });
   return obj =>
     terms.every(t => {
+      let current: unknown = obj;
+      for (const key of t.path) {
+        current =
+          current && typeof current === 'object'
+            ? (current as Record<string, unknown>)[key]
+            : undefined;
+      }
       const actual =
-        t.field === 'metadata.name'
-          ? obj.metadata?.name
-          : obj.metadata?.namespace;
+        current === undefined || current === null ? '' : String(current);
       return t.negate ? actual !== t.value : actual === t.value;
     });
 }

@@ -26,11 +26,26 @@ describe('label and field selectors', () => {
     expect(parseLabelSelector('')(undefined)).toBe(true);
   });
 
-  it('supports metadata.name and metadata.namespace field selectors only', () => {
+  it('supports field selectors on any scalar path, as used for events', () => {
     const match = parseFieldSelector('metadata.name=a,metadata.namespace!=b');
     expect(match({ metadata: { name: 'a', namespace: 'c' } })).toBe(true);
     expect(match({ metadata: { name: 'a', namespace: 'b' } })).toBe(false);
-    expect(() => parseFieldSelector('spec.size=small')).toThrow(ApiError);
+    const events = parseFieldSelector(
+      'involvedObject.kind=PostgreSQLInstance,involvedObject.name=db,type!=Normal',
+    );
+    expect(
+      events({
+        involvedObject: { kind: 'PostgreSQLInstance', name: 'db' },
+        type: 'Warning',
+      }),
+    ).toBe(true);
+    expect(
+      events({
+        involvedObject: { kind: 'PostgreSQLInstance', name: 'db' },
+        type: 'Normal',
+      }),
+    ).toBe(false);
+    expect(() => parseFieldSelector('no-operator')).toThrow(ApiError);
   });
 });
 
