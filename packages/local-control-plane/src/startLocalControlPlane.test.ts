@@ -216,6 +216,38 @@ describe('startLocalControlPlane (API only)', () => {
     expect(forced.body.metadata.generation).toBe(2);
   });
 
+  it('server-side apply honours dryRun and turns 20 identical concurrent requests into one XR', async () => {
+    const body = JSON.stringify(xr('twenty'));
+    const apply = (query = '') =>
+      call(
+        'PATCH',
+        `${XRS}/twenty?fieldManager=backstage-portal&force=true${query}`,
+        {
+          body,
+          contentType: 'application/apply-patch+yaml',
+        },
+      );
+    const dry = await apply('&dryRun=All');
+    expect(dry.status).toBe(201);
+    expect((await call('GET', `${XRS}/twenty`)).status).toBe(404);
+
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => apply()),
+    );
+    const statuses = results.map(r => r.status);
+    expect(statuses.filter(code => code === 201)).toHaveLength(1);
+    expect(statuses.filter(code => code === 200)).toHaveLength(19);
+    expect(new Set(results.map(r => r.body.metadata.uid)).size).toBe(1);
+    expect(
+      new Set(results.map(r => r.body.metadata.resourceVersion)).size,
+    ).toBe(1);
+    const list = await call(
+      'GET',
+      `${XRS}?fieldSelector=metadata.name%3Dtwenty`,
+    );
+    expect(list.body.items).toHaveLength(1);
+  });
+
   it('rejects stale resourceVersions with 409', async () => {
     const created = await call('POST', XRS, { body: xr('versioned') });
     const rv = created.body.metadata.resourceVersion;
