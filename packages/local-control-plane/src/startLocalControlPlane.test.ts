@@ -133,6 +133,15 @@ describe('startLocalControlPlane (API only)', () => {
       body: xr('portal-db'),
     });
     expect(created.status).toBe(201);
+    const pods = await call('GET', '/api/v1/namespaces/team-payments/pods', {
+      token: PORTAL,
+    });
+    expect(pods).toMatchObject({
+      status: 200,
+      body: { kind: 'PodList', items: [] },
+    });
+    const allPods = await call('GET', '/api/v1/pods', { token: PORTAL });
+    expect(allPods.status).toBe(403);
     const removed = await call('DELETE', `${XRS}/portal-db`, { token: PORTAL });
     expect(removed.status).toBe(403);
     expect(removed.body.reason).toBe('Forbidden');

@@ -68,6 +68,27 @@ export const BUILT_IN_TYPES: ResourceType[] = [
     ),
     statusSubresource: true,
   },
+  // Workload kinds the Backstage Kubernetes plugin reads; nothing runs them, so lists are empty
+  // unless someone applies objects, but the plugin gets answers instead of 404s.
+  builtIn('', 'v1', 'pods', 'Pod', true, ['po']),
+  builtIn('', 'v1', 'services', 'Service', true, ['svc']),
+  builtIn('', 'v1', 'limitranges', 'LimitRange', true, ['limits']),
+  builtIn('', 'v1', 'resourcequotas', 'ResourceQuota', true, ['quota']),
+  builtIn('apps', 'v1', 'deployments', 'Deployment', true, ['deploy']),
+  builtIn('apps', 'v1', 'replicasets', 'ReplicaSet', true, ['rs']),
+  builtIn('apps', 'v1', 'statefulsets', 'StatefulSet', true, ['sts']),
+  builtIn('apps', 'v1', 'daemonsets', 'DaemonSet', true, ['ds']),
+  builtIn('batch', 'v1', 'jobs', 'Job', true),
+  builtIn('batch', 'v1', 'cronjobs', 'CronJob', true, ['cj']),
+  builtIn('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, ['ing']),
+  builtIn(
+    'autoscaling',
+    'v2',
+    'horizontalpodautoscalers',
+    'HorizontalPodAutoscaler',
+    true,
+    ['hpa'],
+  ),
   builtIn('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true),
   builtIn(
     'rbac.authorization.k8s.io',

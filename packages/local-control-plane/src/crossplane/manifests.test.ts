@@ -218,10 +218,18 @@ describe('the portal RBAC', () => {
     expect(
       new Set(xrRules.map(r => [...r.rule.verbs].sort().join(','))),
     ).toEqual(new Set(['create,get,list,patch,watch']));
-    const clusterRules = rules
-      .filter(r => r.kind === 'ClusterRole')
-      .map(r => r.rule);
-    expect(clusterRules).toEqual([
+    // Cluster-wide, the portal may only read the one XRD.
+    const clusterBound = new Set(
+      rbac
+        .filter(o => o.kind === 'ClusterRoleBinding')
+        .map(b => (b as any).roleRef.name as string),
+    );
+    const clusterWide = rbac
+      .filter(
+        o => o.kind === 'ClusterRole' && clusterBound.has(o.metadata.name!),
+      )
+      .flatMap(o => (o as any).rules);
+    expect(clusterWide).toEqual([
       {
         apiGroups: ['apiextensions.crossplane.io'],
         resources: ['compositeresourcedefinitions'],
@@ -231,13 +239,34 @@ describe('the portal RBAC', () => {
     ]);
   });
 
+  it('lets the Kubernetes tab only read workloads, per team namespace', () => {
+    const reader = rbac.find(
+      o =>
+        o.kind === 'ClusterRole' &&
+        o.metadata.name === 'portal-kubernetes-plugin-reader',
+    )!;
+    for (const rule of (reader as any).rules) {
+      expect(rule.verbs).toEqual(['get', 'list', 'watch']);
+      expect(rule.resources).not.toContain('configmaps');
+    }
+    const bindings = rbac.filter(
+      o => (o as any).roleRef?.name === 'portal-kubernetes-plugin-reader',
+    );
+    expect(bindings.length).toBeGreaterThan(0);
+    expect(new Set(bindings.map(b => b.kind))).toEqual(
+      new Set(['RoleBinding']),
+    );
+  });
+
   it('binds every team Role to the portal service account in a team namespace', () => {
     const roles = rbac.filter(o => o.kind === 'Role');
-    const bindings = rbac.filter(o => o.kind === 'RoleBinding');
+    const bindings = rbac.filter(
+      o => o.kind === 'RoleBinding' && (o as any).roleRef.kind === 'Role',
+    );
     expect(roles.map(r => r.metadata.namespace).sort()).toEqual(
       bindings.map(b => b.metadata.namespace).sort(),
     );
-    for (const b of bindings) {
+    for (const b of rbac.filter(o => o.kind === 'RoleBinding')) {
       expect(b.metadata.namespace).toMatch(/^team-/);
       expect((b as any).subjects).toEqual([
         { kind: 'ServiceAccount', name: 'portal', namespace: 'backstage' },
