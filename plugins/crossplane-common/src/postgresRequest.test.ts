@@ -1,0 +1,31 @@
+import { postgresRequestSchema } from './postgresRequest';
+
+const valid = {
+  name: 'orders-db',
+  size: 'small',
+  environment: 'staging',
+  owner: 'payments',
+  component: 'component:default/payments-api',
+};
+
+describe('postgresRequestSchema', () => {
+  it('accepts a valid request', () => {
+    expect(postgresRequestSchema.safeParse(valid).success).toBe(true);
+  });
+
+  it.each([
+    ['name', 'Orders'],
+    ['name', 'ab'],
+    ['name', `a${'b'.repeat(30)}`],
+    ['name', 'postgres'],
+    ['size', 'huge'],
+    ['environment', 'qa'],
+  ])('rejects %s = %s naming the field', (field, value) => {
+    const result = postgresRequestSchema.safeParse({
+      ...valid,
+      [field]: value,
+    });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0].path).toEqual([field]);
+  });
+});

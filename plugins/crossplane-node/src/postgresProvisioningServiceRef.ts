@@ -1,0 +1,68 @@
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+  ServiceFactory,
+  ServiceRef,
+} from '@backstage/backend-plugin-api';
+import { readCrossplaneConfig } from './config';
+import {
+  KubernetesClientModule,
+  KubernetesClusterClient,
+} from './services/KubernetesClusterClient';
+import { PostgresProvisioningService } from './services/PostgresProvisioningService';
+
+/**
+ * The PostgreSQL provisioning service, for the crossplane backend plugin and the scaffolder module.
+ * @public
+ */
+export const postgresProvisioningServiceRef: ServiceRef<
+  PostgresProvisioningService,
+  'plugin',
+  'singleton'
+> = createServiceRef<PostgresProvisioningService>({
+  id: 'crossplane.postgres-provisioning',
+  defaultFactory: async () => createPostgresProvisioningServiceFactory(),
+});
+
+/** Options of {@link createPostgresProvisioningServiceFactory}. @public */
+export interface PostgresProvisioningServiceFactoryOptions {
+  /** Loads `@kubernetes/client-node`; `await import()` by default. */
+  loadClient?: () => Promise<KubernetesClientModule>;
+  /** Attempts and backoff when the API server is unreachable. */
+  maxAttempts?: number;
+  backoffMs?: number;
+  pollIntervalMs?: number;
+}
+
+/**
+ * A factory for {@link postgresProvisioningServiceRef} built from `crossplane.*` config.
+ * @public
+ */
+export function createPostgresProvisioningServiceFactory(
+  options: PostgresProvisioningServiceFactoryOptions = {},
+): ServiceFactory<PostgresProvisioningService, 'plugin', 'singleton'> {
+  return createServiceFactory({
+    service: postgresProvisioningServiceRef,
+    deps: {
+      config: coreServices.rootConfig,
+      permissions: coreServices.permissions,
+      logger: coreServices.logger,
+    },
+    factory({ config, permissions, logger }) {
+      const crossplane = readCrossplaneConfig(config);
+      return PostgresProvisioningService.create({
+        client: KubernetesClusterClient.create({
+          cluster: crossplane.cluster,
+          loadClient: options.loadClient,
+          maxAttempts: options.maxAttempts,
+          backoffMs: options.backoffMs,
+        }),
+        teamNamespaces: crossplane.teamNamespaces,
+        permissions,
+        logger,
+        pollIntervalMs: options.pollIntervalMs,
+      });
+    },
+  });
+}

@@ -1,0 +1,280 @@
+import type * as K8s from '@kubernetes/client-node';
+import {
+  ConflictError,
+  ForwardedError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { CrossplaneConfig } from '../config';
+
+/** The `@kubernetes/client-node` module (ESM-only, loaded on first use). @public */
+export type KubernetesClientModule = typeof import('@kubernetes/client-node');
+
+/** Options of {@link KubernetesClusterClient.create}. @public */
+export interface KubernetesClusterClientOptions {
+  cluster: CrossplaneConfig['cluster'];
+  /** Loads `@kubernetes/client-node`; `await import()` by default. */
+  loadClient?: () => Promise<KubernetesClientModule>;
+  /** Attempts when the API server is unreachable (default 4). */
+  maxAttempts?: number;
+  /** First backoff delay in milliseconds, doubled per attempt (default 250). */
+  backoffMs?: number;
+}
+
+/** Options for writes. @public */
+export interface ApplyOptions {
+  fieldManager: string;
+  dryRun?: boolean;
+}
+
+/** What an operation was, for error messages naming verb and resource. */
+interface Operation {
+  verb: string;
+  resource: string;
+  namespace?: string;
+  name?: string;
+}
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function errorCode(error: unknown): string | undefined {
+  let current: any = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (typeof current.code === 'string') return current.code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+function statusMessage(body: unknown): string | undefined {
+  let parsed: any = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return body || undefined;
+    }
+  }
+  return typeof parsed?.message === 'string' ? parsed.message : undefined;
+}
+
+function describe(op: Operation): string {
+  const target = op.name ? `${op.resource}/${op.name}` : op.resource;
+  return op.namespace ? `${target} in namespace ${op.namespace}` : target;
+}
+
+/**
+ * Owns the connection to the cluster: credentials, TLS, retries when the API server is unreachable,
+ * and the mapping of Kubernetes status codes to `@backstage/errors` types. Everything else talks to
+ * the cluster through this class.
+ *
+ * @public
+ */
+export class KubernetesClusterClient {
+  readonly #options: KubernetesClusterClientOptions;
+  #clients?: Promise<{
+    k8s: KubernetesClientModule;
+    objects: K8s.KubernetesObjectApi;
+    core: K8s.CoreV1Api;
+  }>;
+
+  static create(options: KubernetesClusterClientOptions) {
+    return new KubernetesClusterClient(options);
+  }
+
+  private constructor(options: KubernetesClusterClientOptions) {
+    this.#options = options;
+  }
+
+  /** Server-side apply of a whole object; returns the object as stored (or as it would be). */
+  async apply<T extends K8s.KubernetesObject>(
+    object: T,
+    options: ApplyOptions,
+  ): Promise<T> {
+    const { k8s, objects } = await this.#connect();
+    return this.#call(
+      {
+        verb: 'patch',
+        resource: object.kind ?? 'object',
+        namespace: object.metadata?.namespace,
+        name: object.metadata?.name,
+      },
+      () =>
+        objects.patch(
+          object,
+          undefined,
+          options.dryRun ? 'All' : undefined,
+          options.fieldManager,
+          true,
+          k8s.PatchStrategy.ServerSideApply,
+        ) as Promise<T>,
+    );
+  }
+
+  /** Reads one object; undefined when it does not exist. */
+  async get<T extends K8s.KubernetesObject>(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): Promise<T | undefined> {
+    const { objects } = await this.#connect();
+    try {
+      return (await this.#call(
+        { verb: 'get', resource: kind, namespace, name },
+        () => objects.read({ apiVersion, kind, metadata: { name, namespace } }),
+      )) as T;
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  /** Lists objects of a kind in a namespace, optionally by label selector. */
+  async list<T extends K8s.KubernetesObject>(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    labelSelector?: string,
+  ): Promise<T[]> {
+    const { objects } = await this.#connect();
+    const list = await this.#call(
+      { verb: 'list', resource: kind, namespace },
+      () =>
+        objects.list<T>(
+          apiVersion,
+          kind,
+          namespace,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          labelSelector,
+        ),
+    );
+    return list.items;
+  }
+
+  /** Events in a namespace about the named object of the given kind. */
+  async listEvents(
+    namespace: string,
+    kind: string,
+    name: string,
+  ): Promise<K8s.CoreV1Event[]> {
+    const { core } = await this.#connect();
+    const list = await this.#call(
+      { verb: 'list', resource: 'events', namespace },
+      () => core.listNamespacedEvent({ namespace }),
+    );
+    return list.items.filter(
+      e => e.involvedObject?.kind === kind && e.involvedObject?.name === name,
+    );
+  }
+
+  #connect() {
+    if (!this.#clients) {
+      this.#clients = (async () => {
+        const load =
+          this.#options.loadClient ?? (() => import('@kubernetes/client-node'));
+        const k8s = await load();
+        const { url, token, caData, skipTLSVerify } = this.#options.cluster;
+        const kc = new k8s.KubeConfig();
+        kc.loadFromOptions({
+          clusters: [
+            { name: 'crossplane', server: url, caData, skipTLSVerify },
+          ],
+          users: [{ name: 'portal', token }],
+          contexts: [{ name: 'portal', cluster: 'crossplane', user: 'portal' }],
+          currentContext: 'portal',
+        });
+        return {
+          k8s,
+          objects: k8s.KubernetesObjectApi.makeApiClient(kc),
+          core: kc.makeApiClient(k8s.CoreV1Api),
+        };
+      })();
+      this.#clients.catch(() => {
+        this.#clients = undefined;
+      });
+    }
+    return this.#clients;
+  }
+
+  async #call<T>(op: Operation, fn: () => Promise<T>): Promise<T> {
+    const maxAttempts = this.#options.maxAttempts ?? 4;
+    const backoffMs = this.#options.backoffMs ?? 250;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        const code = errorCode(error);
+        if (code && UNREACHABLE_CODES.has(code)) {
+          if (attempt < maxAttempts) {
+            await new Promise(r =>
+              setTimeout(r, backoffMs * 2 ** (attempt - 1)),
+            );
+            continue;
+          }
+          throw new ServiceUnavailableError(
+            `Kubernetes API at ${
+              this.#options.cluster.url
+            } is unreachable (${code}) after ${attempt} attempts while trying to ${
+              op.verb
+            } ${describe(op)}`,
+          );
+        }
+        throw this.#mapError(op, error);
+      }
+    }
+  }
+
+  #mapError(op: Operation, error: unknown): Error {
+    const status = (error as { code?: unknown }).code;
+    if (typeof status !== 'number') {
+      return new ForwardedError(
+        `Kubernetes request failed: ${op.verb} ${describe(op)}`,
+        error,
+      );
+    }
+    const message = statusMessage((error as { body?: unknown }).body);
+    const detail = message ? `: ${message}` : '';
+    switch (status) {
+      case 401:
+        return new NotAllowedError(
+          `The Kubernetes API rejected the portal's credentials (401) for ${
+            op.verb
+          } ${describe(op)}`,
+        );
+      case 403:
+        return new NotAllowedError(
+          `The portal is not allowed to ${op.verb} ${describe(op)}${detail}`,
+        );
+      case 404:
+        return new NotFoundError(`${describe(op)} not found${detail}`);
+      case 409:
+        return new ConflictError(
+          `Conflict on ${op.verb} ${describe(op)}${detail}`,
+        );
+      case 422:
+        return new InputError(`Invalid ${describe(op)}${detail}`);
+      default:
+        return new ForwardedError(
+          `Kubernetes API returned ${status} for ${op.verb} ${describe(
+            op,
+          )}${detail}`,
+          error,
+        );
+    }
+  }
+}

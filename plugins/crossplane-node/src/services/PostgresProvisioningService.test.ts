@@ -1,0 +1,264 @@
+import {
+  DEFAULT_ADMIN_TOKEN,
+  PORTAL_SERVICE_ACCOUNT_USER,
+  startLocalControlPlane,
+  LocalControlPlane,
+} from '@internal/local-control-plane';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { loadKubernetesClientNatively } from '../testUtils/loadKubernetesClientNatively';
+import { KubernetesClusterClient } from './KubernetesClusterClient';
+import { PostgresProvisioningService } from './PostgresProvisioningService';
+import {
+  POSTGRES_INSTANCE_API_VERSION,
+  POSTGRES_INSTANCE_KIND,
+  PostgresInstanceObject,
+} from './postgresInstanceManifest';
+
+const PORTAL_TOKEN = 'test-portal';
+const request = {
+  name: 'orders-db',
+  size: 'small',
+  environment: 'staging',
+  owner: 'group:default/payments',
+  component: 'component:default/payments-api',
+};
+
+describe('PostgresProvisioningService against the local control plane', () => {
+  let plane: LocalControlPlane;
+  let admin: KubernetesClusterClient;
+  const permissions = mockServices.permissions.mock();
+  const credentials = mockCredentials.user('user:default/alice');
+
+  const clusterFor = (token: string) => ({
+    url: plane.httpsUrl,
+    token,
+    caData: Buffer.from(plane.caCertificate).toString('base64'),
+  });
+
+  const service = (
+    token = PORTAL_TOKEN,
+    extraTeams: Record<string, string> = {},
+  ) =>
+    PostgresProvisioningService.create({
+      client: KubernetesClusterClient.create({
+        cluster: clusterFor(token),
+        loadClient: loadKubernetesClientNatively,
+      }),
+      teamNamespaces: {
+        payments: 'team-payments',
+        catalog: 'team-catalog',
+        ...extraTeams,
+      },
+      permissions,
+      logger: mockServices.logger.mock(),
+      pollIntervalMs: 20,
+    });
+
+  const listXrs = (namespace = 'team-payments') =>
+    admin.list<PostgresInstanceObject>(
+      POSTGRES_INSTANCE_API_VERSION,
+      POSTGRES_INSTANCE_KIND,
+      namespace,
+    );
+
+  /** Plays Crossplane: sets the XR's conditions through the status subresource. */
+  const setConditions = async (name: string, conditions: object[]) => {
+    const response = await fetch(
+      `${plane.url}/apis/platform.fernhill.io/v1alpha1/namespaces/team-payments/postgresqlinstances/${name}/status`,
+      {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}`,
+          'content-type': 'application/merge-patch+json',
+        },
+        body: JSON.stringify({ status: { conditions } }),
+      },
+    );
+    expect(response.status).toBe(200);
+  };
+
+  beforeAll(async () => {
+    plane = await startLocalControlPlane({
+      port: 0,
+      postgres: false,
+      tokens: [
+        { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
+        {
+          token: DEFAULT_ADMIN_TOKEN,
+          user: 'admin',
+          groups: ['system:masters'],
+        },
+      ],
+    });
+    admin = KubernetesClusterClient.create({
+      cluster: clusterFor(DEFAULT_ADMIN_TOKEN),
+      loadClient: loadKubernetesClientNatively,
+    });
+  });
+
+  afterAll(() => plane?.stop());
+
+  beforeEach(() => {
+    permissions.authorize.mockResolvedValue([
+      { result: AuthorizeResult.ALLOW },
+    ]);
+  });
+
+  it('rejects invalid input naming the field before anything is written', async () => {
+    const cases: [object, RegExp][] = [
+      [{ name: 'Orders' }, /Invalid name/],
+      [{ name: 'a'.repeat(31) }, /Invalid name/],
+      [{ name: 'postgres' }, /Invalid name: is a reserved name/],
+      [{ size: 'huge' }, /Invalid size/],
+      [{ environment: 'qa' }, /Invalid environment/],
+      [{ owner: 'strangers' }, /Invalid owner: unknown team strangers/],
+      [{ component: 'group:default/payments' }, /Invalid component/],
+    ];
+    for (const [patch, message] of cases) {
+      await expect(
+        service().create({ ...request, ...patch }, { credentials }),
+      ).rejects.toMatchObject({ name: 'InputError', message });
+    }
+    expect(permissions.authorize).not.toHaveBeenCalled();
+    expect(await listXrs()).toEqual([]);
+  });
+
+  it('refuses callers the policy does not allow, writing nothing', async () => {
+    permissions.authorize.mockResolvedValue([{ result: AuthorizeResult.DENY }]);
+    await expect(
+      service().create(request, { credentials }),
+    ).rejects.toMatchObject({ name: 'NotAllowedError' });
+    expect(permissions.authorize).toHaveBeenCalledWith(
+      [
+        {
+          permission: expect.objectContaining({
+            name: 'crossplane.postgres.create',
+          }),
+          resourceRef: 'component:default/payments-api',
+        },
+      ],
+      { credentials },
+    );
+    expect(await listXrs()).toEqual([]);
+  });
+
+  it('validates with a server-side dry run without storing anything', async () => {
+    const result = await service().create(request, {
+      credentials,
+      dryRun: true,
+    });
+    expect(result).toMatchObject({
+      name: 'orders-db',
+      namespace: 'team-payments',
+      secretName: 'orders-db-connection',
+      dryRun: true,
+    });
+    expect(await listXrs()).toEqual([]);
+  });
+
+  it('gives one XR for 20 identical concurrent requests', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        service().create(request, { credentials }),
+      ),
+    );
+    expect(results.every(r => r.namespace === 'team-payments')).toBe(true);
+    const xrs = await listXrs();
+    expect(xrs).toHaveLength(1);
+    expect(xrs[0].spec).toMatchObject({
+      size: 'small',
+      environment: 'staging',
+      owner: 'payments',
+      connectionSecretName: 'orders-db-connection',
+    });
+    expect(xrs[0].metadata?.managedFields?.map(f => f.manager)).toContain(
+      'developer-portal',
+    );
+  });
+
+  it('lists the component databases with conditions, without Secret data', async () => {
+    await setConditions('orders-db', [
+      { type: 'Synced', status: 'True', reason: 'ReconcileSuccess' },
+      { type: 'Ready', status: 'True', reason: 'Available' },
+    ]);
+    const [db, ...rest] = await service().listForComponent(
+      'component:default/payments-api',
+    );
+    expect(rest).toEqual([]);
+    expect(db).toMatchObject({
+      name: 'orders-db',
+      namespace: 'team-payments',
+      ready: true,
+      synced: true,
+      size: 'small',
+      environment: 'staging',
+      secretName: 'orders-db-connection',
+      component: 'component:default/payments-api',
+    });
+    expect(
+      (db.object.metadata as Record<string, unknown>).managedFields,
+    ).toBeUndefined();
+    expect(await service().listForComponent('other-service')).toEqual([]);
+    await expect(
+      service().waitForReady('team-payments', 'orders-db', 1000),
+    ).resolves.toMatchObject({ ready: true });
+  });
+
+  it('fails a wait for Ready with the last condition message', async () => {
+    await service().create({ ...request, name: 'stuck-db' }, { credentials });
+    await setConditions('stuck-db', [
+      {
+        type: 'Synced',
+        status: 'False',
+        reason: 'ReconcileError',
+        message: 'cannot create role: connection refused',
+      },
+    ]);
+    await expect(
+      service().waitForReady('team-payments', 'stuck-db', 100),
+    ).rejects.toThrow(
+      /stuck-db was not Ready after 0s: Synced=False \(ReconcileError\): cannot create role: connection refused/,
+    );
+  });
+
+  it('maps 403 from the cluster to NotAllowedError naming verb and resource', async () => {
+    await expect(
+      service(PORTAL_TOKEN, { intruders: 'kube-system' }).create(
+        { ...request, owner: 'intruders' },
+        { credentials },
+      ),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(
+        /not allowed to patch PostgreSQLInstance\/orders-db in namespace kube-system/,
+      ),
+    });
+    await expect(
+      service('wrong-token').listForComponent('payments-api'),
+    ).rejects.toMatchObject({ name: 'NotAllowedError' });
+  });
+
+  it('retries and then reports an unreachable API server', async () => {
+    const client = KubernetesClusterClient.create({
+      cluster: {
+        url: 'http://127.0.0.1:1',
+        token: PORTAL_TOKEN,
+        skipTLSVerify: true,
+      },
+      loadClient: loadKubernetesClientNatively,
+      maxAttempts: 2,
+      backoffMs: 1,
+    });
+    await expect(
+      client.list(
+        POSTGRES_INSTANCE_API_VERSION,
+        POSTGRES_INSTANCE_KIND,
+        'team-payments',
+      ),
+    ).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringMatching(/unreachable .* after 2 attempts/),
+    });
+  });
+});

@@ -1,0 +1,284 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  InputError,
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  PostgresCreateResult,
+  PostgresEvent,
+  PostgresInstanceSummary,
+  PostgresRequest,
+  crossplanePostgresCreatePermission,
+  postgresRequestSchema,
+} from '@internal/plugin-crossplane-common';
+import { CrossplaneConfig } from '../config';
+import { KubernetesClusterClient } from './KubernetesClusterClient';
+import {
+  COMPONENT_LABEL,
+  COMPONENT_REF_ANNOTATION,
+  POSTGRES_INSTANCE_API_VERSION,
+  POSTGRES_INSTANCE_KIND,
+  PostgresInstanceObject,
+  PostgresInstanceSpecInput,
+  buildPostgresInstance,
+  connectionSecretName,
+  explainNotReady,
+  summarizePostgresInstance,
+} from './postgresInstanceManifest';
+
+/** The field manager of every write the portal makes. @public */
+export const PORTAL_FIELD_MANAGER = 'developer-portal';
+
+const RECENT_EVENTS = 10;
+
+/** Options of {@link PostgresProvisioningService.create}. @public */
+export interface PostgresProvisioningServiceOptions {
+  client: KubernetesClusterClient;
+  teamNamespaces: CrossplaneConfig['teamNamespaces'];
+  permissions: PermissionsService;
+  logger: LoggerService;
+  /** How often to look at the XR while waiting for Ready (default 1000 ms). */
+  pollIntervalMs?: number;
+}
+
+/** Options of a create request. @public */
+export interface PostgresCreateOptions {
+  /** The caller's credentials; the permission is checked for them. */
+  credentials: BackstageCredentials;
+  /** Server-side dry-run: validated by the API server, nothing stored. */
+  dryRun?: boolean;
+}
+
+function firstIssue(error: {
+  issues: { path: PropertyKey[]; message: string }[];
+}) {
+  const issue = error.issues[0];
+  const field = issue.path.map(String).join('.') || 'request';
+  return `Invalid ${field}: ${issue.message}`;
+}
+
+/**
+ * Requests PostgreSQL databases as Crossplane PostgreSQLInstance XRs, one per request, in the owning
+ * team's namespace; reads them back with readiness, conditions and events. Shared by the REST API
+ * and the scaffolder action.
+ *
+ * @public
+ */
+export class PostgresProvisioningService {
+  readonly #options: PostgresProvisioningServiceOptions;
+
+  static create(options: PostgresProvisioningServiceOptions) {
+    return new PostgresProvisioningService(options);
+  }
+
+  private constructor(options: PostgresProvisioningServiceOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Validates a request and resolves team and component, throwing InputError naming the field.
+   * Nothing is written.
+   */
+  resolve(request: unknown): PostgresInstanceSpecInput {
+    const parsed = postgresRequestSchema.safeParse(request);
+    if (!parsed.success) throw new InputError(firstIssue(parsed.error));
+    const input: PostgresRequest = parsed.data;
+
+    let team: string;
+    let componentRef: string;
+    let componentName: string;
+    try {
+      team = parseEntityRef(input.owner, { defaultKind: 'group' }).name;
+    } catch {
+      throw new InputError(`Invalid owner: ${input.owner} is not a team`);
+    }
+    const namespace = Object.hasOwn(this.#options.teamNamespaces, team)
+      ? this.#options.teamNamespaces[team]
+      : undefined;
+    if (!namespace) {
+      throw new InputError(
+        `Invalid owner: unknown team ${team} (no namespace configured in crossplane.teamNamespaces)`,
+      );
+    }
+    try {
+      const ref = parseEntityRef(input.component, {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      });
+      if (ref.kind.toLocaleLowerCase('en-US') !== 'component')
+        throw new Error();
+      componentRef = stringifyEntityRef(ref);
+      componentName = ref.name;
+    } catch {
+      throw new InputError(
+        `Invalid component: ${input.component} is not a component entity ref`,
+      );
+    }
+    return {
+      name: input.name,
+      namespace,
+      team,
+      componentRef,
+      componentName,
+      size: input.size,
+      environment: input.environment,
+      region: input.region,
+      backupRetentionDays: input.backupRetentionDays,
+      deletionPolicy: input.deletionPolicy,
+    };
+  }
+
+  /**
+   * Validates, checks the caller may request databases for the component, and server-side applies
+   * the XR. Applying the same request again changes nothing.
+   */
+  async create(
+    request: unknown,
+    options: PostgresCreateOptions,
+  ): Promise<PostgresCreateResult> {
+    const spec = this.resolve(request);
+    await this.#authorize(spec.componentRef, options.credentials);
+    const applied = await this.#options.client.apply(
+      buildPostgresInstance(spec),
+      { fieldManager: PORTAL_FIELD_MANAGER, dryRun: options.dryRun },
+    );
+    this.#options.logger.info(
+      `${options.dryRun ? 'Dry-run applied' : 'Applied'} PostgreSQLInstance ${
+        spec.namespace
+      }/${spec.name} for ${spec.componentRef}`,
+    );
+    const instance = summarizePostgresInstance(applied, []);
+    return {
+      name: spec.name,
+      namespace: spec.namespace,
+      secretName: connectionSecretName(spec.name),
+      dryRun: Boolean(options.dryRun),
+      ready: instance.ready,
+      instance,
+    };
+  }
+
+  /**
+   * Waits until the XR is Ready; on timeout fails with the condition that explains why not.
+   */
+  async waitForReady(
+    namespace: string,
+    name: string,
+    timeoutMs: number,
+  ): Promise<PostgresInstanceSummary> {
+    const deadline = Date.now() + timeoutMs;
+    const interval = this.#options.pollIntervalMs ?? 1000;
+    for (;;) {
+      const xr = await this.#get(namespace, name);
+      if (
+        xr?.status?.conditions?.some(
+          c => c.type === 'Ready' && c.status === 'True',
+        )
+      ) {
+        return this.#summarize(xr);
+      }
+      if (Date.now() >= deadline) {
+        throw new ServiceUnavailableError(
+          `Database ${namespace}/${name} was not Ready after ${Math.round(
+            timeoutMs / 1000,
+          )}s: ${xr ? explainNotReady(xr) : 'it does not exist'}`,
+        );
+      }
+      await new Promise(r =>
+        setTimeout(r, Math.min(interval, Math.max(deadline - Date.now(), 0))),
+      );
+    }
+  }
+
+  /** The databases requested for a component, in every configured team namespace. */
+  async listForComponent(
+    component: string,
+  ): Promise<PostgresInstanceSummary[]> {
+    let ref;
+    try {
+      ref = parseEntityRef(component, {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      });
+    } catch {
+      throw new InputError(`Invalid component: ${component}`);
+    }
+    const componentRef = stringifyEntityRef(ref);
+    const namespaces = [
+      ...new Set(Object.values(this.#options.teamNamespaces)),
+    ];
+    const lists = await Promise.all(
+      namespaces.map(ns =>
+        this.#options.client.list<PostgresInstanceObject>(
+          POSTGRES_INSTANCE_API_VERSION,
+          POSTGRES_INSTANCE_KIND,
+          ns,
+          `${COMPONENT_LABEL}=${ref.name}`,
+        ),
+      ),
+    );
+    const instances = lists
+      .flat()
+      .filter(
+        xr =>
+          xr.metadata?.annotations?.[COMPONENT_REF_ANNOTATION] === componentRef,
+      );
+    return Promise.all(instances.map(xr => this.#summarize(xr)));
+  }
+
+  async #get(namespace: string, name: string) {
+    return this.#options.client.get<PostgresInstanceObject>(
+      POSTGRES_INSTANCE_API_VERSION,
+      POSTGRES_INSTANCE_KIND,
+      namespace,
+      name,
+    );
+  }
+
+  async #summarize(xr: PostgresInstanceObject) {
+    const events = await this.#options.client.listEvents(
+      xr.metadata!.namespace!,
+      POSTGRES_INSTANCE_KIND,
+      xr.metadata!.name!,
+    );
+    const recent: PostgresEvent[] = events
+      .map(e => ({
+        type: e.type,
+        reason: e.reason,
+        message: e.message,
+        count: e.count,
+        lastTimestamp:
+          e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp
+            ? new Date(
+                (e.lastTimestamp ??
+                  e.eventTime ??
+                  e.metadata?.creationTimestamp) as string | Date,
+              ).toISOString()
+            : undefined,
+      }))
+      .sort((a, b) =>
+        (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''),
+      )
+      .slice(0, RECENT_EVENTS);
+    return summarizePostgresInstance(xr, recent);
+  }
+
+  async #authorize(resourceRef: string, credentials: BackstageCredentials) {
+    const [decision] = await this.#options.permissions.authorize(
+      [{ permission: crossplanePostgresCreatePermission, resourceRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You may not request databases for ${resourceRef}: only its owners may`,
+      );
+    }
+  }
+}
