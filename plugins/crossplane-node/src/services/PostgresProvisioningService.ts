@@ -214,7 +214,9 @@ export class PostgresProvisioningService {
     const namespaces = [
       ...new Set(Object.values(this.#options.teamNamespaces)),
     ];
-    const lists = await Promise.all(
+    // One namespace the portal may not read (RBAC not yet applied for a new team) must not hide
+    // the others; only when every namespace fails is the error the answer.
+    const results = await Promise.allSettled(
       namespaces.map(ns =>
         this.#options.client.list<PostgresInstanceObject>(
           POSTGRES_INSTANCE_API_VERSION,
@@ -223,6 +225,20 @@ export class PostgresProvisioningService {
           `${COMPONENT_LABEL}=${ref.name}`,
         ),
       ),
+    );
+    const failures = results.flatMap(r =>
+      r.status === 'rejected' ? [r.reason as Error] : [],
+    );
+    if (failures.length && failures.length === results.length) {
+      throw failures[0];
+    }
+    for (const failure of failures) {
+      this.#options.logger.warn(
+        `Skipping a namespace while listing databases: ${failure.message}`,
+      );
+    }
+    const lists = results.flatMap(r =>
+      r.status === 'fulfilled' ? [r.value] : [],
     );
     const instances = lists
       .flat()

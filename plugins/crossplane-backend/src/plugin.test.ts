@@ -1,0 +1,198 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  DEFAULT_ADMIN_TOKEN,
+  LocalControlPlane,
+  PORTAL_SERVICE_ACCOUNT_USER,
+  startLocalControlPlane,
+} from '@internal/local-control-plane';
+import { createPostgresProvisioningServiceFactory } from '@internal/plugin-crossplane-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createRequire } from 'node:module';
+import request from 'supertest';
+import { crossplanePlugin } from './plugin';
+
+// Jest cannot import() the ESM-only client without --experimental-vm-modules; Node 22 can require() it.
+const loadClient = async () =>
+  createRequire(__filename)('@kubernetes/client-node');
+
+const PORTAL_TOKEN = 'test-portal';
+const body = {
+  name: 'checkout-db',
+  size: 'medium',
+  environment: 'prod',
+  owner: 'payments',
+  component: 'component:default/payments-api',
+};
+
+describe('crossplanePlugin', () => {
+  let plane: LocalControlPlane;
+  let server: any;
+  const permissions = mockServices.permissions.mock();
+  const user = mockCredentials.user.header('user:default/alice');
+
+  const countXrs = async (namespace = 'team-payments') => {
+    const response = await fetch(
+      `${plane.url}/apis/platform.fernhill.io/v1alpha1/namespaces/${namespace}/postgresqlinstances`,
+      { headers: { authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}` } },
+    );
+    return ((await response.json()) as { items: unknown[] }).items.length;
+  };
+
+  beforeAll(async () => {
+    plane = await startLocalControlPlane({
+      port: 0,
+      postgres: false,
+      tokens: [
+        { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
+        {
+          token: DEFAULT_ADMIN_TOKEN,
+          user: 'admin',
+          groups: ['system:masters'],
+        },
+      ],
+    });
+    ({ server } = await startTestBackend({
+      features: [
+        crossplanePlugin,
+        createPostgresProvisioningServiceFactory({ loadClient }),
+        permissions.factory,
+        mockServices.rootConfig.factory({
+          data: {
+            crossplane: {
+              cluster: {
+                url: plane.httpsUrl,
+                token: PORTAL_TOKEN,
+                caData: Buffer.from(plane.caCertificate).toString('base64'),
+              },
+              teamNamespaces: {
+                payments: 'team-payments',
+                platform: 'kube-system',
+              },
+            },
+          },
+        }),
+      ],
+    }));
+  });
+
+  afterAll(() => plane?.stop());
+
+  beforeEach(() => {
+    permissions.authorize.mockResolvedValue([
+      { result: AuthorizeResult.ALLOW },
+    ]);
+  });
+
+  it.each([
+    [{ name: 'Checkout' }, 'Invalid name'],
+    [{ name: 'template1' }, 'Invalid name: is a reserved name'],
+    [{ size: 'xl' }, 'Invalid size'],
+    [{ environment: undefined }, 'Invalid environment'],
+    [{ owner: 'strangers' }, 'Invalid owner: unknown team strangers'],
+    [{ dryRun: 'yes' }, 'Invalid dryRun'],
+  ])('rejects %j with 400 before writing', async (patch, message) => {
+    const response = await request(server)
+      .post('/api/crossplane/postgres')
+      .set('Authorization', user)
+      .send({ ...body, ...patch });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining(message),
+    });
+    expect(await countXrs()).toBe(0);
+  });
+
+  it('rejects invalid credentials', async () => {
+    const response = await request(server)
+      .post('/api/crossplane/postgres')
+      .set('Authorization', mockCredentials.user.invalidHeader())
+      .send(body);
+    expect(response.status).toBe(401);
+  });
+
+  it('returns 403 when the policy denies, writing nothing', async () => {
+    permissions.authorize.mockResolvedValue([{ result: AuthorizeResult.DENY }]);
+    const response = await request(server)
+      .post('/api/crossplane/postgres')
+      .set('Authorization', user)
+      .send(body);
+    expect(response.status).toBe(403);
+    expect(await countXrs()).toBe(0);
+  });
+
+  it('dry-runs on the server without storing', async () => {
+    const response = await request(server)
+      .post('/api/crossplane/postgres')
+      .set('Authorization', user)
+      .send({ ...body, dryRun: true });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      dryRun: true,
+      namespace: 'team-payments',
+    });
+    expect(await countXrs()).toBe(0);
+  });
+
+  it('creates one XR for 20 identical concurrent requests and lists it', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        request(server)
+          .post('/api/crossplane/postgres')
+          .set('Authorization', user)
+          .send(body),
+      ),
+    );
+    expect(responses.map(r => r.status)).toEqual(Array(20).fill(201));
+    expect(responses[0].body).toMatchObject({
+      name: 'checkout-db',
+      namespace: 'team-payments',
+      secretName: 'checkout-db-connection',
+      dryRun: false,
+    });
+    expect(await countXrs()).toBe(1);
+
+    const list = await request(server)
+      .get('/api/crossplane/postgres')
+      .query({ component: 'component:default/payments-api' })
+      .set('Authorization', user);
+    expect(list.status).toBe(200);
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0]).toMatchObject({
+      name: 'checkout-db',
+      size: 'medium',
+      environment: 'prod',
+      secretName: 'checkout-db-connection',
+      ready: false,
+      conditions: [],
+      events: [],
+    });
+    expect(JSON.stringify(list.body)).not.toMatch(/password/i);
+  });
+
+  it('requires the component query parameter', async () => {
+    const response = await request(server)
+      .get('/api/crossplane/postgres')
+      .set('Authorization', user);
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toMatch(/Invalid component/);
+  });
+
+  it('maps 403 from the cluster to a NotAllowedError naming verb and resource', async () => {
+    const response = await request(server)
+      .post('/api/crossplane/postgres')
+      .set('Authorization', user)
+      .send({ ...body, owner: 'platform' });
+    expect(response.status).toBe(403);
+    expect(response.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'not allowed to patch PostgreSQLInstance/checkout-db in namespace kube-system',
+      ),
+    });
+  });
+});
