@@ -1,0 +1,41 @@
+import { ConfigReader } from '@backstage/config';
+import { readDoraConfig } from './config';
+
+const read = (dora?: object) =>
+  readDoraConfig(new ConfigReader(dora ? { dora } : {}));
+
+describe('readDoraConfig', () => {
+  it('has defaults', () => {
+    expect(read()).toMatchObject({
+      demoData: false,
+      bandYear: '2024',
+      productionEnvironments: ['production', 'prod'],
+      incidentFallbackHours: 24,
+      sourceTokens: new Map(),
+    });
+  });
+
+  it('reads sources and webhook secrets', () => {
+    const config = read({
+      bandYear: '2023',
+      productionEnvironments: ['Live'],
+      sources: { deployer: { token: 'a-long-enough-token' } },
+      github: { webhookSecret: 's', branches: ['main'] },
+    });
+    expect(config.bandYear).toBe('2023');
+    expect(config.productionEnvironments).toEqual(['live']);
+    expect(config.sourceTokens.get('deployer')).toBe('a-long-enough-token');
+    expect(config.github).toEqual({ webhookSecret: 's', branches: ['main'] });
+  });
+
+  it.each([
+    [{ bandYear: '2021' }, 'dora.bandYear'],
+    [{ incidentFallbackHours: -1 }, 'dora.incidentFallbackHours'],
+    [
+      { sources: { deployer: { token: 'short' } } },
+      'dora.sources.deployer.token',
+    ],
+  ])('rejects %o naming %s', (dora, key) => {
+    expect(() => read(dora)).toThrow(key);
+  });
+});
