@@ -6,7 +6,7 @@ import {
 } from '@internal/local-control-plane';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { loadKubernetesClientNatively } from '../testUtils/loadKubernetesClientNatively';
+import { loadKubernetesClientNatively } from '../__testUtils__/loadKubernetesClientNatively';
 import { KubernetesClusterClient } from './KubernetesClusterClient';
 import { PostgresProvisioningService } from './PostgresProvisioningService';
 import {

@@ -1,0 +1,98 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  DEFAULT_ADMIN_TOKEN,
+  LocalControlPlane,
+  PORTAL_SERVICE_ACCOUNT_USER,
+  startLocalControlPlane,
+} from '@internal/local-control-plane';
+import {
+  KubernetesClusterClient,
+  PostgresProvisioningService,
+} from '@internal/plugin-crossplane-node';
+import { createRequire } from 'node:module';
+
+const PORTAL_TOKEN = 'test-portal';
+
+/**
+ * A real local control plane (API only) and the real provisioning service with the portal's RBAC.
+ * Tests play Crossplane by patching the XR's status.
+ */
+export async function startTestControlPlane() {
+  const plane: LocalControlPlane = await startLocalControlPlane({
+    port: 0,
+    postgres: false,
+    tokens: [
+      { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
+      { token: DEFAULT_ADMIN_TOKEN, user: 'admin', groups: ['system:masters'] },
+    ],
+  });
+  const permissions = mockServices.permissions.mock();
+  permissions.authorize.mockResolvedValue([{ result: AuthorizeResult.ALLOW }]);
+  const provisioning = PostgresProvisioningService.create({
+    client: KubernetesClusterClient.create({
+      cluster: {
+        url: plane.httpsUrl,
+        token: PORTAL_TOKEN,
+        caData: Buffer.from(plane.caCertificate).toString('base64'),
+      },
+      // Jest cannot import() ESM without --experimental-vm-modules; Node 22 can require() it.
+      loadClient: async () =>
+        createRequire(__filename)('@kubernetes/client-node'),
+    }),
+    teamNamespaces: { payments: 'team-payments' },
+    permissions,
+    logger: mockServices.logger.mock(),
+    pollIntervalMs: 20,
+  });
+
+  const xrUrl = (name = '') =>
+    `${
+      plane.url
+    }/apis/platform.fernhill.io/v1alpha1/namespaces/team-payments/postgresqlinstances${
+      name ? `/${name}` : ''
+    }`;
+  const admin = (url: string, init: RequestInit = {}) =>
+    fetch(url, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}`,
+        'content-type': 'application/merge-patch+json',
+      },
+    });
+
+  return {
+    plane,
+    permissions,
+    provisioning,
+    async xrNames(): Promise<string[]> {
+      const list = (await (await admin(xrUrl())).json()) as {
+        items: { metadata: { name: string } }[];
+      };
+      return list.items.map(i => i.metadata.name);
+    },
+    /** Sets status conditions as Crossplane would, once the XR exists. */
+    async setStatus(name: string, status: object) {
+      for (;;) {
+        const response = await admin(`${xrUrl(name)}/status`, {
+          method: 'PATCH',
+          body: JSON.stringify({ status }),
+        });
+        if (response.status === 200) return;
+        if (response.status !== 404) {
+          throw new Error(`status patch failed: ${response.status}`);
+        }
+        await new Promise(r => setTimeout(r, 10));
+      }
+    },
+    stop: () => plane.stop(),
+  };
+}
+
+export const READY_STATUS = {
+  endpoint: 'postgres.example:5432',
+  conditions: [
+    { type: 'Synced', status: 'True', reason: 'ReconcileSuccess' },
+    { type: 'Ready', status: 'True', reason: 'Available' },
+  ],
+};

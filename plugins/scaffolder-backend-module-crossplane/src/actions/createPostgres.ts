@@ -1,0 +1,153 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  POSTGRES_ENVIRONMENTS,
+  POSTGRES_SIZES,
+} from '@internal/plugin-crossplane-common';
+import { PostgresProvisioningService } from '@internal/plugin-crossplane-node';
+import { examples } from './createPostgres.examples';
+
+/** Default and largest wait for Ready, in seconds. */
+const DEFAULT_TIMEOUT_SECONDS = 600;
+const MAX_TIMEOUT_SECONDS = 1800;
+
+/**
+ * `crossplane:postgres:create`: requests a PostgreSQL database for a component as a Crossplane
+ * PostgreSQLInstance XR in the owning team's namespace, on behalf of the task's initiator.
+ *
+ * @public
+ */
+export function createCrossplanePostgresAction(options: {
+  provisioning: PostgresProvisioningService;
+}) {
+  const { provisioning } = options;
+  return createTemplateAction({
+    id: 'crossplane:postgres:create',
+    description:
+      "Requests a PostgreSQL database through Crossplane in the owning team's namespace; the credentials land in a Secret whose name is returned (never the credentials).",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: z =>
+          z
+            .string()
+            .describe(
+              'Database name: 3 to 30 characters, lowercase letters, digits and dashes, starting with a letter',
+            ),
+        size: z => z.enum(POSTGRES_SIZES).describe('small, medium or large'),
+        environment: z =>
+          z.enum(POSTGRES_ENVIRONMENTS).describe('dev, staging or prod'),
+        owner: z =>
+          z
+            .string()
+            .describe('Owning team, e.g. payments or group:default/payments'),
+        component: z =>
+          z
+            .string()
+            .describe('Entity ref of the component the database is for'),
+        region: z => z.string().optional().describe('Cloud region (RDS only)'),
+        backupRetentionDays: z =>
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(35)
+            .optional()
+            .describe('Days of backups'),
+        deletionPolicy: z =>
+          z
+            .enum(['Delete', 'Orphan'])
+            .optional()
+            .describe('Delete drops the database with the XR; Orphan keeps it'),
+        waitForReady: z =>
+          z
+            .boolean()
+            .optional()
+            .describe('Wait until the database is Ready (default true)'),
+        timeoutSeconds: z =>
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(MAX_TIMEOUT_SECONDS)
+            .optional()
+            .describe(
+              `How long to wait for Ready (default ${DEFAULT_TIMEOUT_SECONDS})`,
+            ),
+      },
+      output: {
+        name: z => z.string().describe('Name of the PostgreSQLInstance'),
+        namespace: z =>
+          z.string().describe('Namespace of the database and Secret'),
+        secretName: z =>
+          z
+            .string()
+            .describe(
+              'Secret with host, port, database, username, password, uri',
+            ),
+        ready: z => z.boolean().describe('Whether the database was Ready'),
+        endpoint: z => z.string().optional().describe('host:port, once Ready'),
+      },
+    },
+    async handler(ctx) {
+      const { waitForReady = true, timeoutSeconds, ...request } = ctx.input;
+      // Validation (and the team's namespace) first: bad input fails before anything is written.
+      const spec = provisioning.resolve(request);
+      const credentials = await ctx.getInitiatorCredentials();
+      const target = `${spec.namespace}/${spec.name}`;
+
+      if (ctx.isDryRun) {
+        const result = await provisioning.create(request, {
+          credentials,
+          dryRun: true,
+        });
+        ctx.logger.info(
+          `Dry run: the cluster accepted PostgreSQLInstance ${target}`,
+        );
+        ctx.output('name', result.name);
+        ctx.output('namespace', result.namespace);
+        ctx.output('secretName', result.secretName);
+        ctx.output('ready', false);
+        return;
+      }
+
+      // Checkpoints make a recovered task skip work it already did.
+      const created = await ctx.checkpoint({
+        key: `crossplane.postgres.apply.${target}`,
+        fn: async () => {
+          const result = await provisioning.create(request, { credentials });
+          return {
+            name: result.name,
+            namespace: result.namespace,
+            secretName: result.secretName,
+          };
+        },
+      });
+      ctx.logger.info(
+        `Requested PostgreSQLInstance ${target}; credentials will be in Secret ${created.secretName}`,
+      );
+      ctx.output('name', created.name);
+      ctx.output('namespace', created.namespace);
+      ctx.output('secretName', created.secretName);
+
+      if (!waitForReady) {
+        ctx.output('ready', false);
+        return;
+      }
+      const ready = await ctx.checkpoint({
+        key: `crossplane.postgres.ready.${target}`,
+        fn: async () => {
+          const instance = await provisioning.waitForReady(
+            created.namespace,
+            created.name,
+            (timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+          );
+          return { endpoint: instance.endpoint ?? null };
+        },
+      });
+      ctx.logger.info(`PostgreSQLInstance ${target} is Ready`);
+      ctx.output('ready', true);
+      if (ready.endpoint) ctx.output('endpoint', ready.endpoint);
+    },
+  });
+}
