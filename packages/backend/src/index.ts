@@ -25,6 +25,7 @@ async function main() {
   backend.add(
     import('@backstage/plugin-scaffolder-backend-module-notifications'),
   );
+  backend.add(import('@internal/plugin-scaffolder-backend-module-crossplane'));
 
   backend.add(import('@backstage/plugin-techdocs-backend'));
 
@@ -42,6 +43,9 @@ async function main() {
 
   // DORA metrics: ingest of delivery events and the metrics API.
   backend.add(import('@internal/plugin-dora-backend'));
+
+  // Self-service PostgreSQL through Crossplane: REST endpoint and status for the Databases tab.
+  backend.add(import('@internal/plugin-crossplane-backend'));
 
   backend.add(import('@backstage/plugin-kubernetes-backend'));
   backend.add(import('@backstage/plugin-user-settings-backend'));
