@@ -174,6 +174,43 @@ describe('crossplanePlugin', () => {
     expect(JSON.stringify(list.body)).not.toMatch(/password/i);
   });
 
+  it('waits for Ready when asked', async () => {
+    const setReady = async () => {
+      for (;;) {
+        const response = await fetch(
+          `${plane.url}/apis/platform.fernhill.io/v1alpha1/namespaces/team-payments/postgresqlinstances/waiting-db/status`,
+          {
+            method: 'PATCH',
+            headers: {
+              authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}`,
+              'content-type': 'application/merge-patch+json',
+            },
+            body: JSON.stringify({
+              status: {
+                endpoint: 'pg.local:5432',
+                conditions: [{ type: 'Ready', status: 'True' }],
+              },
+            }),
+          },
+        );
+        if (response.status === 200) return;
+        await new Promise(r => setTimeout(r, 20));
+      }
+    };
+    const [response] = await Promise.all([
+      request(server)
+        .post('/api/crossplane/postgres')
+        .set('Authorization', user)
+        .send({ ...body, name: 'waiting-db', waitForReadySeconds: 30 }),
+      setReady(),
+    ]);
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({
+      ready: true,
+      instance: { ready: true, endpoint: 'pg.local:5432' },
+    });
+  });
+
   it('requires the component query parameter', async () => {
     const response = await request(server)
       .get('/api/crossplane/postgres')

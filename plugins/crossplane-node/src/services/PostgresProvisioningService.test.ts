@@ -182,6 +182,33 @@ describe('PostgresProvisioningService against the local control plane', () => {
       { type: 'Synced', status: 'True', reason: 'ReconcileSuccess' },
       { type: 'Ready', status: 'True', reason: 'Available' },
     ]);
+    const event = await fetch(
+      `${plane.url}/api/v1/namespaces/team-payments/events`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { name: 'orders-db.1', namespace: 'team-payments' },
+          involvedObject: {
+            apiVersion: 'platform.fernhill.io/v1alpha1',
+            kind: 'PostgreSQLInstance',
+            name: 'orders-db',
+            namespace: 'team-payments',
+          },
+          type: 'Normal',
+          reason: 'ComposeResources',
+          message: 'Successfully composed resources',
+          count: 1,
+          lastTimestamp: '2026-11-21T10:00:00Z',
+        }),
+      },
+    );
+    expect(event.status).toBe(201);
     const [db, ...rest] = await service().listForComponent(
       'component:default/payments-api',
     );
@@ -195,6 +222,15 @@ describe('PostgresProvisioningService against the local control plane', () => {
       environment: 'staging',
       secretName: 'orders-db-connection',
       component: 'component:default/payments-api',
+      events: [
+        {
+          type: 'Normal',
+          reason: 'ComposeResources',
+          message: 'Successfully composed resources',
+          count: 1,
+          lastTimestamp: '2026-11-21T10:00:00.000Z',
+        },
+      ],
     });
     expect(
       (db.object.metadata as Record<string, unknown>).managedFields,
