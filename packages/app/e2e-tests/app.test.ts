@@ -22,9 +22,13 @@ test('a guest browses the demo catalog, a component and the create page', async 
   // The catalog is the landing page. The demo guest is on the Payments team, so it opens on
   // the components they own; "All" shows the whole demo organisation.
   await expect(page.getByRole('link', { name: 'Payments API' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Search Indexer' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Search Indexer' })).toHaveCount(
+    0,
+  );
   await page.getByRole('menuitem', { name: /^All/ }).click();
-  await expect(page.getByRole('link', { name: 'Search Indexer' })).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'Search Indexer' }),
+  ).toBeVisible();
   await snapshot(page, '02-catalog');
 
   await page.getByRole('link', { name: 'Payments API' }).click();
@@ -34,7 +38,9 @@ test('a guest browses the demo catalog, a component and the create page', async 
       'Authorises, captures and refunds payments across card and wallet providers.',
     ),
   ).toBeVisible();
-  await expect(page.getByRole('link', { name: 'payments' }).first()).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'payments' }).first(),
+  ).toBeVisible();
   await snapshot(page, '03-component');
 
   await page.goto('/create');

@@ -1,0 +1,114 @@
+import { expect, Page, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+
+// Self-service PostgreSQL on the local control plane that `./portal start` runs: a Payments
+// engineer requests a database for her component, sees it Ready on the Databases tab, and the
+// credentials in the Secret connect; kubectl lists and deletes it as a platform engineer would.
+const backend = 'http://localhost:7007';
+const kubeconfig = resolve(
+  __dirname,
+  '../../../.data/control-plane/kubeconfig',
+);
+const databaseName = 'checkout-e2e-db';
+
+function kubectl(...args: string[]): string {
+  return execFileSync('kubectl', args, {
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG: kubeconfig },
+  });
+}
+
+async function openAsGuest(page: Page, path: string) {
+  await page.goto(path);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  const sidebarSearch = page.getByRole('button', { name: 'Search' });
+  await expect(enter.or(sidebarSearch).first()).toBeVisible();
+  if (await enter.isVisible()) {
+    await enter.click();
+  }
+}
+
+test('a Payments engineer gets a working database for her component', async ({
+  page,
+  request,
+}) => {
+  const session = await (
+    await request.get(`${backend}/api/auth/guest/refresh`)
+  ).json();
+  const headers = {
+    Authorization: `Bearer ${session.backstageIdentity.token}`,
+  };
+
+  // A request for another team's component is refused, and nothing is created.
+  const refused = await request.post(`${backend}/api/crossplane/postgres`, {
+    headers,
+    data: {
+      name: 'not-mine-db',
+      size: 'small',
+      environment: 'staging',
+      owner: 'search',
+      component: 'component:default/search-api',
+    },
+  });
+  expect(refused.status()).toBe(403);
+
+  const created = await request.post(`${backend}/api/crossplane/postgres`, {
+    headers,
+    data: {
+      name: databaseName,
+      size: 'small',
+      environment: 'staging',
+      owner: 'payments',
+      component: 'component:default/payments-api',
+    },
+  });
+  expect(created.ok()).toBe(true);
+  expect(JSON.stringify(await created.json())).not.toMatch(/password/i);
+
+  await openAsGuest(page, '/catalog/default/component/payments-api/databases');
+  await expect(page.getByText(databaseName).first()).toBeVisible();
+  await expect(page.getByText('Ready', { exact: true }).first()).toBeVisible();
+  await expect(
+    page.getByText(`${databaseName}-connection`).first(),
+  ).toBeVisible();
+  await page.screenshot({
+    path: 'e2e-test-report/screenshots/07-component-databases.png',
+    fullPage: true,
+  });
+
+  expect(
+    kubectl('get', 'postgresqlinstances', '-n', 'team-payments'),
+  ).toContain(databaseName);
+  const secret = JSON.parse(
+    kubectl(
+      'get',
+      'secret',
+      `${databaseName}-connection`,
+      '-n',
+      'team-payments',
+      '-o',
+      'json',
+    ),
+  );
+  const field = (key: string) =>
+    Buffer.from(secret.data[key], 'base64').toString('utf8');
+  const client = new Client({ connectionString: field('uri') });
+  await client.connect();
+  const { rows } = await client.query('select current_database() as db');
+  expect(rows[0].db).toBe(field('database'));
+  await client.end();
+
+  kubectl(
+    'delete',
+    'postgresqlinstance',
+    databaseName,
+    '-n',
+    'team-payments',
+    '--wait=true',
+  );
+  expect(
+    kubectl('get', 'postgresqlinstances', '-n', 'team-payments'),
+  ).not.toContain(databaseName);
+});
