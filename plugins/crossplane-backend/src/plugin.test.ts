@@ -60,6 +60,16 @@ describe('crossplanePlugin', () => {
         crossplanePlugin,
         createPostgresProvisioningServiceFactory({ loadClient }),
         permissions.factory,
+        mockServices.userInfo.mock({
+          getUserInfo: async () => ({
+            userEntityRef: 'user:default/alice',
+            ownershipEntityRefs: [
+              'user:default/alice',
+              'group:default/payments',
+              'group:default/platform',
+            ],
+          }),
+        }).factory,
         mockServices.rootConfig.factory({
           data: {
             crossplane: {
@@ -70,6 +80,7 @@ describe('crossplanePlugin', () => {
               },
               teamNamespaces: {
                 payments: 'team-payments',
+                search: 'team-search',
                 platform: 'kube-system',
               },
             },
@@ -93,6 +104,7 @@ describe('crossplanePlugin', () => {
     [{ size: 'xl' }, 'Invalid size'],
     [{ environment: undefined }, 'Invalid environment'],
     [{ owner: 'strangers' }, 'Invalid owner: unknown team strangers'],
+    [{ owner: 'search' }, 'Invalid owner: you are not a member of team search'],
     [{ dryRun: 'yes' }, 'Invalid dryRun'],
   ])('rejects %j with 400 before writing', async (patch, message) => {
     const response = await request(server)

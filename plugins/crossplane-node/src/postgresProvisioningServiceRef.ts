@@ -47,9 +47,10 @@ export function createPostgresProvisioningServiceFactory(
     deps: {
       config: coreServices.rootConfig,
       permissions: coreServices.permissions,
+      userInfo: coreServices.userInfo,
       logger: coreServices.logger,
     },
-    factory({ config, permissions, logger }) {
+    factory({ config, permissions, userInfo, logger }) {
       const crossplane = readCrossplaneConfig(config);
       return PostgresProvisioningService.create({
         client: KubernetesClusterClient.create({
@@ -60,6 +61,7 @@ export function createPostgresProvisioningServiceFactory(
         }),
         teamNamespaces: crossplane.teamNamespaces,
         permissions,
+        userInfo,
         logger,
         pollIntervalMs: options.pollIntervalMs,
       });

@@ -51,6 +51,16 @@ describe('PostgresProvisioningService against the local control plane', () => {
         ...extraTeams,
       },
       permissions,
+      userInfo: mockServices.userInfo.mock({
+        getUserInfo: async () => ({
+          userEntityRef: 'user:default/alice',
+          ownershipEntityRefs: [
+            'user:default/alice',
+            'group:default/payments',
+            'group:default/intruders',
+          ],
+        }),
+      }),
       logger: mockServices.logger.mock(),
       pollIntervalMs: 20,
     });
@@ -114,6 +124,11 @@ describe('PostgresProvisioningService against the local control plane', () => {
       [{ environment: 'qa' }, /Invalid environment/],
       [{ owner: 'strangers' }, /Invalid owner: unknown team strangers/],
       [{ component: 'group:default/payments' }, /Invalid component/],
+      [{ owner: 'user:default/alice' }, /Invalid owner/],
+      [
+        { owner: 'catalog' },
+        /Invalid owner: you are not a member of team catalog, so you may not request databases in its namespace team-catalog/,
+      ],
     ];
     for (const [patch, message] of cases) {
       await expect(
@@ -122,6 +137,7 @@ describe('PostgresProvisioningService against the local control plane', () => {
     }
     expect(permissions.authorize).not.toHaveBeenCalled();
     expect(await listXrs()).toEqual([]);
+    expect(await listXrs('team-catalog')).toEqual([]);
   });
 
   it('refuses callers the policy does not allow, writing nothing', async () => {

@@ -1,7 +1,9 @@
 import {
   BackstageCredentials,
+  BackstageUserPrincipal,
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -43,6 +45,8 @@ export interface PostgresProvisioningServiceOptions {
   client: KubernetesClusterClient;
   teamNamespaces: CrossplaneConfig['teamNamespaces'];
   permissions: PermissionsService;
+  /** Tells which teams a user belongs to (ownership entity refs). */
+  userInfo: UserInfoService;
   logger: LoggerService;
   /** How often to look at the XR while waiting for Ready (default 1000 ms). */
   pollIntervalMs?: number;
@@ -92,10 +96,17 @@ export class PostgresProvisioningService {
     const input: PostgresRequest = parsed.data;
 
     let team: string;
+    let teamRef: string;
     let componentRef: string;
     let componentName: string;
     try {
-      team = parseEntityRef(input.owner, { defaultKind: 'group' }).name;
+      const ref = parseEntityRef(input.owner, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      });
+      if (ref.kind.toLocaleLowerCase('en-US') !== 'group') throw new Error();
+      team = ref.name;
+      teamRef = stringifyEntityRef(ref);
     } catch {
       throw new InputError(`Invalid owner: ${input.owner} is not a team`);
     }
@@ -125,6 +136,7 @@ export class PostgresProvisioningService {
       name: input.name,
       namespace,
       team,
+      teamRef,
       componentRef,
       componentName,
       size: input.size,
@@ -144,6 +156,7 @@ export class PostgresProvisioningService {
     options: PostgresCreateOptions,
   ): Promise<PostgresCreateResult> {
     const spec = this.resolve(request);
+    await this.#checkMembership(spec, options.credentials);
     await this.#authorize(spec.componentRef, options.credentials);
     const applied = await this.#options.client.apply(
       buildPostgresInstance(spec),
@@ -284,6 +297,29 @@ export class PostgresProvisioningService {
       )
       .slice(0, RECENT_EVENTS);
     return summarizePostgresInstance(xr, recent);
+  }
+
+  /**
+   * A user may only put databases in a team namespace they belong to. Service principals (CLIs
+   * with static tokens) have no team; for them the permission check alone decides.
+   */
+  async #checkMembership(
+    spec: PostgresInstanceSpecInput,
+    credentials: BackstageCredentials,
+  ) {
+    const principal = credentials.principal as { type?: string } | undefined;
+    if (principal?.type !== 'user') return;
+    const { ownershipEntityRefs } = await this.#options.userInfo.getUserInfo(
+      credentials as BackstageCredentials<BackstageUserPrincipal>,
+    );
+    const teamRef = spec.teamRef.toLocaleLowerCase('en-US');
+    if (
+      !ownershipEntityRefs.some(r => r.toLocaleLowerCase('en-US') === teamRef)
+    ) {
+      throw new InputError(
+        `Invalid owner: you are not a member of team ${spec.team}, so you may not request databases in its namespace ${spec.namespace}`,
+      );
+    }
   }
 
   async #authorize(resourceRef: string, credentials: BackstageCredentials) {

@@ -38,6 +38,8 @@ export interface PostgresInstanceSpecInput {
   name: string;
   namespace: string;
   team: string;
+  /** The team's group entity ref, e.g. group:default/payments. */
+  teamRef: string;
   componentRef: string;
   componentName: string;
   size: string;

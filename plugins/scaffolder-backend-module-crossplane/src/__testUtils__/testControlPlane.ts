@@ -42,6 +42,13 @@ export async function startTestControlPlane() {
     }),
     teamNamespaces: { payments: 'team-payments' },
     permissions,
+    // Every test user is a member of payments.
+    userInfo: mockServices.userInfo.mock({
+      getUserInfo: async () => ({
+        userEntityRef: 'user:default/mock',
+        ownershipEntityRefs: ['user:default/mock', 'group:default/payments'],
+      }),
+    }),
     logger: mockServices.logger.mock(),
     pollIntervalMs: 20,
   });
