@@ -156,8 +156,10 @@ export class PostgresProvisioningService {
     options: PostgresCreateOptions,
   ): Promise<PostgresCreateResult> {
     const spec = this.resolve(request);
-    await this.#checkMembership(spec, options.credentials);
+    // The policy decides about the component first (403 for someone else's component); a caller
+    // allowed there may still only use a team namespace they belong to (400 naming owner).
     await this.#authorize(spec.componentRef, options.credentials);
+    await this.#checkMembership(spec, options.credentials);
     const applied = await this.#options.client.apply(
       buildPostgresInstance(spec),
       { fieldManager: PORTAL_FIELD_MANAGER, dryRun: options.dryRun },
