@@ -1,7 +1,8 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
+import { openAsGuest } from './signIn';
 
 // Self-service PostgreSQL on the local control plane that `./portal start` runs: a Payments
 // engineer requests a database for her component, sees it Ready on the Databases tab, and the
@@ -18,16 +19,6 @@ function kubectl(...args: string[]): string {
     encoding: 'utf8',
     env: { ...process.env, KUBECONFIG: kubeconfig },
   });
-}
-
-async function openAsGuest(page: Page, path: string) {
-  await page.goto(path);
-  const enter = page.getByRole('button', { name: 'Enter' });
-  const sidebarSearch = page.getByRole('button', { name: 'Search' });
-  await expect(enter.or(sidebarSearch).first()).toBeVisible();
-  if (await enter.isVisible()) {
-    await enter.click();
-  }
 }
 
 test('a Payments engineer gets a working database for her component', async ({

@@ -1,17 +1,8 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { openAsGuest } from './signIn';
 
 // DORA dashboards on the demo history (dora.demoData in app-config.yaml). The demo guest is a
 // Payments engineer: the organisation-wide view is for leadership, so the page offers the team's.
-/** Opens a page fresh, signing in as the guest when the portal asks for it. */
-async function openAsGuest(page: Page, path: string) {
-  await page.goto(path);
-  const enter = page.getByRole('button', { name: 'Enter' });
-  const sidebarSearch = page.getByRole('button', { name: 'Search' });
-  await expect(enter.or(sidebarSearch).first()).toBeVisible();
-  if (await enter.isVisible()) {
-    await enter.click();
-  }
-}
 
 test('a developer sees DORA metrics for a component and for their team', async ({
   page,

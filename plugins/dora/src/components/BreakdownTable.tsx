@@ -1,12 +1,13 @@
 import { Table, TableColumn } from '@backstage/core-components';
-import { Button, Chip } from '@material-ui/core';
+import { Button } from '@material-ui/core';
 import {
   DORA_METRIC_IDS,
   DoraBreakdownRow,
   DoraMetricId,
 } from '@internal/plugin-dora-common';
 import { breakdownToCsv } from '../csv';
-import { BAND_COLOURS, formatMetricValue, METRIC_TITLES } from '../format';
+import { formatMetricValue, METRIC_TITLES } from '../format';
+import { BandChip } from './BandChip';
 
 function downloadCsv(rows: DoraBreakdownRow[], fileName: string) {
   const blob = new Blob([breakdownToCsv(rows)], { type: 'text/csv' });
@@ -30,16 +31,7 @@ function metricColumn(id: DoraMetricId): TableColumn<DoraBreakdownRow> {
       return (
         <>
           {formatMetricValue(result)}{' '}
-          {result.band && (
-            <Chip
-              size="small"
-              label={result.band}
-              style={{
-                backgroundColor: BAND_COLOURS[result.band],
-                color: '#fff',
-              }}
-            />
-          )}
+          <BandChip band={result.band} />
         </>
       );
     },

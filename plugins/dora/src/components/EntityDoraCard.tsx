@@ -7,7 +7,6 @@ import {
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
-  Chip,
   Table,
   TableBody,
   TableCell,
@@ -17,7 +16,8 @@ import {
 import { DORA_METRIC_IDS } from '@internal/plugin-dora-common';
 import useAsync from 'react-use/esm/useAsync';
 import { doraApiRef } from '../api/DoraApi';
-import { BAND_COLOURS, formatMetricValue, METRIC_TITLES } from '../format';
+import { formatMetricValue, METRIC_TITLES } from '../format';
+import { BandChip } from './BandChip';
 
 /** A compact card for the component overview: the five figures and bands over 30 days. */
 export function EntityDoraCard() {
@@ -45,17 +45,7 @@ export function EntityDoraCard() {
                   <TableCell>{METRIC_TITLES[id]}</TableCell>
                   <TableCell>{formatMetricValue(value.metrics[id])}</TableCell>
                   <TableCell>
-                    {value.metrics[id].band && (
-                      <Chip
-                        size="small"
-                        label={value.metrics[id].band}
-                        style={{
-                          backgroundColor:
-                            BAND_COLOURS[value.metrics[id].band!],
-                          color: '#fff',
-                        }}
-                      />
-                    )}
+                    <BandChip band={value.metrics[id].band} />
                   </TableCell>
                 </TableRow>
               ))}

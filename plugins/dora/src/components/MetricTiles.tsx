@@ -1,11 +1,11 @@
 import { Box, Chip, Grid, Paper, Tooltip, Typography } from '@material-ui/core';
 import { DORA_METRIC_IDS, DoraMetricSet } from '@internal/plugin-dora-common';
 import {
-  BAND_COLOURS,
   formatMetricValue,
   formatWorking,
   METRIC_TITLES,
 } from '../format';
+import { BandChip } from './BandChip';
 
 /**
  * The five metrics as tiles: the figure, its band in colour, the working (numerator and
@@ -29,14 +29,7 @@ export function MetricTiles({ metrics }: { metrics: DoraMetricSet }) {
                   {formatMetricValue(result)}
                 </Typography>
                 {result.band ? (
-                  <Chip
-                    size="small"
-                    label={result.band}
-                    style={{
-                      backgroundColor: BAND_COLOURS[result.band],
-                      color: '#fff',
-                    }}
-                  />
+                  <BandChip band={result.band} />
                 ) : (
                   <Chip size="small" label="no band" variant="outlined" />
                 )}
