@@ -4,9 +4,36 @@ import { openAsGuest } from './signIn';
 // DORA dashboards on the demo history (dora.demoData in app-config.yaml). The demo guest is a
 // Payments engineer: the organisation-wide view is for leadership, so the page offers the team's.
 
+const backend = 'http://localhost:7007';
+
 test('a developer sees DORA metrics for a component and for their team', async ({
   page,
+  request,
 }) => {
+  test.setTimeout(300_000);
+  // The demo history is seeded and mapped to catalog components by the plugin's first scheduled
+  // run, about a minute after start (it waits for the catalog); wait for it like a user would.
+  const session = await (
+    await request.get(`${backend}/api/auth/guest/refresh`)
+  ).json();
+  const headers = {
+    Authorization: `Bearer ${session.backstageIdentity.token}`,
+  };
+  await expect
+    .poll(
+      async () => {
+        const response = await request.get(
+          `${backend}/api/dora/metrics?scope=service&ref=component:default/payments-api&window=30`,
+          { headers },
+        );
+        return (
+          (await response.json()).metrics?.deploymentFrequency?.eventCount ?? 0
+        );
+      },
+      { timeout: 180_000, intervals: [5_000] },
+    )
+    .toBeGreaterThan(0);
+
   await openAsGuest(page, '/catalog/default/component/payments-api/dora');
   const frequency = page.getByTestId('dora-metric-deploymentFrequency');
   await expect(frequency).toBeVisible();
