@@ -120,6 +120,21 @@ async function main() {
     toConnected.push(performance.now() - t0);
   }
 
+  // How many XRs carry a label: duplicates would show up here.
+  const countXrs = async (labelSelector: string) =>
+    (
+      await portal.list(
+        'platform.fernhill.io/v1alpha1',
+        'PostgreSQLInstance',
+        NAMESPACE,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        labelSelector,
+      )
+    ).items.length;
+
   // 20 identical requests at once (a double-clicked form, retries): one XR.
   const same = xr('bench-same', 'same');
   const t1 = performance.now();
@@ -127,18 +142,7 @@ async function main() {
   await untilReady('bench-same');
   await connect('bench-same');
   const identicalTotal = performance.now() - t1;
-  const identicalCount = (
-    await portal.list(
-      'platform.fernhill.io/v1alpha1',
-      'PostgreSQLInstance',
-      NAMESPACE,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      'bench=same',
-    )
-  ).items.length;
+  const identicalCount = await countXrs('bench=same');
 
   // 20 different requests at once: 20 databases.
   const t2 = performance.now();
@@ -147,18 +151,7 @@ async function main() {
   await Promise.all(names.map(untilReady));
   await Promise.all(names.map(connect));
   const parallelTotal = performance.now() - t2;
-  const parallelCount = (
-    await portal.list(
-      'platform.fernhill.io/v1alpha1',
-      'PostgreSQLInstance',
-      NAMESPACE,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      'bench=parallel',
-    )
-  ).items.length;
+  const parallelCount = await countXrs('bench=parallel');
 
   watch.abort();
   await plane.stop();
