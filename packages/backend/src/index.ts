@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { localGitUrlReaderServiceFactory } from '@internal/plugin-local-git-backend';
 import { assertEnvironmentForConfig } from './requiredEnvironment';
 
 async function main() {
@@ -26,6 +27,13 @@ async function main() {
     import('@backstage/plugin-scaffolder-backend-module-notifications'),
   );
   backend.add(import('@internal/plugin-scaffolder-backend-module-crossplane'));
+  // Golden paths: name check, publish (local Git host or GitHub by config), provenance, adoption.
+  backend.add(
+    import('@internal/plugin-scaffolder-backend-module-golden-paths'),
+  );
+  // The local Git host golden paths publish to, and its URL reader for the catalog and TechDocs.
+  backend.add(import('@internal/plugin-local-git-backend'));
+  backend.add(localGitUrlReaderServiceFactory);
 
   backend.add(import('@backstage/plugin-techdocs-backend'));
 

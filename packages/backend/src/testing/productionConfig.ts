@@ -22,6 +22,7 @@ export const completeProductionEnv = {
   AUTH_GITHUB_CLIENT_ID: 'client-id',
   AUTH_GITHUB_CLIENT_SECRET: 'client-secret',
   GITHUB_TOKEN: 'token',
+  PORTAL_GITHUB_ORG: 'fernhill',
   KUBERNETES_CLUSTER_NAME: 'prod-eu-1',
   KUBERNETES_API_URL: 'https://k8s.fernhill.example',
   KUBERNETES_SERVICE_ACCOUNT_TOKEN: 'sa-token',

@@ -1,0 +1,41 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import {
+  localGitRepositoriesServiceRef,
+  readPublishingTarget,
+} from '@internal/plugin-local-git-node';
+import { createRouter } from './service/router';
+
+/**
+ * The local Git host at `/api/local-git`: `git clone <baseUrl>/<name>.git`, listings at
+ * `<baseUrl>/<name>/tree/<branch>/`. Read-only; repositories come from `portal:publish`.
+ *
+ * @public
+ */
+export const localGitPlugin = createBackendPlugin({
+  pluginId: 'local-git',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        repositories: localGitRepositoriesServiceRef,
+      },
+      async init({ config, logger, httpRouter, repositories }) {
+        const enabled = readPublishingTarget(config) === 'local';
+        httpRouter.use(await createRouter({ repositories, logger, enabled }));
+        // git clients and people following a "source" link carry no Backstage token; the host is
+        // read-only and holds only what golden paths scaffolded.
+        httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+        if (enabled) {
+          logger.info(
+            `Local Git host serving repositories at ${repositories.baseUrl}`,
+          );
+        }
+      },
+    });
+  },
+});

@@ -1,0 +1,419 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { promises as fs } from 'node:fs';
+import { join as joinPath } from 'node:path';
+import { Readable } from 'node:stream';
+import { LocalGitConfig } from '../config';
+import { buildLocalGitUrls, LocalGitRepositoryUrls } from '../localGitUrls';
+import {
+  assertValidRef,
+  assertValidRepositoryName,
+  normalizeRepositoryPath,
+} from '../repositoryNames';
+import { GitCommandError, runGit, streamGit } from './gitCommand';
+
+/** Options of {@link LocalGitRepositories.publish}. @public */
+export interface LocalGitPublishOptions {
+  /** Repository name, `^[a-z][a-z0-9-]{2,29}$`. */
+  name: string;
+  /** Folder whose contents become the initial commit (`.gitignore` is honoured). */
+  sourceDir: string;
+  /** Branch of the initial commit; default main. */
+  defaultBranch?: string;
+  /** One line shown in listings. */
+  description?: string;
+  /** Commit message; default "Initial commit". */
+  message?: string;
+  /** Author of the commit; default the configured portal author. */
+  author?: { name: string; email: string };
+  /** Scaffolder task creating the repository, recorded so a recovered task can recognise its own work. */
+  taskId?: string;
+}
+
+/** Result of a publish. @public */
+export interface LocalGitPublishResult extends LocalGitRepositoryUrls {
+  commit: string;
+  defaultBranch: string;
+}
+
+/** An entry of a directory listing. @public */
+export interface LocalGitTreeEntry {
+  name: string;
+  type: 'blob' | 'tree';
+  /** Size in bytes, for blobs. */
+  size?: number;
+}
+
+/** What a path inside a repository is. @public */
+export type LocalGitPathInfo =
+  | { type: 'tree'; commit: string; oid: string }
+  | { type: 'blob'; commit: string; oid: string; size: number };
+
+function isMissingRevision(error: unknown): boolean {
+  return error instanceof GitCommandError;
+}
+
+/**
+ * Bare repositories under a data folder: publishing a workspace as a new repository (atomically,
+ * so concurrent publishes of one name from several replicas leave exactly one winner) and reading
+ * files, listings and archives from them.
+ *
+ * @public
+ */
+export class LocalGitRepositories {
+  static create(options: {
+    config: LocalGitConfig;
+    logger: LoggerService;
+  }): LocalGitRepositories {
+    return new LocalGitRepositories(options.config, options.logger);
+  }
+
+  private constructor(
+    private readonly config: LocalGitConfig,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /** Public base URL of the host, e.g. http://localhost:7007/api/local-git. */
+  get baseUrl(): string {
+    return this.config.baseUrl;
+  }
+
+  /** The bare repository's folder. Validates the name, so the result is always inside the data folder. */
+  gitDir(name: string): string {
+    assertValidRepositoryName(name);
+    return joinPath(this.config.dataDir, `${name}.git`);
+  }
+
+  urls(name: string, branch: string = 'main'): LocalGitRepositoryUrls {
+    assertValidRepositoryName(name);
+    return buildLocalGitUrls(this.config.baseUrl, name, branch);
+  }
+
+  async exists(name: string): Promise<boolean> {
+    try {
+      const stat = await fs.stat(this.gitDir(name));
+      return stat.isDirectory();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
+  /** Names of all repositories, sorted. */
+  async list(): Promise<string[]> {
+    let entries: string[];
+    try {
+      entries = await fs.readdir(this.config.dataDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    return entries
+      .filter(e => e.endsWith('.git'))
+      .map(e => e.slice(0, -4))
+      .sort();
+  }
+
+  /**
+   * Creates repository `name` with the contents of `sourceDir` as its first commit. The bare
+   * repository is built in a temporary folder inside the data folder and renamed into place, which
+   * either succeeds completely or fails with a ConflictError when the name is taken meanwhile.
+   */
+  async publish(
+    options: LocalGitPublishOptions,
+  ): Promise<LocalGitPublishResult> {
+    const { name, sourceDir } = options;
+    const defaultBranch = options.defaultBranch ?? 'main';
+    assertValidRepositoryName(name, 'repoName');
+    assertValidRef(defaultBranch, 'defaultBranch');
+    const target = this.gitDir(name);
+    if (await this.exists(name)) {
+      throw new ConflictError(
+        `Repository ${name} already exists on the local Git host; choose another name`,
+      );
+    }
+    await fs.mkdir(this.config.dataDir, { recursive: true });
+    // Same filesystem as the target, so the final rename is atomic.
+    const temp = await fs.mkdtemp(joinPath(this.config.dataDir, '.incoming-'));
+    try {
+      const author = options.author ?? this.config.author;
+      const env = {
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
+        GIT_COMMITTER_NAME: this.config.author.name,
+        GIT_COMMITTER_EMAIL: this.config.author.email,
+      };
+      await runGit([
+        'init',
+        '--quiet',
+        '--bare',
+        `--initial-branch=${defaultBranch}`,
+        temp,
+      ]);
+      const withTree = [`--git-dir=${temp}`, `--work-tree=${sourceDir}`];
+      await runGit([...withTree, 'add', '--all', '--', '.']);
+      await runGit(
+        [
+          ...withTree,
+          '-c',
+          'commit.gpgsign=false',
+          'commit',
+          '--quiet',
+          '--no-verify',
+          '--allow-empty',
+          '-m',
+          options.message ?? 'Initial commit',
+        ],
+        { env },
+      );
+      await fs.rm(joinPath(temp, 'index'), { force: true });
+      if (options.description) {
+        await fs.writeFile(
+          joinPath(temp, 'description'),
+          `${options.description.replace(/[\r\n]+/g, ' ')}\n`,
+        );
+      }
+      if (options.taskId) {
+        await runGit([
+          `--git-dir=${temp}`,
+          'config',
+          'portal.scaffolderTaskId',
+          options.taskId,
+        ]);
+      }
+      // Files the dumb HTTP protocol needs (info/refs, objects/info/packs).
+      await runGit([`--git-dir=${temp}`, 'update-server-info']);
+      const commit = (await runGit([`--git-dir=${temp}`, 'rev-parse', 'HEAD']))
+        .toString('utf8')
+        .trim();
+      try {
+        await fs.rename(temp, target);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+          throw new ConflictError(
+            `Repository ${name} was created by someone else at the same time; choose another name`,
+          );
+        }
+        throw error;
+      }
+      this.logger.info(`Published repository ${name} (${commit.slice(0, 12)})`);
+      return {
+        ...this.urls(name, defaultBranch),
+        commit,
+        defaultBranch,
+      };
+    } finally {
+      await fs.rm(temp, { recursive: true, force: true });
+    }
+  }
+
+  /** The scaffolder task that created repository `name`, if it was recorded. */
+  async createdByTask(name: string): Promise<string | undefined> {
+    try {
+      const out = await runGit([
+        `--git-dir=${this.gitDir(name)}`,
+        'config',
+        '--get',
+        'portal.scaffolderTaskId',
+      ]);
+      return out.toString('utf8').trim() || undefined;
+    } catch (error) {
+      if (error instanceof GitCommandError) return undefined;
+      throw error;
+    }
+  }
+
+  /** The commit a branch or commit id points at; NotFoundError when the repository or ref is missing. */
+  async resolveCommit(name: string, ref?: string): Promise<string> {
+    const gitDir = this.gitDir(name);
+    if (!(await this.exists(name))) {
+      throw new NotFoundError(`Repository ${name} not found`);
+    }
+    const revision = ref ?? 'HEAD';
+    if (ref !== undefined) assertValidRef(ref, 'ref');
+    try {
+      const out = await runGit([
+        `--git-dir=${gitDir}`,
+        'rev-parse',
+        '--verify',
+        '--quiet',
+        '--end-of-options',
+        `${revision}^{commit}`,
+      ]);
+      return out.toString('utf8').trim();
+    } catch (error) {
+      if (isMissingRevision(error)) {
+        throw new NotFoundError(
+          `Branch or commit ${revision} not found in ${name}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The branch HEAD points at. */
+  async defaultBranch(name: string): Promise<string> {
+    const out = await runGit([
+      `--git-dir=${this.gitDir(name)}`,
+      'symbolic-ref',
+      '--short',
+      'HEAD',
+    ]);
+    return out.toString('utf8').trim();
+  }
+
+  /** Committer date of a commit. */
+  async commitDate(name: string, commit: string): Promise<Date> {
+    const out = await runGit([
+      `--git-dir=${this.gitDir(name)}`,
+      'show',
+      '-s',
+      '--format=%cI',
+      commit,
+    ]);
+    return new Date(out.toString('utf8').trim());
+  }
+
+  /** Whether `path` at `commit` is a file or a directory; NotFoundError when absent. */
+  async stat(
+    name: string,
+    commit: string,
+    path: string,
+  ): Promise<LocalGitPathInfo> {
+    const clean = normalizeRepositoryPath(path);
+    const gitDir = this.gitDir(name);
+    if (clean === '') {
+      const oid = (
+        await runGit([`--git-dir=${gitDir}`, 'rev-parse', `${commit}^{tree}`])
+      )
+        .toString('utf8')
+        .trim();
+      return { type: 'tree', commit, oid };
+    }
+    const out = (
+      await runGit([
+        `--git-dir=${gitDir}`,
+        'ls-tree',
+        '-l',
+        '-z',
+        commit,
+        '--',
+        clean,
+      ])
+    ).toString('utf8');
+    const entry = out.split('\0').find(Boolean);
+    if (!entry) {
+      throw new NotFoundError(
+        `${clean} not found in ${name} at ${commit.slice(0, 12)}`,
+      );
+    }
+    const [meta] = entry.split('\t');
+    const [, type, oid, size] = meta.split(/\s+/);
+    if (type === 'tree') return { type: 'tree', commit, oid };
+    if (type === 'blob')
+      return { type: 'blob', commit, oid, size: Number(size) };
+    throw new NotFoundError(`${clean} in ${name} is not a file or directory`);
+  }
+
+  /** Contents of a file. */
+  async readFile(
+    name: string,
+    commit: string,
+    path: string,
+  ): Promise<{ content: Buffer; oid: string }> {
+    const info = await this.stat(name, commit, path);
+    if (info.type !== 'blob') {
+      throw new InputError(
+        `${
+          normalizeRepositoryPath(path) || '/'
+        } in ${name} is a directory, not a file`,
+      );
+    }
+    const content = await runGit([
+      `--git-dir=${this.gitDir(name)}`,
+      'cat-file',
+      'blob',
+      info.oid,
+    ]);
+    return { content, oid: info.oid };
+  }
+
+  /** Entries of a directory, directories first. */
+  async listDirectory(
+    name: string,
+    commit: string,
+    path: string,
+  ): Promise<LocalGitTreeEntry[]> {
+    const info = await this.stat(name, commit, path);
+    if (info.type !== 'tree') {
+      throw new InputError(
+        `${normalizeRepositoryPath(
+          path,
+        )} in ${name} is a file, not a directory`,
+      );
+    }
+    const out = (
+      await runGit([
+        `--git-dir=${this.gitDir(name)}`,
+        'ls-tree',
+        '-l',
+        '-z',
+        info.oid,
+      ])
+    ).toString('utf8');
+    const entries: LocalGitTreeEntry[] = [];
+    for (const line of out.split('\0').filter(Boolean)) {
+      const tab = line.indexOf('\t');
+      const [, type, , size] = line.slice(0, tab).split(/\s+/);
+      const entryName = line.slice(tab + 1);
+      if (type === 'tree') entries.push({ name: entryName, type: 'tree' });
+      else if (type === 'blob')
+        entries.push({ name: entryName, type: 'blob', size: Number(size) });
+    }
+    // Directories first, then by name.
+    const rank = (entry: LocalGitTreeEntry) => (entry.type === 'tree' ? 0 : 1);
+    return entries.sort(
+      (a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name),
+    );
+  }
+
+  /** Paths of all files below a directory, relative to it. */
+  async listFiles(
+    name: string,
+    commit: string,
+    path: string,
+  ): Promise<string[]> {
+    const info = await this.stat(name, commit, path);
+    if (info.type !== 'tree') return [];
+    const out = (
+      await runGit([
+        `--git-dir=${this.gitDir(name)}`,
+        'ls-tree',
+        '-r',
+        '-z',
+        '--name-only',
+        info.oid,
+      ])
+    ).toString('utf8');
+    return out.split('\0').filter(Boolean);
+  }
+
+  /** A tar archive of a directory (files at the archive's root). */
+  async archive(name: string, commit: string, path: string): Promise<Readable> {
+    const info = await this.stat(name, commit, path);
+    if (info.type !== 'tree') {
+      throw new InputError(
+        `${normalizeRepositoryPath(
+          path,
+        )} in ${name} is a file, not a directory`,
+      );
+    }
+    return streamGit([
+      `--git-dir=${this.gitDir(name)}`,
+      'archive',
+      '--format=tar',
+      info.oid,
+    ]);
+  }
+}

@@ -1,0 +1,79 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { assertValidRepositoryName } from '@internal/plugin-local-git-node';
+import { RepositoryPublisher } from '../publishers/types';
+import { examples } from './ensureNameAvailable.examples';
+
+/**
+ * `portal:name:ensure-available`: refuses a name that is invalid, already an entity in the
+ * catalog, or already a repository at the publisher, before a template creates anything.
+ *
+ * @public
+ */
+export function createEnsureNameAvailableAction(options: {
+  catalog: CatalogService;
+  publisher: RepositoryPublisher;
+}) {
+  const { catalog, publisher } = options;
+  return createTemplateAction({
+    id: 'portal:name:ensure-available',
+    description:
+      'Fails with a clear message when the name is not allowed, already used by a catalog entity, or already a repository at the configured publisher. Read-only, so it also runs in dry runs.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: z =>
+          z
+            .string()
+            .describe(
+              'Name of the new component and its repository: 3 to 30 characters, lowercase letters, digits and dashes, starting with a letter',
+            ),
+        kind: z =>
+          z
+            .enum(['Component'])
+            .optional()
+            .describe('Entity kind (default Component)'),
+        namespace: z =>
+          z
+            .enum(['default'])
+            .optional()
+            .describe('Entity namespace (default default)'),
+      },
+      output: {
+        entityRef: z =>
+          z.string().describe('The entity ref the new entity will have'),
+      },
+    },
+    async handler(ctx) {
+      const { name } = ctx.input;
+      assertValidRepositoryName(name, 'name');
+      const entityRef = stringifyEntityRef({
+        kind: ctx.input.kind ?? 'Component',
+        namespace: ctx.input.namespace ?? 'default',
+        name,
+      });
+
+      const existing = await catalog.getEntityByRef(entityRef, {
+        credentials: await ctx.getInitiatorCredentials(),
+      });
+      if (existing) {
+        const owner = (existing.spec as { owner?: unknown } | undefined)?.owner;
+        throw new ConflictError(
+          `The name ${name} is taken: ${entityRef} already exists in the catalog${
+            typeof owner === 'string' ? ` (owned by ${owner})` : ''
+          }. Choose another name; nothing was created.`,
+        );
+      }
+      if (await publisher.exists(name)) {
+        throw new ConflictError(
+          `The name ${name} is taken: a repository named ${name} already exists on ${publisher.displayName}. Choose another name; nothing was created.`,
+        );
+      }
+      ctx.logger.info(`The name ${name} is available (${entityRef})`);
+      ctx.output('entityRef', entityRef);
+    },
+  });
+}

@@ -1,0 +1,18 @@
+/**
+ * Scaffolder module with the golden-path actions.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleGoldenPaths as default } from './module';
+export { createEnsureNameAvailableAction } from './actions/ensureNameAvailable';
+export { createPortalPublishAction } from './actions/publish';
+export { createRecordProvenanceAction } from './actions/recordProvenance';
+export { createEmitAdoptionAction } from './actions/emitAdoption';
+export { AdoptionEventSender, buildAdoptionEvent } from './adoption';
+export type { AdoptionEvent, AdoptionDelivery } from './adoption';
+export { PROVENANCE_ANNOTATIONS } from './provenance';
+export type {
+  RepositoryPublisher,
+  PublishedRepository,
+  PublishRequest,
+} from './publishers/types';

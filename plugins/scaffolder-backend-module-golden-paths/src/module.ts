@@ -1,0 +1,57 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { localGitRepositoriesServiceRef } from '@internal/plugin-local-git-node';
+import { createEmitAdoptionAction } from './actions/emitAdoption';
+import { createEnsureNameAvailableAction } from './actions/ensureNameAvailable';
+import { createPortalPublishAction } from './actions/publish';
+import { createRecordProvenanceAction } from './actions/recordProvenance';
+import { AdoptionEventSender } from './adoption';
+import { createRepositoryPublisher } from './publishers/createRepositoryPublisher';
+
+/**
+ * Adds the golden-path actions to the scaffolder: `portal:name:ensure-available`,
+ * `portal:publish`, `portal:provenance:record` and `portal:adoption:emit`.
+ *
+ * @public
+ */
+export const scaffolderModuleGoldenPaths = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'golden-paths',
+  register(env) {
+    env.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        repositories: localGitRepositoriesServiceRef,
+      },
+      async init({
+        scaffolder,
+        config,
+        logger,
+        discovery,
+        auth,
+        catalog,
+        repositories,
+      }) {
+        const publisher = createRepositoryPublisher({ config, repositories });
+        logger.info(`Golden paths publish to ${publisher.displayName}`);
+        scaffolder.addActions(
+          createEnsureNameAvailableAction({ catalog, publisher }),
+          createPortalPublishAction({ publisher }),
+          createRecordProvenanceAction(),
+          createEmitAdoptionAction({
+            sender: new AdoptionEventSender({ discovery, auth, logger }),
+          }),
+        );
+      },
+    });
+  },
+});

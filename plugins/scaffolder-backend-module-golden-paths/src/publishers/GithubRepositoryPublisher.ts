@@ -1,0 +1,124 @@
+import { Config } from '@backstage/config';
+import { ServiceUnavailableError } from '@backstage/errors';
+import {
+  DefaultGithubCredentialsProvider,
+  GithubCredentialsProvider,
+  ScmIntegrationRegistry,
+} from '@backstage/integration';
+import { createPublishGithubAction } from '@backstage/plugin-scaffolder-backend-module-github';
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import { JsonObject } from '@backstage/types';
+import {
+  PublishedRepository,
+  PublishRequest,
+  RepositoryPublisher,
+} from './types';
+
+/**
+ * Publishes to a GitHub organisation by delegating to Backstage's own `publish:github` action,
+ * so branch protection, visibility and credentials behave as documented upstream.
+ */
+export class GithubRepositoryPublisher implements RepositoryPublisher {
+  readonly displayName: string;
+  private readonly credentialsProvider: GithubCredentialsProvider;
+  private readonly publishAction: ReturnType<typeof createPublishGithubAction>;
+
+  constructor(
+    private readonly options: {
+      config: Config;
+      integrations: ScmIntegrationRegistry;
+      owner: string;
+      host: string;
+      repoVisibility: 'private' | 'internal' | 'public';
+      credentialsProvider?: GithubCredentialsProvider;
+      fetch?: typeof fetch;
+    },
+  ) {
+    this.displayName = `GitHub organisation ${options.owner}`;
+    this.credentialsProvider =
+      options.credentialsProvider ??
+      DefaultGithubCredentialsProvider.fromIntegrations(options.integrations);
+    this.publishAction = createPublishGithubAction({
+      integrations: options.integrations,
+      config: options.config,
+      githubCredentialsProvider: this.credentialsProvider,
+    });
+  }
+
+  private repoWebUrl(repoName: string) {
+    return `https://${this.options.host}/${this.options.owner}/${repoName}`;
+  }
+
+  async exists(repoName: string): Promise<boolean> {
+    const integration = this.options.integrations.github.byHost(
+      this.options.host,
+    );
+    if (!integration) {
+      throw new ServiceUnavailableError(
+        `No GitHub integration configured for ${this.options.host}`,
+      );
+    }
+    const { token } = await this.credentialsProvider.getCredentials({
+      url: this.repoWebUrl(repoName),
+    });
+    const apiBaseUrl =
+      integration.config.apiBaseUrl ?? 'https://api.github.com';
+    const response = await (this.options.fetch ?? fetch)(
+      `${apiBaseUrl}/repos/${encodeURIComponent(
+        this.options.owner,
+      )}/${encodeURIComponent(repoName)}`,
+      {
+        headers: {
+          Accept: 'application/vnd.github+json',
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+      },
+    );
+    if (response.status === 404) return false;
+    if (response.ok) return true;
+    throw new ServiceUnavailableError(
+      `Could not check whether ${this.options.owner}/${repoName} exists on GitHub: HTTP ${response.status}`,
+    );
+  }
+
+  plannedUrls(repoName: string, defaultBranch: string): PublishedRepository {
+    const web = this.repoWebUrl(repoName);
+    return {
+      remoteUrl: web,
+      repoContentsUrl: `${web}/blob/${defaultBranch}`,
+      cloneUrl: `${web}.git`,
+    };
+  }
+
+  async publish(
+    ctx: ActionContext<JsonObject, JsonObject>,
+    request: PublishRequest,
+  ): Promise<PublishedRepository> {
+    const outputs: Record<string, unknown> = {};
+    type GithubContext = Parameters<typeof this.publishAction.handler>[0];
+    const githubContext = {
+      ...ctx,
+      input: {
+        repoUrl: `${this.options.host}?owner=${encodeURIComponent(
+          this.options.owner,
+        )}&repo=${encodeURIComponent(request.repoName)}`,
+        description: request.description,
+        defaultBranch: request.defaultBranch,
+        sourcePath: request.sourcePath === '.' ? undefined : request.sourcePath,
+        repoVisibility: this.options.repoVisibility,
+      },
+      output: (name: string, value: unknown) => {
+        outputs[name] = value;
+      },
+    } as unknown as GithubContext;
+    await this.publishAction.handler(githubContext);
+    const planned = this.plannedUrls(request.repoName, request.defaultBranch);
+    return {
+      remoteUrl: (outputs.remoteUrl as string | undefined) ?? planned.remoteUrl,
+      repoContentsUrl:
+        (outputs.repoContentsUrl as string | undefined) ??
+        planned.repoContentsUrl,
+      cloneUrl: planned.cloneUrl,
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import { JsonObject } from '@backstage/types';
+
+/** What `portal:publish` returns, whichever the publisher. */
+export interface PublishedRepository {
+  /** Page of the repository for people. */
+  remoteUrl: string;
+  /** For `catalog:register` with `catalogInfoPath: '/catalog-info.yaml'`. */
+  repoContentsUrl: string;
+  /** For `git clone`. */
+  cloneUrl: string;
+}
+
+/** A publish request, already validated. */
+export interface PublishRequest {
+  repoName: string;
+  description?: string;
+  defaultBranch: string;
+  /** Folder in the workspace to publish, relative to the workspace ('.' for all of it). */
+  sourcePath: string;
+}
+
+/** Where new repositories go: the local Git host or GitHub, chosen by config. */
+export interface RepositoryPublisher {
+  /** Name for messages, e.g. "the local Git host" or "GitHub organisation fernhill". */
+  readonly displayName: string;
+  /** Whether a repository of this name already exists at the publisher. */
+  exists(repoName: string): Promise<boolean>;
+  /** The URLs a publish would produce, for dry runs. */
+  plannedUrls(repoName: string, defaultBranch: string): PublishedRepository;
+  /** Creates the repository from the workspace; idempotent for a recovered task. */
+  publish(
+    ctx: ActionContext<JsonObject, JsonObject>,
+    request: PublishRequest,
+  ): Promise<PublishedRepository>;
+}
