@@ -83,7 +83,11 @@ export function latestTemplateVersions(
   return latest;
 }
 
-function row(team: string, items: ComponentRecord[], latest: Map<string, string>) {
+function row(
+  team: string,
+  items: ComponentRecord[],
+  latest: Map<string, string>,
+) {
   const fromTemplate = items.filter(c => c.templateRef);
   const onLatest = fromTemplate.filter(
     c =>

@@ -15,7 +15,11 @@ import {
   weekStart,
   withEventProvenance,
 } from '.';
-import { AdoptionEventRecord, ComponentRecord, TemplateRunRecord } from './model';
+import {
+  AdoptionEventRecord,
+  ComponentRecord,
+  TemplateRunRecord,
+} from './model';
 import { DAY_MS, HOUR_MS } from './statistics';
 
 // Monday 2026-11-02 00:00 UTC; the window is the four weeks up to Monday 2026-11-30.
@@ -100,8 +104,18 @@ describe('golden-path coverage', () => {
       ['unowned', 0, null],
     ]);
     expect(result.templates).toEqual([
-      { templateRef: go, latestVersion: '2.0.0', components: 1, onLatestVersion: 1 },
-      { templateRef: ts, latestVersion: '1.1.0', components: 2, onLatestVersion: 1 },
+      {
+        templateRef: go,
+        latestVersion: '2.0.0',
+        components: 1,
+        onLatestVersion: 1,
+      },
+      {
+        templateRef: ts,
+        latestVersion: '1.1.0',
+        components: 2,
+        onLatestVersion: 1,
+      },
     ]);
   });
 
@@ -132,10 +146,19 @@ describe('golden-path coverage', () => {
           occurredAt: T0 + DAY_MS,
           status: 'completed',
         }),
-        event({ id: 'y', entityRef: 'component:default/c', templateRef: go, status: 'failed' }),
+        event({
+          id: 'y',
+          entityRef: 'component:default/c',
+          templateRef: go,
+          status: 'failed',
+        }),
       ],
     );
-    expect(c).toMatchObject({ templateRef: ts, templateVersion: '1.0.0', createdAt: T0 + DAY_MS });
+    expect(c).toMatchObject({
+      templateRef: ts,
+      templateVersion: '1.0.0',
+      createdAt: T0 + DAY_MS,
+    });
   });
 });
 
@@ -211,8 +234,19 @@ describe('template runs', () => {
     const merged = mergeRuns(
       [run({ taskId: 'a' })],
       [
-        event({ id: 'a:template-run', taskId: 'a', templateRef: 'template:default/ts', status: 'completed' }),
-        event({ id: 'b:template-run', taskId: 'b', templateRef: 'template:default/ts', status: 'failed', durationMs: 5 }),
+        event({
+          id: 'a:template-run',
+          taskId: 'a',
+          templateRef: 'template:default/ts',
+          status: 'completed',
+        }),
+        event({
+          id: 'b:template-run',
+          taskId: 'b',
+          templateRef: 'template:default/ts',
+          status: 'failed',
+          durationMs: 5,
+        }),
         event({ id: 'self', type: 'self-service' }),
       ],
     );
@@ -255,8 +289,20 @@ describe('time to first production deploy', () => {
       p95Hours: 30,
     });
     expect(result.teams).toEqual([
-      { team: 'group:default/payments', deployed: 2, pending: 0, p50Hours: 6, p95Hours: 30 },
-      { team: 'group:default/search', deployed: 1, pending: 1, p50Hours: 2, p95Hours: 2 },
+      {
+        team: 'group:default/payments',
+        deployed: 2,
+        pending: 0,
+        p50Hours: 6,
+        p95Hours: 30,
+      },
+      {
+        team: 'group:default/search',
+        deployed: 1,
+        pending: 1,
+        p50Hours: 2,
+        p95Hours: 2,
+      },
     ]);
   });
 });
@@ -264,25 +310,82 @@ describe('time to first production deploy', () => {
 describe('self-service without tickets', () => {
   it('compares portal requests with tickets per team and overall', () => {
     const requests = portalRequestsOf([
-      event({ id: '1', type: 'self-service', owner: 'group:default/payments', requestedAt: T0, readyAt: T0 + HOUR_MS }),
-      event({ id: '2', type: 'self-service', owner: 'group:default/payments', requestedAt: T0, readyAt: T0 + 3 * HOUR_MS }),
-      event({ id: '3', type: 'template-run', owner: 'group:default/search', occurredAt: T0, durationMs: 2 * HOUR_MS, status: 'completed' }),
-      event({ id: '4', type: 'template-run', owner: 'group:default/search', status: 'failed' }),
+      event({
+        id: '1',
+        type: 'self-service',
+        owner: 'group:default/payments',
+        requestedAt: T0,
+        readyAt: T0 + HOUR_MS,
+      }),
+      event({
+        id: '2',
+        type: 'self-service',
+        owner: 'group:default/payments',
+        requestedAt: T0,
+        readyAt: T0 + 3 * HOUR_MS,
+      }),
+      event({
+        id: '3',
+        type: 'template-run',
+        owner: 'group:default/search',
+        occurredAt: T0,
+        durationMs: 2 * HOUR_MS,
+        status: 'completed',
+      }),
+      event({
+        id: '4',
+        type: 'template-run',
+        owner: 'group:default/search',
+        status: 'failed',
+      }),
     ]);
     const result = computeSelfService({
       requests,
       tickets: [
-        { externalId: 'T1', category: 'database', team: 'group:default/payments', openedAt: T0, resolvedAt: T0 + 48 * HOUR_MS },
-        { externalId: 'T2', category: 'access', team: null, openedAt: T0 + 7 * DAY_MS, resolvedAt: null },
-        { externalId: 'T3', category: 'database', team: null, openedAt: T0 - DAY_MS, resolvedAt: T0 },
+        {
+          externalId: 'T1',
+          category: 'database',
+          team: 'group:default/payments',
+          openedAt: T0,
+          resolvedAt: T0 + 48 * HOUR_MS,
+        },
+        {
+          externalId: 'T2',
+          category: 'access',
+          team: null,
+          openedAt: T0 + 7 * DAY_MS,
+          resolvedAt: null,
+        },
+        {
+          externalId: 'T3',
+          category: 'database',
+          team: null,
+          openedAt: T0 - DAY_MS,
+          resolvedAt: T0,
+        },
       ],
       window,
       target: 0.9,
     });
-    expect(result.overall).toEqual({ team: 'all', portalRequests: 3, tickets: 2, noTicketShare: 0.6 });
+    expect(result.overall).toEqual({
+      team: 'all',
+      portalRequests: 3,
+      tickets: 2,
+      noTicketShare: 0.6,
+    });
     expect(result.teams).toEqual([
-      { team: 'group:default/payments', portalRequests: 2, tickets: 1, noTicketShare: 2 / 3 },
-      { team: 'group:default/search', portalRequests: 1, tickets: 0, noTicketShare: 1 },
+      {
+        team: 'group:default/payments',
+        portalRequests: 2,
+        tickets: 1,
+        noTicketShare: 2 / 3,
+      },
+      {
+        team: 'group:default/search',
+        portalRequests: 1,
+        tickets: 0,
+        noTicketShare: 1,
+      },
       { team: 'unowned', portalRequests: 0, tickets: 1, noTicketShare: 0 },
     ]);
     // Ready times 1, 3 and 2 hours: median 2. One resolved ticket in the window: 48 hours.
@@ -292,17 +395,34 @@ describe('self-service without tickets', () => {
       { category: 'access', tickets: 1 },
       { category: 'database', tickets: 1 },
     ]);
-    expect(result.trend[0]).toMatchObject({ portalRequests: 3, tickets: 1, noTicketShare: 0.75 });
-    expect(result.trend[1]).toMatchObject({ portalRequests: 0, tickets: 1, noTicketShare: 0 });
+    expect(result.trend[0]).toMatchObject({
+      portalRequests: 3,
+      tickets: 1,
+      noTicketShare: 0.75,
+    });
+    expect(result.trend[1]).toMatchObject({
+      portalRequests: 0,
+      tickets: 1,
+      noTicketShare: 0,
+    });
     expect(result.trend[2].noTicketShare).toBeNull();
   });
 });
 
 describe('portal usage', () => {
   const rollups = {
-    activeUsersByWeek: new Map([[T0, 4], [T0 + 21 * DAY_MS, 7]]),
-    pageViewsByWeek: new Map([[T0, 10], [T0 + 21 * DAY_MS, 5]]),
-    pageViewsByPlugin: new Map([['catalog', 9], ['dora', 6]]),
+    activeUsersByWeek: new Map([
+      [T0, 4],
+      [T0 + 21 * DAY_MS, 7],
+    ]),
+    pageViewsByWeek: new Map([
+      [T0, 10],
+      [T0 + 21 * DAY_MS, 5],
+    ]),
+    pageViewsByPlugin: new Map([
+      ['catalog', 9],
+      ['dora', 6],
+    ]),
   };
 
   it('reports the last complete week and page views per plugin', () => {
@@ -339,7 +459,13 @@ describe('NPS', () => {
       ],
       window,
     );
-    expect(result).toMatchObject({ score: 33.3, responses: 3, promoters: 2, passives: 0, detractors: 1 });
+    expect(result).toMatchObject({
+      score: 33.3,
+      responses: 3,
+      promoters: 2,
+      passives: 0,
+      detractors: 1,
+    });
     expect(result.trend).toEqual([
       { monthStart: '2026-11-01T00:00:00.000Z', score: 33.3, responses: 3 },
     ]);
@@ -365,7 +491,12 @@ describe('ROI', () => {
       portalP50Hours: 2,
     });
     // 10 × 48 h × 0.25 = 120 h, plus 5 × 8 h = 40 h: 160 h × 100 = 16,000 against 30,000.
-    expect(result).toMatchObject({ hoursSaved: 160, value: 16_000, cost: 30_000, roi: -0.47 });
+    expect(result).toMatchObject({
+      hoursSaved: 160,
+      value: 16_000,
+      cost: 30_000,
+      roi: -0.47,
+    });
     expect(result.assumptions.map(a => a.source)).toContain('measured');
   });
 

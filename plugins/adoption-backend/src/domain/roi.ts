@@ -45,10 +45,26 @@ export function computeRoi(options: {
     cost: round(cost, 0),
     roi: cost > 0 ? round((value - cost) / cost, 2) : null,
     assumptions: [
-      { name: 'Loaded hourly cost', value: `${a.loadedHourlyCost} ${a.currency}`, source: 'config' },
-      { name: 'Platform cost per year', value: `${a.platformCostPerYear} ${a.currency}`, source: 'config' },
-      { name: 'Share of waiting time that costs engineering time', value: `${round(a.waitCostShare * 100)}%`, source: 'config' },
-      { name: 'Manual setup hours replaced per golden-path run', value: `${a.setupHoursPerGoldenPathRun} h`, source: 'config' },
+      {
+        name: 'Loaded hourly cost',
+        value: `${a.loadedHourlyCost} ${a.currency}`,
+        source: 'config',
+      },
+      {
+        name: 'Platform cost per year',
+        value: `${a.platformCostPerYear} ${a.currency}`,
+        source: 'config',
+      },
+      {
+        name: 'Share of waiting time that costs engineering time',
+        value: `${round(a.waitCostShare * 100)}%`,
+        source: 'config',
+      },
+      {
+        name: 'Manual setup hours replaced per golden-path run',
+        value: `${a.setupHoursPerGoldenPathRun} h`,
+        source: 'config',
+      },
       {
         name: 'Wait avoided per portal request (median ticket resolve − median portal Ready)',
         value:
@@ -57,9 +73,21 @@ export function computeRoi(options: {
             : `${round(waitAvoided)} h`,
         source: 'measured',
       },
-      { name: 'Portal requests in the window', value: String(portalRequests), source: 'measured' },
-      { name: 'Successful golden-path runs in the window', value: String(succeededRuns), source: 'measured' },
-      { name: 'Window', value: `${windowDays} days (cost pro rata)`, source: 'measured' },
+      {
+        name: 'Portal requests in the window',
+        value: String(portalRequests),
+        source: 'measured',
+      },
+      {
+        name: 'Successful golden-path runs in the window',
+        value: String(succeededRuns),
+        source: 'measured',
+      },
+      {
+        name: 'Window',
+        value: `${windowDays} days (cost pro rata)`,
+        source: 'measured',
+      },
     ],
   };
 }

@@ -28,7 +28,9 @@ export interface PortalRequest {
  * Portal requests from adoption events: every self-service request, and every golden-path run that
  * did not fail (a new service). Ready is `readyAt`, else start plus duration, else the event time.
  */
-export function portalRequestsOf(events: AdoptionEventRecord[]): PortalRequest[] {
+export function portalRequestsOf(
+  events: AdoptionEventRecord[],
+): PortalRequest[] {
   return events
     .filter(
       e =>
@@ -48,7 +50,11 @@ export function portalRequestsOf(events: AdoptionEventRecord[]): PortalRequest[]
     });
 }
 
-function row(team: string, portal: number, tickets: number): AdoptionSelfServiceRow {
+function row(
+  team: string,
+  portal: number,
+  tickets: number,
+): AdoptionSelfServiceRow {
   return {
     team,
     portalRequests: portal,
@@ -68,13 +74,15 @@ export function computeSelfService(options: {
   target: number;
 }): AdoptionSelfServiceMeasure {
   const { window, target } = options;
-  const requests = options.requests.filter(r => inWindow(r.requestedAt, window));
+  const requests = options.requests.filter(r =>
+    inWindow(r.requestedAt, window),
+  );
   const tickets = options.tickets.filter(t => inWindow(t.openedAt, window));
   const portalByTeam = groupBy(requests, r => r.team);
   const ticketsByTeam = groupBy(tickets, t => t.team ?? NO_OWNER);
-  const teamNames = [...new Set([...portalByTeam.keys(), ...ticketsByTeam.keys()])].sort(
-    compareStrings,
-  );
+  const teamNames = [
+    ...new Set([...portalByTeam.keys(), ...ticketsByTeam.keys()]),
+  ].sort(compareStrings);
   const portalWeeks = groupBy(requests, r => String(weekStart(r.requestedAt)));
   const ticketWeeks = groupBy(tickets, t => String(weekStart(t.openedAt)));
   const hours = (values: number[]) => percentile(values, 0.5);
@@ -82,7 +90,11 @@ export function computeSelfService(options: {
     target,
     overall: row('all', requests.length, tickets.length),
     teams: teamNames.map(team =>
-      row(team, portalByTeam.get(team)?.length ?? 0, ticketsByTeam.get(team)?.length ?? 0),
+      row(
+        team,
+        portalByTeam.get(team)?.length ?? 0,
+        ticketsByTeam.get(team)?.length ?? 0,
+      ),
     ),
     portalTimeToReadyP50Hours: hours(
       requests
@@ -96,7 +108,10 @@ export function computeSelfService(options: {
     ),
     categories: [...groupBy(tickets, t => t.category).entries()]
       .map(([category, items]) => ({ category, tickets: items.length }))
-      .sort((a, b) => b.tickets - a.tickets || compareStrings(a.category, b.category)),
+      .sort(
+        (a, b) =>
+          b.tickets - a.tickets || compareStrings(a.category, b.category),
+      ),
     trend: weeksOf(window).map(w => {
       const portal = portalWeeks.get(String(w))?.length ?? 0;
       const t = ticketWeeks.get(String(w))?.length ?? 0;

@@ -22,9 +22,13 @@ const MESSAGE_LENGTH = 200;
  * different runs groups together.
  */
 export function normalizeErrorMessage(message: string | null): string {
-  const first = (message ?? 'unknown error').trim().split('\n')[0] || 'unknown error';
+  const first =
+    (message ?? 'unknown error').trim().split('\n')[0] || 'unknown error';
   return first
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
+    .replace(
+      /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi,
+      '<id>',
+    )
     .replace(/\b\d+\b/g, '<n>')
     .slice(0, MESSAGE_LENGTH);
 }
@@ -100,7 +104,9 @@ export function computeTemplateRuns(
         step,
         message,
         count: items.length,
-        lastAt: new Date(Math.max(...items.map(r => r.createdAt))).toISOString(),
+        lastAt: new Date(
+          Math.max(...items.map(r => r.createdAt)),
+        ).toISOString(),
       };
     })
     .sort(
@@ -117,7 +123,10 @@ export function computeTemplateRuns(
       ...counts(items),
       p50DurationMs: percentile(durations(items), 0.5),
     }))
-    .sort((a, b) => b.count - a.count || compareStrings(a.templateRef, b.templateRef));
+    .sort(
+      (a, b) =>
+        b.count - a.count || compareStrings(a.templateRef, b.templateRef),
+    );
 
   const byWeek = groupBy(runs, r => String(weekStart(r.createdAt)));
   const trend = weeksOf(window).map(w => ({

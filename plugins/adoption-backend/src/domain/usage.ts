@@ -28,7 +28,10 @@ export function computeUsage(options: {
   const lastComplete = complete[complete.length - 1];
   const plugins = [...rollups.pageViewsByPlugin.entries()]
     .map(([pluginId, pageViews]) => ({ pluginId, pageViews }))
-    .sort((a, b) => b.pageViews - a.pageViews || compareStrings(a.pluginId, b.pluginId));
+    .sort(
+      (a, b) =>
+        b.pageViews - a.pageViews || compareStrings(a.pluginId, b.pluginId),
+    );
   return {
     identity,
     weeklyActiveUsers: lastComplete === undefined ? null : users(lastComplete),

@@ -1,0 +1,235 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { ConflictError } from '@backstage/errors';
+import { AdoptionEventRecord, DAY_MS, weekStart } from '../domain';
+import { createTestStore } from '../testUtils';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_18'],
+  disableDocker: true,
+});
+
+const T = Date.parse('2026-11-02T10:00:00Z');
+const window = { from: T - 10 * DAY_MS, to: T + 10 * DAY_MS };
+
+const event = (
+  id: string,
+  over: Partial<AdoptionEventRecord> = {},
+): AdoptionEventRecord => ({
+  id,
+  type: 'self-service',
+  occurredAt: T,
+  templateRef: null,
+  templateVersion: null,
+  taskId: null,
+  entityRef: null,
+  owner: 'group:default/payments',
+  kind: 'database',
+  requestedAt: T,
+  readyAt: T + 60_000,
+  status: 'completed',
+  durationMs: null,
+  ...over,
+});
+
+describe.each(databases.eachSupportedId())(
+  'AdoptionStore on %p',
+  databaseId => {
+    it('stores an event id once, however often it is delivered', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      expect(
+        await store.insertEvents([event('a'), event('b'), event('a')]),
+      ).toBe(2);
+      expect(
+        await store.insertEvents([
+          event('a', { owner: 'group:default/x' }),
+          event('c'),
+        ]),
+      ).toBe(1);
+      const events = await store.listEvents(window);
+      expect(events.map(e => e.id).sort()).toEqual(['a', 'b', 'c']);
+      expect(events.find(e => e.id === 'a')!.owner).toBe(
+        'group:default/payments',
+      );
+    });
+
+    it('lists provenance events outside the window too', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      await store.insertEvents([
+        event('old-run', {
+          type: 'template-run',
+          occurredAt: T - 100 * DAY_MS,
+          entityRef: 'component:default/a',
+          status: 'completed',
+        }),
+        event('old-failed', {
+          type: 'template-run',
+          occurredAt: T - 100 * DAY_MS,
+          entityRef: 'component:default/b',
+          status: 'failed',
+        }),
+        event('old-db', { occurredAt: T - 100 * DAY_MS }),
+      ]);
+      expect((await store.listEvents(window)).map(e => e.id)).toEqual([
+        'old-run',
+      ]);
+    });
+
+    it('re-imports tickets without duplicates and reports updates', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      const ticket = {
+        externalId: 'T-1',
+        category: 'database',
+        team: null,
+        openedAt: T,
+        resolvedAt: null,
+      };
+      expect(
+        await store.upsertTickets([ticket, { ...ticket, externalId: 'T-2' }]),
+      ).toEqual({ inserted: 2, updated: 0 });
+      expect(
+        await store.upsertTickets([{ ...ticket, resolvedAt: T + DAY_MS }]),
+      ).toEqual({ inserted: 0, updated: 1 });
+      const tickets = await store.listTickets(window);
+      expect(tickets).toHaveLength(2);
+      expect(tickets.find(t => t.externalId === 'T-1')!.resolvedAt).toBe(
+        T + DAY_MS,
+      );
+    });
+
+    it('adds up page views and counts each user once per week', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      const day = T - (T % DAY_MS);
+      const week = weekStart(T);
+      await store.recordUsage({
+        views: [{ day, pluginId: 'catalog', views: 2 }],
+        users: [{ week, userKey: 'u1' }],
+      });
+      await store.recordUsage({
+        views: [
+          { day, pluginId: 'catalog', views: 3 },
+          { day, pluginId: 'dora', views: 1 },
+        ],
+        users: [
+          { week, userKey: 'u1' },
+          { week, userKey: 'u2' },
+        ],
+      });
+      const rollups = await store.usageRollups(window);
+      expect(rollups.pageViewsByPlugin).toEqual(
+        new Map([
+          ['catalog', 5],
+          ['dora', 1],
+        ]),
+      );
+      expect(rollups.activeUsersByWeek.get(week)).toBe(2);
+      expect(rollups.pageViewsByWeek.get(week)).toBe(6);
+    });
+
+    it('accepts one NPS answer per user and period, also from concurrent requests', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      const answer = {
+        userKey: 'k',
+        storeUserKey: false,
+        score: 9,
+        comment: null,
+        now: T,
+        notBefore: T - 30 * DAY_MS,
+      };
+      const results = await Promise.allSettled([
+        store.recordNpsAnswer(answer),
+        store.recordNpsAnswer(answer),
+      ]);
+      expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.find(
+        r => r.status === 'rejected',
+      ) as PromiseRejectedResult;
+      expect(rejected.reason).toBeInstanceOf(ConflictError);
+      await expect(
+        store.recordNpsAnswer({ ...answer, now: T + DAY_MS }),
+      ).rejects.toThrow(ConflictError);
+      // After the period the user may answer again.
+      await store.recordNpsAnswer({
+        ...answer,
+        now: T + 31 * DAY_MS,
+        notBefore: T + DAY_MS,
+      });
+      expect(
+        await store.listNpsAnswers({ from: 0, to: T + 40 * DAY_MS }),
+      ).toHaveLength(2);
+      expect((await store.npsPrompt('k'))!.answeredAt).toBe(T + 31 * DAY_MS);
+    });
+
+    it('upserts template runs by task id and lists which are unfinished', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      const run = {
+        taskId: 't1',
+        templateRef: 'template:default/ts',
+        templateVersion: '1.0.0',
+        status: 'processing' as const,
+        createdAt: T,
+        finishedAt: null,
+        durationMs: null,
+        failedStep: null,
+        errorMessage: null,
+      };
+      await store.upsertRuns([run]);
+      expect(await store.unfinishedRunIds(10)).toEqual(['t1']);
+      await store.upsertRuns([
+        {
+          ...run,
+          status: 'failed',
+          finishedAt: T + 1000,
+          durationMs: 1000,
+          failedStep: 'publish',
+          errorMessage: 'boom',
+        },
+      ]);
+      expect(await store.unfinishedRunIds(10)).toEqual([]);
+      expect(await store.listRuns(window)).toEqual([
+        {
+          taskId: 't1',
+          templateRef: 'template:default/ts',
+          status: 'failed',
+          createdAt: T,
+          durationMs: 1000,
+          failedStep: 'publish',
+          errorMessage: 'boom',
+        },
+      ]);
+    });
+
+    it('replaces the catalog snapshot as a whole', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      const c = {
+        entityRef: 'component:default/a',
+        owner: null,
+        templateRef: null,
+        templateVersion: null,
+        createdAt: null,
+      };
+      await store.replaceCatalogSnapshot(
+        [c, { ...c, entityRef: 'component:default/b' }],
+        new Map([['template:default/ts', '1.0.0']]),
+      );
+      await store.replaceCatalogSnapshot([c], new Map());
+      expect(await store.listComponents()).toEqual([c]);
+      expect(await store.declaredTemplateVersions()).toEqual(new Map());
+    });
+
+    it('runs a one-off job on exactly one of several concurrent callers', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      const job = jest.fn(async (tx: any) => {
+        await tx.insertEvents([event('seed')]);
+      });
+      const results = await Promise.all([
+        store.runOnce('m', job),
+        store.runOnce('m', job),
+        store.runOnce('m', job),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.counts()).toMatchObject({ adoption_events: 1 });
+    });
+  },
+);

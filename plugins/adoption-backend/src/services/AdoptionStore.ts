@@ -1,0 +1,567 @@
+import {
+  DatabaseService,
+  isDatabaseConflictError,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import { Knex } from 'knex';
+import {
+  AdoptionEventRecord,
+  ComponentRecord,
+  compareStrings,
+  NpsAnswerRecord,
+  TemplateRunRecord,
+  TemplateRunStatus,
+  TicketRecord,
+  UsageRollups,
+  Window,
+  weekStart,
+} from '../domain';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-adoption-backend',
+  'migrations',
+);
+
+/** Rows per INSERT, well under SQLite's bound-parameter limit. */
+const CHUNK = 200;
+
+const num = (value: unknown): number => Number(value);
+const numOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) {
+    yield items.slice(i, i + size);
+  }
+}
+
+/** One rolled-up analytics batch: page views per day and plugin, users per week. */
+export interface UsageBatch {
+  views: Array<{ day: number; pluginId: string; views: number }>;
+  users: Array<{ week: number; userKey: string }>;
+}
+
+/**
+ * The adoption plugin's tables. Every write is an idempotent upsert on a natural key (event id,
+ * task id, ticket external id, rollup key), so redeliveries, re-imports and several replicas
+ * writing at once converge on the same rows.
+ */
+export class AdoptionStore {
+  static async create(options: {
+    database: DatabaseService | { getClient(): Promise<Knex> };
+    skipMigrations?: boolean;
+  }): Promise<AdoptionStore> {
+    const db = await options.database.getClient();
+    const skip =
+      options.skipMigrations ??
+      ('migrations' in options.database && options.database.migrations?.skip);
+    if (!skip) {
+      await db.migrate.latest({ directory: migrationsDir });
+    }
+    return new AdoptionStore(db);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  // --- adoption events -------------------------------------------------------------------
+
+  /** Stores events whose id is new; returns how many were new. A repeated id changes nothing. */
+  async insertEvents(
+    events: AdoptionEventRecord[],
+    receivedAt: number = Date.now(),
+  ): Promise<number> {
+    const unique = [...new Map(events.map(e => [e.id, e])).values()].sort(
+      (a, b) => compareStrings(a.id, b.id),
+    );
+    let inserted = 0;
+    await this.db.transaction(async tx => {
+      for (const rows of chunks(unique, CHUNK)) {
+        const existing = new Set(
+          (
+            await tx('adoption_events')
+              .select('id')
+              .whereIn(
+                'id',
+                rows.map(r => r.id),
+              )
+          ).map((r: any) => r.id),
+        );
+        inserted += rows.filter(r => !existing.has(r.id)).length;
+        await tx('adoption_events')
+          .insert(
+            rows.map(e => ({
+              id: e.id,
+              type: e.type,
+              occurred_at: Math.round(e.occurredAt),
+              template_ref: e.templateRef,
+              template_version: e.templateVersion,
+              task_id: e.taskId,
+              entity_ref: e.entityRef,
+              owner: e.owner,
+              kind: e.kind,
+              requested_at: e.requestedAt,
+              ready_at: e.readyAt,
+              status: e.status,
+              duration_ms: e.durationMs,
+              received_at: Math.round(receivedAt),
+            })),
+          )
+          .onConflict('id')
+          .ignore();
+      }
+    });
+    return inserted;
+  }
+
+  /**
+   * Events that occurred in the window, plus every successful template-run event naming an entity
+   * (the provenance of components created before their annotations existed).
+   */
+  async listEvents(window: Window): Promise<AdoptionEventRecord[]> {
+    const rows = await this.db('adoption_events')
+      .select('*')
+      .where(q =>
+        q
+          .where(w =>
+            w
+              .where('occurred_at', '>=', window.from)
+              .where('occurred_at', '<', window.to),
+          )
+          .orWhere(w =>
+            w
+              .where('type', 'template-run')
+              .whereNotNull('entity_ref')
+              .where(s => s.whereNull('status').orWhere('status', 'completed')),
+          ),
+      );
+    return rows.map((r: any) => ({
+      id: r.id,
+      type: r.type,
+      occurredAt: num(r.occurred_at),
+      templateRef: r.template_ref,
+      templateVersion: r.template_version,
+      taskId: r.task_id,
+      entityRef: r.entity_ref,
+      owner: r.owner,
+      kind: r.kind,
+      requestedAt: numOrNull(r.requested_at),
+      readyAt: numOrNull(r.ready_at),
+      status: r.status,
+      durationMs: numOrNull(r.duration_ms),
+    }));
+  }
+
+  // --- template runs ---------------------------------------------------------------------
+
+  async upsertRuns(
+    runs: Array<
+      TemplateRunRecord & {
+        templateVersion: string | null;
+        finishedAt: number | null;
+      }
+    >,
+  ): Promise<void> {
+    const sorted = [...runs].sort((a, b) => compareStrings(a.taskId, b.taskId));
+    for (const rows of chunks(sorted, CHUNK)) {
+      await this.db('adoption_template_runs')
+        .insert(
+          rows.map(r => ({
+            task_id: r.taskId,
+            template_ref: r.templateRef,
+            template_version: r.templateVersion,
+            status: r.status,
+            created_at: Math.round(r.createdAt),
+            finished_at: r.finishedAt,
+            duration_ms: r.durationMs,
+            failed_step: r.failedStep,
+            error_message: r.errorMessage,
+          })),
+        )
+        .onConflict('task_id')
+        .merge();
+    }
+  }
+
+  async listRuns(window: Window): Promise<TemplateRunRecord[]> {
+    const rows = await this.db('adoption_template_runs')
+      .select(
+        'task_id',
+        'template_ref',
+        'status',
+        'created_at',
+        'duration_ms',
+        'failed_step',
+        'error_message',
+      )
+      .where('created_at', '>=', window.from)
+      .where('created_at', '<', window.to);
+    return rows.map((r: any) => ({
+      taskId: r.task_id,
+      templateRef: r.template_ref,
+      status: r.status as TemplateRunStatus,
+      createdAt: num(r.created_at),
+      durationMs: numOrNull(r.duration_ms),
+      failedStep: r.failed_step,
+      errorMessage: r.error_message,
+    }));
+  }
+
+  /** Stored status of each of the given tasks. */
+  async runStatuses(
+    taskIds: string[],
+  ): Promise<Map<string, TemplateRunStatus>> {
+    const result = new Map<string, TemplateRunStatus>();
+    for (const ids of chunks(taskIds, CHUNK)) {
+      const rows = await this.db('adoption_template_runs')
+        .select('task_id', 'status')
+        .whereIn('task_id', ids);
+      for (const r of rows as any[]) result.set(r.task_id, r.status);
+    }
+    return result;
+  }
+
+  /** Tasks stored while still running, to be looked up again. */
+  async unfinishedRunIds(limit: number): Promise<string[]> {
+    const rows = await this.db('adoption_template_runs')
+      .select('task_id')
+      .whereIn('status', ['open', 'processing'])
+      .orderBy('created_at', 'desc')
+      .limit(limit);
+    return rows.map((r: any) => r.task_id);
+  }
+
+  // --- catalog and DORA snapshots --------------------------------------------------------
+
+  /** Replaces the component and template snapshot in one transaction. */
+  async replaceCatalogSnapshot(
+    components: ComponentRecord[],
+    templates: Map<string, string>,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx('adoption_components').delete();
+      await tx('adoption_templates').delete();
+      for (const rows of chunks(components, CHUNK)) {
+        await tx('adoption_components').insert(
+          rows.map(c => ({
+            entity_ref: c.entityRef,
+            owner: c.owner,
+            template_ref: c.templateRef,
+            template_version: c.templateVersion,
+            created_at: c.createdAt,
+          })),
+        );
+      }
+      for (const rows of chunks([...templates.entries()], CHUNK)) {
+        await tx('adoption_templates').insert(
+          rows.map(([ref, version]) => ({ template_ref: ref, version })),
+        );
+      }
+    });
+  }
+
+  async listComponents(): Promise<ComponentRecord[]> {
+    const rows = await this.db('adoption_components').select('*');
+    return rows.map((r: any) => ({
+      entityRef: r.entity_ref,
+      owner: r.owner,
+      templateRef: r.template_ref,
+      templateVersion: r.template_version,
+      createdAt: numOrNull(r.created_at),
+    }));
+  }
+
+  async declaredTemplateVersions(): Promise<Map<string, string>> {
+    const rows = await this.db('adoption_templates').select('*');
+    return new Map(rows.map((r: any) => [r.template_ref, r.version]));
+  }
+
+  async replaceFirstDeploys(firstDeploys: Map<string, number>): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx('adoption_first_deploys').delete();
+      for (const rows of chunks([...firstDeploys.entries()], CHUNK)) {
+        await tx('adoption_first_deploys').insert(
+          rows.map(([ref, at]) => ({
+            entity_ref: ref,
+            first_deploy_at: Math.round(at),
+          })),
+        );
+      }
+    });
+  }
+
+  async firstDeploys(): Promise<Map<string, number>> {
+    const rows = await this.db('adoption_first_deploys').select('*');
+    return new Map(
+      rows.map((r: any) => [r.entity_ref, num(r.first_deploy_at)]),
+    );
+  }
+
+  // --- tickets ---------------------------------------------------------------------------
+
+  /** Upserts tickets by external id; returns how many were new and how many updated. */
+  async upsertTickets(
+    tickets: TicketRecord[],
+    importedAt: number = Date.now(),
+  ): Promise<{ inserted: number; updated: number }> {
+    const unique = [
+      ...new Map(tickets.map(t => [t.externalId, t])).values(),
+    ].sort((a, b) => compareStrings(a.externalId, b.externalId));
+    let updated = 0;
+    await this.db.transaction(async tx => {
+      for (const rows of chunks(unique, CHUNK)) {
+        const existing = await tx('adoption_tickets')
+          .select('external_id')
+          .whereIn(
+            'external_id',
+            rows.map(r => r.externalId),
+          );
+        updated += existing.length;
+        await tx('adoption_tickets')
+          .insert(
+            rows.map(t => ({
+              external_id: t.externalId,
+              category: t.category,
+              team: t.team,
+              opened_at: Math.round(t.openedAt),
+              resolved_at:
+                t.resolvedAt === null ? null : Math.round(t.resolvedAt),
+              imported_at: Math.round(importedAt),
+            })),
+          )
+          .onConflict('external_id')
+          .merge();
+      }
+    });
+    return { inserted: unique.length - updated, updated };
+  }
+
+  async listTickets(window: Window): Promise<TicketRecord[]> {
+    const rows = await this.db('adoption_tickets')
+      .select('*')
+      .where('opened_at', '>=', window.from)
+      .where('opened_at', '<', window.to);
+    return rows.map((r: any) => ({
+      externalId: r.external_id,
+      category: r.category,
+      team: r.team,
+      openedAt: num(r.opened_at),
+      resolvedAt: numOrNull(r.resolved_at),
+    }));
+  }
+
+  // --- analytics rollups -----------------------------------------------------------------
+
+  async recordUsage(batch: UsageBatch): Promise<void> {
+    const views = [...batch.views].sort(
+      (a, b) => a.day - b.day || compareStrings(a.pluginId, b.pluginId),
+    );
+    const users = [...batch.users].sort(
+      (a, b) => a.week - b.week || compareStrings(a.userKey, b.userKey),
+    );
+    await this.db.transaction(async tx => {
+      for (const rows of chunks(views, CHUNK)) {
+        await tx('adoption_usage_views')
+          .insert(
+            rows.map(v => ({
+              day: v.day,
+              week: weekStart(v.day),
+              plugin_id: v.pluginId,
+              views: v.views,
+            })),
+          )
+          .onConflict(['day', 'plugin_id'])
+          .merge({
+            views: tx.raw('adoption_usage_views.views + excluded.views'),
+          });
+      }
+      for (const rows of chunks(users, CHUNK)) {
+        await tx('adoption_usage_users')
+          .insert(rows.map(u => ({ week: u.week, user_key: u.userKey })))
+          .onConflict(['week', 'user_key'])
+          .ignore();
+      }
+    });
+  }
+
+  async usageRollups(window: Window): Promise<UsageRollups> {
+    const firstWeek = weekStart(window.from);
+    const [users, weeks, plugins] = await Promise.all([
+      this.db('adoption_usage_users')
+        .select('week')
+        .count({ count: '*' })
+        .where('week', '>=', firstWeek)
+        .where('week', '<', window.to)
+        .groupBy('week'),
+      this.db('adoption_usage_views')
+        .select('week')
+        .sum({ views: 'views' })
+        .where('week', '>=', firstWeek)
+        .where('week', '<', window.to)
+        .groupBy('week'),
+      this.db('adoption_usage_views')
+        .select('plugin_id')
+        .sum({ views: 'views' })
+        .where('day', '>=', window.from)
+        .where('day', '<', window.to)
+        .groupBy('plugin_id'),
+    ]);
+    return {
+      activeUsersByWeek: new Map(
+        users.map((r: any) => [num(r.week), num(r.count)]),
+      ),
+      pageViewsByWeek: new Map(
+        weeks.map((r: any) => [num(r.week), num(r.views)]),
+      ),
+      pageViewsByPlugin: new Map(
+        plugins.map((r: any) => [r.plugin_id, num(r.views)]),
+      ),
+    };
+  }
+
+  // --- NPS -------------------------------------------------------------------------------
+
+  /** When the user last answered or dismissed the survey. */
+  async npsPrompt(
+    userKey: string,
+  ): Promise<
+    { answeredAt: number | null; dismissedAt: number | null } | undefined
+  > {
+    const row = await this.db('adoption_nps_prompts')
+      .where({ user_key: userKey })
+      .first();
+    return row
+      ? {
+          answeredAt: numOrNull(row.answered_at),
+          dismissedAt: numOrNull(row.dismissed_at),
+        }
+      : undefined;
+  }
+
+  /**
+   * Records an answer unless the user answered since `notBefore`: the claim on the prompt row
+   * and the answer share a transaction, so two replicas cannot both accept one user's answer.
+   */
+  async recordNpsAnswer(options: {
+    userKey: string;
+    storeUserKey: boolean;
+    score: number;
+    comment: string | null;
+    now: number;
+    notBefore: number;
+  }): Promise<void> {
+    const { userKey, now, notBefore } = options;
+    try {
+      await this.db.transaction(async tx => {
+        const claimed = await tx('adoption_nps_prompts')
+          .where({ user_key: userKey })
+          .where(q =>
+            q.whereNull('answered_at').orWhere('answered_at', '<', notBefore),
+          )
+          .update({ answered_at: now });
+        if (claimed === 0) {
+          // No row yet (insert conflicts if another request got there first), or answered.
+          const existing = await tx('adoption_nps_prompts')
+            .where({ user_key: userKey })
+            .first();
+          if (existing) {
+            throw new ConflictError(
+              'You have already answered the survey in this period',
+            );
+          }
+          await tx('adoption_nps_prompts').insert({
+            user_key: userKey,
+            answered_at: now,
+          });
+        }
+        await tx('adoption_nps_answers').insert({
+          user_key: options.storeUserKey ? userKey : null,
+          score: options.score,
+          comment: options.comment,
+          answered_at: now,
+        });
+      });
+    } catch (error) {
+      if (isDatabaseConflictError(error)) {
+        throw new ConflictError(
+          'You have already answered the survey in this period',
+        );
+      }
+      throw error;
+    }
+  }
+
+  async dismissNps(userKey: string, now: number): Promise<void> {
+    await this.db('adoption_nps_prompts')
+      .insert({ user_key: userKey, dismissed_at: now })
+      .onConflict('user_key')
+      .merge({ dismissed_at: now });
+  }
+
+  async listNpsAnswers(window: Window): Promise<NpsAnswerRecord[]> {
+    const rows = await this.db('adoption_nps_answers')
+      .select('score', 'answered_at')
+      .where('answered_at', '>=', window.from)
+      .where('answered_at', '<', window.to);
+    return rows.map((r: any) => ({
+      score: num(r.score),
+      answeredAt: num(r.answered_at),
+    }));
+  }
+
+  /** Inserts answers as they are (demo seeding, benchmarks). */
+  async insertNpsAnswers(
+    answers: Array<NpsAnswerRecord & { comment?: string }>,
+  ) {
+    for (const rows of chunks(answers, CHUNK)) {
+      await this.db('adoption_nps_answers').insert(
+        rows.map(a => ({
+          user_key: null,
+          score: a.score,
+          comment: a.comment ?? null,
+          answered_at: Math.round(a.answeredAt),
+        })),
+      );
+    }
+  }
+
+  // --- housekeeping ----------------------------------------------------------------------
+
+  /** Row counts per table (tests, demo seeding). */
+  async counts(): Promise<Record<string, number>> {
+    const result: Record<string, number> = {};
+    for (const table of [
+      'adoption_events',
+      'adoption_template_runs',
+      'adoption_tickets',
+      'adoption_usage_views',
+      'adoption_nps_answers',
+    ]) {
+      const [{ count }] = await this.db(table).count({ count: '*' });
+      result[table] = num(count);
+    }
+    return result;
+  }
+
+  /**
+   * Claims a one-off marker; true for exactly one caller across all replicas. The insert and the
+   * work it guards share the transaction, so a failed job releases the marker.
+   */
+  async runOnce(
+    name: string,
+    job: (tx: AdoptionStore) => Promise<void>,
+  ): Promise<boolean> {
+    try {
+      await this.db.transaction(async tx => {
+        await tx('adoption_markers').insert({ name, created_at: Date.now() });
+        await job(new AdoptionStore(tx));
+      });
+      return true;
+    } catch (error) {
+      if (isDatabaseConflictError(error)) {
+        return false;
+      }
+      throw error;
+    }
+  }
+}
