@@ -5,12 +5,17 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { doraPermissions } from '@internal/plugin-dora-common';
 import { readDoraConfig } from './config';
+import { DAY_MS } from './domain';
 import { createRouter } from './router';
 import { CatalogServiceMap } from './services/CatalogServiceMap';
-import { seedDemoData } from './services/DemoSeeder';
+import { demoResolver, seedDemoData } from './services/DemoSeeder';
 import { DoraStore } from './services/DoraStore';
+import { FirstDeployments } from './services/FirstDeployments';
 import { IngestService } from './services/IngestService';
 import { MetricsService } from './services/MetricsService';
+
+/** How far back the nightly reconciliation derives facts again. */
+const RECONCILE_DAYS = 120;
 
 /**
  * The DORA metrics backend plugin: ingest endpoints for GitHub, PagerDuty, Argo CD and a generic
@@ -37,7 +42,11 @@ export const doraPlugin = createBackendPlugin({
       async init(deps) {
         const { logger, httpRouter, scheduler } = deps;
         const config = readDoraConfig(deps.config);
-        const store = await DoraStore.create({ database: deps.database });
+        const store = await DoraStore.create({
+          database: deps.database,
+          incidentFallbackHours: config.incidentFallbackHours,
+          logger,
+        });
         const serviceMap = CatalogServiceMap.create({
           catalog: deps.catalog,
           auth: deps.auth,
@@ -58,6 +67,9 @@ export const doraPlugin = createBackendPlugin({
             ingest,
             metrics,
             store,
+            firstDeployments: new FirstDeployments(
+              await deps.database.getClient(),
+            ),
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             logger,
@@ -70,6 +82,16 @@ export const doraPlugin = createBackendPlugin({
           allow: 'unauthenticated',
         });
 
+        if (config.demoData) {
+          // Seeded before the backend reports itself started, so the demo history is there from
+          // the first request. Once across replicas (a marker row in the seed's transaction).
+          await seedDemoData({
+            store,
+            resolve: demoResolver(serviceMap.resolve),
+            logger,
+          });
+        }
+
         await scheduler.scheduleTask({
           id: 'dora-remap-services',
           frequency: { minutes: 5 },
@@ -77,19 +99,29 @@ export const doraPlugin = createBackendPlugin({
           // Give the catalog time to process its locations before the first mapping.
           initialDelay: { seconds: 60 },
           fn: async () => {
-            if (config.demoData) {
-              await seedDemoData({
-                store,
-                resolve: serviceMap.resolve,
-                logger,
-              });
-            }
             const changed = await ingest.remap();
             if (changed > 0) {
               logger.info(
                 `DORA: remapped ${changed} events to catalog components`,
               );
             }
+          },
+        });
+
+        // Effects of late events further than the ingest-time settle range (a commit first
+        // reported weeks after it shipped) are caught by deriving the recent facts again nightly.
+        await scheduler.scheduleTask({
+          id: 'dora-reconcile-facts',
+          frequency: { hours: 24 },
+          timeout: { hours: 2 },
+          initialDelay: { hours: 1 },
+          fn: async () => {
+            const services = await store.reconcile(
+              Date.now() - RECONCILE_DAYS * DAY_MS,
+            );
+            logger.info(
+              `DORA: derived the last ${RECONCILE_DAYS} days of facts again for ${services} services`,
+            );
           },
         });
       },
