@@ -20,6 +20,8 @@ async function main() {
     import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
   );
   backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+  // Databases requested through Crossplane as Resource entities with their live status.
+  backend.add(import('@internal/plugin-catalog-backend-module-crossplane'));
 
   backend.add(import('@backstage/plugin-scaffolder-backend'));
   backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));

@@ -11,6 +11,7 @@ import {
 } from '@internal/local-control-plane';
 import { createPostgresProvisioningServiceFactory } from '@internal/plugin-crossplane-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createRequire } from 'node:module';
 import request from 'supertest';
 import { crossplanePlugin } from './plugin';
@@ -60,6 +61,17 @@ describe('crossplanePlugin', () => {
         crossplanePlugin,
         createPostgresProvisioningServiceFactory({ loadClient }),
         permissions.factory,
+        mockServices.events.factory(),
+        catalogServiceMock.factory({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: { name: 'payments-api', namespace: 'default' },
+              spec: { type: 'service', lifecycle: 'production', owner: 'payments' },
+            },
+          ],
+        }),
         mockServices.userInfo.mock({
           getUserInfo: async () => ({
             userEntityRef: 'user:default/alice',
@@ -92,10 +104,24 @@ describe('crossplanePlugin', () => {
 
   afterAll(() => plane?.stop());
 
+  /** Allowed on the component; `anyTeam` decides about other teams' namespaces. */
+  const decide = (
+    anyTeam: AuthorizeResult,
+    component: AuthorizeResult = AuthorizeResult.ALLOW,
+  ) =>
+    permissions.authorize.mockImplementation(
+      async requests =>
+        requests.map(r => ({
+          result:
+            r.permission.name === 'crossplane.postgres.create-for-any-team'
+              ? anyTeam
+              : component,
+        })) as any,
+    );
+
   beforeEach(() => {
-    permissions.authorize.mockResolvedValue([
-      { result: AuthorizeResult.ALLOW },
-    ]);
+    permissions.authorize.mockReset();
+    decide(AuthorizeResult.DENY);
   });
 
   it.each([
@@ -127,8 +153,38 @@ describe('crossplanePlugin', () => {
     expect(response.status).toBe(401);
   });
 
+  it('lets a platform member request a database in another team namespace', async () => {
+    decide(AuthorizeResult.ALLOW);
+    const response = await request(server)
+      .post('/api/crossplane/postgres')
+      .set('Authorization', user)
+      .send({ ...body, name: 'platform-db', owner: 'search', dryRun: true });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ namespace: 'team-search' });
+  });
+
+  it('authorizes a component not yet in the catalog through team membership', async () => {
+    decide(AuthorizeResult.DENY, AuthorizeResult.DENY);
+    const mine = await request(server)
+      .post('/api/crossplane/postgres')
+      .set('Authorization', user)
+      .send({ ...body, component: 'component:default/new-service', dryRun: true });
+    expect(mine.status).toBe(200);
+    const theirs = await request(server)
+      .post('/api/crossplane/postgres')
+      .set('Authorization', user)
+      .send({
+        ...body,
+        owner: 'search',
+        component: 'component:default/new-service',
+      });
+    expect(theirs.status).toBe(403);
+    expect(theirs.body.error.message).toContain('not in the catalog yet');
+    expect(await countXrs('team-search')).toBe(0);
+  });
+
   it('returns 403 when the policy denies, writing nothing', async () => {
-    permissions.authorize.mockResolvedValue([{ result: AuthorizeResult.DENY }]);
+    decide(AuthorizeResult.DENY, AuthorizeResult.DENY);
     const response = await request(server)
       .post('/api/crossplane/postgres')
       .set('Authorization', user)

@@ -5,10 +5,14 @@
  */
 export {
   crossplanePostgresCreatePermission,
+  crossplanePostgresCreateForAnyTeamPermission,
   crossplanePermissions,
 } from './permissions';
+export { databaseEntityName, databaseEntityRef } from './databaseEntity';
 export {
+  POSTGRES_DELETION_POLICIES,
   POSTGRES_ENVIRONMENTS,
+  POSTGRES_REGION_PATTERN,
   POSTGRES_NAME_PATTERN,
   POSTGRES_SIZES,
   RESERVED_POSTGRES_NAMES,

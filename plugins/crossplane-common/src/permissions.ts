@@ -12,5 +12,19 @@ export const crossplanePostgresCreatePermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/**
+ * Requesting a database in the namespace of a team one is not a member of. Without it a user may
+ * only use their own teams' namespaces; the portal's policy grants it to the platform team alone.
+ *
+ * @public
+ */
+export const crossplanePostgresCreateForAnyTeamPermission = createPermission({
+  name: 'crossplane.postgres.create-for-any-team',
+  attributes: { action: 'create' },
+});
+
 /** All permissions of the crossplane plugin. @public */
-export const crossplanePermissions = [crossplanePostgresCreatePermission];
+export const crossplanePermissions = [
+  crossplanePostgresCreatePermission,
+  crossplanePostgresCreateForAnyTeamPermission,
+];

@@ -20,6 +20,11 @@ describe('postgresRequestSchema', () => {
     ['name', 'postgres'],
     ['size', 'huge'],
     ['environment', 'qa'],
+    ['region', 'Europe'],
+    ['region', 'eu-west-1; drop table'],
+    ['backupRetentionDays', 36],
+    ['backupRetentionDays', 1.5],
+    ['deletionPolicy', 'Retain'],
   ])('rejects %s = %s naming the field', (field, value) => {
     const result = postgresRequestSchema.safeParse({
       ...valid,

@@ -25,6 +25,12 @@ export const RESERVED_POSTGRES_NAMES: readonly string[] = [
 /** Name rule: lowercase DNS label that is also a safe PostgreSQL identifier. @public */
 export const POSTGRES_NAME_PATTERN = /^[a-z][a-z0-9-]{2,29}$/;
 
+/** Cloud region rule, as the XRD has it (e.g. eu-west-1). @public */
+export const POSTGRES_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
+
+/** Deletion policies the XRD accepts. @public */
+export const POSTGRES_DELETION_POLICIES = ['Delete', 'Orphan'] as const;
+
 /**
  * A request for a PostgreSQL database, as the REST endpoint and the scaffolder action accept it.
  * @public
@@ -49,9 +55,13 @@ export const postgresRequestSchema = z.object({
     .string()
     .min(1)
     .describe('Entity ref of the component the database is for'),
-  region: z.string().optional(),
+  region: z
+    .string()
+    .max(32)
+    .regex(POSTGRES_REGION_PATTERN, 'must be a cloud region such as eu-west-1')
+    .optional(),
   backupRetentionDays: z.number().int().min(0).max(35).optional(),
-  deletionPolicy: z.enum(['Delete', 'Orphan']).optional(),
+  deletionPolicy: z.enum(POSTGRES_DELETION_POLICIES).optional(),
 });
 
 /** @public */

@@ -14,6 +14,7 @@ export type {
 } from './services/KubernetesClusterClient';
 export {
   PORTAL_FIELD_MANAGER,
+  POSTGRES_INSTANCE_CHANGED_TOPIC,
   PostgresProvisioningService,
 } from './services/PostgresProvisioningService';
 export type {

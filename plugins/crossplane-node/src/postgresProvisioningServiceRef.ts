@@ -5,6 +5,8 @@ import {
   ServiceFactory,
   ServiceRef,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { readCrossplaneConfig } from './config';
 import {
   KubernetesClientModule,
@@ -49,8 +51,11 @@ export function createPostgresProvisioningServiceFactory(
       permissions: coreServices.permissions,
       userInfo: coreServices.userInfo,
       logger: coreServices.logger,
+      auth: coreServices.auth,
+      catalog: catalogServiceRef,
+      events: eventsServiceRef,
     },
-    factory({ config, permissions, userInfo, logger }) {
+    factory({ config, permissions, userInfo, logger, auth, catalog, events }) {
       const crossplane = readCrossplaneConfig(config);
       return PostgresProvisioningService.create({
         client: KubernetesClusterClient.create({
@@ -64,6 +69,14 @@ export function createPostgresProvisioningServiceFactory(
         userInfo,
         logger,
         pollIntervalMs: options.pollIntervalMs,
+        // With the portal's own credentials: a component the user may not see still exists.
+        componentExists: async componentRef =>
+          Boolean(
+            await catalog.getEntityByRef(componentRef, {
+              credentials: await auth.getOwnServiceCredentials(),
+            }),
+          ),
+        events,
       });
     },
   });

@@ -15,6 +15,7 @@ import {
   taskCreatePermission,
   templateManagementPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
+import { crossplanePostgresCreateForAnyTeamPermission } from '@internal/plugin-crossplane-common';
 import { leadershipDashboardsReadPermission } from '@internal/plugin-leadership-common';
 import { PortalPermissionPolicy } from './PortalPermissionPolicy';
 
@@ -98,10 +99,11 @@ describe('PortalPermissionPolicy', () => {
     });
   });
 
-  it('lets only the platform team manage templates and locations', async () => {
+  it('lets only the platform team manage templates and locations and request databases for any team', async () => {
     for (const permission of [
       templateManagementPermission,
       catalogLocationDeletePermission,
+      crossplanePostgresCreateForAnyTeamPermission,
     ]) {
       expect(await decide(permission, 'user:default/chloe.dubois')).toEqual({
         result: AuthorizeResult.ALLOW,

@@ -21,6 +21,7 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { templateManagementPermission } from '@backstage/plugin-scaffolder-common/alpha';
+import { crossplanePostgresCreateForAnyTeamPermission } from '@internal/plugin-crossplane-common';
 import { leadershipDashboardsReadPermission } from '@internal/plugin-leadership-common';
 import { PortalPolicySettings } from './config';
 
@@ -32,6 +33,8 @@ const PLATFORM_ONLY: Permission[] = [
   templateManagementPermission,
   catalogLocationDeletePermission,
   catalogIngestionManagePermission,
+  // Databases in the namespace of a team one does not belong to.
+  crossplanePostgresCreateForAnyTeamPermission,
 ];
 
 /** Actions that change something; on a team's catalog entities they are for its owners only. */
@@ -42,7 +45,8 @@ const CHANGING_ACTIONS = new Set(['create', 'update', 'delete']);
  *
  * - Members of a platform group may do everything: they run the portal and its golden paths.
  * - Organisation-wide dashboards are for the leadership groups (and the platform team).
- * - Template management, location removal and ingestion management are the platform team's.
+ * - Template management, location removal, ingestion management and requesting databases for
+ *   any team (not only one's own) are the platform team's.
  * - Any action that changes a catalog entity, or something attached to one (such as a database
  *   requested for a component), is allowed only to the entity's owners; plugins express this by
  *   declaring resource permissions of type `catalog-entity` with a create, update or delete action.

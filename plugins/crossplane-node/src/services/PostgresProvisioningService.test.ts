@@ -8,7 +8,11 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { loadKubernetesClientNatively } from '../__testUtils__/loadKubernetesClientNatively';
 import { KubernetesClusterClient } from './KubernetesClusterClient';
-import { PostgresProvisioningService } from './PostgresProvisioningService';
+import {
+  POSTGRES_INSTANCE_CHANGED_TOPIC,
+  PostgresProvisioningService,
+  PostgresProvisioningServiceOptions,
+} from './PostgresProvisioningService';
 import {
   POSTGRES_INSTANCE_API_VERSION,
   POSTGRES_INSTANCE_KIND,
@@ -39,8 +43,10 @@ describe('PostgresProvisioningService against the local control plane', () => {
   const service = (
     token = PORTAL_TOKEN,
     extraTeams: Record<string, string> = {},
+    extra: Partial<PostgresProvisioningServiceOptions> = {},
   ) =>
     PostgresProvisioningService.create({
+      ...extra,
       client: KubernetesClusterClient.create({
         cluster: clusterFor(token),
         loadClient: loadKubernetesClientNatively,
@@ -71,6 +77,17 @@ describe('PostgresProvisioningService against the local control plane', () => {
       POSTGRES_INSTANCE_KIND,
       namespace,
     );
+
+  const deleteXr = async (namespace: string, name: string) => {
+    const response = await fetch(
+      `${plane.url}/apis/platform.fernhill.io/v1alpha1/namespaces/${namespace}/postgresqlinstances/${name}`,
+      {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}` },
+      },
+    );
+    expect(response.status).toBe(200);
+  };
 
   /** Plays Crossplane: sets the XR's conditions through the status subresource. */
   const setConditions = async (name: string, conditions: object[]) => {
@@ -109,10 +126,23 @@ describe('PostgresProvisioningService against the local control plane', () => {
 
   afterAll(() => plane?.stop());
 
+  /** The policy as for a Payments engineer: their components yes, other teams' namespaces no. */
+  const decide = (
+    anyTeam: AuthorizeResult,
+    component: AuthorizeResult = AuthorizeResult.ALLOW,
+  ) =>
+    permissions.authorize.mockImplementation(async requests =>
+      requests.map(r => ({
+        result:
+          r.permission.name === 'crossplane.postgres.create-for-any-team'
+            ? anyTeam
+            : component,
+      })) as any,
+    );
+
   beforeEach(() => {
-    permissions.authorize.mockResolvedValue([
-      { result: AuthorizeResult.ALLOW },
-    ]);
+    permissions.authorize.mockReset();
+    decide(AuthorizeResult.DENY);
   });
 
   it('rejects invalid input naming the field before anything is written', async () => {
@@ -147,8 +177,94 @@ describe('PostgresProvisioningService against the local control plane', () => {
     expect(await listXrs('team-catalog')).toEqual([]);
   });
 
+  it('lets a platform member (allowed every team by the policy) use any team namespace', async () => {
+    decide(AuthorizeResult.ALLOW);
+    const result = await service().create(
+      { ...request, name: 'platform-made-db', owner: 'catalog' },
+      { credentials },
+    );
+    expect(result.namespace).toBe('team-catalog');
+    expect(permissions.authorize).toHaveBeenCalledWith(
+      [
+        {
+          permission: expect.objectContaining({
+            name: 'crossplane.postgres.create-for-any-team',
+          }),
+        },
+      ],
+      { credentials },
+    );
+    expect((await listXrs('team-catalog')).map(x => x.metadata?.name)).toEqual(
+      ['platform-made-db'],
+    );
+    await deleteXr('team-catalog', 'platform-made-db');
+  });
+
+  describe('for a component that is not in the catalog yet (created in the same run)', () => {
+    const published: unknown[] = [];
+    const notInCatalog = () =>
+      service(PORTAL_TOKEN, {}, {
+        componentExists: async () => false,
+        events: {
+          publish: async event => {
+            published.push(event);
+          },
+          subscribe: async () => {},
+        },
+      });
+    const newComponent = {
+      ...request,
+      name: 'fresh-db',
+      component: 'component:default/brand-new-service',
+    };
+
+    it('authorizes a member of the owning team without asking about the component', async () => {
+      const result = await notInCatalog().create(newComponent, { credentials });
+      expect(result).toMatchObject({ namespace: 'team-payments', name: 'fresh-db' });
+      expect(permissions.authorize).not.toHaveBeenCalled();
+      expect(published).toEqual([
+        {
+          topic: POSTGRES_INSTANCE_CHANGED_TOPIC,
+          eventPayload: { namespace: 'team-payments', name: 'fresh-db' },
+        },
+      ]);
+      await deleteXr('team-payments', 'fresh-db');
+    });
+
+    it('refuses a non-member with a clear error, writing nothing', async () => {
+      await expect(
+        notInCatalog().create({ ...newComponent, owner: 'catalog' }, { credentials }),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message:
+          'You may not request databases for component:default/brand-new-service: it is not in the catalog yet, so only members of its owning team catalog may',
+      });
+      expect(await listXrs('team-catalog')).toEqual([]);
+    });
+
+    it('lets a platform member request it for any team', async () => {
+      decide(AuthorizeResult.ALLOW, AuthorizeResult.DENY);
+      await notInCatalog().create(
+        { ...newComponent, owner: 'catalog', name: 'fresh-catalog-db' },
+        { credentials },
+      );
+      expect(await listXrs('team-catalog')).toHaveLength(1);
+      await deleteXr('team-catalog', 'fresh-catalog-db');
+    });
+
+    it('leaves a service principal to the permission check on the component', async () => {
+      decide(AuthorizeResult.DENY, AuthorizeResult.DENY);
+      await expect(
+        notInCatalog().create(newComponent, {
+          credentials: mockCredentials.service('plugin:cli'),
+        }),
+      ).rejects.toMatchObject({ name: 'NotAllowedError' });
+      expect(await listXrs()).toEqual([]);
+    });
+  });
+
   it('refuses callers the policy does not allow, writing nothing', async () => {
-    permissions.authorize.mockResolvedValue([{ result: AuthorizeResult.DENY }]);
+    decide(AuthorizeResult.DENY, AuthorizeResult.DENY);
     await expect(
       service().create(request, { credentials }),
     ).rejects.toMatchObject({ name: 'NotAllowedError' });

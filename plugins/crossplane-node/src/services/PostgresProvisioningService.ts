@@ -12,11 +12,13 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { EventsService } from '@backstage/plugin-events-node';
 import {
   PostgresCreateResult,
   PostgresEvent,
   PostgresInstanceSummary,
   PostgresRequest,
+  crossplanePostgresCreateForAnyTeamPermission,
   crossplanePostgresCreatePermission,
   postgresRequestSchema,
 } from '@internal/plugin-crossplane-common';
@@ -40,6 +42,15 @@ export const PORTAL_FIELD_MANAGER = 'developer-portal';
 
 const RECENT_EVENTS = 10;
 
+/**
+ * Topic published (through the events service) after the portal created a database or saw it
+ * turn Ready, so the catalog's entity provider refreshes at once instead of on its next run.
+ * Payload: `{ namespace, name }`.
+ *
+ * @public
+ */
+export const POSTGRES_INSTANCE_CHANGED_TOPIC = 'crossplane.postgres.changed';
+
 /** Options of {@link PostgresProvisioningService.create}. @public */
 export interface PostgresProvisioningServiceOptions {
   client: KubernetesClusterClient;
@@ -50,6 +61,15 @@ export interface PostgresProvisioningServiceOptions {
   logger: LoggerService;
   /** How often to look at the XR while waiting for Ready (default 1000 ms). */
   pollIntervalMs?: number;
+  /**
+   * Whether a component entity exists in the catalog (looked up with the portal's own
+   * credentials). A component that is not in the catalog yet (created in the same template run)
+   * has no owners the policy could check, so the requester's team membership decides instead.
+   * Without it every component is treated as being in the catalog.
+   */
+  componentExists?: (componentRef: string) => Promise<boolean>;
+  /** Announces created and Ready databases on {@link POSTGRES_INSTANCE_CHANGED_TOPIC}. */
+  events?: EventsService;
 }
 
 /** Options of a create request. @public */
@@ -58,6 +78,12 @@ export interface PostgresCreateOptions {
   credentials: BackstageCredentials;
   /** Server-side dry-run: validated by the API server, nothing stored. */
   dryRun?: boolean;
+}
+
+function isUser(
+  credentials: BackstageCredentials,
+): credentials is BackstageCredentials<BackstageUserPrincipal> {
+  return (credentials.principal as { type?: string } | undefined)?.type === 'user';
 }
 
 function firstIssue(error: {
@@ -156,10 +182,17 @@ export class PostgresProvisioningService {
     options: PostgresCreateOptions,
   ): Promise<PostgresCreateResult> {
     const spec = this.resolve(request);
-    // The policy decides about the component first (403 for someone else's component); a caller
-    // allowed there may still only use a team namespace they belong to (400 naming owner).
-    await this.#authorize(spec.componentRef, options.credentials);
-    await this.#checkMembership(spec, options.credentials);
+    const inCatalog =
+      (await this.#options.componentExists?.(spec.componentRef)) ?? true;
+    if (inCatalog || !isUser(options.credentials)) {
+      // The policy decides about the component first (403 for someone else's component); a
+      // caller allowed there may still only use a team namespace they belong to (400 naming owner).
+      await this.#authorize(spec.componentRef, options.credentials);
+      await this.#checkMembership(spec, options.credentials, 'input');
+    } else {
+      // A component created in this very template run: its owning team is all there is to go by.
+      await this.#checkMembership(spec, options.credentials, 'not-allowed');
+    }
     const applied = await this.#options.client.apply(
       buildPostgresInstance(spec),
       { fieldManager: PORTAL_FIELD_MANAGER, dryRun: options.dryRun },
@@ -170,6 +203,7 @@ export class PostgresProvisioningService {
       }/${spec.name} for ${spec.componentRef}`,
     );
     const instance = summarizePostgresInstance(applied, []);
+    if (!options.dryRun) await this.#announce(spec.namespace, spec.name);
     return {
       name: spec.name,
       namespace: spec.namespace,
@@ -197,6 +231,7 @@ export class PostgresProvisioningService {
           c => c.type === 'Ready' && c.status === 'True',
         )
       ) {
+        await this.#announce(namespace, name);
         return this.#summarize(xr);
       }
       if (Date.now() >= deadline) {
@@ -302,24 +337,51 @@ export class PostgresProvisioningService {
   }
 
   /**
-   * A user may only put databases in a team namespace they belong to. Service principals (CLIs
-   * with static tokens) have no team; for them the permission check alone decides.
+   * A user may only put databases in a team namespace they belong to, unless the policy grants
+   * them every team (the platform team). Service principals (CLIs with static tokens) have no
+   * team; for them the permission check on the component alone decides.
    */
   async #checkMembership(
     spec: PostgresInstanceSpecInput,
     credentials: BackstageCredentials,
+    refusal: 'input' | 'not-allowed',
   ) {
-    const principal = credentials.principal as { type?: string } | undefined;
-    if (principal?.type !== 'user') return;
-    const { ownershipEntityRefs } = await this.#options.userInfo.getUserInfo(
-      credentials as BackstageCredentials<BackstageUserPrincipal>,
-    );
+    if (!isUser(credentials)) return;
+    const { ownershipEntityRefs } =
+      await this.#options.userInfo.getUserInfo(credentials);
     const teamRef = spec.teamRef.toLocaleLowerCase('en-US');
     if (
-      !ownershipEntityRefs.some(r => r.toLocaleLowerCase('en-US') === teamRef)
+      ownershipEntityRefs.some(r => r.toLocaleLowerCase('en-US') === teamRef)
     ) {
+      return;
+    }
+    const [anyTeam] = await this.#options.permissions.authorize(
+      [{ permission: crossplanePostgresCreateForAnyTeamPermission }],
+      { credentials },
+    );
+    if (anyTeam.result === AuthorizeResult.ALLOW) return;
+    if (refusal === 'input') {
       throw new InputError(
         `Invalid owner: you are not a member of team ${spec.team}, so you may not request databases in its namespace ${spec.namespace}`,
+      );
+    }
+    throw new NotAllowedError(
+      `You may not request databases for ${spec.componentRef}: it is not in the catalog yet, so only members of its owning team ${spec.team} may`,
+    );
+  }
+
+  /** Tells the catalog's entity provider; a lost announcement only delays the entity. */
+  async #announce(namespace: string, name: string) {
+    try {
+      await this.#options.events?.publish({
+        topic: POSTGRES_INSTANCE_CHANGED_TOPIC,
+        eventPayload: { namespace, name },
+      });
+    } catch (error) {
+      this.#options.logger.warn(
+        `Could not announce PostgreSQLInstance ${namespace}/${name}: ${
+          (error as Error).message
+        }`,
       );
     }
   }

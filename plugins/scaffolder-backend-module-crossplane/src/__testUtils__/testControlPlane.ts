@@ -18,7 +18,12 @@ const PORTAL_TOKEN = 'test-portal';
  * A real local control plane (API only) and the real provisioning service with the portal's RBAC.
  * Tests play Crossplane by patching the XR's status.
  */
-export async function startTestControlPlane() {
+export async function startTestControlPlane(
+  options: {
+    /** Whether the catalog has the component (default: it has every one). */
+    componentExists?: (ref: string) => Promise<boolean>;
+  } = {},
+) {
   const plane: LocalControlPlane = await startLocalControlPlane({
     port: 0,
     postgres: false,
@@ -28,7 +33,16 @@ export async function startTestControlPlane() {
     ],
   });
   const permissions = mockServices.permissions.mock();
-  permissions.authorize.mockResolvedValue([{ result: AuthorizeResult.ALLOW }]);
+  // A Payments engineer: allowed on the component, not in other teams' namespaces.
+  permissions.authorize.mockImplementation(
+    async requests =>
+      requests.map(r => ({
+        result:
+          r.permission.name === 'crossplane.postgres.create-for-any-team'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      })) as any,
+  );
   const provisioning = PostgresProvisioningService.create({
     client: KubernetesClusterClient.create({
       cluster: {
@@ -40,7 +54,8 @@ export async function startTestControlPlane() {
       loadClient: async () =>
         createRequire(__filename)('@kubernetes/client-node'),
     }),
-    teamNamespaces: { payments: 'team-payments' },
+    teamNamespaces: { payments: 'team-payments', search: 'team-search' },
+    componentExists: options.componentExists,
     permissions,
     // Every test user is a member of payments.
     userInfo: mockServices.userInfo.mock({

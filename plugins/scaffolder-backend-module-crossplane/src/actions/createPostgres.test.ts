@@ -1,5 +1,6 @@
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Schema, Validator } from 'jsonschema';
 import { createCrossplanePostgresAction } from './createPostgres';
 import {
   READY_STATUS,
@@ -23,6 +24,25 @@ describe('crossplane:postgres:create', () => {
     action = createCrossplanePostgresAction({ provisioning: env.provisioning });
   });
   afterAll(() => env?.stop());
+
+  it('declares the validation rules in its input schema, for the scaffolder to check first', () => {
+    const validator = new Validator();
+    const errors = (value: object) =>
+      validator
+        .validate({ ...input, ...value }, action.schema!.input as Schema)
+        .errors.map(e => e.property);
+    expect(errors({})).toEqual([]);
+    expect(errors({ name: 'Search_DB' })).toEqual(['instance.name']);
+    expect(errors({ size: 'huge' })).toEqual(['instance.size']);
+    expect(errors({ environment: 'qa' })).toEqual(['instance.environment']);
+    expect(errors({ region: 'moon' })).toEqual(['instance.region']);
+    expect(errors({ backupRetentionDays: 90 })).toEqual([
+      'instance.backupRetentionDays',
+    ]);
+    expect(errors({ deletionPolicy: 'Retain' })).toEqual([
+      'instance.deletionPolicy',
+    ]);
+  });
 
   it('rejects invalid input before anything is written', async () => {
     const ctx = createMockActionContext({
@@ -76,6 +96,10 @@ describe('crossplane:postgres:create', () => {
       'postgres.example:5432',
     );
     expect(ctx.output).toHaveBeenCalledWith('namespace', 'team-payments');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'resource:default/team-payments.search-db',
+    );
     expect(fnCalls).toEqual([
       'crossplane.postgres.apply.team-payments/search-db',
       'crossplane.postgres.ready.team-payments/search-db',
@@ -108,5 +132,49 @@ describe('crossplane:postgres:create', () => {
     ).rejects.toThrow(
       'Synced=False (ReconcileError): role search-db already exists',
     );
+  });
+});
+
+describe('crossplane:postgres:create for a component created in the same run', () => {
+  let env: Awaited<ReturnType<typeof startTestControlPlane>>;
+  let action: ReturnType<typeof createCrossplanePostgresAction>;
+  const newComponent = {
+    ...input,
+    name: 'brand-new-db',
+    component: 'component:default/brand-new-service',
+  };
+
+  beforeAll(async () => {
+    // The catalog does not know the component yet: catalog:register runs later in the template.
+    env = await startTestControlPlane({ componentExists: async () => false });
+    action = createCrossplanePostgresAction({ provisioning: env.provisioning });
+  });
+  afterAll(() => env?.stop());
+
+  it('requests the database for a member of the owning team', async () => {
+    const ctx = createMockActionContext({
+      input: { ...newComponent, waitForReady: false },
+    });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('name', 'brand-new-db');
+    expect(await env.xrNames()).toEqual(['brand-new-db']);
+    // The policy could not judge a component it has never seen, so it was not asked.
+    expect(env.permissions.authorize).not.toHaveBeenCalledWith(
+      [expect.objectContaining({ resourceRef: newComponent.component })],
+      expect.anything(),
+    );
+  });
+
+  it('refuses someone outside the owning team with a clear error', async () => {
+    await expect(
+      action.handler(
+        createMockActionContext({ input: { ...newComponent, owner: 'search' } }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'it is not in the catalog yet, so only members of its owning team search may',
+      ),
+    });
   });
 });

@@ -1,7 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  POSTGRES_DELETION_POLICIES,
   POSTGRES_ENVIRONMENTS,
+  POSTGRES_NAME_PATTERN,
+  POSTGRES_REGION_PATTERN,
   POSTGRES_SIZES,
+  RESERVED_POSTGRES_NAMES,
+  databaseEntityRef,
 } from '@internal/plugin-crossplane-common';
 import { PostgresProvisioningService } from '@internal/plugin-crossplane-node';
 import { examples } from './createPostgres.examples';
@@ -31,6 +36,13 @@ export function createCrossplanePostgresAction(options: {
         name: z =>
           z
             .string()
+            .regex(
+              POSTGRES_NAME_PATTERN,
+              'must be 3 to 30 characters: a lowercase letter, then lowercase letters, digits or dashes',
+            )
+            .refine(name => !RESERVED_POSTGRES_NAMES.includes(name), {
+              message: 'is a reserved name',
+            })
             .describe(
               'Database name: 3 to 30 characters, lowercase letters, digits and dashes, starting with a letter',
             ),
@@ -45,7 +57,16 @@ export function createCrossplanePostgresAction(options: {
           z
             .string()
             .describe('Entity ref of the component the database is for'),
-        region: z => z.string().optional().describe('Cloud region (RDS only)'),
+        region: z =>
+          z
+            .string()
+            .max(32)
+            .regex(
+              POSTGRES_REGION_PATTERN,
+              'must be a cloud region such as eu-west-1',
+            )
+            .optional()
+            .describe('Cloud region, e.g. eu-west-1 (RDS only)'),
         backupRetentionDays: z =>
           z
             .number()
@@ -56,7 +77,7 @@ export function createCrossplanePostgresAction(options: {
             .describe('Days of backups'),
         deletionPolicy: z =>
           z
-            .enum(['Delete', 'Orphan'])
+            .enum(POSTGRES_DELETION_POLICIES)
             .optional()
             .describe('Delete drops the database with the XR; Orphan keeps it'),
         waitForReady: z =>
@@ -85,6 +106,12 @@ export function createCrossplanePostgresAction(options: {
             .describe(
               'Secret with host, port, database, username, password, uri',
             ),
+        entityRef: z =>
+          z
+            .string()
+            .describe(
+              'The catalog Resource entity of the database, e.g. resource:default/team-payments.orders-db',
+            ),
         ready: z => z.boolean().describe('Whether the database was Ready'),
         endpoint: z => z.string().optional().describe('host:port, once Ready'),
       },
@@ -107,6 +134,10 @@ export function createCrossplanePostgresAction(options: {
         ctx.output('name', result.name);
         ctx.output('namespace', result.namespace);
         ctx.output('secretName', result.secretName);
+        ctx.output(
+          'entityRef',
+          databaseEntityRef(result.namespace, result.name),
+        );
         ctx.output('ready', false);
         return;
       }
@@ -129,6 +160,7 @@ export function createCrossplanePostgresAction(options: {
       ctx.output('name', created.name);
       ctx.output('namespace', created.namespace);
       ctx.output('secretName', created.secretName);
+      ctx.output('entityRef', databaseEntityRef(created.namespace, created.name));
 
       if (!waitForReady) {
         ctx.output('ready', false);
