@@ -1,0 +1,192 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import express from 'express';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import { createTestRepositories } from '../__testUtils__/testRepositories';
+import { createRouter } from './router';
+
+const execFileAsync = promisify(execFile);
+
+async function startHost(enabled = true) {
+  // Listen first so the repositories' base URL is the real one.
+  const app = express();
+  const requests: string[] = [];
+  app.use((req, _res, next) => {
+    requests.push(`${req.method} ${req.path}`);
+    next();
+  });
+  const server = await new Promise<import('node:http').Server>(resolve => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const env = await createTestRepositories(
+    `http://127.0.0.1:${port}/api/local-git`,
+  );
+  const logger = mockServices.logger.mock();
+  const router = await createRouter({
+    repositories: env.repositories,
+    logger,
+    enabled,
+  });
+  const middleware = MiddlewareFactory.create({
+    config: mockServices.rootConfig(),
+    logger,
+  });
+  app.use('/api/local-git', router);
+  app.use(middleware.error());
+  return {
+    ...env,
+    app,
+    requests,
+    baseUrl: env.repositories.baseUrl,
+    stop: async () => {
+      await new Promise(resolve => server.close(resolve));
+      await env.cleanup();
+    },
+  };
+}
+
+describe('local Git host router', () => {
+  let host: Awaited<ReturnType<typeof startHost>>;
+  beforeAll(async () => {
+    host = await startHost();
+  });
+  afterAll(() => host.stop());
+
+  it.each([
+    ['smart', {}],
+    ['dumb', { GIT_SMART_HTTP: '0' }],
+  ])('serves git clone over HTTP (%s protocol)', async (_kind, env) => {
+    const target = join(host.root, `clone-${_kind}`);
+    host.requests.length = 0;
+    await execFileAsync(
+      'git',
+      ['clone', '--quiet', `${host.baseUrl}/orders-api.git`, target],
+      {
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env },
+      },
+    );
+    expect(await fs.readFile(join(target, 'docs/index.md'), 'utf8')).toBe(
+      '# Orders API\n',
+    );
+    const { stdout } = await execFileAsync('git', [
+      '-C',
+      target,
+      'rev-parse',
+      'HEAD',
+    ]);
+    expect(stdout.trim()).toBe(host.published.commit);
+    const smart = host.requests.includes(
+      'POST /api/local-git/orders-api.git/git-upload-pack',
+    );
+    expect(smart).toBe(_kind === 'smart');
+  });
+
+  it('refuses pushes', async () => {
+    const advertise = await request(host.app).get(
+      '/api/local-git/orders-api.git/info/refs?service=git-receive-pack',
+    );
+    expect(advertise.status).toBe(403);
+    const push = await request(host.app).post(
+      '/api/local-git/orders-api.git/git-receive-pack',
+    );
+    expect(push.status).toBe(403);
+  });
+
+  it('lists repositories', async () => {
+    const res = await request(host.app).get('/api/local-git/').expect(200);
+    expect(res.body.repositories).toEqual([
+      expect.objectContaining({
+        name: 'orders-api',
+        cloneUrl: `${host.baseUrl}/orders-api.git`,
+      }),
+    ]);
+  });
+
+  it('redirects the repository URL to the default branch listing', async () => {
+    const res = await request(host.app)
+      .get('/api/local-git/orders-api')
+      .expect(302);
+    expect(res.headers.location).toBe(`${host.baseUrl}/orders-api/tree/main/`);
+  });
+
+  it('shows a folder as HTML with escaped names and as JSON', async () => {
+    const html = await request(host.app)
+      .get('/api/local-git/orders-api/tree/main/')
+      .set('Accept', 'text/html')
+      .expect(200);
+    expect(html.headers['content-type']).toMatch(/text\/html/);
+    expect(html.text).toContain(
+      `href="${host.baseUrl}/orders-api/tree/main/docs/"`,
+    );
+    expect(html.text).toContain(
+      `href="${host.baseUrl}/orders-api/blob/main/catalog-info.yaml"`,
+    );
+    expect(html.text).toContain(`git clone ${host.baseUrl}/orders-api.git`);
+
+    // The catalog's "source location" is the blob/ form of the root, which must list too.
+    const json = await request(host.app)
+      .get('/api/local-git/orders-api/blob/main/docs?format=json')
+      .expect(200);
+    expect(json.body).toMatchObject({
+      repository: 'orders-api',
+      ref: 'main',
+      path: 'docs',
+      entries: [
+        { name: 'index.md', type: 'blob' },
+        { name: 'runbook.md', type: 'blob' },
+      ],
+    });
+  });
+
+  it('serves files as plain text that browsers do not sniff, binaries as octet-stream', async () => {
+    const res = await request(host.app)
+      .get('/api/local-git/orders-api/blob/main/docs/runbook.md')
+      .expect(200);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.text).toBe(host.files['docs/runbook.md']);
+    const bin = await request(host.app)
+      .get('/api/local-git/orders-api/blob/main/assets/logo.bin')
+      .expect(200);
+    expect(bin.headers['content-type']).toBe('application/octet-stream');
+  });
+
+  it.each([
+    '/api/local-git/orders-api/blob/main/%2e%2e/%2e%2e/etc/passwd',
+    '/api/local-git/orders-api/blob/main/docs%2F..%2F..%2Fconfig',
+    '/api/local-git/orders-api.git/config',
+    '/api/local-git/orders-api.git/hooks/pre-receive.sample',
+    '/api/local-git/orders-api.git/objects/../config',
+    '/api/local-git/Orders/tree/main/',
+    '/api/local-git/orders-api/tree/-main/',
+    '/api/local-git/orders-api/tree/nope/',
+    '/api/local-git/missing-repo/tree/main/',
+    '/api/local-git/missing-repo.git/info/refs',
+    '/api/local-git/orders-api/blob/main/does-not-exist',
+  ])('refuses %s without leaking files', async path => {
+    const res = await request(host.app).get(path);
+    expect([400, 404]).toContain(res.status);
+    expect(res.text).not.toContain('[core]');
+    expect(res.text).not.toContain('root:');
+  });
+});
+
+describe('local Git host router when publishing elsewhere', () => {
+  it('serves nothing', async () => {
+    const host = await startHost(false);
+    try {
+      const res = await request(host.app)
+        .get('/api/local-git/orders-api/tree/main/')
+        .expect(404);
+      expect(res.body.error.message).toMatch(/local Git host is off/);
+    } finally {
+      await host.stop();
+    }
+  });
+});
