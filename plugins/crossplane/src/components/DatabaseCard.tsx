@@ -5,7 +5,11 @@ import {
   StatusOK,
   StatusPending,
 } from '@backstage/core-components';
-import { PostgresInstanceSummary } from '@internal/plugin-crossplane-common';
+import {
+  PostgresInstanceSummary,
+  databaseEntityRef,
+} from '@internal/plugin-crossplane-common';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Accordion from '@material-ui/core/Accordion';
 import AccordionDetails from '@material-ui/core/AccordionDetails';
 import AccordionSummary from '@material-ui/core/AccordionSummary';
@@ -52,6 +56,17 @@ export function DatabaseCard({ db }: { db: PostgresInstanceSummary }) {
         <Fact label="Secret" value={db.secretName} />
         <Fact label="Endpoint" value={db.endpoint} />
         <Fact label="Owner" value={db.owner} />
+        <Grid item xs={12} md={6}>
+          <Typography variant="caption" color="textSecondary">
+            Catalog entity
+          </Typography>
+          <Typography variant="body2">
+            <EntityRefLink
+              entityRef={databaseEntityRef(db.namespace, db.name)}
+              title={`Resource ${db.name}`}
+            />
+          </Typography>
+        </Grid>
       </Grid>
 
       <Box mt={2}>

@@ -5,6 +5,7 @@ import {
 import { screen, waitFor } from '@testing-library/react';
 import { PostgresInstanceSummary } from '@internal/plugin-crossplane-common';
 import { CrossplaneApi, crossplaneApiRef } from '../api/CrossplaneApi';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { DatabasesView } from './DatabasesView';
 
 const ready: PostgresInstanceSummary = {
@@ -58,6 +59,7 @@ function renderWith(api: CrossplaneApi) {
     <TestApiProvider apis={[[crossplaneApiRef, api]]}>
       <DatabasesView componentRef="component:default/payments-api" />
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
@@ -79,6 +81,13 @@ describe('DatabasesView', () => {
       0,
     );
     expect(screen.getAllByText('Kubernetes object')).toHaveLength(2);
+    // Each database links to its Resource entity in the catalog.
+    expect(
+      screen.getByRole('link', { name: 'Resource orders-db' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/team-payments.orders-db',
+    );
     // CodeSnippet loads its highlighter lazily.
     await waitFor(() =>
       expect(document.body.textContent).toContain('secretKeyRef'),

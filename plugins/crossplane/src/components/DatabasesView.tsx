@@ -23,7 +23,7 @@ export function DatabasesView({ componentRef }: { componentRef: string }) {
       <EmptyState
         missing="data"
         title="No databases yet"
-        description='Use the "Request a database" template to get a PostgreSQL database for this component.'
+        description='Use the "Request a PostgreSQL database" template (Create) to get one for this component.'
       />
     );
   }
