@@ -28,13 +28,17 @@ const timestamp = z.iso
   .datetime({
     offset: true,
     message: 'must be an ISO 8601 date-time with offset',
+    abort: true,
   })
   .refine(value => Date.parse(value) >= earliestMs, {
     message: `must not be before ${ADOPTION_EARLIEST_TIMESTAMP}`,
   })
-  .refine(value => Date.parse(value) <= Date.now() + ADOPTION_MAX_CLOCK_SKEW_MS, {
-    message: 'must not be in the future',
-  });
+  .refine(
+    value => Date.parse(value) <= Date.now() + ADOPTION_MAX_CLOCK_SKEW_MS,
+    {
+      message: 'must not be in the future',
+    },
+  );
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -143,7 +147,10 @@ export type AdoptionTicketInput = z.infer<typeof adoptionTicketInputSchema>;
  * @public
  */
 export const adoptionTicketsRequestSchema = z.strictObject({
-  tickets: z.array(z.unknown()).min(1).max(ADOPTION_MAX_BATCH_SIZE * 10),
+  tickets: z
+    .array(z.unknown())
+    .min(1)
+    .max(ADOPTION_MAX_BATCH_SIZE * 10),
 });
 
 /**

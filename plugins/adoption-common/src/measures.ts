@@ -142,7 +142,11 @@ export interface AdoptionRoiMeasure {
   cost: number;
   /** (value - cost) / cost; null without a cost. */
   roi: number | null;
-  assumptions: Array<{ name: string; value: string; source: 'config' | 'measured' }>;
+  assumptions: Array<{
+    name: string;
+    value: string;
+    source: 'config' | 'measured';
+  }>;
 }
 
 /** @public */
