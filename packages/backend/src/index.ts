@@ -54,6 +54,9 @@ async function main() {
   // DORA metrics: ingest of delivery events and the metrics API.
   backend.add(import('@internal/plugin-dora-backend'));
 
+  // Adoption dashboards: adoption events, template runs, tickets, analytics, NPS and the measures.
+  backend.add(import('@internal/plugin-adoption-backend'));
+
   // Self-service PostgreSQL through Crossplane: REST endpoint and status for the Databases tab.
   backend.add(import('@internal/plugin-crossplane-backend'));
 

@@ -16,6 +16,7 @@ import {
   templateManagementPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
 import { crossplanePostgresCreateForAnyTeamPermission } from '@internal/plugin-crossplane-common';
+import { adoptionTicketsImportPermission } from '@internal/plugin-adoption-common';
 import { leadershipDashboardsReadPermission } from '@internal/plugin-leadership-common';
 import { PortalPermissionPolicy } from './PortalPermissionPolicy';
 
@@ -104,6 +105,7 @@ describe('PortalPermissionPolicy', () => {
       templateManagementPermission,
       catalogLocationDeletePermission,
       crossplanePostgresCreateForAnyTeamPermission,
+      adoptionTicketsImportPermission,
     ]) {
       expect(await decide(permission, 'user:default/chloe.dubois')).toEqual({
         result: AuthorizeResult.ALLOW,

@@ -22,6 +22,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import { templateManagementPermission } from '@backstage/plugin-scaffolder-common/alpha';
 import { crossplanePostgresCreateForAnyTeamPermission } from '@internal/plugin-crossplane-common';
+import { adoptionTicketsImportPermission } from '@internal/plugin-adoption-common';
 import { leadershipDashboardsReadPermission } from '@internal/plugin-leadership-common';
 import { PortalPolicySettings } from './config';
 
@@ -35,6 +36,8 @@ const PLATFORM_ONLY: Permission[] = [
   catalogIngestionManagePermission,
   // Databases in the namespace of a team one does not belong to.
   crossplanePostgresCreateForAnyTeamPermission,
+  // Importing tickets into the adoption dashboards' self-service comparison.
+  adoptionTicketsImportPermission,
 ];
 
 /** Actions that change something; on a team's catalog entities they are for its owners only. */

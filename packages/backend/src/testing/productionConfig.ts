@@ -27,5 +27,6 @@ export const completeProductionEnv = {
   KUBERNETES_API_URL: 'https://k8s.fernhill.example',
   KUBERNETES_SERVICE_ACCOUNT_TOKEN: 'sa-token',
   KUBERNETES_CA_DATA: 'Y2E=',
+  ADOPTION_ANALYTICS_SALT: 'not-a-real-salt-0123456789',
 };
 
