@@ -1,0 +1,203 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  DEFAULT_ADMIN_TOKEN,
+  LocalControlPlane,
+  PORTAL_SERVICE_ACCOUNT_USER,
+  startLocalControlPlane,
+} from '@internal/local-control-plane';
+import {
+  POSTGRES_DELETION_POLICIES,
+  POSTGRES_ENVIRONMENTS,
+  POSTGRES_REGION_PATTERN,
+  POSTGRES_SIZES,
+  RESERVED_POSTGRES_NAMES,
+} from '@internal/plugin-crossplane-common';
+import { createPostgresProvisioningServiceFactory } from '@internal/plugin-crossplane-node';
+import { Schema, Validator } from 'jsonschema';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import request from 'supertest';
+import yaml from 'yaml';
+import { scaffolderModuleCrossplane } from './module';
+
+// templates/request-postgres-database: its form rules agree with the action's, and it runs on the
+// real scaffolder with the real action against the local control plane.
+
+const dir = resolve(__dirname, '../../../templates/request-postgres-database');
+const template = yaml.parse(readFileSync(`${dir}/template.yaml`, 'utf8'));
+const testValues = yaml.parse(readFileSync(`${dir}/test-values.yaml`, 'utf8'));
+const USER = 'user:default/priya.raman';
+const PORTAL_TOKEN = 'template-test';
+
+/** The form's pages merged, as the scaffolder's frontend validates them page by page. */
+function formErrors(values: Record<string, unknown>): string[] {
+  const validator = new Validator();
+  return template.spec.parameters.flatMap((page: Schema) =>
+    validator
+      .validate(values, { ...page, type: 'object' })
+      .errors.map(e => e.property.replace(/^instance\.?/, '') || e.argument),
+  );
+}
+
+describe('the request-postgres-database template', () => {
+  it('accepts its test values in the form', () => {
+    expect(formErrors(testValues)).toEqual([]);
+  });
+
+  it.each([
+    ['name', 'Orders_DB'],
+    ['name', 'ab'],
+    ['name', 'postgres'],
+    ['name', `a${'b'.repeat(30)}`],
+    ['size', 'huge'],
+    ['environment', 'qa'],
+    ['region', 'moon-1'],
+    ['backupRetentionDays', 36],
+    ['backupRetentionDays', -1],
+    ['backupRetentionDays', 2.5],
+    ['deletionPolicy', 'Retain'],
+    ['component', 'group:default/payments'],
+  ])('rejects %s = %j in the form', (field, value) => {
+    expect(formErrors({ ...testValues, [field]: value })).toContain(field);
+  });
+
+  it('offers exactly what the server accepts', () => {
+    const database = template.spec.parameters[1].properties;
+    expect(database.size.enum).toEqual([...POSTGRES_SIZES]);
+    expect(database.environment.enum).toEqual([...POSTGRES_ENVIRONMENTS]);
+    expect(database.deletionPolicy.enum).toEqual([...POSTGRES_DELETION_POLICIES]);
+    expect(database.name.not.enum).toEqual([...RESERVED_POSTGRES_NAMES]);
+    for (const region of database.region.enum) {
+      expect(region).toMatch(POSTGRES_REGION_PATTERN);
+    }
+  });
+
+  describe('on the scaffolder', () => {
+    let plane: LocalControlPlane;
+    let backend: Awaited<ReturnType<typeof startTestBackend>>;
+
+    beforeAll(async () => {
+      plane = await startLocalControlPlane({
+        port: 0,
+        postgres: false,
+        tokens: [
+          { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
+          {
+            token: DEFAULT_ADMIN_TOKEN,
+            user: 'admin',
+            groups: ['system:masters'],
+          },
+        ],
+      });
+      backend = await startTestBackend({
+        features: [
+          mockServices.rootConfig.factory({
+            data: {
+              backend: { baseUrl: 'http://localhost:7007' },
+              crossplane: {
+                cluster: {
+                  url: plane.url,
+                  token: PORTAL_TOKEN,
+                  skipTLSVerify: true,
+                },
+                teamNamespaces: { payments: 'team-payments' },
+              },
+            },
+          }),
+          catalogServiceMock.factory({
+            entities: [
+              {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'Component',
+                metadata: { name: 'payments-api', namespace: 'default' },
+                spec: {
+                  type: 'service',
+                  lifecycle: 'production',
+                  owner: 'payments',
+                },
+              },
+            ],
+          }),
+          mockServices.userInfo.mock({
+            getUserInfo: async () => ({
+              userEntityRef: USER,
+              ownershipEntityRefs: [USER, 'group:default/payments'],
+            }),
+          }).factory,
+          createPostgresProvisioningServiceFactory({
+            loadClient: async () =>
+              createRequire(__filename)('@kubernetes/client-node'),
+            maxAttempts: 1,
+          }),
+          scaffolderPlugin,
+          scaffolderModuleCrossplane,
+        ],
+      });
+    });
+
+    afterAll(async () => {
+      await backend?.stop();
+      await plane?.stop();
+    });
+
+    it('dry-runs with its test values: server-side dry run, output links and Secret name', async () => {
+      // The adoption action belongs to the golden-paths module; the rest runs as in the portal.
+      const steps = template.spec.steps.filter(
+        (s: { action: string }) => s.action !== 'portal:adoption:emit',
+      );
+      const response = await request(backend.server)
+        .post('/api/scaffolder/v2/dry-run')
+        .set('Authorization', mockCredentials.user.header(USER))
+        .send({
+          template: { ...template, spec: { ...template.spec, steps } },
+          values: testValues,
+          directoryContents: [],
+        });
+      expect(response.body.error).toBeUndefined();
+      expect(response.status).toBe(200);
+      const failed = response.body.log
+        .map((l: { body: { status?: string; message: string } }) => l.body)
+        .filter((b: { status?: string }) => b.status === 'failed');
+      expect(failed).toEqual([]);
+      expect(response.body.output.links).toEqual([
+        {
+          title: 'Databases tab of payments-api',
+          icon: 'dashboard',
+          url: '/catalog/default/component/payments-api/databases',
+        },
+        {
+          title: 'The database in the catalog',
+          icon: 'catalog',
+          entityRef: 'resource:default/team-payments.orders-db',
+        },
+      ]);
+      expect(response.body.output.text[0].content).toContain(
+        'orders-db-connection',
+      );
+      expect(JSON.stringify(response.body)).not.toMatch(/password"?\s*:/i);
+    });
+
+    it('refuses, on the server, values a bypassed form would let through', async () => {
+      const response = await request(backend.server)
+        .post('/api/scaffolder/v2/dry-run')
+        .set('Authorization', mockCredentials.user.header(USER))
+        .send({
+          template,
+          values: { ...testValues, name: 'Robert"); DROP TABLE' },
+          directoryContents: [],
+        });
+      // The scaffolder checks the parameters against the form's schema before any step runs.
+      expect(response.status).toBe(400);
+      expect(response.body.errors[0]).toMatchObject({
+        property: 'instance.name',
+      });
+    });
+  });
+});
