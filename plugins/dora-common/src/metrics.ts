@@ -44,7 +44,8 @@ export interface DoraCoverageWarning {
     | 'unlinked-incidents'
     | 'commits-inferred'
     | 'unresolved-incidents'
-    | 'no-band-defined';
+    | 'no-band-defined'
+    | 'approximate-median';
   message: string;
 }
 

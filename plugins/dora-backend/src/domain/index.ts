@@ -1,7 +1,32 @@
 export * from './model';
-export { analyse, dedupeDeployments, DEPLOYMENT_STATUS_RANK } from './analysis';
+export {
+  analyse,
+  dedupeDeployments,
+  DEPLOYMENT_STATUS_RANK,
+  failureStartOf,
+  recoveryOf,
+} from './analysis';
 export type { Analysis, FailedDeployment } from './analysis';
-export { computeMetricSet, computeTrend, DEFINITIONS } from './metrics';
+export {
+  computeMetricSet,
+  computeTrend,
+  DEFINITIONS,
+  metricSetFromTally,
+  tallyAnalysis,
+  trendPointFromTally,
+} from './metrics';
+export type { TallyOptions } from './metrics';
+export { dayOf, extractFacts } from './facts';
+export type { DeploymentFact, UnlinkedIncident } from './facts';
+export type { EncodedHistogram } from './histogram';
+export {
+  bucketOf,
+  bucketValue,
+  HISTOGRAM_RELATIVE_ERROR,
+  LogHistogram,
+} from './histogram';
+export { EXACT_SAMPLE_LIMIT, MetricTally, rollupFacts } from './tally';
+export type { DailyRollup } from './tally';
 export type { MetricOptions } from './metrics';
 export { scopeEvents } from './scope';
 export { median, ratio } from './statistics';

@@ -6,16 +6,12 @@ import {
   DoraMetricSet,
   DoraTrendPoint,
 } from '@internal/plugin-dora-common';
-import { Analysis, failureStartOf, recoveryOf } from './analysis';
-import {
-  DAY_MS,
-  Deployment,
-  HOUR_MS,
-  inWindow,
-  TimeWindow,
-  windowDays,
-} from './model';
-import { median, ratio } from './statistics';
+import { Analysis } from './analysis';
+import { extractFacts } from './facts';
+import { HISTOGRAM_RELATIVE_ERROR } from './histogram';
+import { TimeWindow, windowDays } from './model';
+import { ratio } from './statistics';
+import { EXACT_SAMPLE_LIMIT, MetricTally } from './tally';
 import { weekStart, weeksOf } from './windows';
 
 export interface MetricOptions {
@@ -26,15 +22,23 @@ export interface MetricOptions {
   servicesWithIncidentSource?: ReadonlySet<string>;
 }
 
+/** What a tally needs besides its counts: whether a service has an incident source at all. */
+export interface TallyOptions extends MetricOptions {
+  hasIncidentSource: (service: string) => boolean;
+}
+
+const PERCENT_ERROR = `${(HISTOGRAM_RELATIVE_ERROR * 100).toFixed(1)}%`;
+const MEDIAN_NOTE = `Exact up to ${EXACT_SAMPLE_LIMIT.toLocaleString(
+  'en-US',
+)} samples in scope; above that the median is read from daily log-bucket histograms and is within ${PERCENT_ERROR} of the exact value.`;
+
 export const DEFINITIONS = {
   deploymentFrequency:
     'Successful production deployments per day in the window (failed, cancelled and non-production deployments are not counted); also per week and days with at least one deployment.',
-  changeLeadTime:
-    'Median time from a commit being committed to the finish of the first successful production deployment containing it. Every commit counts, with or without a pull request.',
+  changeLeadTime: `Median time from a commit being committed to the finish of the first successful production deployment of its service containing it (a deploy stream's figure counts the commits it shipped first). Every commit counts, with or without a pull request. ${MEDIAN_NOTE}`,
   changeFailureRate: (hours: number) =>
     `Share of successful production deployments that caused an incident or were rolled back. Incidents link to a deployment by deployment id or commit SHA; an incident without a link is attributed to the service's last deployment before it only if that deployment finished at most ${hours} hours earlier (counted as a fallback link).`,
-  failedDeploymentRecoveryTime:
-    'Median time from a failed deployment (or its first incident, whichever is earlier) to recovery: all its incidents resolved, a rollback, or the next successful hotfix or rollback deployment, whichever is first.',
+  failedDeploymentRecoveryTime: `Median time from a failed deployment (or its first incident, whichever is earlier) to recovery: all its incidents resolved, a rollback, or the next successful hotfix or rollback deployment, whichever is first. ${MEDIAN_NOTE}`,
   deploymentReworkRate:
     'Share of successful production deployments that were unplanned, made to fix a problem in production (hotfix or rollback deployments).',
 };
@@ -50,30 +54,37 @@ function plural(n: number, word: string) {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+function approximationWarning(
+  samples: number,
+  what: string,
+): DoraCoverageWarning {
+  return warning(
+    'approximate-median',
+    `Median of ${samples.toLocaleString(
+      'en-US',
+    )} ${what} read from a log-bucket histogram: within ${PERCENT_ERROR} of the exact value.`,
+  );
+}
+
 function deploymentFrequency(
-  deployments: Deployment[],
+  tally: MetricTally,
   window: TimeWindow,
   options: MetricOptions,
 ): DoraMetricResult {
   const days = windowDays(window);
-  const perDay = ratio(deployments.length, days);
-  const distinctDays = new Set(
-    deployments.map(d => Math.floor(d.finishedAt! / DAY_MS)),
-  );
+  const count = tally.deployments;
+  const perDay = ratio(count, days);
   return {
     metric: 'deploymentFrequency',
-    value: deployments.length === 0 ? 0 : perDay,
+    value: count === 0 ? 0 : perDay,
     unit: 'deploymentsPerDay',
     definition: DEFINITIONS.deploymentFrequency,
-    numerator: {
-      label: 'successful production deployments',
-      value: deployments.length,
-    },
+    numerator: { label: 'successful production deployments', value: count },
     denominator: { label: 'days in window', value: days },
-    eventCount: deployments.length,
+    eventCount: count,
     band: classifyDoraBand('deploymentFrequency', perDay, options.bandYear),
     warnings:
-      deployments.length === 0
+      count === 0
         ? [
             warning(
               'no-deployments',
@@ -82,49 +93,32 @@ function deploymentFrequency(
           ]
         : [],
     details: {
-      deploymentsPerWeek: (deployments.length / days) * 7,
-      daysWithDeployment: distinctDays.size,
+      deploymentsPerWeek: (count / days) * 7,
+      daysWithDeployment: tally.days.size,
     },
   };
 }
 
 function changeLeadTime(
-  analysis: Analysis,
-  deployments: Deployment[],
-  window: TimeWindow,
+  tally: MetricTally,
   options: MetricOptions,
-  include: (service: string) => boolean,
 ): DoraMetricResult {
-  const samples = analysis.commitDeployments
-    .filter(
-      ({ deployment }) =>
-        inWindow(deployment.finishedAt, window) && include(deployment.service),
-    )
-    .map(
-      ({ change, deployment }) =>
-        Math.max(0, deployment.finishedAt! - change.committedAt) / HOUR_MS,
-    );
-  const value = median(samples);
+  const samples = tally.leadTimes.count;
+  const { value, approximate } = tally.leadTimes.median();
   const warnings: DoraCoverageWarning[] = [];
-  const inferred = deployments.filter(d =>
-    analysis.inferredDeployments.has(d),
-  ).length;
-  if (inferred > 0) {
+  if (tally.inferred > 0) {
     warnings.push(
       warning(
         'commits-inferred',
         `${plural(
-          inferred,
+          tally.inferred,
           'deployment',
         )} reported no commit list; their commits were inferred as every commit of the service committed up to the deployed SHA.`,
       ),
     );
   }
-  const withoutTime = deployments.reduce(
-    (sum, d) => sum + (analysis.commitsWithoutTime.get(d) ?? 0),
-    0,
-  );
-  if (deployments.length > 0 && samples.length === 0) {
+  const withoutTime = tally.commitsWithoutTime;
+  if (tally.deployments > 0 && samples === 0) {
     warnings.push(
       warning(
         'no-changes',
@@ -142,6 +136,9 @@ function changeLeadTime(
       ),
     );
   }
+  if (approximate) {
+    warnings.push(approximationWarning(samples, 'commits'));
+  }
   return {
     metric: 'changeLeadTime',
     value,
@@ -153,28 +150,29 @@ function changeLeadTime(
     },
     denominator: {
       label: 'commits first deployed in the window',
-      value: samples.length,
+      value: samples,
     },
-    eventCount: samples.length + deployments.length,
+    eventCount: samples + tally.deployments,
     band: classifyDoraBand('changeLeadTime', value, options.bandYear),
     warnings,
-    details: { commits: samples.length, commitsWithoutTime: withoutTime },
+    details: {
+      commits: samples,
+      commitsWithoutTime: withoutTime,
+      ...(approximate
+        ? { approximate: 1, relativeError: HISTOGRAM_RELATIVE_ERROR }
+        : {}),
+    },
   };
 }
 
 function incidentCoverageWarnings(
-  analysis: Analysis,
-  deployments: Deployment[],
-  window: TimeWindow,
-  options: MetricOptions,
+  tally: MetricTally,
+  options: TallyOptions,
 ): DoraCoverageWarning[] {
   const warnings: DoraCoverageWarning[] = [];
-  const services = [...new Set(deployments.map(d => d.service))];
-  const silent = services.filter(
-    s =>
-      !analysis.servicesWithIncidents.has(s) &&
-      !options.servicesWithIncidentSource?.has(s),
-  );
+  const silent = [...tally.services]
+    .filter(s => !options.hasIncidentSource(s))
+    .sort();
   if (silent.length > 0) {
     warnings.push(
       warning(
@@ -188,13 +186,7 @@ function incidentCoverageWarnings(
       ),
     );
   }
-  const serviceSet = new Set(services);
-  const unlinked = analysis.incidents.filter(
-    i =>
-      inWindow(i.openedAt, window) &&
-      !analysis.incidentLinks.has(i) &&
-      serviceSet.has(i.service),
-  ).length;
+  const unlinked = tally.unlinkedIncidents();
   if (unlinked > 0) {
     warnings.push(
       warning(
@@ -210,30 +202,17 @@ function incidentCoverageWarnings(
 }
 
 function changeFailureRate(
-  analysis: Analysis,
-  deployments: Deployment[],
-  window: TimeWindow,
-  options: MetricOptions,
+  tally: MetricTally,
+  options: TallyOptions,
 ): DoraMetricResult {
-  const failed = deployments.filter(d => analysis.failures.has(d));
-  const viaFallback = failed.filter(
-    d => analysis.failures.get(d)!.viaFallback,
-  ).length;
-  const rolledBack = failed.filter(
-    d => analysis.failures.get(d)!.rollbacks.length > 0,
-  ).length;
-  const value = ratio(failed.length, deployments.length);
-  const warnings = incidentCoverageWarnings(
-    analysis,
-    deployments,
-    window,
-    options,
-  );
+  const { failed, failedViaFallback: viaFallback, rolledBack } = tally;
+  const value = ratio(failed, tally.deployments);
+  const warnings = incidentCoverageWarnings(tally, options);
   if (viaFallback > 0) {
     warnings.push(
       warning(
         'fallback-incident-links',
-        `${plural(viaFallback, 'failed deployment')} of ${failed.length} ${
+        `${plural(viaFallback, 'failed deployment')} of ${failed} ${
           viaFallback === 1 ? 'is' : 'are'
         } counted only through the ${
           options.fallbackWindowHours
@@ -241,10 +220,6 @@ function changeFailureRate(
       ),
     );
   }
-  const linkedIncidents = failed.reduce(
-    (sum, d) => sum + analysis.failures.get(d)!.incidents.length,
-    0,
-  );
   return {
     metric: 'changeFailureRate',
     value,
@@ -252,17 +227,17 @@ function changeFailureRate(
     definition: DEFINITIONS.changeFailureRate(options.fallbackWindowHours),
     numerator: {
       label: 'deployments linked to an incident or rolled back',
-      value: failed.length,
+      value: failed,
     },
     denominator: {
       label: 'successful production deployments',
-      value: deployments.length,
+      value: tally.deployments,
     },
-    eventCount: deployments.length + linkedIncidents + rolledBack,
+    eventCount: tally.deployments + tally.linkedIncidents + rolledBack,
     band: classifyDoraBand('changeFailureRate', value, options.bandYear),
     warnings,
     details: {
-      explicitlyLinked: failed.length - viaFallback,
+      explicitlyLinked: failed - viaFallback,
       fallbackLinked: viaFallback,
       rolledBack,
     },
@@ -270,75 +245,65 @@ function changeFailureRate(
 }
 
 function recoveryTime(
-  analysis: Analysis,
-  deployments: Deployment[],
+  tally: MetricTally,
   options: MetricOptions,
 ): DoraMetricResult {
-  const failures = deployments
-    .map(d => analysis.failures.get(d))
-    .filter((f): f is NonNullable<typeof f> => f !== undefined);
-  const samples: number[] = [];
-  let unrecovered = 0;
-  for (const failure of failures) {
-    const end = recoveryOf(failure, analysis);
-    if (end === null) {
-      unrecovered++;
-    } else {
-      samples.push(Math.max(0, end - failureStartOf(failure)) / HOUR_MS);
-    }
+  const recovered = tally.recoveryTimes.count;
+  const { value, approximate } = tally.recoveryTimes.median();
+  const warnings: DoraCoverageWarning[] = [];
+  if (tally.unrecovered > 0) {
+    warnings.push(
+      warning(
+        'unresolved-incidents',
+        `${plural(
+          tally.unrecovered,
+          'failed deployment',
+        )} not recovered yet and not counted.`,
+      ),
+    );
   }
-  const value = median(samples);
+  if (approximate) {
+    warnings.push(approximationWarning(recovered, 'recoveries'));
+  }
   return {
     metric: 'failedDeploymentRecoveryTime',
     value,
     unit: 'hours',
     definition: DEFINITIONS.failedDeploymentRecoveryTime,
     numerator: { label: 'median hours to recover', value: value ?? 0 },
-    denominator: {
-      label: 'recovered failed deployments',
-      value: samples.length,
-    },
-    eventCount: failures.reduce(
-      (sum, f) => sum + 1 + f.incidents.length + f.rollbacks.length,
-      0,
-    ),
+    denominator: { label: 'recovered failed deployments', value: recovered },
+    eventCount: tally.failed + tally.linkedIncidents + tally.rollbacks,
     band: classifyDoraBand(
       'failedDeploymentRecoveryTime',
       value,
       options.bandYear,
     ),
-    warnings:
-      unrecovered > 0
-        ? [
-            warning(
-              'unresolved-incidents',
-              `${plural(
-                unrecovered,
-                'failed deployment',
-              )} not recovered yet and not counted.`,
-            ),
-          ]
-        : [],
-    details: { recovered: samples.length, unrecovered },
+    warnings,
+    details: {
+      recovered,
+      unrecovered: tally.unrecovered,
+      ...(approximate
+        ? { approximate: 1, relativeError: HISTOGRAM_RELATIVE_ERROR }
+        : {}),
+    },
   };
 }
 
-function reworkRate(
-  analysis: Analysis,
-  deployments: Deployment[],
-): DoraMetricResult {
-  const rework = deployments.filter(d => analysis.rework.has(d)).length;
+function reworkRate(tally: MetricTally): DoraMetricResult {
   return {
     metric: 'deploymentReworkRate',
-    value: ratio(rework, deployments.length),
+    value: ratio(tally.rework, tally.deployments),
     unit: 'ratio',
     definition: DEFINITIONS.deploymentReworkRate,
-    numerator: { label: 'hotfix and rollback deployments', value: rework },
+    numerator: {
+      label: 'hotfix and rollback deployments',
+      value: tally.rework,
+    },
     denominator: {
       label: 'successful production deployments',
-      value: deployments.length,
+      value: tally.deployments,
     },
-    eventCount: deployments.length,
+    eventCount: tally.deployments,
     band: null,
     warnings: [
       warning(
@@ -350,10 +315,71 @@ function reworkRate(
   };
 }
 
+/** All five metrics from a tally of one scope and window. */
+export function metricSetFromTally(
+  tally: MetricTally,
+  window: TimeWindow,
+  options: TallyOptions,
+): DoraMetricSet {
+  return {
+    deploymentFrequency: deploymentFrequency(tally, window, options),
+    changeLeadTime: changeLeadTime(tally, options),
+    changeFailureRate: changeFailureRate(tally, options),
+    failedDeploymentRecoveryTime: recoveryTime(tally, options),
+    deploymentReworkRate: reworkRate(tally),
+  };
+}
+
+/** One trend point from a week's tally. */
+export function trendPointFromTally(
+  tally: MetricTally,
+  week: TimeWindow,
+  options: TallyOptions,
+): DoraTrendPoint {
+  const set = metricSetFromTally(tally, week, options);
+  return {
+    weekStart: new Date(weekStart(week.from)).toISOString(),
+    deploymentsPerDay: set.deploymentFrequency.value,
+    changeLeadTimeHours: set.changeLeadTime.value,
+    changeFailureRate: set.changeFailureRate.value,
+    failedDeploymentRecoveryTimeHours: set.failedDeploymentRecoveryTime.value,
+    deploymentReworkRate: set.deploymentReworkRate.value,
+    deployments: set.deploymentFrequency.numerator.value,
+  };
+}
+
+/** Tally options for an in-memory analysis. */
+function analysisTallyOptions(
+  analysis: Analysis,
+  options: MetricOptions,
+): TallyOptions {
+  return {
+    ...options,
+    hasIncidentSource: s =>
+      analysis.servicesWithIncidents.has(s) ||
+      Boolean(options.servicesWithIncidentSource?.has(s)),
+  };
+}
+
+/** Tallies the facts of an analysis inside a window (optionally a subset of its services). */
+export function tallyAnalysis(
+  analysis: Analysis,
+  window: TimeWindow,
+  include: (service: string) => boolean = () => true,
+): MetricTally {
+  const { facts, unlinked } = extractFacts(analysis, window);
+  const tally = new MetricTally();
+  facts.filter(f => include(f.service)).forEach(f => tally.addFact(f));
+  unlinked
+    .filter(i => include(i.service))
+    .forEach(i => tally.addUnlinkedIncidents(i.service, 1));
+  return tally;
+}
+
 /**
  * All five metrics for one window, optionally for a subset of the analysed services (a team out of
  * the organisation: links between incidents and deployments never cross services, so one analysis
- * serves every subset).
+ * serves every subset). The stored path (facts and rollups) computes through the same tally.
  */
 export function computeMetricSet(
   analysis: Analysis,
@@ -361,27 +387,11 @@ export function computeMetricSet(
   options: MetricOptions,
   include: (service: string) => boolean = () => true,
 ): DoraMetricSet {
-  const deployments = analysis.deployments.filter(
-    d => inWindow(d.finishedAt, window) && include(d.service),
+  return metricSetFromTally(
+    tallyAnalysis(analysis, window, include),
+    window,
+    analysisTallyOptions(analysis, options),
   );
-  return {
-    deploymentFrequency: deploymentFrequency(deployments, window, options),
-    changeLeadTime: changeLeadTime(
-      analysis,
-      deployments,
-      window,
-      options,
-      include,
-    ),
-    changeFailureRate: changeFailureRate(
-      analysis,
-      deployments,
-      window,
-      options,
-    ),
-    failedDeploymentRecoveryTime: recoveryTime(analysis, deployments, options),
-    deploymentReworkRate: reworkRate(analysis, deployments),
-  };
 }
 
 /** The weekly series (Monday-based UTC weeks, clipped to the window). */
@@ -390,16 +400,11 @@ export function computeTrend(
   window: TimeWindow,
   options: MetricOptions,
 ): DoraTrendPoint[] {
-  return weeksOf(window).map(week => {
-    const set = computeMetricSet(analysis, week, options);
-    return {
-      weekStart: new Date(weekStart(week.from)).toISOString(),
-      deploymentsPerDay: set.deploymentFrequency.value,
-      changeLeadTimeHours: set.changeLeadTime.value,
-      changeFailureRate: set.changeFailureRate.value,
-      failedDeploymentRecoveryTimeHours: set.failedDeploymentRecoveryTime.value,
-      deploymentReworkRate: set.deploymentReworkRate.value,
-      deployments: set.deploymentFrequency.numerator.value,
-    };
-  });
+  return weeksOf(window).map(week =>
+    trendPointFromTally(
+      tallyAnalysis(analysis, week),
+      week,
+      analysisTallyOptions(analysis, options),
+    ),
+  );
 }

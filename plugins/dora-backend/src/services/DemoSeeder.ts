@@ -1,7 +1,28 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { generateDemoHistory } from '../demo/generateDemoHistory';
+import {
+  DEMO_SERVICES,
+  generateDemoHistory,
+} from '../demo/generateDemoHistory';
 import { DoraStore } from './DoraStore';
 import { ServiceKeyResolver } from './types';
+
+/**
+ * The catalog's mapping, falling back to the demo organisation's own (demo/systems.yaml): the seed
+ * runs while the backend starts, before the catalog has processed its locations. The periodic
+ * remap applies the catalog's real answer later.
+ */
+export function demoResolver(catalog: ServiceKeyResolver): ServiceKeyResolver {
+  const own = new Map<string, string>();
+  for (const service of DEMO_SERVICES) {
+    const ref = `component:default/${service.name}`;
+    own.set(`github\u0000fernhill/${service.name}`, ref);
+    own.set(`entity\u0000${ref}`, ref);
+  }
+  return (type, key) =>
+    catalog(type, key) ??
+    own.get(`${type}\u0000${key.toLocaleLowerCase('en-US')}`) ??
+    null;
+}
 
 /** Marker row that records the demo seed, so only one replica ever seeds, once. */
 export const DEMO_MARKER = 'demo-data-v1';

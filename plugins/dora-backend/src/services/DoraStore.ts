@@ -8,7 +8,27 @@ import {
   DoraUnmappedService,
 } from '@internal/plugin-dora-common';
 import { Knex } from 'knex';
-import { DEPLOYMENT_STATUS_RANK, EventSet } from '../domain';
+import {
+  DailyRollup,
+  DAY_MS,
+  DEPLOYMENT_STATUS_RANK,
+  DeploymentFact,
+  EventSet,
+  HOUR_MS,
+} from '../domain';
+import {
+  AffectedSpans,
+  whereService,
+  deriveServiceInChunks,
+  factFromRow,
+  FACT_TABLES,
+  LOOKBACK_MS,
+  lockServices,
+  rollupFromRow,
+  serviceOf,
+  serviceSpan,
+  SETTLE_MS,
+} from './DerivedFacts';
 import {
   NormalizedChange,
   NormalizedDeployment,
@@ -41,16 +61,7 @@ export const ANNOTATION_BY_KEY_TYPE: Record<DoraServiceKeyType, string> = {
   pagerduty: 'pagerduty.com/service-id',
 };
 
-/** The domain's service name for a row: its entity, or a visible placeholder while unmapped. */
-export function serviceOf(row: {
-  entity_ref: string | null;
-  service_key_type: string;
-  service_key: string;
-}): string {
-  return (
-    row.entity_ref ?? `unmapped:${row.service_key_type}:${row.service_key}`
-  );
-}
+export { serviceOf };
 
 const num = (value: unknown): number => Number(value);
 const numOrNull = (value: unknown): number | null =>
@@ -105,6 +116,9 @@ export class DoraStore {
   static async create(options: {
     database: DatabaseService | { getClient(): Promise<Knex> };
     skipMigrations?: boolean;
+    /** The incident fallback window the stored facts are derived with (default 24 hours). */
+    incidentFallbackHours?: number;
+    logger?: { info(message: string): void };
   }): Promise<DoraStore> {
     const db = await options.database.getClient();
     const skip =
@@ -113,10 +127,103 @@ export class DoraStore {
     if (!skip) {
       await db.migrate.latest({ directory: migrationsDir });
     }
-    return new DoraStore(db);
+    const store = new DoraStore(
+      db,
+      (options.incidentFallbackHours ?? 24) * HOUR_MS,
+    );
+    if (!skip) {
+      // Whoever runs the migrations also backfills what they introduced.
+      await store.ensureDerived(options.logger);
+    }
+    return store;
   }
 
-  private constructor(private readonly db: Knex) {}
+  private constructor(
+    private readonly db: Knex,
+    private readonly fallbackMs: number,
+  ) {}
+
+  /**
+   * Backfills the derived tables (facts, rollups, unlinked incidents) when they were never built
+   * for the configured fallback window, e.g. after the upgrade that introduced them. One replica
+   * does it under a marker; the others wait for its transaction and skip.
+   */
+  async ensureDerived(logger?: { info(message: string): void }) {
+    const marker = `facts-v1:fallback-${this.fallbackMs}`;
+    const existing = await this.db('dora_markers')
+      .where('name', marker)
+      .first();
+    if (existing) {
+      return;
+    }
+    const started = Date.now();
+    const built = await this.runOnce(marker, async tx => {
+      await tx
+        .db('dora_markers')
+        .where('name', 'like', 'facts-v1:%')
+        .whereNot('name', marker)
+        .delete();
+      await tx.rebuildAll();
+    });
+    if (built) {
+      logger?.info(
+        `DORA: derived deployment facts and daily rollups from stored events in ${
+          Date.now() - started
+        } ms`,
+      );
+    }
+  }
+
+  /** Every service with stored events or derived rows. */
+  private async allServices(): Promise<string[]> {
+    const services = new Set<string>();
+    for (const table of [TABLES.deployment, TABLES.incident]) {
+      const rows = await this.db(table).distinct(
+        'entity_ref',
+        'service_key_type',
+        'service_key',
+      );
+      rows.forEach((r: any) => services.add(serviceOf(r)));
+    }
+    for (const table of [FACT_TABLES.facts, FACT_TABLES.unlinked]) {
+      const rows = await this.db(table).distinct('service');
+      rows.forEach((r: any) => services.add(r.service));
+    }
+    return [...services].sort();
+  }
+
+  /** Derives facts and rollups of every service again from the raw events (same transaction). */
+  async rebuildAll(): Promise<void> {
+    await this.db(FACT_TABLES.facts).delete();
+    await this.db(FACT_TABLES.rollups).delete();
+    await this.db(FACT_TABLES.unlinked).delete();
+    for (const service of await this.allServices()) {
+      await this.deriveWholeService(this.db, service);
+    }
+  }
+
+  /**
+   * Derives the facts of every service from `since` again, one service per transaction under its
+   * lock: catches effects of late events further away than the ingest-time settle range.
+   */
+  async reconcile(since: number, now = Date.now()): Promise<number> {
+    const services = await this.allServices();
+    for (const service of services) {
+      await this.db.transaction(async tx => {
+        await lockServices(tx, [service]);
+        await deriveServiceInChunks(
+          tx,
+          service,
+          {
+            from: Math.floor(since / DAY_MS) * DAY_MS,
+            to: (Math.floor(now / DAY_MS) + 2) * DAY_MS,
+          },
+          this.fallbackMs,
+        );
+      });
+    }
+    return services.length;
+  }
 
   /** Stores a batch in one transaction: all of it or, on error, none of it. */
   async ingest(
@@ -151,6 +258,16 @@ export class DoraStore {
       >[];
 
     await this.db.transaction(async tx => {
+      // Lock the services first, then read what is stored: a concurrent ingest of the same
+      // service has committed by then, so its rows are seen and its spans derived again.
+      const fresh = new Set(sorted.map(e => serviceOf(base(e))));
+      await lockServices(tx, [...fresh]);
+      const previous = await this.previousRows(tx, sorted);
+      const late = [...new Set([...previous.values()].map(serviceOf))].filter(
+        service => !fresh.has(service),
+      );
+      await lockServices(tx, late);
+
       for (const rows of chunks(of('deployment'), CHUNK)) {
         await this.upsertDeployments(
           tx,
@@ -200,7 +317,195 @@ export class DoraStore {
           .onConflict(['source', 'external_id'])
           .ignore();
       }
+
+      const spans = await this.affectedSpans(tx, sorted, previous, base);
+      for (const service of spans.services()) {
+        await deriveServiceInChunks(
+          tx,
+          service,
+          spans.get(service)!,
+          this.fallbackMs,
+        );
+      }
     });
+  }
+
+  /**
+   * A commit's time matters to the first deployment that shipped it, however late the commit is
+   * reported: finds those deployments (up to the lookback after the commit) and adds their span.
+   */
+  private async addDeploymentsShipping(
+    tx: Knex.Transaction,
+    service: string,
+    changes: NormalizedChange[],
+    spans: AffectedSpans,
+  ) {
+    const first = Math.floor(Math.min(...changes.map(c => c.committedAt)));
+    const last = Math.ceil(Math.max(...changes.map(c => c.committedAt)));
+    const deployments = await whereService(
+      tx(TABLES.deployment).select('finished_at', 'commit_sha', 'commits'),
+      service,
+    )
+      .where('production', true)
+      .where('status', 'success')
+      .where('finished_at', '>=', first)
+      .where('finished_at', '<', last + LOOKBACK_MS)
+      .orderBy('finished_at');
+    const parsed: Array<{
+      finishedAt: number;
+      shas: Set<string>;
+      head?: string;
+    }> = deployments.map((d: any) => ({
+      finishedAt: Number(d.finished_at),
+      shas: new Set<string>([
+        ...(d.commits ? (JSON.parse(d.commits) as string[]) : []),
+        ...(d.commit_sha ? [d.commit_sha] : []),
+      ]),
+      head: d.commits ? undefined : d.commit_sha ?? undefined,
+    }));
+    // Deployments without a commit list take every commit up to their head's commit time.
+    const headTimes = new Map<string, number>();
+    const heads = [...new Set(parsed.flatMap(d => (d.head ? [d.head] : [])))];
+    for (const chunk of chunks(heads, CHUNK)) {
+      const rows = await whereService(
+        tx(TABLES.change).select('sha', 'committed_at'),
+        service,
+      ).whereIn('sha', chunk);
+      rows.forEach((r: any) => headTimes.set(r.sha, Number(r.committed_at)));
+    }
+    for (const change of changes) {
+      let end = change.committedAt;
+      for (const d of parsed) {
+        const headTime = d.head ? headTimes.get(d.head) : undefined;
+        if (
+          d.shas.has(change.sha) ||
+          (headTime !== undefined && headTime >= change.committedAt)
+        ) {
+          end = Math.max(end, d.finishedAt);
+          break;
+        }
+      }
+      spans.add(service, change.committedAt, end);
+    }
+  }
+
+  /** Stored rows of the events in a batch, by source and id (their stored service and times). */
+  private async previousRows(
+    tx: Knex.Transaction,
+    events: NormalizedEvent[],
+  ): Promise<Map<string, any>> {
+    const found = new Map<string, any>();
+    const timeColumn = {
+      deployment: 'finished_at',
+      change: 'committed_at',
+      incident: 'opened_at',
+      rollback: 'at',
+    } as const;
+    for (const type of Object.keys(TABLES) as Array<keyof typeof TABLES>) {
+      const keys = events
+        .filter(e => e.type === type)
+        .map(e => [e.source, e.externalId]);
+      for (const chunk of chunks(keys, CHUNK)) {
+        const rows = await tx(TABLES[type])
+          .select(
+            'source',
+            'external_id',
+            'entity_ref',
+            'service_key_type',
+            'service_key',
+            { time: timeColumn[type] },
+          )
+          .whereIn(['source', 'external_id'], chunk);
+        for (const r of rows as any[]) {
+          found.set(`${type}\u0000${r.source}\u0000${r.external_id}`, r);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Which services' facts a batch can change, and over which time spans. */
+  private async affectedSpans(
+    tx: Knex.Transaction,
+    events: NormalizedEvent[],
+    previous: Map<string, any>,
+    base: (e: NormalizedEvent) => {
+      entity_ref: string | null;
+      service_key_type: string;
+      service_key: string;
+    },
+  ): Promise<AffectedSpans> {
+    const spans = new AffectedSpans();
+    const referenced = new Map<string, Set<string>>();
+    const reference = (service: string, id: string | undefined) => {
+      if (id) {
+        referenced.set(service, (referenced.get(service) ?? new Set()).add(id));
+      }
+    };
+    const changesByService = new Map<string, NormalizedChange[]>();
+    for (const e of events) {
+      const stored = previous.get(
+        `${e.type}\u0000${e.source}\u0000${e.externalId}`,
+      );
+      const service = serviceOf(stored ?? base(e));
+      const storedTime =
+        stored?.time === null || stored?.time === undefined
+          ? undefined
+          : Number(stored.time);
+      switch (e.type) {
+        case 'deployment':
+          for (const t of [e.finishedAt ?? e.startedAt, storedTime]) {
+            if (t !== undefined) {
+              spans.add(service, t - SETTLE_MS, t + SETTLE_MS);
+            }
+          }
+          break;
+        case 'change':
+          changesByService.set(service, [
+            ...(changesByService.get(service) ?? []),
+            e,
+          ]);
+          break;
+        case 'incident':
+          spans.add(
+            service,
+            e.openedAt - (e.causeCommitSha ? LOOKBACK_MS : this.fallbackMs),
+            Math.max(e.openedAt, storedTime ?? e.openedAt),
+          );
+          reference(service, e.causeDeploymentId);
+          break;
+        case 'rollback':
+          spans.add(service, e.at - SETTLE_MS, e.at);
+          reference(service, e.rolledBackDeploymentId);
+          reference(service, e.rollbackDeploymentId);
+          break;
+        default:
+      }
+    }
+    for (const [service, changes] of changesByService) {
+      await this.addDeploymentsShipping(tx, service, changes, spans);
+    }
+    // Deployments named by incidents and rollbacks may lie outside those spans.
+    const ids = [...new Set([...referenced.values()].flatMap(set => [...set]))];
+    for (const chunk of chunks(ids, CHUNK)) {
+      const rows = await tx(TABLES.deployment)
+        .select(
+          'external_id',
+          'entity_ref',
+          'service_key_type',
+          'service_key',
+          'finished_at',
+        )
+        .whereIn('external_id', chunk)
+        .whereNotNull('finished_at');
+      for (const r of rows as any[]) {
+        const service = serviceOf(r);
+        if (referenced.get(service)?.has(r.external_id)) {
+          spans.add(service, Number(r.finished_at), Number(r.finished_at));
+        }
+      }
+    }
+    return spans;
   }
 
   private async upsertDeployments(
@@ -348,6 +653,58 @@ export class DoraStore {
     };
   }
 
+  /** Daily rollups of whole days [fromDay, toDay), optionally for some services and one stream. */
+  async loadRollups(query: {
+    services?: string[];
+    stream?: string;
+    fromDay: number;
+    toDay: number;
+  }): Promise<DailyRollup[]> {
+    if (query.toDay <= query.fromDay) {
+      return [];
+    }
+    const rows = await this.db(FACT_TABLES.rollups)
+      .select('*')
+      .where('day', '>=', query.fromDay)
+      .where('day', '<', query.toDay)
+      .modify(q => scopeDerived(q, query.services, query.stream));
+    return rows.map(rollupFromRow);
+  }
+
+  /** Facts of deployments that finished in [from, to). */
+  async loadFacts(query: {
+    services?: string[];
+    stream?: string;
+    from: number;
+    to: number;
+  }): Promise<DeploymentFact[]> {
+    if (query.to <= query.from) {
+      return [];
+    }
+    const rows = await this.db(FACT_TABLES.facts)
+      .select('*')
+      .where('finished_at', '>=', query.from)
+      .where('finished_at', '<', query.to)
+      .modify(q => scopeDerived(q, query.services, query.stream));
+    return rows.map(factFromRow);
+  }
+
+  /** Incidents opened in [from, to) that no deployment could be linked to, per service. */
+  async unlinkedIncidentCounts(query: {
+    services?: string[];
+    from: number;
+    to: number;
+  }): Promise<Map<string, number>> {
+    const rows = await this.db(FACT_TABLES.unlinked)
+      .select('service')
+      .count({ count: '*' })
+      .where('opened_at', '>=', query.from)
+      .where('opened_at', '<', query.to)
+      .modify(q => scopeDerived(q, query.services))
+      .groupBy('service');
+    return new Map(rows.map((r: any) => [r.service, num(r.count)]));
+  }
+
   /** Services (mapped or not) that have ever reported an incident. */
   async servicesWithIncidents(): Promise<Set<string>> {
     const rows = await this.db(TABLES.incident).distinct(
@@ -412,17 +769,41 @@ export class DoraStore {
       );
       for (const k of keys as any[]) {
         const entityRef = resolve(k.service_key_type, k.service_key);
-        if (entityRef !== k.entity_ref) {
-          changed += await this.db(table)
+        if (entityRef === k.entity_ref) {
+          continue;
+        }
+        // Both the old and the new service's facts change: derive them again, under their locks.
+        const services = [
+          serviceOf(k),
+          serviceOf({ ...k, entity_ref: entityRef }),
+        ];
+        await this.db.transaction(async tx => {
+          await lockServices(tx, services);
+          changed += await tx(table)
             .where({
               service_key_type: k.service_key_type,
               service_key: k.service_key,
             })
+            .modify(q =>
+              k.entity_ref === null
+                ? q.whereNull('entity_ref')
+                : q.where('entity_ref', k.entity_ref),
+            )
             .update({ entity_ref: entityRef });
-        }
+          for (const service of services) {
+            await this.deriveWholeService(tx, service);
+          }
+        });
       }
     }
     return changed;
+  }
+
+  private async deriveWholeService(tx: Knex, service: string) {
+    const span = await serviceSpan(tx, service);
+    if (span) {
+      await deriveServiceInChunks(tx, service, span, this.fallbackMs);
+    }
   }
 
   /** Row counts per table (tests, demo seeding). */
@@ -446,7 +827,7 @@ export class DoraStore {
     try {
       await this.db.transaction(async tx => {
         await tx('dora_markers').insert({ name, created_at: Date.now() });
-        await job(new DoraStore(tx));
+        await job(new DoraStore(tx, this.fallbackMs));
       });
       return true;
     } catch (error) {
@@ -455,6 +836,20 @@ export class DoraStore {
       }
       throw error;
     }
+  }
+}
+
+/** Limits a derived-table query to services and a stream. */
+function scopeDerived(
+  q: Knex.QueryBuilder,
+  services: string[] | undefined,
+  stream?: string,
+) {
+  if (services) {
+    q.whereIn('service', services.length ? services : ['']);
+  }
+  if (stream !== undefined) {
+    q.where('stream', stream);
   }
 }
 

@@ -41,6 +41,12 @@ export class IngestService {
   /** Re-applies the catalog mapping to stored events. */
   async remap(): Promise<number> {
     await this.serviceMap.refresh(true);
+    if (this.serviceMap.components().length === 0) {
+      // The catalog has not processed its locations yet (or lost them): unmapping everything now
+      // would only be undone a few minutes later.
+      this.logger.info('DORA: catalog has no components yet, remap skipped');
+      return 0;
+    }
     return this.store.remap(this.serviceMap.resolve);
   }
 }

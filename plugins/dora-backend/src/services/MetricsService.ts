@@ -8,23 +8,30 @@ import {
   DoraScope,
 } from '@internal/plugin-dora-common';
 import {
-  Analysis,
-  analyse,
-  computeMetricSet,
-  computeTrend,
+  DailyRollup,
   DAY_MS,
-  EventSet,
-  HOUR_MS,
-  MetricOptions,
+  DeploymentFact,
+  EXACT_SAMPLE_LIMIT,
+  metricSetFromTally,
+  MetricTally,
   resolveWindow,
-  scopeEvents,
+  TallyOptions,
   TimeWindow,
+  trendPointFromTally,
+  weekStart,
+  weeksOf,
 } from '../domain';
 import { CatalogServiceMap, normalizeRef } from './CatalogServiceMap';
 import { DoraStore } from './DoraStore';
 
-/** How far before the window deployments are read, to know which commits already shipped. */
-const LOOKBACK_MS = 30 * DAY_MS;
+/** Up to this many deployments in scope, figures are computed from per-deployment facts. */
+const EXACT_DEPLOYMENT_LIMIT = 20_000;
+
+const CHILD_SCOPE: Partial<Record<DoraScope, DoraScope>> = {
+  organisation: 'team',
+  team: 'service',
+  service: 'stream',
+};
 
 /** Team name for services no catalog component claims. */
 export const UNMAPPED_TEAM = 'unmapped';
@@ -36,6 +43,8 @@ export class MetricsService {
     serviceMap: CatalogServiceMap;
     bandYear: DoraBandYear;
     incidentFallbackHours: number;
+    /** Largest scope (commits or recoveries) computed exactly; tests lower it. */
+    exactSampleLimit?: number;
   }) {
     return new MetricsService(options);
   }
@@ -46,6 +55,7 @@ export class MetricsService {
       serviceMap: CatalogServiceMap;
       bandYear: DoraBandYear;
       incidentFallbackHours: number;
+      exactSampleLimit?: number;
     },
   ) {}
 
@@ -60,29 +70,66 @@ export class MetricsService {
     await serviceMap.refresh();
 
     const { ref, services, stream } = this.resolveScope(query.scope, query.ref);
-    const loaded = await store.loadEvents({
-      entityRefs: services,
-      from: window.from,
-      to: window.to,
-      lookbackMs: LOOKBACK_MS,
-    });
+    const [withIncidents, unlinked, rows] = await Promise.all([
+      store.servicesWithIncidents(),
+      store.unlinkedIncidentCounts({ services, ...window }),
+      this.loadRows(window, services, stream),
+    ]);
     const incidentSources = new Set([
-      ...(await store.servicesWithIncidents()),
+      ...withIncidents,
       ...serviceMap.componentsWithIncidentSource(),
     ]);
-    const options: MetricOptions = {
+    const options: TallyOptions = {
       bandYear,
       fallbackWindowHours: this.options.incidentFallbackHours,
       servicesWithIncidentSource: incidentSources,
+      hasIncidentSource: service => incidentSources.has(service),
     };
-    const events =
-      stream !== undefined
-        ? scopeEvents(loaded, new Set(services), stream)
-        : loaded;
-    const analysis = analyse(
-      events,
-      this.options.incidentFallbackHours * HOUR_MS,
+
+    // One pass over the rows feeds the scope, its weeks and its breakdown groups.
+    const total = new MetricTally();
+    const weeks = new Map(
+      weeksOf(window).map(w => [
+        weekStart(w.from),
+        { window: w, tally: new MetricTally() },
+      ]),
     );
+    const groupOf = this.groupKey(query.scope, ref);
+    const groups = new Map<string, MetricTally>();
+    const groupTally = (service: string, streamName: string) => {
+      const key = groupOf?.(service, streamName);
+      if (key === undefined) {
+        return undefined;
+      }
+      let tally = groups.get(key);
+      if (!tally) {
+        tally = new MetricTally();
+        groups.set(key, tally);
+      }
+      return tally;
+    };
+    for (const r of rows.rollups) {
+      total.addRollup(r);
+      weeks.get(weekStart(r.day * DAY_MS))?.tally.addRollup(r);
+      groupTally(r.service, r.stream)?.addRollup(r);
+    }
+    for (const f of rows.facts) {
+      total.addFact(f);
+      weeks.get(weekStart(f.finishedAt))?.tally.addFact(f);
+      groupTally(f.service, f.stream)?.addFact(f);
+    }
+    for (const [service, count] of unlinked) {
+      total.addUnlinkedIncidents(service, count);
+      if (query.scope === 'organisation') {
+        // A team whose services only reported incidents still gets its row.
+        groupTally(service, '')?.addUnlinkedIncidents(service, count);
+      } else if (query.scope === 'team') {
+        groups.get(service)?.addUnlinkedIncidents(service, count);
+      } else {
+        // Incidents belong to the service: every stream row shows them.
+        groups.forEach(tally => tally.addUnlinkedIncidents(service, count));
+      }
+    }
 
     return {
       scope: query.scope,
@@ -94,17 +141,100 @@ export class MetricsService {
       },
       bandYear,
       bandNotes: DORA_BAND_TABLES[bandYear].notes,
-      metrics: computeMetricSet(analysis, window, options),
-      trend: computeTrend(analysis, window, options),
-      breakdown: this.breakdown(
-        query.scope,
-        ref,
-        events,
-        analysis,
-        window,
-        options,
+      metrics: metricSetFromTally(total, window, options),
+      trend: [...weeks.values()].map(w =>
+        trendPointFromTally(w.tally, w.window, options),
       ),
+      breakdown: [...groups]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(
+          ([key, tally]): DoraBreakdownRow => ({
+            scope: CHILD_SCOPE[query.scope]!,
+            ref: query.scope === 'service' ? `${ref}#${key}` : key,
+            metrics: metricSetFromTally(tally, window, options),
+          }),
+        ),
     };
+  }
+
+  /**
+   * The stored rows behind a window: every deployment's facts when the scope is small enough for
+   * exact medians; otherwise the daily rollups of the whole days inside the window plus the facts
+   * of the partial days at its edges.
+   */
+  private async loadRows(
+    window: TimeWindow,
+    services: string[] | undefined,
+    stream: string | undefined,
+  ): Promise<{ rollups: DailyRollup[]; facts: DeploymentFact[] }> {
+    const { store } = this.options;
+    const firstDay = Math.ceil(window.from / DAY_MS);
+    const endDay = Math.floor(window.to / DAY_MS);
+    const rollups = await store.loadRollups({
+      services,
+      stream,
+      fromDay: firstDay,
+      toDay: endDay,
+    });
+    let deployments = 0;
+    let commits = 0;
+    let recovered = 0;
+    for (const r of rollups) {
+      deployments += r.deployments;
+      commits += r.commits;
+      recovered += r.recovered;
+    }
+    const limit = this.options.exactSampleLimit ?? EXACT_SAMPLE_LIMIT;
+    if (
+      deployments <= Math.min(limit, EXACT_DEPLOYMENT_LIMIT) &&
+      commits <= limit &&
+      recovered <= limit
+    ) {
+      return {
+        rollups: [],
+        facts: await store.loadFacts({ services, stream, ...window }),
+      };
+    }
+    const [head, tail] = await Promise.all([
+      store.loadFacts({
+        services,
+        stream,
+        from: window.from,
+        to: firstDay * DAY_MS,
+      }),
+      store.loadFacts({
+        services,
+        stream,
+        from: endDay * DAY_MS,
+        to: window.to,
+      }),
+    ]);
+    for (const r of rollups) {
+      // Parsed once here rather than once per tally the row feeds.
+      r.leadTimeHistogram = JSON.parse(r.leadTimeHistogram as string);
+      r.recoveryHistogram = JSON.parse(r.recoveryHistogram as string);
+    }
+    return { rollups, facts: [...head, ...tail] };
+  }
+
+  /** Which breakdown row a service (and stream) belongs to, one level below the scope. */
+  private groupKey(
+    scope: DoraScope,
+    ref: string,
+  ): ((service: string, stream: string) => string) | undefined {
+    if (scope === 'organisation') {
+      const owners = new Map(
+        this.options.serviceMap.components().map(c => [c.ref, c.owner]),
+      );
+      return service => owners.get(service) ?? UNMAPPED_TEAM;
+    }
+    if (scope === 'team') {
+      return service => service;
+    }
+    if (scope === 'service') {
+      return (service, stream) => (service === ref ? stream : '');
+    }
+    return undefined;
   }
 
   private resolveScope(
@@ -134,70 +264,6 @@ export class MetricsService {
       );
     }
     return { ref: stream ? `${ref}#${stream}` : ref, services: [ref], stream };
-  }
-
-  private breakdown(
-    scope: DoraScope,
-    ref: string,
-    events: EventSet,
-    analysis: Analysis,
-    window: TimeWindow,
-    options: MetricOptions,
-  ): DoraBreakdownRow[] {
-    // Teams and services reuse the scope's analysis; streams need their own, because commits and
-    // fallback links are judged per stream there.
-    const subset = (
-      childScope: DoraScope,
-      childRef: string,
-      services: Set<string>,
-    ) => ({
-      scope: childScope,
-      ref: childRef,
-      metrics: computeMetricSet(analysis, window, options, s =>
-        services.has(s),
-      ),
-    });
-    if (scope === 'organisation') {
-      const teams = new Map<string, Set<string>>();
-      const owners = new Map(
-        this.options.serviceMap.components().map(c => [c.ref, c.owner]),
-      );
-      const services = new Set([
-        ...events.deployments.map(d => d.service),
-        ...events.incidents.map(i => i.service),
-      ]);
-      for (const service of services) {
-        const team = owners.get(service) ?? UNMAPPED_TEAM;
-        teams.set(team, (teams.get(team) ?? new Set()).add(service));
-      }
-      return [...teams]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([team, members]) => subset('team', team, members));
-    }
-    if (scope === 'team') {
-      const services = [
-        ...new Set(events.deployments.map(d => d.service)),
-      ].sort();
-      return services.map(s => subset('service', s, new Set([s])));
-    }
-    if (scope === 'service') {
-      const fallbackMs = this.options.incidentFallbackHours * HOUR_MS;
-      const streams = [
-        ...new Set(
-          events.deployments.filter(d => d.production).map(d => d.stream),
-        ),
-      ].sort();
-      return streams.map(s => ({
-        scope: 'stream' as const,
-        ref: `${ref}#${s}`,
-        metrics: computeMetricSet(
-          analyse(scopeEvents(events, new Set([ref]), s), fallbackMs),
-          window,
-          options,
-        ),
-      }));
-    }
-    return [];
   }
 }
 

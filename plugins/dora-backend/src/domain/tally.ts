@@ -1,0 +1,212 @@
+import { DeploymentFact, dayOf } from './facts';
+import { EncodedHistogram, LogHistogram } from './histogram';
+import { HOUR_MS } from './model';
+import { median } from './statistics';
+
+/**
+ * Up to this many samples a median is computed exactly from per-deployment facts; above it, from
+ * the daily rollups' histograms (within HISTOGRAM_RELATIVE_ERROR).
+ */
+export const EXACT_SAMPLE_LIMIT = 50_000;
+
+/** Durations in hours: kept exactly while they come one by one, as a histogram once merged. */
+export class Samples {
+  private readonly exact: number[] = [];
+  private readonly histogram = new LogHistogram();
+
+  get count(): number {
+    return this.exact.length + this.histogram.count;
+  }
+
+  add(hours: number): void {
+    this.exact.push(hours);
+  }
+
+  mergeHistogram(encoded: EncodedHistogram | null | undefined): void {
+    this.histogram.merge(encoded);
+  }
+
+  /** The median, and whether it came from a histogram. */
+  median(): { value: number | null; approximate: boolean } {
+    if (this.histogram.count === 0) {
+      return { value: median(this.exact), approximate: false };
+    }
+    const merged = new LogHistogram();
+    merged.mergeHistogram(this.histogram);
+    this.exact.forEach(v => merged.add(v));
+    return { value: merged.median(), approximate: true };
+  }
+}
+
+/** A day of one service's deploy stream, summed from its deployment facts (`dora_daily_rollups`). */
+export interface DailyRollup {
+  service: string;
+  stream: string;
+  /** Days since the epoch (UTC). */
+  day: number;
+  deployments: number;
+  rework: number;
+  inferred: number;
+  failed: number;
+  failedViaFallback: number;
+  rolledBack: number;
+  linkedIncidents: number;
+  rollbacks: number;
+  recovered: number;
+  unrecovered: number;
+  commits: number;
+  commitsWithoutTime: number;
+  /** LogHistogram encodings of lead times and recovery times, in hours (parsed once read). */
+  leadTimeHistogram: EncodedHistogram;
+  recoveryHistogram: EncodedHistogram;
+}
+
+const leadHours = (ms: number) => ms / HOUR_MS;
+const recoveryHours = (f: DeploymentFact) =>
+  Math.max(0, f.recoveredAt! - f.failureStart!) / HOUR_MS;
+
+/** Sums facts into one rollup per service, stream and day. */
+export function rollupFacts(facts: DeploymentFact[]): DailyRollup[] {
+  const groups = new Map<
+    string,
+    { rollup: DailyRollup; lead: LogHistogram; recovery: LogHistogram }
+  >();
+  for (const f of facts) {
+    const day = dayOf(f.finishedAt);
+    const key = `${f.service}\u0000${f.stream}\u0000${day}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        rollup: {
+          service: f.service,
+          stream: f.stream,
+          day,
+          deployments: 0,
+          rework: 0,
+          inferred: 0,
+          failed: 0,
+          failedViaFallback: 0,
+          rolledBack: 0,
+          linkedIncidents: 0,
+          rollbacks: 0,
+          recovered: 0,
+          unrecovered: 0,
+          commits: 0,
+          commitsWithoutTime: 0,
+          leadTimeHistogram: '',
+          recoveryHistogram: '',
+        },
+        lead: new LogHistogram(),
+        recovery: new LogHistogram(),
+      };
+      groups.set(key, group);
+    }
+    const r = group.rollup;
+    r.deployments++;
+    r.rework += Number(f.rework);
+    r.inferred += Number(f.inferred);
+    r.failed += Number(f.failed);
+    r.failedViaFallback += Number(f.failedViaFallback);
+    r.rolledBack += Number(f.rolledBack);
+    r.linkedIncidents += f.linkedIncidents;
+    r.rollbacks += f.rollbacks;
+    r.commits += f.leadTimesMs.length;
+    r.commitsWithoutTime += f.commitsWithoutTime;
+    f.leadTimesMs.forEach(ms => group!.lead.add(leadHours(ms)));
+    if (f.failed) {
+      if (f.recoveredAt === null) {
+        r.unrecovered++;
+      } else {
+        r.recovered++;
+        group.recovery.add(recoveryHours(f));
+      }
+    }
+  }
+  return [...groups.values()].map(({ rollup, lead, recovery }) => ({
+    ...rollup,
+    leadTimeHistogram: lead.encode(),
+    recoveryHistogram: recovery.encode(),
+  }));
+}
+
+/** Running totals for one scope and window, fed by facts (exact) and rollups (histograms). */
+export class MetricTally {
+  deployments = 0;
+  rework = 0;
+  inferred = 0;
+  failed = 0;
+  failedViaFallback = 0;
+  rolledBack = 0;
+  linkedIncidents = 0;
+  rollbacks = 0;
+  unrecovered = 0;
+  commitsWithoutTime = 0;
+  readonly days = new Set<number>();
+  readonly services = new Set<string>();
+  readonly unlinkedByService = new Map<string, number>();
+  readonly leadTimes = new Samples();
+  readonly recoveryTimes = new Samples();
+
+  addFact(f: DeploymentFact): void {
+    this.deployments++;
+    this.days.add(dayOf(f.finishedAt));
+    this.services.add(f.service);
+    this.rework += Number(f.rework);
+    this.inferred += Number(f.inferred);
+    this.commitsWithoutTime += f.commitsWithoutTime;
+    f.leadTimesMs.forEach(ms => this.leadTimes.add(leadHours(ms)));
+    if (f.failed) {
+      this.failed++;
+      this.failedViaFallback += Number(f.failedViaFallback);
+      this.rolledBack += Number(f.rolledBack);
+      this.linkedIncidents += f.linkedIncidents;
+      this.rollbacks += f.rollbacks;
+      if (f.recoveredAt === null) {
+        this.unrecovered++;
+      } else {
+        this.recoveryTimes.add(recoveryHours(f));
+      }
+    }
+  }
+
+  addRollup(r: DailyRollup): void {
+    if (r.deployments > 0) {
+      this.days.add(r.day);
+      this.services.add(r.service);
+    }
+    this.deployments += r.deployments;
+    this.rework += r.rework;
+    this.inferred += r.inferred;
+    this.commitsWithoutTime += r.commitsWithoutTime;
+    this.failed += r.failed;
+    this.failedViaFallback += r.failedViaFallback;
+    this.rolledBack += r.rolledBack;
+    this.linkedIncidents += r.linkedIncidents;
+    this.rollbacks += r.rollbacks;
+    this.unrecovered += r.unrecovered;
+    if (r.commits > 0) {
+      this.leadTimes.mergeHistogram(r.leadTimeHistogram);
+    }
+    if (r.recovered > 0) {
+      this.recoveryTimes.mergeHistogram(r.recoveryHistogram);
+    }
+  }
+
+  addUnlinkedIncidents(service: string, count: number): void {
+    this.unlinkedByService.set(
+      service,
+      (this.unlinkedByService.get(service) ?? 0) + count,
+    );
+  }
+
+  /** Unlinked incidents of the services that deployed in the window. */
+  unlinkedIncidents(): number {
+    let sum = 0;
+    for (const [service, count] of this.unlinkedByService) {
+      if (this.services.has(service)) {
+        sum += count;
+      }
+    }
+    return sum;
+  }
+}

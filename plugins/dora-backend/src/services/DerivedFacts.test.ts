@@ -1,0 +1,249 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { generateDemoHistory } from '../demo/generateDemoHistory';
+import { DAY_MS } from '../domain';
+import { demoResolver } from './DemoSeeder';
+import { factFromRow, rollupFromRow } from './DerivedFacts';
+import { DoraStore } from './DoraStore';
+import { NormalizedEvent } from './types';
+
+jest.setTimeout(180_000);
+
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_18'],
+  disableDocker: true,
+});
+
+const NOW = Date.parse('2025-06-01T00:00:00Z');
+/**
+ * Three weeks of the demo organisation (streams, incidents, rollbacks), every fifth deployment
+ * without its commit list so that commits are inferred too.
+ */
+const history = generateDemoHistory({ now: NOW, days: 21 }).map((e, i) =>
+  e.type === 'deployment' && i % 5 === 0 ? { ...e, commits: undefined } : e,
+);
+const resolve = demoResolver(() => null);
+
+/** Deterministic shuffle (mulberry32). */
+function shuffled<T>(items: T[], seed: number): T[] {
+  let a = seed;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+function batches<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    out.push(items.slice(i, i + size));
+  }
+  return out;
+}
+
+/** The derived tables, normalised across drivers and sorted. */
+async function derived(knex: Knex) {
+  const facts = (await knex('dora_deployment_facts')).map(factFromRow);
+  const rollups = (await knex('dora_daily_rollups')).map(rollupFromRow);
+  const unlinked = (await knex('dora_unlinked_incidents')).map((r: any) => ({
+    service: r.service,
+    id: r.incident_id,
+    openedAt: Number(r.opened_at),
+  }));
+  const by = (key: (x: any) => string) => (a: any, b: any) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+  return {
+    facts: facts.sort(by(f => `${f.service} ${f.id}`)),
+    rollups: rollups.sort(by(r => `${r.service} ${r.stream} ${r.day}`)),
+    unlinked: unlinked.sort(by(i => `${i.service} ${i.id}`)),
+  };
+}
+
+describe('derived facts and daily rollups', () => {
+  async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    const store = await DoraStore.create({
+      database: { getClient: async () => knex },
+    });
+    return { knex, store };
+  }
+
+  async function ingestAll(store: DoraStore, groups: NormalizedEvent[][]) {
+    for (const group of groups) {
+      await store.ingest(group, resolve, NOW);
+    }
+  }
+
+  it.each(databases.eachSupportedId())(
+    'are the same whatever the order, batching and redelivery, and equal a full rebuild, %p',
+    async databaseId => {
+      const inOrder = await createStore(databaseId);
+      await ingestAll(inOrder.store, batches(history, 1000));
+      const expected = await derived(inOrder.knex);
+      expect(expected.facts.length).toBeGreaterThan(100);
+      expect(expected.facts.some(f => f.failed)).toBe(true);
+      expect(expected.facts.some(f => f.inferred)).toBe(true);
+      expect(expected.facts.some(f => f.rolledBack)).toBe(true);
+      expect(expected.rollups.length).toBeGreaterThan(20);
+
+      // Shuffled into small batches, with a tenth delivered twice and reversed at the end.
+      const scrambled = await createStore(databaseId);
+      const events = shuffled(history, 7);
+      await ingestAll(scrambled.store, batches(events, 37));
+      await ingestAll(
+        scrambled.store,
+        batches(events.slice(0, Math.floor(events.length / 10)).reverse(), 5),
+      );
+      expect(await derived(scrambled.knex)).toEqual(expected);
+
+      await inOrder.store.rebuildAll();
+      expect(await derived(inOrder.knex)).toEqual(expected);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stay consistent when two replicas ingest overlapping batches at once, %p',
+    async databaseId => {
+      const reference = await createStore(databaseId);
+      await ingestAll(reference.store, [history]);
+      const expected = await derived(reference.knex);
+
+      const { knex } = await createStore(databaseId);
+      const replicas = await Promise.all(
+        [1, 2].map(() =>
+          DoraStore.create({
+            database: { getClient: async () => knex },
+            skipMigrations: true,
+          }),
+        ),
+      );
+      // Each replica gets its own shuffle of all events: every event arrives twice, concurrently.
+      await Promise.all(
+        replicas.map((replica, i) =>
+          ingestAll(replica, batches(shuffled(history, 100 + i), 60)),
+        ),
+      );
+      expect(await derived(knex)).toEqual(expected);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'reflect a commit reported long after the deployment that shipped it, %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const origin = {
+        source: 'api:test',
+        serviceKeyType: 'entity' as const,
+        serviceKey: 'component:default/payments-api',
+      };
+      const committedAt = NOW - 40 * DAY_MS;
+      const deployedAt = NOW - 20 * DAY_MS;
+      await store.ingest(
+        [
+          {
+            ...origin,
+            type: 'deployment',
+            externalId: 'd1',
+            environment: 'production',
+            stream: 'production',
+            production: true,
+            status: 'success',
+            kind: 'regular',
+            commitSha: 'c0ffee1',
+            commits: ['c0ffee1'],
+            startedAt: deployedAt - 60_000,
+            finishedAt: deployedAt,
+          },
+        ],
+        resolve,
+        NOW,
+      );
+      let [fact] = (await derived(knex)).facts;
+      expect(fact).toMatchObject({ leadTimesMs: [], commitsWithoutTime: 1 });
+
+      await store.ingest(
+        [
+          {
+            ...origin,
+            type: 'change',
+            externalId: 'c0ffee1',
+            sha: 'c0ffee1',
+            committedAt,
+          },
+        ],
+        resolve,
+        NOW,
+      );
+      [fact] = (await derived(knex)).facts;
+      expect(fact).toMatchObject({
+        leadTimesMs: [deployedAt - committedAt],
+        commitsWithoutTime: 0,
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'are backfilled from events stored before the upgrade, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const directory = resolvePackagePath(
+        '@internal/plugin-dora-backend',
+        'migrations',
+      );
+      await knex.migrate.up({ directory, name: '20261121000000_init.js' });
+      const row = {
+        source: 'api:test',
+        service_key_type: 'entity',
+        service_key: 'component:default/payments-api',
+        entity_ref: 'component:default/payments-api',
+        received_at: NOW,
+      };
+      await knex('dora_changes').insert({
+        ...row,
+        external_id: 'c1',
+        sha: 'c1',
+        committed_at: NOW - 5 * 3_600_000,
+      });
+      await knex('dora_deployments').insert({
+        ...row,
+        external_id: 'd1',
+        environment: 'production',
+        stream: 'production',
+        production: true,
+        status: 'success',
+        status_rank: 4,
+        kind: 'regular',
+        commit_sha: 'c1',
+        commits: JSON.stringify(['c1']),
+        started_at: NOW - 3_600_000,
+        finished_at: NOW - 3_000_000,
+      });
+
+      await DoraStore.create({ database: { getClient: async () => knex } });
+      const { facts, rollups } = await derived(knex);
+      expect(facts).toEqual([
+        expect.objectContaining({
+          service: 'component:default/payments-api',
+          id: 'd1',
+          leadTimesMs: [5 * 3_600_000 - 3_000_000],
+        }),
+      ]);
+      expect(rollups).toEqual([
+        expect.objectContaining({ deployments: 1, commits: 1 }),
+      ]);
+      // A second start finds the marker and leaves the tables alone.
+      await knex('dora_daily_rollups').delete();
+      await DoraStore.create({ database: { getClient: async () => knex } });
+      expect((await derived(knex)).rollups).toEqual([]);
+    },
+  );
+});

@@ -1,0 +1,420 @@
+import { Knex } from 'knex';
+import {
+  analyse,
+  DAY_MS,
+  DailyRollup,
+  DeploymentFact,
+  EventSet,
+  extractFacts,
+  rollupFacts,
+  UnlinkedIncident,
+} from '../domain';
+
+/**
+ * How far before a range deployments (and twice that for commits) are read to know which commits
+ * already shipped and which deployment an unlinked incident falls back to.
+ */
+export const LOOKBACK_MS = 30 * DAY_MS;
+/**
+ * How far around an ingested event the facts of its service are derived again: a deployment can
+ * take commits from, or lend a fix to, deployments up to this far away. Effects further out are
+ * caught by the periodic reconciliation (`DoraStore.reconcile`).
+ */
+export const SETTLE_MS = 7 * DAY_MS;
+/** Ranges are rebuilt in chunks of this size to bound memory. */
+const CHUNK_MS = 30 * DAY_MS;
+
+export const FACT_TABLES = {
+  facts: 'dora_deployment_facts',
+  rollups: 'dora_daily_rollups',
+  unlinked: 'dora_unlinked_incidents',
+} as const;
+
+/** The domain's service name for a row: its entity, or a visible placeholder while unmapped. */
+export function serviceOf(row: {
+  entity_ref: string | null;
+  service_key_type: string;
+  service_key: string;
+}): string {
+  return (
+    row.entity_ref ?? `unmapped:${row.service_key_type}:${row.service_key}`
+  );
+}
+
+/** Restricts a raw event query to one domain service (the inverse of `serviceOf`). */
+export function whereService(q: Knex.QueryBuilder, service: string) {
+  if (service.startsWith('unmapped:')) {
+    const rest = service.slice('unmapped:'.length);
+    const at = rest.indexOf(':');
+    return q
+      .whereNull('entity_ref')
+      .where('service_key_type', rest.slice(0, at))
+      .where('service_key', rest.slice(at + 1));
+  }
+  return q.where('entity_ref', service);
+}
+
+export const floorDay = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
+export const ceilDay = (t: number) => floorDay(t) + DAY_MS;
+
+const num = (value: unknown): number => Number(value);
+const numOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) {
+    yield items.slice(i, i + size);
+  }
+}
+
+/** Time spans per service whose facts must be derived again. */
+export class AffectedSpans {
+  private readonly spans = new Map<string, { from: number; to: number }>();
+
+  add(service: string, from: number, to: number) {
+    if (!Number.isFinite(from) || !Number.isFinite(to)) {
+      return;
+    }
+    const span = this.spans.get(service);
+    this.spans.set(service, {
+      from: Math.min(span?.from ?? from, from),
+      to: Math.max(span?.to ?? to, to),
+    });
+  }
+
+  services(): string[] {
+    return [...this.spans.keys()].sort();
+  }
+
+  /** Day-aligned [from, to) of a service. */
+  get(service: string): { from: number; to: number } | undefined {
+    const span = this.spans.get(service);
+    return span && { from: floorDay(span.from), to: ceilDay(span.to) };
+  }
+}
+
+/**
+ * Takes transaction-scoped locks on services, in a stable order, so two replicas deriving facts of
+ * one service wait for each other (PostgreSQL; SQLite serialises write transactions anyway).
+ */
+export async function lockServices(tx: Knex.Transaction, services: string[]) {
+  if (!isPostgres(tx)) {
+    return;
+  }
+  for (const service of [...services].sort()) {
+    await tx.raw('select pg_advisory_xact_lock(?, hashtext(?))', [
+      20261122,
+      service,
+    ]);
+  }
+}
+
+export function isPostgres(db: Knex): boolean {
+  const client = (db.client as { config?: { client?: unknown } }).config
+    ?.client;
+  return client === 'pg' || client === 'postgres' || client === 'postgresql';
+}
+
+/** Loads what deriving the facts of `service` in [from, to) needs. */
+async function loadServiceEvents(
+  tx: Knex,
+  service: string,
+  from: number,
+  to: number,
+  fallbackMs: number,
+): Promise<EventSet> {
+  const depFrom = from - LOOKBACK_MS;
+  const depTo = to + fallbackMs;
+  // One after the other: a transaction is one connection.
+  const deployments = await whereService(
+    tx('dora_deployments').select(
+      'external_id',
+      'stream',
+      'kind',
+      'commit_sha',
+      'commits',
+      'started_at',
+      'finished_at',
+    ),
+    service,
+  )
+    .where('production', true)
+    .where('status', 'success')
+    .where('finished_at', '>=', depFrom)
+    // Later hotfix and rollback deployments may end a failure inside the range.
+    .where(q =>
+      q.where('finished_at', '<', depTo).orWhereNot('kind', 'regular'),
+    );
+  const changes = await whereService(
+    tx('dora_changes').select('sha', 'committed_at'),
+    service,
+  )
+    .where('committed_at', '>=', from - 2 * LOOKBACK_MS)
+    .where('committed_at', '<', depTo);
+  const incidents = await whereService(
+    tx('dora_incidents').select(
+      'external_id',
+      'opened_at',
+      'resolved_at',
+      'cause_deployment_id',
+      'cause_commit_sha',
+    ),
+    service,
+  ).where('opened_at', '>=', depFrom);
+  const rollbacks = await whereService(
+    tx('dora_rollbacks').select(
+      'external_id',
+      'rolled_back_deployment_id',
+      'rollback_deployment_id',
+      'at',
+    ),
+    service,
+  ).where('at', '>=', depFrom);
+  return {
+    deployments: deployments.map((r: any) => ({
+      id: r.external_id,
+      service,
+      stream: r.stream,
+      production: true,
+      status: 'success' as const,
+      kind: r.kind,
+      startedAt: num(r.started_at),
+      finishedAt: numOrNull(r.finished_at),
+      commitSha: r.commit_sha ?? undefined,
+      commits: r.commits ? JSON.parse(r.commits) : undefined,
+    })),
+    changes: changes.map((r: any) => ({
+      service,
+      sha: r.sha,
+      committedAt: num(r.committed_at),
+    })),
+    incidents: incidents.map((r: any) => ({
+      id: r.external_id,
+      service,
+      openedAt: num(r.opened_at),
+      resolvedAt: numOrNull(r.resolved_at),
+      causeDeploymentId: r.cause_deployment_id ?? undefined,
+      causeCommitSha: r.cause_commit_sha ?? undefined,
+    })),
+    rollbacks: rollbacks.map((r: any) => ({
+      id: r.external_id,
+      service,
+      rolledBackDeploymentId: r.rolled_back_deployment_id,
+      rollbackDeploymentId: r.rollback_deployment_id ?? undefined,
+      at: num(r.at),
+    })),
+  };
+}
+
+function factRow(f: DeploymentFact) {
+  return {
+    service: f.service,
+    deployment_id: f.id,
+    stream: f.stream,
+    finished_at: f.finishedAt,
+    day: Math.floor(f.finishedAt / DAY_MS),
+    rework: f.rework,
+    inferred: f.inferred,
+    failed: f.failed,
+    failed_via_fallback: f.failedViaFallback,
+    rolled_back: f.rolledBack,
+    linked_incidents: f.linkedIncidents,
+    rollbacks: f.rollbacks,
+    failure_start: f.failureStart,
+    recovered_at: f.recoveredAt,
+    commits: f.leadTimesMs.length,
+    commits_without_time: f.commitsWithoutTime,
+    lead_times_ms: JSON.stringify(f.leadTimesMs),
+  };
+}
+
+export function factFromRow(r: any): DeploymentFact {
+  return {
+    service: r.service,
+    id: r.deployment_id,
+    stream: r.stream,
+    finishedAt: num(r.finished_at),
+    rework: Boolean(r.rework),
+    inferred: Boolean(r.inferred),
+    failed: Boolean(r.failed),
+    failedViaFallback: Boolean(r.failed_via_fallback),
+    rolledBack: Boolean(r.rolled_back),
+    linkedIncidents: num(r.linked_incidents),
+    rollbacks: num(r.rollbacks),
+    failureStart: numOrNull(r.failure_start),
+    recoveredAt: numOrNull(r.recovered_at),
+    leadTimesMs: JSON.parse(r.lead_times_ms),
+    commitsWithoutTime: num(r.commits_without_time),
+  };
+}
+
+function rollupRow(r: DailyRollup) {
+  return {
+    service: r.service,
+    stream: r.stream,
+    day: r.day,
+    deployments: r.deployments,
+    rework: r.rework,
+    inferred: r.inferred,
+    failed: r.failed,
+    failed_via_fallback: r.failedViaFallback,
+    rolled_back: r.rolledBack,
+    linked_incidents: r.linkedIncidents,
+    rollbacks: r.rollbacks,
+    recovered: r.recovered,
+    unrecovered: r.unrecovered,
+    commits: r.commits,
+    commits_without_time: r.commitsWithoutTime,
+    lead_time_histogram: r.leadTimeHistogram,
+    recovery_histogram: r.recoveryHistogram,
+  };
+}
+
+export function rollupFromRow(r: any): DailyRollup {
+  return {
+    service: r.service,
+    stream: r.stream,
+    day: num(r.day),
+    deployments: num(r.deployments),
+    rework: num(r.rework),
+    inferred: num(r.inferred),
+    failed: num(r.failed),
+    failedViaFallback: num(r.failed_via_fallback),
+    rolledBack: num(r.rolled_back),
+    linkedIncidents: num(r.linked_incidents),
+    rollbacks: num(r.rollbacks),
+    recovered: num(r.recovered),
+    unrecovered: num(r.unrecovered),
+    commits: num(r.commits),
+    commitsWithoutTime: num(r.commits_without_time),
+    leadTimeHistogram: r.lead_time_histogram,
+    recoveryHistogram: r.recovery_histogram,
+  };
+}
+
+async function insertChunked(
+  tx: Knex,
+  table: string,
+  rows: Record<string, unknown>[],
+) {
+  if (rows.length === 0) {
+    return;
+  }
+  // Stay under SQLite's bound-parameter limit.
+  const size = Math.max(
+    1,
+    Math.floor((isPostgres(tx) ? 30000 : 900) / Object.keys(rows[0]).length),
+  );
+  for (const chunk of chunks(rows, size)) {
+    await tx(table).insert(chunk);
+  }
+}
+
+/**
+ * Derives the facts, unlinked incidents and daily rollups of one service for the day-aligned range
+ * [from, to) from its raw events, replacing what was stored there. Callers hold the service's lock
+ * (`lockServices`) inside the same transaction, so the result does not depend on the order or
+ * concurrency of ingests.
+ */
+export async function deriveService(
+  tx: Knex,
+  service: string,
+  range: { from: number; to: number },
+  fallbackMs: number,
+): Promise<void> {
+  const { from, to } = range;
+  const events = await loadServiceEvents(tx, service, from, to, fallbackMs);
+  const { facts, unlinked } = extractFacts(analyse(events, fallbackMs), range);
+  await tx(FACT_TABLES.facts)
+    .where('service', service)
+    .where('finished_at', '>=', from)
+    .where('finished_at', '<', to)
+    .delete();
+  await tx(FACT_TABLES.unlinked)
+    .where('service', service)
+    .where('opened_at', '>=', from)
+    .where('opened_at', '<', to)
+    .delete();
+  await tx(FACT_TABLES.rollups)
+    .where('service', service)
+    .where('day', '>=', from / DAY_MS)
+    .where('day', '<', to / DAY_MS)
+    .delete();
+  await insertChunked(tx, FACT_TABLES.facts, facts.map(factRow));
+  await insertChunked(
+    tx,
+    FACT_TABLES.unlinked,
+    unlinked.map((i: UnlinkedIncident) => ({
+      service: i.service,
+      incident_id: i.id,
+      opened_at: i.openedAt,
+    })),
+  );
+  await insertChunked(
+    tx,
+    FACT_TABLES.rollups,
+    rollupFacts(facts).map(rollupRow),
+  );
+}
+
+/** Derives a range in chunks (bounded memory for long histories). */
+export async function deriveServiceInChunks(
+  tx: Knex,
+  service: string,
+  range: { from: number; to: number },
+  fallbackMs: number,
+): Promise<void> {
+  for (let start = range.from; start < range.to; start += CHUNK_MS) {
+    await deriveService(
+      tx,
+      service,
+      { from: start, to: Math.min(range.to, start + CHUNK_MS) },
+      fallbackMs,
+    );
+  }
+}
+
+/** The whole time span of a service's events, day-aligned, or undefined when it has none. */
+export async function serviceSpan(
+  tx: Knex,
+  service: string,
+): Promise<{ from: number; to: number } | undefined> {
+  const spans = [];
+  for (const query of [
+    whereService(
+      tx('dora_deployments')
+        .min({ min: 'finished_at' })
+        .max({ max: 'finished_at' }),
+      service,
+    ),
+    whereService(
+      tx('dora_incidents').min({ min: 'opened_at' }).max({ max: 'opened_at' }),
+      service,
+    ),
+    tx(FACT_TABLES.facts)
+      .min({ min: 'finished_at' })
+      .max({ max: 'finished_at' })
+      .where('service', service),
+    tx(FACT_TABLES.unlinked)
+      .min({ min: 'opened_at' })
+      .max({ max: 'opened_at' })
+      .where('service', service),
+  ]) {
+    spans.push(await query);
+  }
+  const mins = spans
+    .map(([r]: any[]) => r?.min)
+    .filter(v => v !== null && v !== undefined)
+    .map(Number);
+  const maxs = spans
+    .map(([r]: any[]) => r?.max)
+    .filter(v => v !== null && v !== undefined)
+    .map(Number);
+  if (mins.length === 0) {
+    return undefined;
+  }
+  return {
+    from: floorDay(Math.min(...mins)),
+    to: ceilDay(Math.max(...maxs)),
+  };
+}
