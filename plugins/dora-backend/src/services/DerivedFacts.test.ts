@@ -59,8 +59,12 @@ async function derived(knex: Knex) {
     id: r.incident_id,
     openedAt: Number(r.opened_at),
   }));
-  const by = (key: (x: any) => string) => (a: any, b: any) =>
-    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+  const by = (key: (x: any) => string) => (a: any, b: any) => {
+    if (key(a) === key(b)) {
+      return 0;
+    }
+    return key(a) < key(b) ? -1 : 1;
+  };
   return {
     facts: facts.sort(by(f => `${f.service} ${f.id}`)),
     rollups: rollups.sort(by(r => `${r.service} ${r.stream} ${r.day}`)),

@@ -777,9 +777,9 @@ export class DoraStore {
           serviceOf(k),
           serviceOf({ ...k, entity_ref: entityRef }),
         ];
-        await this.db.transaction(async tx => {
+        changed += await this.db.transaction(async tx => {
           await lockServices(tx, services);
-          changed += await tx(table)
+          const updated = await tx(table)
             .where({
               service_key_type: k.service_key_type,
               service_key: k.service_key,
@@ -793,6 +793,7 @@ export class DoraStore {
           for (const service of services) {
             await this.deriveWholeService(tx, service);
           }
+          return updated;
         });
       }
     }
