@@ -43,12 +43,16 @@ describe('readPublishingTarget', () => {
   });
   it('reads github', () => {
     expect(
-      readPublishingTarget(new ConfigReader({ portal: { publishing: { target: 'github' } } })),
+      readPublishingTarget(
+        new ConfigReader({ portal: { publishing: { target: 'github' } } }),
+      ),
     ).toBe('github');
   });
   it('refuses anything else', () => {
     expect(() =>
-      readPublishingTarget(new ConfigReader({ portal: { publishing: { target: 'gitlab' } } })),
+      readPublishingTarget(
+        new ConfigReader({ portal: { publishing: { target: 'gitlab' } } }),
+      ),
     ).toThrow(/use local or github/);
   });
 });

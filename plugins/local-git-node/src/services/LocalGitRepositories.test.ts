@@ -54,14 +54,27 @@ describe('LocalGitRepositories', () => {
       commit: expect.stringMatching(/^[0-9a-f]{40}$/),
       defaultBranch: 'main',
       remoteUrl: 'http://localhost:7007/api/local-git/orders-api/tree/main/',
-      repoContentsUrl: 'http://localhost:7007/api/local-git/orders-api/blob/main/',
+      repoContentsUrl:
+        'http://localhost:7007/api/local-git/orders-api/blob/main/',
       cloneUrl: 'http://localhost:7007/api/local-git/orders-api.git',
     });
     const clone = join(root, 'clone');
-    execFileSync('git', ['clone', '--quiet', repositories.gitDir('orders-api'), clone]);
-    expect(await fs.readFile(join(clone, 'docs/index.md'), 'utf8')).toBe('# Docs\n');
+    execFileSync('git', [
+      'clone',
+      '--quiet',
+      repositories.gitDir('orders-api'),
+      clone,
+    ]);
+    expect(await fs.readFile(join(clone, 'docs/index.md'), 'utf8')).toBe(
+      '# Docs\n',
+    );
     await expect(fs.stat(join(clone, 'node_modules'))).rejects.toThrow();
-    const log = execFileSync('git', ['-C', clone, 'log', '--format=%an <%ae>|%s']).toString();
+    const log = execFileSync('git', [
+      '-C',
+      clone,
+      'log',
+      '--format=%an <%ae>|%s',
+    ]).toString();
     expect(log.trim()).toBe('Priya Raman <priya@example>|Initial commit');
     expect(await repositories.createdByTask('orders-api')).toBe('task-1');
     expect(await repositories.list()).toEqual(['orders-api']);
@@ -70,12 +83,17 @@ describe('LocalGitRepositories', () => {
   });
 
   it('reads files, listings and archives', async () => {
-    const { commit } = await repositories.publish({ name: 'orders-api', sourceDir: workspace });
+    const { commit } = await repositories.publish({
+      name: 'orders-api',
+      sourceDir: workspace,
+    });
     expect(await repositories.resolveCommit('orders-api', 'main')).toBe(commit);
     expect(await repositories.resolveCommit('orders-api')).toBe(commit);
     expect(await repositories.defaultBranch('orders-api')).toBe('main');
     expect(
-      (await repositories.readFile('orders-api', commit, 'docs/index.md')).content.toString(),
+      (
+        await repositories.readFile('orders-api', commit, 'docs/index.md')
+      ).content.toString(),
     ).toBe('# Docs\n');
     expect(await repositories.listDirectory('orders-api', commit, '')).toEqual([
       { name: 'docs', type: 'tree' },
@@ -83,32 +101,53 @@ describe('LocalGitRepositories', () => {
       { name: '.gitignore', type: 'blob', size: 14 },
       { name: 'catalog-info.yaml', type: 'blob', size: 16 },
     ]);
-    expect((await repositories.listFiles('orders-api', commit, '')).sort()).toEqual([
+    expect(
+      (await repositories.listFiles('orders-api', commit, '')).sort(),
+    ).toEqual([
       '.gitignore',
       'catalog-info.yaml',
       'docs/index.md',
       'src/index.ts',
     ]);
-    expect(await repositories.stat('orders-api', commit, 'docs')).toMatchObject({ type: 'tree' });
-    await expect(repositories.stat('orders-api', commit, 'nope')).rejects.toThrow(NotFoundError);
-    await expect(repositories.readFile('orders-api', commit, 'docs')).rejects.toThrow(InputError);
-    await expect(repositories.resolveCommit('orders-api', 'trunk')).rejects.toThrow(NotFoundError);
-    await expect(repositories.resolveCommit('missing-repo')).rejects.toThrow(NotFoundError);
+    expect(await repositories.stat('orders-api', commit, 'docs')).toMatchObject(
+      { type: 'tree' },
+    );
+    await expect(
+      repositories.stat('orders-api', commit, 'nope'),
+    ).rejects.toThrow(NotFoundError);
+    await expect(
+      repositories.readFile('orders-api', commit, 'docs'),
+    ).rejects.toThrow(InputError);
+    await expect(
+      repositories.resolveCommit('orders-api', 'trunk'),
+    ).rejects.toThrow(NotFoundError);
+    await expect(repositories.resolveCommit('missing-repo')).rejects.toThrow(
+      NotFoundError,
+    );
     await expect(
       repositories.readFile('orders-api', commit, '../../etc/passwd'),
     ).rejects.toThrow(InputError);
 
     const chunks: Buffer[] = [];
-    for await (const chunk of await repositories.archive('orders-api', commit, 'docs')) {
+    for await (const chunk of await repositories.archive(
+      'orders-api',
+      commit,
+      'docs',
+    )) {
       chunks.push(chunk as Buffer);
     }
     const tar = Buffer.concat(chunks);
     // A tar whose first entry is index.md at the archive's root.
-    expect(tar.subarray(0, 100).toString('utf8').replace(/\0+$/, '')).toBe('index.md');
+    expect(tar.subarray(0, 100).toString('utf8').replace(/\0+$/, '')).toBe(
+      'index.md',
+    );
   });
 
   it('refuses a taken name with a ConflictError and leaves the first repository intact', async () => {
-    const first = await repositories.publish({ name: 'orders-api', sourceDir: workspace });
+    const first = await repositories.publish({
+      name: 'orders-api',
+      sourceDir: workspace,
+    });
     await expect(
       repositories.publish({ name: 'orders-api', sourceDir: workspace }),
     ).rejects.toThrow(ConflictError);
@@ -118,11 +157,17 @@ describe('LocalGitRepositories', () => {
   it('lets exactly one of several concurrent publishes of one name win', async () => {
     const results = await Promise.allSettled(
       [1, 2, 3, 4].map(i =>
-        repositories.publish({ name: 'orders-api', sourceDir: workspace, taskId: `task-${i}` }),
+        repositories.publish({
+          name: 'orders-api',
+          sourceDir: workspace,
+          taskId: `task-${i}`,
+        }),
       ),
     );
     const fulfilled = results.filter(r => r.status === 'fulfilled');
-    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const rejected = results.filter(
+      (r): r is PromiseRejectedResult => r.status === 'rejected',
+    );
     expect(fulfilled).toHaveLength(1);
     expect(rejected).toHaveLength(3);
     for (const r of rejected) expect(r.reason).toBeInstanceOf(ConflictError);
@@ -134,7 +179,11 @@ describe('LocalGitRepositories', () => {
       repositories.publish({ name: '../escape', sourceDir: workspace }),
     ).rejects.toThrow(/Invalid repoName/);
     await expect(
-      repositories.publish({ name: 'orders-api', sourceDir: workspace, defaultBranch: '--bare' }),
+      repositories.publish({
+        name: 'orders-api',
+        sourceDir: workspace,
+        defaultBranch: '--bare',
+      }),
     ).rejects.toThrow(/Invalid defaultBranch/);
     await expect(fs.stat(dataDir)).rejects.toThrow();
   });
@@ -148,6 +197,8 @@ describe('LocalGitRepositories', () => {
       defaultBranch: 'trunk',
     });
     expect(result.repoContentsUrl).toMatch(/\/empty-repo\/blob\/trunk\/$/);
-    expect(await repositories.listDirectory('empty-repo', result.commit, '')).toEqual([]);
+    expect(
+      await repositories.listDirectory('empty-repo', result.commit, ''),
+    ).toEqual([]);
   });
 });

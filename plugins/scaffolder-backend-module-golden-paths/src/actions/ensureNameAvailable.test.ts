@@ -1,0 +1,122 @@
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ConflictError } from '@backstage/errors';
+import fc from 'fast-check';
+import { createTestEnvironment } from '../__testUtils__/testEnvironment';
+import { createEnsureNameAvailableAction } from './ensureNameAvailable';
+import { createPortalPublishAction } from './publish';
+
+const payments = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'payments-api', namespace: 'default' },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/payments',
+  },
+};
+
+describe('portal:name:ensure-available', () => {
+  let env: Awaited<ReturnType<typeof createTestEnvironment>>;
+  beforeEach(async () => {
+    env = await createTestEnvironment();
+  });
+  afterEach(() => env.cleanup());
+
+  it('passes a free name and outputs the future entity ref', async () => {
+    const catalog = catalogServiceMock({ entities: [payments] });
+    const action = createEnsureNameAvailableAction({
+      catalog,
+      publisher: env.publisher,
+    });
+    const ctx = env.context({ name: 'orders-api' });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/orders-api',
+    );
+  });
+
+  it('asks the catalog with the initiator credentials', async () => {
+    const catalog = catalogServiceMock.mock({
+      getEntityByRef: jest.fn(async () => undefined),
+    });
+    const action = createEnsureNameAvailableAction({
+      catalog,
+      publisher: env.publisher,
+    });
+    const ctx = env.context({ name: 'orders-api' });
+    await action.handler(ctx);
+    expect(catalog.getEntityByRef).toHaveBeenCalledWith(
+      'component:default/orders-api',
+      {
+        credentials: await ctx.getInitiatorCredentials(),
+      },
+    );
+  });
+
+  it('refuses a name taken in the catalog, naming the entity and its owner', async () => {
+    const catalog = catalogServiceMock({ entities: [payments] });
+    const action = createEnsureNameAvailableAction({
+      catalog,
+      publisher: env.publisher,
+    });
+    const error = await action
+      .handler(env.context({ name: 'payments-api' }))
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.message).toBe(
+      'The name payments-api is taken: component:default/payments-api already exists in the catalog (owned by group:default/payments). Choose another name; nothing was created.',
+    );
+  });
+
+  it('refuses a name taken at the publisher (also in dry runs)', async () => {
+    await createPortalPublishAction({ publisher: env.publisher }).handler(
+      env.context({ repoName: 'orders-api' }),
+    );
+    const catalog = catalogServiceMock({ entities: [] });
+    const action = createEnsureNameAvailableAction({
+      catalog,
+      publisher: env.publisher,
+    });
+    await expect(
+      action.handler(env.context({ name: 'orders-api' }, { isDryRun: true })),
+    ).rejects.toThrow(
+      'The name orders-api is taken: a repository named orders-api already exists on the local Git host. Choose another name; nothing was created.',
+    );
+  });
+
+  it('refuses malformed and hostile names with the rule, without asking anyone', async () => {
+    const catalog = catalogServiceMock.mock({ getEntityByRef: jest.fn() });
+    const publisher = {
+      ...env.publisher,
+      displayName: 'x',
+      exists: jest.fn(),
+    } as any;
+    const action = createEnsureNameAvailableAction({ catalog, publisher });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 40 }),
+          fc.constantFrom(
+            '../x',
+            'Orders',
+            'ab',
+            'a'.repeat(31),
+            'x; rm -rf /',
+            '1abc',
+            '',
+          ),
+        ),
+        async name => {
+          fc.pre(!/^[a-z][a-z0-9-]{2,29}$/.test(name));
+          await expect(action.handler(env.context({ name }))).rejects.toThrow(
+            /Invalid name .*3 to 30 characters, lowercase letters, digits and dashes, starting with a letter/,
+          );
+        },
+      ),
+    );
+    expect(catalog.getEntityByRef).not.toHaveBeenCalled();
+    expect(publisher.exists).not.toHaveBeenCalled();
+  });
+});
