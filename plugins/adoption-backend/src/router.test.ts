@@ -11,7 +11,7 @@ import request from 'supertest';
 import { createRouter } from './router';
 import { IngestService } from './services/IngestService';
 import { SummaryService } from './services/SummaryService';
-import { createTestStore, readTestConfig } from './testUtils';
+import { createTestStore, readTestConfig } from './__testUtils__/testUtils';
 
 jest.setTimeout(120_000);
 
@@ -137,8 +137,9 @@ describe('POST /events', () => {
             .set('Content-Type', 'application/json')
             .send(JSON.stringify(body));
           expect([202, 400]).toContain(res.status);
-          if (res.status === 400)
-            expect(res.body.error.name).toBe('InputError');
+          expect(
+            res.status === 202 || res.body.error.name === 'InputError',
+          ).toBe(true);
         },
       ),
       { numRuns: 150 },
@@ -323,13 +324,12 @@ describe('ticket import', () => {
             .set('Content-Type', 'text/csv')
             .send(body);
           expect([200, 400]).toContain(res.status);
-          if (res.status === 200) {
-            expect(
-              res.body.imported + res.body.failed.length,
-            ).toBeGreaterThanOrEqual(0);
-          } else {
-            expect(res.body.error.name).toBe('InputError');
-          }
+          // A report accounts for every row; an error is an InputError.
+          expect(
+            res.status === 200
+              ? Array.isArray(res.body.failed) && res.body.imported >= 0
+              : res.body.error.name === 'InputError',
+          ).toBe(true);
         },
       ),
       { numRuns: 150 },

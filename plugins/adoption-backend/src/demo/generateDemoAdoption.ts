@@ -87,6 +87,14 @@ const FAILURES: Array<{ template: string; step: string; message: string }> = [
   },
 ];
 
+/** Comments some demo answers carry, by score. */
+const DEMO_COMMENTS: Record<number, string> = {
+  10: 'Golden paths save me a day per service',
+  9: 'Creating a database takes minutes now',
+  4: 'Database requests still need a ticket now and then',
+  2: 'Template runs failed twice on publish',
+};
+
 /** A small deterministic PRNG (mulberry32), so the demo looks the same on every machine. */
 function random(seed: number) {
   let state = seed >>> 0;
@@ -301,12 +309,7 @@ export function generateDemoAdoption(options: {
     nps.push({
       score,
       answeredAt: Math.round(officeHour(day)),
-      comment:
-        score >= 9
-          ? 'Golden paths save me a day per service'
-          : score <= 6
-          ? 'Database requests still need a ticket now and then'
-          : undefined,
+      comment: DEMO_COMMENTS[score],
     });
   }
 

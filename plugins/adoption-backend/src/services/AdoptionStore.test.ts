@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
 import { AdoptionEventRecord, DAY_MS, weekStart } from '../domain';
-import { createTestStore } from '../testUtils';
+import { createTestStore } from '../__testUtils__/testUtils';
 
 jest.setTimeout(60_000);
 

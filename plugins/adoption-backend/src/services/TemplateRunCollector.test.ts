@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { DAY_MS } from '../domain';
-import { createTestStore } from '../testUtils';
+import { createTestStore } from '../__testUtils__/testUtils';
 import {
   ScaffolderTask,
   ScaffolderTaskEvent,

@@ -41,11 +41,13 @@ export function runFromTask(
   const completion = [...events]
     .reverse()
     .find(e => e.type === 'completion' || e.type === 'cancelled');
-  const finishedAt = completion
-    ? Date.parse(completion.createdAt)
-    : FINAL_RUN_STATUSES.has(status) && task.lastHeartbeatAt
-    ? Date.parse(task.lastHeartbeatAt)
-    : NaN;
+  // Without a completion event, a finished task's last heartbeat is the best end time known.
+  let finishedAt = NaN;
+  if (completion) {
+    finishedAt = Date.parse(completion.createdAt);
+  } else if (FINAL_RUN_STATUSES.has(status) && task.lastHeartbeatAt) {
+    finishedAt = Date.parse(task.lastHeartbeatAt);
+  }
   const failedStep = events.find(
     e => e.type === 'log' && e.body?.status === 'failed' && e.body.stepId,
   );

@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { readAdoptionConfig } from './config';
-import { AdoptionStore } from './services/AdoptionStore';
+import { readAdoptionConfig } from '../config';
+import { AdoptionStore } from '../services/AdoptionStore';
 
 /** The adoption config of the tests. */
 export const testAdoptionConfig = {

@@ -1,0 +1,26 @@
+import { Chip, makeStyles } from '@material-ui/core';
+
+const useStyles = makeStyles({
+  met: { backgroundColor: '#2e7d32', color: '#fff' },
+  missed: { backgroundColor: '#c62828', color: '#fff' },
+  none: { backgroundColor: '#9e9e9e', color: '#fff' },
+});
+
+function status(met: boolean | null) {
+  if (met === null) return 'no data';
+  return met ? 'on target' : 'below target';
+}
+
+/** Whether a measure meets its target, in the same green/red the DORA bands use. */
+export function TargetChip(props: { met: boolean | null; label: string }) {
+  const classes = useStyles();
+  let className = classes.none;
+  if (props.met !== null) className = props.met ? classes.met : classes.missed;
+  return (
+    <Chip
+      size="small"
+      className={className}
+      label={`${status(props.met)} · ${props.label}`}
+    />
+  );
+}
