@@ -1,0 +1,373 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  DEFAULT_ADMIN_TOKEN,
+  LocalControlPlane,
+  PORTAL_SERVICE_ACCOUNT_USER,
+  startLocalControlPlane,
+} from '@internal/local-control-plane';
+import { createPostgresProvisioningServiceFactory } from '@internal/plugin-crossplane-node';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import yaml from 'yaml';
+import {
+  actionsOf,
+  directoryContents,
+  GoldenPathTemplate,
+  listTemplateDirs,
+  loadTemplate,
+  writeDirectoryContents,
+} from './templates';
+
+// The template test command's heart: every template against the portal's real scaffolder (the
+// scaffolder backend with the same scaffolder modules as packages/backend), the real local
+// control plane for the database step, and a catalog holding the demo organisation.
+
+const repoRoot = resolve(__dirname, '../../..');
+const templatesDir = join(repoRoot, 'templates');
+const run = promisify(execFile);
+
+/** The scaffolder modules the portal's backend installs; a test below keeps the two in step. */
+const SCAFFOLDER_MODULES = [
+  '@backstage/plugin-scaffolder-backend-module-github',
+  '@backstage/plugin-scaffolder-backend-module-notifications',
+  '@internal/plugin-scaffolder-backend-module-crossplane',
+  '@internal/plugin-scaffolder-backend-module-golden-paths',
+];
+
+const USER = 'user:default/priya.raman';
+const PORTAL_TOKEN = 'golden-path-templates-test';
+
+const group = (name: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [] },
+});
+const catalogEntities = [
+  group('payments'),
+  group('catalog'),
+  group('platform'),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'priya.raman', namespace: 'default' },
+    spec: { memberOf: ['payments', 'catalog'] },
+  },
+  ...['checkout', 'product-catalog'].map(name => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: { name, namespace: 'default' },
+    spec: { owner: 'payments' },
+  })),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'payments-api', namespace: 'default' },
+    spec: { type: 'service', lifecycle: 'production', owner: 'payments' },
+  },
+];
+
+jest.setTimeout(180_000);
+
+describe('golden-path templates on the portal scaffolder', () => {
+  let templates: GoldenPathTemplate[];
+  let plane: LocalControlPlane;
+  let server: any;
+  let workDir: string;
+  let stopBackend: () => Promise<void>;
+
+  beforeAll(async () => {
+    templates = await Promise.all(
+      (await listTemplateDirs(templatesDir)).map(loadTemplate),
+    );
+    workDir = await fs.mkdtemp(join(tmpdir(), 'golden-path-templates-'));
+    plane = await startLocalControlPlane({
+      port: 0,
+      postgres: false,
+      tokens: [
+        { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
+        {
+          token: DEFAULT_ADMIN_TOKEN,
+          user: 'admin',
+          groups: ['system:masters'],
+        },
+      ],
+    });
+    const backend = await startTestBackend({
+      features: [
+        mockServices.rootConfig.factory({
+          data: {
+            backend: { baseUrl: 'http://localhost:7007' },
+            portal: {
+              publishing: {
+                target: 'local',
+                local: { dataDir: join(workDir, 'git') },
+              },
+            },
+            crossplane: {
+              cluster: {
+                url: plane.url,
+                token: PORTAL_TOKEN,
+                skipTLSVerify: true,
+              },
+              teamNamespaces: {
+                payments: 'team-payments',
+                catalog: 'team-catalog',
+              },
+            },
+          },
+        }),
+        catalogServiceMock.factory({ entities: catalogEntities }),
+        // The demo user belongs to Payments and Catalog, as in demo/org.yaml.
+        mockServices.userInfo.mock({
+          getUserInfo: async () => ({
+            userEntityRef: USER,
+            ownershipEntityRefs: [
+              USER,
+              'group:default/payments',
+              'group:default/catalog',
+            ],
+          }),
+        }).factory,
+        createPostgresProvisioningServiceFactory({
+          // Jest cannot import() the ESM-only Kubernetes client; Node 22 can require() it.
+          loadClient: async () =>
+            createRequire(__filename)('@kubernetes/client-node'),
+          maxAttempts: 1,
+        }),
+        // Jest runs without ESM support, so the features are required rather than import()ed.
+        ...['@backstage/plugin-scaffolder-backend', ...SCAFFOLDER_MODULES].map(
+          name => require(name).default,
+        ),
+      ],
+    });
+    server = backend.server;
+    stopBackend = () => backend.stop();
+  });
+
+  afterAll(async () => {
+    await stopBackend?.();
+    await plane?.stop();
+    await fs.rm(workDir, { recursive: true, force: true });
+  });
+
+  const dryRun = async (
+    template: GoldenPathTemplate,
+    values: Record<string, unknown> = template.testValues,
+  ) =>
+    request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header(USER))
+      .send({
+        template: template.entity,
+        values,
+        directoryContents: await directoryContents(template.dir),
+      });
+  const byName = (name: string) => templates.find(t => t.name === name)!;
+
+  it('uses the same scaffolder modules as the portal backend', async () => {
+    const source = await fs.readFile(
+      join(repoRoot, 'packages/backend/src/index.ts'),
+      'utf8',
+    );
+    const installed = [
+      ...source.matchAll(/import\('([^']*scaffolder-backend-module-[^']*)'\)/g),
+    ].map(m => m[1]);
+    expect(installed.sort()).toEqual([...SCAFFOLDER_MODULES].sort());
+  });
+
+  it('every action a template names is installed', async () => {
+    const response = await request(server)
+      .get('/api/scaffolder/v2/actions')
+      .set('Authorization', mockCredentials.user.header(USER));
+    expect(response.status).toBe(200);
+    const installed = new Set(response.body.map((a: { id: string }) => a.id));
+    for (const template of templates) {
+      const missing = actionsOf(template.entity).filter(a => !installed.has(a));
+      expect({ template: template.name, missing }).toEqual({
+        template: template.name,
+        missing: [],
+      });
+    }
+  });
+
+  it('every template dry-runs with its test values', async () => {
+    for (const template of templates) {
+      const response = await dryRun(template);
+      const failed = (response.body.log ?? [])
+        .map((l: any) => l.body)
+        .filter((b: any) => b.status === 'failed');
+      expect({
+        template: template.name,
+        status: response.status,
+        failed,
+        error: response.body.error?.message,
+      }).toEqual({
+        template: template.name,
+        status: 200,
+        failed: [],
+        error: undefined,
+      });
+      // Templates without a skeleton of their own (such as request-postgres-database) stop here.
+      if (
+        !template.entity.spec.steps.some(s => s.action === 'fetch:template')
+      ) {
+        continue;
+      }
+      const files = new Map<string, string>(
+        response.body.directoryContents.map((f: any) => [
+          f.path,
+          Buffer.from(f.base64Content, 'base64').toString('utf8'),
+        ]),
+      );
+      // The rendered entity: owner, system and provenance from this run.
+      const entity = yaml.parse(files.get('catalog-info.yaml')!);
+      const values = template.testValues as Record<string, string>;
+      expect(entity.metadata.name).toBe(values.name);
+      expect(entity.spec.owner).toBe(values.owner);
+      expect(`system:default/${entity.spec.system}`).toBe(values.system);
+      expect(entity.metadata.annotations).toMatchObject({
+        'backstage.io/techdocs-ref': 'dir:.',
+        'backstage.io/kubernetes-id': values.name,
+        'github.com/project-slug': `fernhill/${values.name}`,
+        'fernhill.io/template-version':
+          template.entity.metadata.annotations!['fernhill.io/template-version'],
+      });
+      expect(
+        JSON.parse(entity.metadata.annotations['fernhill.io/template-inputs']),
+      ).toMatchObject({ name: values.name, owner: values.owner });
+      // Nothing left unrendered outside the files copied as they are.
+      for (const [path, text] of files) {
+        if (
+          path.startsWith('.github/') ||
+          path.startsWith('chart/templates/')
+        ) {
+          continue;
+        }
+        expect({ path, leftover: /\$\{\{|\{%/.test(text) }).toEqual({
+          path,
+          leftover: false,
+        });
+      }
+      expect(files.get('.github/workflows/ci.yaml')).toContain(
+        '${{ github.repository }}',
+      );
+      for (const file of ['mkdocs.yml', 'docs/index.md', 'Dockerfile']) {
+        expect(files.has(file)).toBe(true);
+      }
+    }
+  });
+
+  it('the database step runs only when a database is asked for', async () => {
+    const template = byName('typescript-service');
+    const steps = async (values: Record<string, unknown>) => {
+      const response = await dryRun(template, values);
+      expect(response.status).toBe(200);
+      return (response.body.log as any[])
+        .map(l => l.body)
+        .filter(b => b.stepId === 'database')
+        .map(b => b.status);
+    };
+    expect(
+      await steps({ ...template.testValues, database: true, size: 'medium' }),
+    ).toContain('completed');
+    const without = await steps({
+      ...template.testValues,
+      database: false,
+      size: undefined,
+    });
+    expect(without).toContain('skipped');
+    expect(without).not.toContain('completed');
+  });
+
+  describe('refuses bad input on the server', () => {
+    const template = () => byName('typescript-service');
+
+    it.each([
+      'ab',
+      'Orders',
+      '1orders',
+      'orders_service',
+      'orders.service',
+      'a'.repeat(31),
+      '-orders',
+      'orders service',
+      '../../etc',
+    ])('name %p', async name => {
+      const response = await dryRun(template(), {
+        ...template().testValues,
+        name,
+      });
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(response.body.errors)).toContain('pattern');
+    });
+
+    it('an owner that is not a group, a system that is not a system', async () => {
+      for (const values of [
+        { owner: 'user:default/priya.raman' },
+        { owner: 'payments' },
+        { system: 'component:default/payments-api' },
+      ]) {
+        const response = await dryRun(template(), {
+          ...template().testValues,
+          ...values,
+        });
+        expect(response.status).toBe(400);
+      }
+    });
+
+    it('a database without a size, or of an unknown size', async () => {
+      for (const size of [undefined, 'huge']) {
+        const response = await dryRun(template(), {
+          ...template().testValues,
+          database: true,
+          size,
+        });
+        expect(response.status).toBe(400);
+      }
+    });
+
+    it('a name already taken in the catalog, before anything is created', async () => {
+      const response = await dryRun(template(), {
+        ...template().testValues,
+        name: 'payments-api',
+      });
+      // A failed step ends the dry run with the step's error.
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.body.error.message).toMatch(/payments-api/);
+      const repositories = await fs
+        .readdir(join(workDir, 'git'))
+        .catch(() => [] as string[]);
+      expect(repositories).not.toContain('payments-api.git');
+    });
+  });
+
+  it.each([
+    ['typescript-service', 'npm ci --no-audit --no-fund --prefer-offline'],
+    ['static-site', undefined],
+  ])("the rendered %s skeleton's own tests pass", async (name, install) => {
+    const template = byName(name);
+    const response = await dryRun(template);
+    expect(response.status).toBe(200);
+    const target = join(workDir, `rendered-${name}`);
+    await writeDirectoryContents(target, response.body.directoryContents);
+    const options = { cwd: target, maxBuffer: 16 * 2 ** 20 };
+    if (install) {
+      const [command, ...args] = install.split(' ');
+      await run(command, args, options);
+    }
+    const { stdout } = await run('npm', ['test'], options);
+    expect(stdout).toMatch(/# pass [1-9]/);
+    expect(stdout).toMatch(/# fail 0/);
+  });
+});

@@ -1,0 +1,11 @@
+module github.com/${{ values.repoSlug }}
+
+go 1.24
+
+require (
+	github.com/prometheus/client_golang v1.22.0
+	go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp v0.61.0
+	go.opentelemetry.io/otel v1.36.0
+	go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp v1.36.0
+	go.opentelemetry.io/otel/sdk v1.36.0
+)
