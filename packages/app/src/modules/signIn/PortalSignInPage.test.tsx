@@ -1,5 +1,9 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
+import {
+  DemoLeadershipAuth,
+  demoLeadershipAuthApiRef,
+} from './DemoLeadershipAuth';
 import { PortalSignInPage } from './PortalSignInPage';
 
 async function renderWith(providers?: string[]) {
@@ -8,6 +12,14 @@ async function renderWith(providers?: string[]) {
       app: { title: 'Portal', ...(providers ? { signIn: { providers } } : {}) },
       backend: { baseUrl: 'http://localhost:7007' },
     },
+    apis: [
+      [
+        demoLeadershipAuthApiRef,
+        new DemoLeadershipAuth({
+          getBaseUrl: async () => 'http://localhost:7007/api/auth',
+        }),
+      ],
+    ],
   });
 }
 
@@ -22,6 +34,12 @@ describe('PortalSignInPage', () => {
     await renderWith(['github']);
     expect(await screen.findByText('GitHub')).toBeInTheDocument();
     expect(screen.queryByText('Guest')).not.toBeInTheDocument();
+  });
+
+  it('offers the leadership demo identity when configured locally', async () => {
+    await renderWith(['guest', 'demo-leadership']);
+    expect(await screen.findByText('Guest')).toBeInTheDocument();
+    expect(screen.getByText('Leadership demo')).toBeInTheDocument();
   });
 
   it('falls back to guest when nothing is configured', async () => {

@@ -5,12 +5,22 @@ import {
   useApi,
 } from '@backstage/core-plugin-api';
 import { SignInPageProps } from '@backstage/plugin-app-react';
+import { demoLeadershipAuthApiRef } from './DemoLeadershipAuth';
 
 const githubProvider: SignInProviderConfig = {
   id: 'github-auth-provider',
   title: 'GitHub',
   message: 'Sign in with your company GitHub account',
   apiRef: githubAuthApiRef,
+};
+
+/** Local demo only: a member of Engineering Leadership, for the organisation-wide dashboards. */
+const demoLeadershipProvider: SignInProviderConfig = {
+  id: 'demo-leadership-provider',
+  title: 'Leadership demo',
+  message:
+    'Sign in as Amara Okafor of Engineering Leadership to see the DORA and adoption dashboards for the whole organisation',
+  apiRef: demoLeadershipAuthApiRef,
 };
 
 /**
@@ -22,8 +32,10 @@ export function PortalSignInPage(props: SignInPageProps) {
   const configured = config.getOptionalStringArray('app.signIn.providers') ?? [
     'guest',
   ];
-  const providers = configured.map(id =>
-    id === 'github' ? githubProvider : ('guest' as const),
-  );
+  const providers = configured.map(id => {
+    if (id === 'github') return githubProvider;
+    if (id === 'demo-leadership') return demoLeadershipProvider;
+    return 'guest' as const;
+  });
   return <SignInPage {...props} providers={providers} />;
 }

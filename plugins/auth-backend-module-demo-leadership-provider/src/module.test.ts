@@ -1,0 +1,66 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import authPlugin from '@backstage/plugin-auth-backend';
+import request from 'supertest';
+import authModuleDemoLeadershipProvider from '.';
+
+jest.setTimeout(30_000);
+
+const amara = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: { name: 'amara.okafor', namespace: 'default' },
+  spec: { memberOf: ['leadership'] },
+  relations: [{ type: 'memberOf', targetRef: 'group:default/leadership' }],
+};
+
+async function start(auth: object) {
+  const { server } = await startTestBackend({
+    features: [
+      authPlugin,
+      authModuleDemoLeadershipProvider,
+      catalogServiceMock.factory({ entities: [amara] }),
+      mockServices.rootConfig.factory({
+        data: { app: { baseUrl: 'http://localhost:3000' }, auth },
+      }),
+    ],
+  });
+  return server;
+}
+
+const refresh = (server: any) =>
+  request(server)
+    .get('/api/auth/demo-leadership/refresh')
+    .set('X-Requested-With', 'XMLHttpRequest');
+
+describe('demo leadership sign-in', () => {
+  it('signs in as the configured catalog user with their groups, in development', async () => {
+    const server = await start({
+      environment: 'development',
+      providers: {
+        'demo-leadership': { userEntityRef: 'user:default/amara.okafor' },
+      },
+    });
+    const res = await refresh(server);
+    expect(res.status).toBe(200);
+    expect(res.body.backstageIdentity.identity).toMatchObject({
+      userEntityRef: 'user:default/amara.okafor',
+      ownershipEntityRefs: expect.arrayContaining(['group:default/leadership']),
+    });
+  });
+
+  it('refuses outside development', async () => {
+    const server = await start({
+      environment: 'production',
+      providers: {
+        'demo-leadership': { userEntityRef: 'user:default/amara.okafor' },
+      },
+    });
+    expect((await refresh(server)).status).toBe(403);
+  });
+
+  it('does not exist unless configured', async () => {
+    const server = await start({ environment: 'development', providers: {} });
+    expect((await refresh(server)).status).toBe(404);
+  });
+});

@@ -1,0 +1,70 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  authProvidersExtensionPoint,
+  createProxyAuthenticator,
+  createProxyAuthProviderFactory,
+} from '@backstage/plugin-auth-node';
+
+/** The provider id: `/api/auth/demo-leadership/refresh`, config `auth.providers.demo-leadership`. */
+export const DEMO_LEADERSHIP_PROVIDER_ID = 'demo-leadership';
+
+const demoAuthenticator = createProxyAuthenticator({
+  defaultProfileTransform: async () => ({ profile: {} }),
+  initialize: () => undefined,
+  async authenticate() {
+    return { result: {} };
+  },
+});
+
+/**
+ * Local demo only: signs in as a configured catalog user (a member of Engineering Leadership),
+ * so the organisation-wide dashboards can be shown while the guest stays a Payments engineer.
+ * Registered only when `auth.providers.demo-leadership` is configured and `auth.environment` is
+ * `development`; the identity's groups come from the catalog, like any user's.
+ *
+ * @public
+ */
+export const authModuleDemoLeadershipProvider = createBackendModule({
+  pluginId: 'auth',
+  moduleId: 'demo-leadership-provider',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        providers: authProvidersExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+      },
+      async init({ providers, config, logger }) {
+        const settings = config.getOptionalConfig(
+          `auth.providers.${DEMO_LEADERSHIP_PROVIDER_ID}`,
+        );
+        if (!settings) {
+          return;
+        }
+        const environment = config.getOptionalString('auth.environment');
+        const userEntityRef = settings.getString('userEntityRef');
+        providers.registerProvider({
+          providerId: DEMO_LEADERSHIP_PROVIDER_ID,
+          factory: createProxyAuthProviderFactory({
+            authenticator: demoAuthenticator,
+            async signInResolver(_info, ctx) {
+              if (environment !== 'development') {
+                throw new NotAllowedError(
+                  'The demo leadership sign-in works only with auth.environment: development',
+                );
+              }
+              return ctx.signInWithCatalogUser({ entityRef: userEntityRef });
+            },
+          }),
+        });
+        logger.info(
+          `Demo sign-in '${DEMO_LEADERSHIP_PROVIDER_ID}' as ${userEntityRef} is on (local demo only)`,
+        );
+      },
+    });
+  },
+});
