@@ -1,63 +1,150 @@
 /* eslint-disable no-console */
 /**
- * DORA backend benchmark: ingest throughput (single events and batches) and metrics latency
- * (organisation, 90 days) on SQLite and, when BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING
- * is set (scripts/with-test-postgres.mjs), PostgreSQL. Run from the package folder:
+ * DORA backend benchmark at the issue's volume (default 1,000,000 deployments, 5 commits each,
+ * one incident per 20 deployments, 200 services, 20 teams, 90 days) on SQLite (a file) and, when
+ * BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING is set (scripts/with-test-postgres.mjs),
+ * PostgreSQL. Per database:
  *
- *   node ../../scripts/with-test-postgres.mjs node -r @backstage/cli/config/nodeTransform.cjs bench/run.ts
+ * 1. bulk load: the generator writes raw event rows directly in big batches, then the store derives
+ *    facts and rollups from them the way the upgrade backfill does (`DoraStore.rebuildAll`);
+ * 2. metrics latency over HTTP: the plugin's router runs in a child process (bench/server.ts);
+ *    organisation, one team and one service over 90 days, p50/p95, and the child's resident
+ *    memory growth from idle to the peak during the queries;
+ * 3. ingest throughput through `DoraStore.ingest` into the loaded database: single events (one
+ *    transaction each, as webhooks arrive) and batches of 1,000 (the API's maximum).
  *
- * Sizes: BENCH_DEPLOYMENTS (default 20000); commits are 5x, incidents 1/20 of that, as in the
- * issue's target ratio (1,000,000 / 5,000,000 / 50,000).
+ *   ./portal bench dora                       # from the repository root
+ *   BENCH_DEPLOYMENTS=100000 ./portal bench dora
  */
-import knexFactory, { Knex } from 'knex';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DAY_MS } from '../src/domain';
-import { CatalogServiceMap } from '../src/services/CatalogServiceMap';
+import knexFactory, { Knex } from 'knex';
+import { DAY_MS, HOUR_MS } from '../src/domain';
 import { DoraStore } from '../src/services/DoraStore';
-import { MetricsService } from '../src/services/MetricsService';
 import { NormalizedEvent } from '../src/services/types';
+import { BENCH_SERVICES, BENCH_TEAMS, serviceRef, streamsOf } from './entities';
 
-const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 20000);
-const SERVICES = 200;
-const TEAMS = 20;
-const QUERIES = 20;
+const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 1_000_000);
+const COMMITS_PER_DEPLOYMENT = 5;
+const INCIDENT_EVERY = 20;
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 30);
 const NOW = Date.now();
+const SPAN = 90 * DAY_MS;
 
-const serviceName = (i: number) => `svc-${i}`;
-const entities = Array.from({ length: SERVICES }, (_, i) => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: serviceName(i), namespace: 'default', annotations: {} },
-  spec: { owner: `group:default/team-${i % TEAMS}` },
-}));
-
-function* history(): Generator<NormalizedEvent> {
-  let seed = 42;
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
+function random(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const span = 90 * DAY_MS;
-  for (let d = 0; d < DEPLOYMENTS; d++) {
-    const service = serviceName(d % SERVICES);
+}
+
+const sha = (d: number, c: number) =>
+  `${d.toString(16).padStart(8, '0')}${c}`.padEnd(40, 'a');
+
+/** Raw rows of the synthetic history, in batches, oldest first. */
+function* rawRows(batchDeployments: number) {
+  const rand = random(42);
+  for (let start = 0; start < DEPLOYMENTS; start += batchDeployments) {
+    const deployments: Record<string, unknown>[] = [];
+    const changes: Record<string, unknown>[] = [];
+    const incidents: Record<string, unknown>[] = [];
+    for (
+      let d = start;
+      d < Math.min(DEPLOYMENTS, start + batchDeployments);
+      d++
+    ) {
+      const i = d % BENCH_SERVICES;
+      const ref = serviceRef(i);
+      const streams = streamsOf(i);
+      const base = {
+        source: 'bench',
+        service_key_type: 'entity',
+        service_key: ref,
+        entity_ref: ref,
+        received_at: NOW,
+      };
+      const finishedAt = Math.round(NOW - SPAN + (d / DEPLOYMENTS) * SPAN);
+      const commits: string[] = [];
+      for (let c = 0; c < COMMITS_PER_DEPLOYMENT; c++) {
+        commits.push(sha(d, c));
+        changes.push({
+          ...base,
+          external_id: `${ref}@${sha(d, c)}`,
+          sha: sha(d, c),
+          committed_at: Math.round(finishedAt - rand() * 48 * HOUR_MS),
+        });
+      }
+      deployments.push({
+        ...base,
+        external_id: `dep-${d}`,
+        environment: 'production',
+        stream: streams[Math.floor(d / BENCH_SERVICES) % streams.length],
+        production: true,
+        status: 'success',
+        status_rank: 4,
+        kind: d % 50 === 7 ? 'hotfix' : 'regular',
+        commit_sha: commits[commits.length - 1],
+        commits: JSON.stringify(commits),
+        started_at: finishedAt - 300_000,
+        finished_at: finishedAt,
+      });
+      if (d % INCIDENT_EVERY === 0) {
+        incidents.push({
+          ...base,
+          external_id: `inc-${d}`,
+          title: 'bench incident',
+          severity: 'high',
+          opened_at: finishedAt + 600_000,
+          resolved_at: finishedAt + Math.round((0.5 + rand() * 6) * HOUR_MS),
+          cause_deployment_id:
+            d % (2 * INCIDENT_EVERY) === 0 ? `dep-${d}` : null,
+        });
+      }
+    }
+    yield { deployments, changes, incidents };
+  }
+}
+
+async function insertRows(
+  knex: Knex,
+  table: string,
+  rows: Record<string, unknown>[],
+  maxParams: number,
+) {
+  if (rows.length === 0) return;
+  // SQLite: knex writes multi-row inserts as a compound SELECT of at most 500 terms.
+  const size =
+    maxParams === 0 ? 500 : Math.floor(maxParams / Object.keys(rows[0]).length);
+  for (let i = 0; i < rows.length; i += size) {
+    await knex(table).insert(rows.slice(i, i + size));
+  }
+}
+
+/** Events for the ingest measurement: new deployments after the loaded history. */
+function* newEvents(count: number, offset: number): Generator<NormalizedEvent> {
+  for (let n = 0; n < count; n++) {
+    const d = DEPLOYMENTS + offset + n;
+    const i = d % BENCH_SERVICES;
     const origin = {
-      source: 'bench',
+      source: 'bench-ingest',
       serviceKeyType: 'entity' as const,
-      serviceKey: `component:default/${service}`,
+      serviceKey: serviceRef(i),
     };
-    const finishedAt = NOW - span + (d / DEPLOYMENTS) * span;
+    const finishedAt = NOW - 2 * HOUR_MS + (n / count) * HOUR_MS;
     const commits: string[] = [];
-    for (let c = 0; c < 5; c++) {
-      const sha = `${d.toString(16).padStart(8, '0')}${c}`.padEnd(40, 'a');
-      commits.push(sha);
+    for (let c = 0; c < COMMITS_PER_DEPLOYMENT; c++) {
+      commits.push(sha(d, c));
       yield {
         ...origin,
         type: 'change',
-        externalId: `${service}@${sha}`,
-        sha,
-        committedAt: finishedAt - rand() * 48 * 3600_000,
+        externalId: `${serviceRef(i)}@${sha(d, c)}`,
+        sha: sha(d, c),
+        committedAt: finishedAt - (c + 1) * HOUR_MS,
       };
     }
     yield {
@@ -65,25 +152,15 @@ function* history(): Generator<NormalizedEvent> {
       type: 'deployment',
       externalId: `dep-${d}`,
       environment: 'production',
-      stream: 'production',
+      stream: streamsOf(i)[0],
       production: true,
       status: 'success',
       kind: 'regular',
-      commitSha: commits[4],
+      commitSha: commits[commits.length - 1],
       commits,
       startedAt: finishedAt - 300_000,
       finishedAt,
     };
-    if (d % 20 === 0) {
-      yield {
-        ...origin,
-        type: 'incident',
-        externalId: `inc-${d}`,
-        openedAt: finishedAt + 600_000,
-        resolvedAt: finishedAt + 3600_000,
-        causeDeploymentId: d % 40 === 0 ? `dep-${d}` : undefined,
-      };
-    }
   }
 }
 
@@ -93,106 +170,209 @@ const percentile = (values: number[], p: number) => {
     Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
   ];
 };
-const mb = () => process.memoryUsage().rss / 1024 / 1024;
 
-async function bench(name: string, knex: Knex) {
+const rssMb = (pid: number) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+};
+
+async function startServer(client: string, connection: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      '@backstage/cli/config/nodeTransform.cjs',
+      join(__dirname, 'server.ts'),
+    ],
+    {
+      env: {
+        ...process.env,
+        BENCH_DB_CLIENT: client,
+        BENCH_DB_CONNECTION: connection,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', code => reject(new Error(`server exited ${code}`)));
+  });
+  return { child, port };
+}
+
+async function measureHttp(client: string, connection: string) {
+  const { child, port } = await startServer(client, connection);
+  try {
+    const get = async (query: string) => {
+      const started = performance.now();
+      const res = await fetch(
+        `http://127.0.0.1:${port}/api/dora/metrics?${query}`,
+      );
+      const body = await res.json();
+      if (res.status !== 200) {
+        throw new Error(`${query}: ${res.status} ${JSON.stringify(body)}`);
+      }
+      return { ms: performance.now() - started, body };
+    };
+    const scopes: Record<string, (q: number) => string> = {
+      organisation: () => 'scope=organisation&window=90',
+      team: q => `scope=team&ref=team-${q % BENCH_TEAMS}&window=90`,
+      service: q =>
+        `scope=service&ref=${encodeURIComponent(
+          serviceRef((q * 7) % BENCH_SERVICES),
+        )}&window=90`,
+    };
+    // Let the child settle after start, then take its idle resident memory.
+    await get(scopes.service(0));
+    await new Promise(r => setTimeout(r, 1000));
+    const idleRss = rssMb(child.pid!);
+    let peakRss = idleRss;
+    const poll = setInterval(() => {
+      peakRss = Math.max(peakRss, rssMb(child.pid!));
+    }, 20);
+    const timings: Record<string, number[]> = {};
+    const sample: Record<string, unknown> = {};
+    for (const [scope, query] of Object.entries(scopes)) {
+      await get(query(0)); // warm-up
+      timings[scope] = [];
+      for (let q = 0; q < QUERIES; q++) {
+        const { ms, body } = await get(query(q));
+        timings[scope].push(ms);
+        sample[scope] = {
+          deployments: body.metrics.deploymentFrequency.numerator.value,
+          leadTimeHours: body.metrics.changeLeadTime.value,
+          leadTimeApproximate: Boolean(
+            body.metrics.changeLeadTime.details.approximate,
+          ),
+          changeFailureRate: body.metrics.changeFailureRate.value,
+        };
+      }
+    }
+    clearInterval(poll);
+    peakRss = Math.max(peakRss, rssMb(child.pid!));
+    const figures: Record<string, number> = {};
+    for (const [scope, values] of Object.entries(timings)) {
+      figures[`${scope}P50Ms`] = Math.round(percentile(values, 50));
+      figures[`${scope}P95Ms`] = Math.round(percentile(values, 95));
+    }
+    return {
+      ...figures,
+      serverIdleRssMb: Math.round(idleRss),
+      serverExtraRssMb: Math.round(peakRss - idleRss),
+      sample,
+    };
+  } finally {
+    child.kill();
+  }
+}
+
+async function bench(
+  name: string,
+  knex: Knex,
+  client: string,
+  connection: string,
+) {
+  const maxParams = client === 'pg' ? 60000 : 0;
   const store = await DoraStore.create({
     database: { getClient: async () => knex },
   });
+
+  let started = performance.now();
+  for (const batch of rawRows(10_000)) {
+    await knex.transaction(async tx => {
+      await insertRows(tx, 'dora_deployments', batch.deployments, maxParams);
+      await insertRows(tx, 'dora_changes', batch.changes, maxParams);
+      await insertRows(tx, 'dora_incidents', batch.incidents, maxParams);
+    });
+  }
+  if (client === 'pg') {
+    await knex.raw('analyze');
+  }
+  const loadSeconds = (performance.now() - started) / 1000;
+  console.error(`${name}: raw rows loaded in ${loadSeconds.toFixed(0)} s`);
+  started = performance.now();
+  await store.rebuildAll();
+  if (client === 'pg') {
+    await knex.raw('analyze');
+  }
+  const deriveSeconds = (performance.now() - started) / 1000;
+  console.error(
+    `${name}: facts and rollups derived in ${deriveSeconds.toFixed(0)} s`,
+  );
+
+  const http = await measureHttp(client, connection);
+  console.error(`${name}: HTTP measured`);
+
   const resolve = (_type: string, key: string) => key;
-
-  // Single events: one transaction per event, as webhooks arrive.
-  const singles = Array.from(history().take(2000));
-  let start = performance.now();
+  const singles = Array.from(newEvents(200, 0));
+  started = performance.now();
   for (const e of singles) {
-    await store.ingest([{ ...e, source: 'bench-single' }], resolve, NOW);
+    await store.ingest([e], resolve);
   }
-  const singleRate = singles.length / ((performance.now() - start) / 1000);
+  const singleRate = singles.length / ((performance.now() - started) / 1000);
+  const batchEvents = Array.from(newEvents(3400, 1000));
+  started = performance.now();
+  for (let i = 0; i < batchEvents.length; i += 1000) {
+    await store.ingest(batchEvents.slice(i, i + 1000), resolve);
+  }
+  const batchRate = batchEvents.length / ((performance.now() - started) / 1000);
 
-  // Batches of 1000 (the API's maximum), the whole history.
-  const rssBefore = mb();
-  let total = 0;
-  let batch: NormalizedEvent[] = [];
-  start = performance.now();
-  for (const e of history()) {
-    batch.push(e);
-    if (batch.length === 1000) {
-      await store.ingest(batch, resolve, NOW);
-      total += batch.length;
-      batch = [];
-    }
-  }
-  await store.ingest(batch, resolve, NOW);
-  total += batch.length;
-  const batchRate = total / ((performance.now() - start) / 1000);
-
-  const serviceMap = CatalogServiceMap.create({
-    catalog: { getEntities: async () => ({ items: entities }) } as any,
-    auth: { getOwnServiceCredentials: async () => ({}) } as any,
-    logger: { debug() {} } as any,
-  });
-  const metrics = MetricsService.create({
-    store,
-    serviceMap,
-    bandYear: '2024',
-    incidentFallbackHours: 24,
-  });
-  const timings: Record<string, number[]> = { organisation: [], team: [] };
-  let peak = mb();
-  for (let q = 0; q < QUERIES; q++) {
-    let t = performance.now();
-    await metrics.getMetrics({ scope: 'organisation', window: '90' }, NOW);
-    timings.organisation.push(performance.now() - t);
-    t = performance.now();
-    await metrics.getMetrics(
-      { scope: 'team', ref: `team-${q % TEAMS}`, window: '90' },
-      NOW,
-    );
-    timings.team.push(performance.now() - t);
-    peak = Math.max(peak, mb());
-  }
   console.log(
     JSON.stringify({
       database: name,
       deployments: DEPLOYMENTS,
-      commits: DEPLOYMENTS * 5,
-      incidents: DEPLOYMENTS / 20,
+      commits: DEPLOYMENTS * COMMITS_PER_DEPLOYMENT,
+      incidents: Math.ceil(DEPLOYMENTS / INCIDENT_EVERY),
+      services: BENCH_SERVICES,
+      teams: BENCH_TEAMS,
+      loadRawSeconds: Math.round(loadSeconds),
+      deriveSeconds: Math.round(deriveSeconds),
+      ...http,
       ingestSingleEventsPerSec: Math.round(singleRate),
       ingestBatchEventsPerSec: Math.round(batchRate),
-      org90dP50Ms: Math.round(percentile(timings.organisation, 50)),
-      org90dP95Ms: Math.round(percentile(timings.organisation, 95)),
-      team90dP50Ms: Math.round(percentile(timings.team, 50)),
-      team90dP95Ms: Math.round(percentile(timings.team, 95)),
-      extraRssMb: Math.round(peak - rssBefore),
     }),
   );
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'dora-bench-'));
-  const sqlite = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: join(dir, 'dora.sqlite') },
-    useNullAsDefault: true,
-  });
-  await bench('sqlite', sqlite);
-  await sqlite.destroy();
-  if (process.env.BENCH_KEEP_SQLITE) {
-    console.log(`SQLite database kept in ${dir}`);
-  } else {
-    rmSync(dir, { recursive: true, force: true });
+  const only = process.env.BENCH_DATABASES?.split(',');
+  if (!only || only.includes('sqlite')) {
+    const dir = mkdtempSync(join(tmpdir(), 'dora-bench-'));
+    const file = join(dir, 'dora.sqlite');
+    const sqlite = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+    });
+    try {
+      await bench('sqlite', sqlite, 'better-sqlite3', file);
+    } finally {
+      await sqlite.destroy();
+      if (process.env.BENCH_KEEP_SQLITE) {
+        console.error(`SQLite database kept: ${file}`);
+      } else {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   }
 
   const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING;
-  if (pg) {
+  if (pg && (!only || only.includes('postgresql'))) {
     const admin = knexFactory({ client: 'pg', connection: pg });
     await admin.raw('drop database if exists dora_bench');
     await admin.raw('create database dora_bench');
     await admin.destroy();
-    const db = knexFactory({ client: 'pg', connection: `${pg}/dora_bench` });
-    await bench('postgresql', db);
-    await db.destroy();
-  } else {
+    const url = `${pg}/dora_bench`;
+    const db = knexFactory({ client: 'pg', connection: url });
+    try {
+      await bench('postgresql', db, 'pg', url);
+    } finally {
+      await db.destroy();
+    }
+  } else if (!pg) {
     console.log(
       'PostgreSQL skipped: run through scripts/with-test-postgres.mjs',
     );

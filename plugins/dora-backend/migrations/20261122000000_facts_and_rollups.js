@@ -5,7 +5,7 @@
  * - dora_deployment_facts: one row per successful production deployment (lead times of the commits
  *   it shipped first, failure and rework flags, recovery);
  * - dora_daily_rollups: those facts summed per service, deploy stream and UTC day, with log-bucket
- *   histograms of lead and recovery times;
+ *   histograms of lead and recovery times; dora_weekly_rollups: the same per week;
  * - dora_unlinked_incidents: incidents no deployment could be linked to.
  * All three are rebuilt from the raw event tables; existing data is backfilled at startup under a
  * marker (see DoraStore.create), so this migration only creates them.
@@ -43,10 +43,14 @@ exports.up = async function up(knex) {
     table.index(['finished_at']);
   });
 
-  await knex.schema.createTable('dora_daily_rollups', table => {
+  /**
+   * @param {import('knex').Knex.CreateTableBuilder} table
+   * @param {string} dayComment
+   */
+  const rollupColumns = (table, dayComment) => {
     table.string('service', 600).notNullable();
     table.string('stream', 256).notNullable();
-    table.integer('day').notNullable().comment('days since 1970-01-01 UTC');
+    table.integer('day').notNullable().comment(dayComment);
     for (const column of [
       'deployments',
       'rework',
@@ -67,6 +71,17 @@ exports.up = async function up(knex) {
     table.text('recovery_histogram').notNullable();
     table.primary(['service', 'stream', 'day']);
     table.index(['day']);
+  };
+  await knex.schema.createTable('dora_daily_rollups', table =>
+    rollupColumns(table, 'days since 1970-01-01 UTC'),
+  );
+  // The same per Monday-based UTC week, so long windows read a seventh of the rows.
+  await knex.schema.createTable('dora_weekly_rollups', table => {
+    rollupColumns(table, "the week's Monday, in days since 1970-01-01 UTC");
+    table
+      .text('deployment_days')
+      .notNullable()
+      .comment('JSON array of the days with a deployment');
   });
 
   await knex.schema.createTable('dora_unlinked_incidents', table => {
@@ -84,6 +99,7 @@ exports.down = async function down(knex) {
     table.dropIndex(['external_id'], 'dora_deployments_external_id_idx');
   });
   await knex.schema.dropTable('dora_unlinked_incidents');
+  await knex.schema.dropTable('dora_weekly_rollups');
   await knex.schema.dropTable('dora_daily_rollups');
   await knex.schema.dropTable('dora_deployment_facts');
   await knex('dora_markers').where('name', 'like', 'facts-v1%').delete();

@@ -25,7 +25,13 @@ export {
   HISTOGRAM_RELATIVE_ERROR,
   LogHistogram,
 } from './histogram';
-export { EXACT_SAMPLE_LIMIT, MetricTally, rollupFacts } from './tally';
+export {
+  EXACT_SAMPLE_LIMIT,
+  MetricTally,
+  rollupFacts,
+  weekStartDay,
+  weeklyRollups,
+} from './tally';
 export type { DailyRollup } from './tally';
 export type { MetricOptions } from './metrics';
 export { scopeEvents } from './scope';

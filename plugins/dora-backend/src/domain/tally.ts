@@ -56,6 +56,8 @@ export interface DailyRollup {
   unrecovered: number;
   commits: number;
   commitsWithoutTime: number;
+  /** Days with a deployment, for weekly rollups (JSON array of day numbers, or parsed). */
+  deploymentDays?: string | number[];
   /** LogHistogram encodings of lead times and recovery times, in hours (parsed once read). */
   leadTimeHistogram: EncodedHistogram;
   recoveryHistogram: EncodedHistogram;
@@ -129,6 +131,78 @@ export function rollupFacts(facts: DeploymentFact[]): DailyRollup[] {
   }));
 }
 
+/** Monday (days since the epoch) of the UTC week containing `day`. */
+export function weekStartDay(day: number): number {
+  // 1970-01-01 was a Thursday: day 0 is weekday 3 counting from Monday = 0.
+  return day - ((day + 3) % 7);
+}
+
+/** Sums daily rollups into one rollup per service, stream and week (`day` = the week's Monday). */
+export function weeklyRollups(daily: DailyRollup[]): DailyRollup[] {
+  const groups = new Map<
+    string,
+    {
+      rollup: DailyRollup;
+      lead: LogHistogram;
+      recovery: LogHistogram;
+      days: Set<number>;
+    }
+  >();
+  for (const r of daily) {
+    const day = weekStartDay(r.day);
+    const key = `${r.service}\u0000${r.stream}\u0000${day}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        rollup: {
+          ...r,
+          day,
+          deployments: 0,
+          rework: 0,
+          inferred: 0,
+          failed: 0,
+          failedViaFallback: 0,
+          rolledBack: 0,
+          linkedIncidents: 0,
+          rollbacks: 0,
+          recovered: 0,
+          unrecovered: 0,
+          commits: 0,
+          commitsWithoutTime: 0,
+        },
+        lead: new LogHistogram(),
+        recovery: new LogHistogram(),
+        days: new Set<number>(),
+      };
+      groups.set(key, group);
+    }
+    const w = group.rollup;
+    w.deployments += r.deployments;
+    w.rework += r.rework;
+    w.inferred += r.inferred;
+    w.failed += r.failed;
+    w.failedViaFallback += r.failedViaFallback;
+    w.rolledBack += r.rolledBack;
+    w.linkedIncidents += r.linkedIncidents;
+    w.rollbacks += r.rollbacks;
+    w.recovered += r.recovered;
+    w.unrecovered += r.unrecovered;
+    w.commits += r.commits;
+    w.commitsWithoutTime += r.commitsWithoutTime;
+    group.lead.merge(r.leadTimeHistogram);
+    group.recovery.merge(r.recoveryHistogram);
+    if (r.deployments > 0) {
+      group.days.add(r.day);
+    }
+  }
+  return [...groups.values()].map(({ rollup, lead, recovery, days }) => ({
+    ...rollup,
+    deploymentDays: JSON.stringify([...days].sort((a, b) => a - b)),
+    leadTimeHistogram: lead.encode(),
+    recoveryHistogram: recovery.encode(),
+  }));
+}
+
 /** Running totals for one scope and window, fed by facts (exact) and rollups (histograms). */
 export class MetricTally {
   deployments = 0;
@@ -169,9 +243,14 @@ export class MetricTally {
     }
   }
 
+  /** Adds a daily rollup, or a weekly one (which lists the days it had deployments on). */
   addRollup(r: DailyRollup): void {
     if (r.deployments > 0) {
-      this.days.add(r.day);
+      const days =
+        typeof r.deploymentDays === 'string'
+          ? (JSON.parse(r.deploymentDays) as number[])
+          : r.deploymentDays ?? [r.day];
+      days.forEach(day => this.days.add(day));
       this.services.add(r.service);
     }
     this.deployments += r.deployments;

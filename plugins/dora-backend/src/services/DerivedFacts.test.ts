@@ -54,6 +54,7 @@ function batches<T>(items: T[], size: number): T[][] {
 async function derived(knex: Knex) {
   const facts = (await knex('dora_deployment_facts')).map(factFromRow);
   const rollups = (await knex('dora_daily_rollups')).map(rollupFromRow);
+  const weekly = (await knex('dora_weekly_rollups')).map(rollupFromRow);
   const unlinked = (await knex('dora_unlinked_incidents')).map((r: any) => ({
     service: r.service,
     id: r.incident_id,
@@ -68,6 +69,7 @@ async function derived(knex: Knex) {
   return {
     facts: facts.sort(by(f => `${f.service} ${f.id}`)),
     rollups: rollups.sort(by(r => `${r.service} ${r.stream} ${r.day}`)),
+    weekly: weekly.sort(by(r => `${r.service} ${r.stream} ${r.day}`)),
     unlinked: unlinked.sort(by(i => `${i.service} ${i.id}`)),
   };
 }

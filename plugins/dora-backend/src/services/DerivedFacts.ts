@@ -8,6 +8,8 @@ import {
   extractFacts,
   rollupFacts,
   UnlinkedIncident,
+  weeklyRollups,
+  weekStartDay,
 } from '../domain';
 
 /**
@@ -22,11 +24,12 @@ export const LOOKBACK_MS = 30 * DAY_MS;
  */
 export const SETTLE_MS = 7 * DAY_MS;
 /** Ranges are rebuilt in chunks of this size to bound memory. */
-const CHUNK_MS = 30 * DAY_MS;
+const CHUNK_MS = 90 * DAY_MS;
 
 export const FACT_TABLES = {
   facts: 'dora_deployment_facts',
   rollups: 'dora_daily_rollups',
+  weekly: 'dora_weekly_rollups',
   unlinked: 'dora_unlinked_incidents',
 } as const;
 
@@ -267,6 +270,9 @@ function rollupRow(r: DailyRollup) {
     commits_without_time: r.commitsWithoutTime,
     lead_time_histogram: r.leadTimeHistogram,
     recovery_histogram: r.recoveryHistogram,
+    ...(r.deploymentDays === undefined
+      ? {}
+      : { deployment_days: r.deploymentDays }),
   };
 }
 
@@ -289,6 +295,9 @@ export function rollupFromRow(r: any): DailyRollup {
     commitsWithoutTime: num(r.commits_without_time),
     leadTimeHistogram: r.lead_time_histogram,
     recoveryHistogram: r.recovery_histogram,
+    ...(r.deployment_days === undefined
+      ? {}
+      : { deploymentDays: r.deployment_days }),
   };
 }
 
@@ -301,10 +310,11 @@ async function insertChunked(
     return;
   }
   // Stay under SQLite's bound-parameter limit.
-  const size = Math.max(
-    1,
-    Math.floor((isPostgres(tx) ? 30000 : 900) / Object.keys(rows[0]).length),
-  );
+  // PostgreSQL: under its 65,535 bound parameters. SQLite: knex writes multi-row inserts as a
+  // compound SELECT, limited to 500 terms (and better-sqlite3 allows 32,766 parameters).
+  const size = isPostgres(tx)
+    ? Math.floor(30000 / Object.keys(rows[0]).length)
+    : 500;
   for (const chunk of chunks(rows, size)) {
     await tx(table).insert(chunk);
   }
@@ -354,6 +364,25 @@ export async function deriveService(
     tx,
     FACT_TABLES.rollups,
     rollupFacts(facts).map(rollupRow),
+  );
+
+  // The weeks touched by the range, summed again from their days.
+  const firstWeek = weekStartDay(from / DAY_MS);
+  const endWeek = weekStartDay(to / DAY_MS - 1) + 7;
+  const days = await tx(FACT_TABLES.rollups)
+    .select('*')
+    .where('service', service)
+    .where('day', '>=', firstWeek)
+    .where('day', '<', endWeek);
+  await tx(FACT_TABLES.weekly)
+    .where('service', service)
+    .where('day', '>=', firstWeek)
+    .where('day', '<', endWeek)
+    .delete();
+  await insertChunked(
+    tx,
+    FACT_TABLES.weekly,
+    weeklyRollups(days.map(rollupFromRow)).map(rollupRow),
   );
 }
 

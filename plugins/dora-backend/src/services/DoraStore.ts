@@ -196,9 +196,13 @@ export class DoraStore {
   async rebuildAll(): Promise<void> {
     await this.db(FACT_TABLES.facts).delete();
     await this.db(FACT_TABLES.rollups).delete();
+    await this.db(FACT_TABLES.weekly).delete();
     await this.db(FACT_TABLES.unlinked).delete();
     for (const service of await this.allServices()) {
-      await this.deriveWholeService(this.db, service);
+      await this.db.transaction(async tx => {
+        await lockServices(tx, [service]);
+        await this.deriveWholeService(tx, service);
+      });
     }
   }
 
@@ -653,17 +657,23 @@ export class DoraStore {
     };
   }
 
-  /** Daily rollups of whole days [fromDay, toDay), optionally for some services and one stream. */
+  /**
+   * Daily rollups of whole days [fromDay, toDay) (or weekly ones, when `weekly`: weeks whose Monday
+   * is in the range), optionally for some services and one stream.
+   */
   async loadRollups(query: {
     services?: string[];
     stream?: string;
     fromDay: number;
     toDay: number;
+    weekly?: boolean;
   }): Promise<DailyRollup[]> {
     if (query.toDay <= query.fromDay) {
       return [];
     }
-    const rows = await this.db(FACT_TABLES.rollups)
+    const rows = await this.db(
+      query.weekly ? FACT_TABLES.weekly : FACT_TABLES.rollups,
+    )
       .select('*')
       .where('day', '>=', query.fromDay)
       .where('day', '<', query.toDay)

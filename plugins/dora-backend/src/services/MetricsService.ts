@@ -19,6 +19,7 @@ import {
   TimeWindow,
   trendPointFromTally,
   weekStart,
+  weekStartDay,
   weeksOf,
 } from '../domain';
 import { CatalogServiceMap, normalizeRef } from './CatalogServiceMap';
@@ -170,12 +171,33 @@ export class MetricsService {
     const { store } = this.options;
     const firstDay = Math.ceil(window.from / DAY_MS);
     const endDay = Math.floor(window.to / DAY_MS);
-    const rollups = await store.loadRollups({
-      services,
-      stream,
-      fromDay: firstDay,
-      toDay: endDay,
-    });
+    // Whole weeks from the weekly rollups, the days around them from the daily ones.
+    let firstWeek = weekStartDay(firstDay);
+    if (firstWeek < firstDay) {
+      firstWeek += 7;
+    }
+    const endWeek = Math.max(firstWeek, weekStartDay(endDay));
+    const scope = { services, stream };
+    const rollups = (
+      await Promise.all([
+        store.loadRollups({
+          ...scope,
+          fromDay: firstWeek,
+          toDay: endWeek,
+          weekly: true,
+        }),
+        store.loadRollups({
+          ...scope,
+          fromDay: firstDay,
+          toDay: Math.min(firstWeek, endDay),
+        }),
+        store.loadRollups({
+          ...scope,
+          fromDay: Math.max(endWeek, firstDay),
+          toDay: endDay,
+        }),
+      ])
+    ).flat();
     let deployments = 0;
     let commits = 0;
     let recovered = 0;
@@ -213,6 +235,9 @@ export class MetricsService {
       // Parsed once here rather than once per tally the row feeds.
       r.leadTimeHistogram = JSON.parse(r.leadTimeHistogram as string);
       r.recoveryHistogram = JSON.parse(r.recoveryHistogram as string);
+      if (typeof r.deploymentDays === 'string') {
+        r.deploymentDays = JSON.parse(r.deploymentDays);
+      }
     }
     return { rollups, facts: [...head, ...tail] };
   }
