@@ -15,7 +15,8 @@ const suites = {
     '@internal/plugin-dora-backend',
     'bench',
   ],
-  crossplane: ['yarn', 'workspace', '@internal/local-control-plane', 'bench'],
+  // The control plane alone, then form submit to Ready through the running portal (starts it if needed).
+  crossplane: ['node', 'scripts/bench/crossplane.mjs'],
 };
 const wanted = process.argv[2];
 if (wanted && !suites[wanted]) {

@@ -1,0 +1,151 @@
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { openAsGuest } from './signIn';
+
+// Self-service PostgreSQL through the form, as a developer does it: the Payments guest opens
+// Create, chooses "Request a PostgreSQL database", fills the form for her component and clicks
+// Create; the task waits for Ready, its output leads to the component's Databases tab, and the
+// database appears in the catalog as a Resource owned by payments that the component depends on.
+// (databases.test.ts covers the REST API path, the credentials and kubectl.)
+const backend = 'http://localhost:7007';
+const kubeconfig = resolve(
+  __dirname,
+  '../../../.data/control-plane/kubeconfig',
+);
+const databaseName = `form-${Date.now().toString(36)}`;
+const entityName = `team-payments.${databaseName}`;
+
+function kubectl(...args: string[]): string {
+  return execFileSync('kubectl', args, {
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG: kubeconfig },
+  });
+}
+
+test.afterAll(() => {
+  kubectl(
+    'delete',
+    'postgresqlinstance',
+    databaseName,
+    '-n',
+    'team-payments',
+    '--ignore-not-found',
+    '--wait=true',
+  );
+});
+
+test('a Payments engineer requests a database through the form', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(180_000);
+  const shot = (name: string) =>
+    page.screenshot({
+      path: `e2e-test-report/screenshots/${name}.png`,
+      fullPage: true,
+    });
+
+  await openAsGuest(page, '/create');
+  const card = page
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Request a PostgreSQL database' });
+  await card.getByRole('button', { name: 'Choose' }).click();
+
+  // Page 1: only components her teams own are offered.
+  const component = page.getByRole('textbox', { name: 'Component' });
+  await component.click();
+  await component.fill('Payments');
+  await page
+    .getByRole('option', { name: /payments api/i })
+    .first()
+    .click();
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Page 2: the form refuses an invalid name before anything is sent.
+  const name = page.getByRole('textbox', { name: 'Database name' });
+  await name.fill('Not_Valid');
+  await page.getByRole('button', { name: 'Review' }).click();
+  await expect(
+    page.getByText(/does not match pattern|must match pattern/i).first(),
+  ).toBeVisible();
+  await name.fill(databaseName);
+  await shot('08-request-database-form');
+  await page.getByRole('button', { name: 'Review' }).click();
+  await expect(page.getByText(databaseName).first()).toBeVisible();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  // The task waits until the database is Ready, then shows its output.
+  const tabLink = page.getByRole('link', {
+    name: 'Databases tab of payments-api',
+  });
+  await expect(tabLink).toBeVisible({ timeout: 90_000 });
+  await expect(
+    page.getByText(`${databaseName}-connection`).first(),
+  ).toBeVisible();
+  await expect(page.getByText('secretKeyRef').first()).toBeVisible();
+  await shot('09-request-database-done');
+
+  await tabLink.click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/component\/payments-api\/databases/,
+  );
+  const card2 = page.locator('.MuiCard-root').filter({ hasText: databaseName });
+  await expect(card2.getByText('Ready', { exact: true }).first()).toBeVisible();
+  await shot('10-databases-tab-ready');
+
+  // The Resource entity, owned by payments and linked to the component, within seconds.
+  const session = await (
+    await request.get(`${backend}/api/auth/guest/refresh`)
+  ).json();
+  const headers = {
+    Authorization: `Bearer ${session.backstageIdentity.token}`,
+  };
+  await expect
+    .poll(
+      async () => {
+        const response = await request.get(
+          `${backend}/api/catalog/entities/by-name/resource/default/${entityName}`,
+          { headers },
+        );
+        if (!response.ok()) return undefined;
+        const entity = await response.json();
+        return {
+          type: entity.spec.type,
+          owner: entity.spec.owner,
+          status: entity.metadata.annotations['fernhill.io/database-status'],
+          dependencyOf: entity.relations
+            .filter((r: { type: string }) => r.type === 'dependencyOf')
+            .map((r: { targetRef: string }) => r.targetRef),
+          ownedBy: entity.relations
+            .filter((r: { type: string }) => r.type === 'ownedBy')
+            .map((r: { targetRef: string }) => r.targetRef),
+        };
+      },
+      { timeout: 30_000 },
+    )
+    .toEqual({
+      type: 'database',
+      owner: 'group:default/payments',
+      status: 'Ready',
+      dependencyOf: ['component:default/payments-api'],
+      ownedBy: ['group:default/payments'],
+    });
+
+  // From the Databases tab to the entity page.
+  await card2.getByRole('link', { name: `Resource ${databaseName}` }).click();
+  await expect(page).toHaveURL(
+    new RegExp(`/catalog/default/resource/${entityName.replace('.', '\\.')}`),
+  );
+  await expect(
+    page.getByText(/for payments-api, requested through the portal/).first(),
+  ).toBeVisible();
+  await shot('11-database-resource-entity');
+
+  // The component's overview lists it among the resources it depends on.
+  await openAsGuest(page, '/catalog/default/component/payments-api');
+  await expect(
+    page.getByRole('link', { name: new RegExp(databaseName) }).first(),
+  ).toBeVisible({ timeout: 30_000 });
+  await shot('12-component-depends-on-database');
+});
