@@ -72,7 +72,7 @@ describe('portal:name:ensure-available', () => {
 
   it('refuses a name taken at the publisher (also in dry runs)', async () => {
     await createPortalPublishAction({ publisher: env.publisher }).handler(
-      env.context({ repoName: 'orders-api' }),
+      env.context({ repoName: 'orders-api' }, { task: { id: 'earlier-task' } }),
     );
     const catalog = catalogServiceMock({ entities: [] });
     const action = createEnsureNameAvailableAction({
@@ -82,8 +82,39 @@ describe('portal:name:ensure-available', () => {
     await expect(
       action.handler(env.context({ name: 'orders-api' }, { isDryRun: true })),
     ).rejects.toThrow(
-      'The name orders-api is taken: a repository named orders-api already exists on the local Git host. Choose another name; nothing was created.',
+      'The name orders-api is taken: a repository named orders-api already exists on the local Git host without a catalog entity (perhaps left by a failed run; the platform team can remove it). Choose another name; nothing was created.',
     );
+  });
+
+  it('lets a retried task pass the repository and entity it created itself', async () => {
+    await createPortalPublishAction({ publisher: env.publisher }).handler(
+      env.context({ repoName: 'orders-api' }),
+    );
+    const ours = {
+      ...payments,
+      metadata: {
+        name: 'orders-api',
+        namespace: 'default',
+        annotations: { 'fernhill.io/scaffolder-task-id': 'mock-task-id' },
+      },
+    };
+    const catalog = catalogServiceMock({ entities: [ours] });
+    const action = createEnsureNameAvailableAction({
+      catalog,
+      publisher: env.publisher,
+    });
+    const ctx = env.context({ name: 'orders-api' });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/orders-api',
+    );
+    // Another task is refused.
+    await expect(
+      action.handler(
+        env.context({ name: 'orders-api' }, { task: { id: 'other-task' } }),
+      ),
+    ).rejects.toThrow(/already exists in the catalog/);
   });
 
   it('refuses malformed and hostile names with the rule, without asking anyone', async () => {

@@ -3,6 +3,7 @@ import { ConflictError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { assertValidRepositoryName } from '@internal/plugin-local-git-node';
+import { PROVENANCE_ANNOTATIONS } from '../provenance';
 import { RepositoryPublisher } from '../publishers/types';
 import { examples } from './ensureNameAvailable.examples';
 
@@ -59,7 +60,11 @@ export function createEnsureNameAvailableAction(options: {
       const existing = await catalog.getEntityByRef(entityRef, {
         credentials: await ctx.getInitiatorCredentials(),
       });
-      if (existing) {
+      // A retried task finds what it created itself on its first attempt; that is not a clash.
+      const createdByThisTask =
+        existing?.metadata.annotations?.[PROVENANCE_ANNOTATIONS.taskId] ===
+        ctx.task.id;
+      if (existing && !createdByThisTask) {
         const owner = (existing.spec as { owner?: unknown } | undefined)?.owner;
         throw new ConflictError(
           `The name ${name} is taken: ${entityRef} already exists in the catalog${
@@ -67,9 +72,18 @@ export function createEnsureNameAvailableAction(options: {
           }. Choose another name; nothing was created.`,
         );
       }
-      if (await publisher.exists(name)) {
+      if (
+        (await publisher.exists(name)) &&
+        (await publisher.createdByTask(name)) !== ctx.task.id
+      ) {
         throw new ConflictError(
-          `The name ${name} is taken: a repository named ${name} already exists on ${publisher.displayName}. Choose another name; nothing was created.`,
+          `The name ${name} is taken: a repository named ${name} already exists on ${
+            publisher.displayName
+          }${
+            existing
+              ? ''
+              : ' without a catalog entity (perhaps left by a failed run; the platform team can remove it)'
+          }. Choose another name; nothing was created.`,
         );
       }
       ctx.logger.info(`The name ${name} is available (${entityRef})`);

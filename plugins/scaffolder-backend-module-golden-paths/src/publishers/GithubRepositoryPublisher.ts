@@ -81,6 +81,11 @@ export class GithubRepositoryPublisher implements RepositoryPublisher {
     );
   }
 
+  async createdByTask(): Promise<string | undefined> {
+    // GitHub repositories carry no record of the task that created them.
+    return undefined;
+  }
+
   plannedUrls(repoName: string, defaultBranch: string): PublishedRepository {
     const web = this.repoWebUrl(repoName);
     return {

@@ -18,6 +18,10 @@ export class LocalRepositoryPublisher implements RepositoryPublisher {
     return this.repositories.exists(repoName);
   }
 
+  createdByTask(repoName: string): Promise<string | undefined> {
+    return this.repositories.createdByTask(repoName);
+  }
+
   plannedUrls(repoName: string, defaultBranch: string): PublishedRepository {
     return this.repositories.urls(repoName, defaultBranch);
   }

@@ -26,6 +26,8 @@ export interface RepositoryPublisher {
   readonly displayName: string;
   /** Whether a repository of this name already exists at the publisher. */
   exists(repoName: string): Promise<boolean>;
+  /** The scaffolder task that created the repository, when the publisher records it. */
+  createdByTask(repoName: string): Promise<string | undefined>;
   /** The URLs a publish would produce, for dry runs. */
   plannedUrls(repoName: string, defaultBranch: string): PublishedRepository;
   /** Creates the repository from the workspace; idempotent for a recovered task. */
