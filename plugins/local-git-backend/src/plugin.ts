@@ -22,9 +22,10 @@ export const localGitPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        scheduler: coreServices.scheduler,
         repositories: localGitRepositoriesServiceRef,
       },
-      async init({ config, logger, httpRouter, repositories }) {
+      async init({ config, logger, httpRouter, scheduler, repositories }) {
         const enabled = readPublishingTarget(config) === 'local';
         httpRouter.use(await createRouter({ repositories, logger, enabled }));
         // git clients and people following a "source" link carry no Backstage token; the host is

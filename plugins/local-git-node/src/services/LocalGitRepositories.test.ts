@@ -201,4 +201,17 @@ describe('LocalGitRepositories', () => {
       await repositories.listDirectory('empty-repo', result.commit, ''),
     ).toEqual([]);
   });
+
+  it('removes only abandoned temporary folders once they are old', async () => {
+    await repositories.publish({ name: 'orders-api', sourceDir: workspace });
+    await fs.mkdir(join(dataDir, '.incoming-abc123'));
+    const now = new Date(Date.now() + 2 * 60 * 60 * 1000);
+    expect(
+      await repositories.removeAbandonedPublishes(3 * 60 * 60 * 1000, now),
+    ).toBe(0);
+    expect(
+      await repositories.removeAbandonedPublishes(60 * 60 * 1000, now),
+    ).toBe(1);
+    expect(readdirSync(dataDir)).toEqual(['orders-api.git']);
+  });
 });

@@ -224,6 +224,36 @@ export class LocalGitRepositories {
     }
   }
 
+  /**
+   * Removes temporary folders of publishes that never finished (a crashed process), once they
+   * are older than `olderThanMs`. Returns how many were removed.
+   */
+  async removeAbandonedPublishes(
+    olderThanMs: number,
+    now: Date = new Date(),
+  ): Promise<number> {
+    let entries: string[];
+    try {
+      entries = await fs.readdir(this.config.dataDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const entry of entries.filter(e => e.startsWith('.incoming-'))) {
+      const path = joinPath(this.config.dataDir, entry);
+      const stat = await fs.stat(path).catch(() => undefined);
+      if (stat && now.getTime() - stat.mtimeMs > olderThanMs) {
+        await fs.rm(path, { recursive: true, force: true });
+        removed += 1;
+      }
+    }
+    if (removed > 0) {
+      this.logger.info(`Removed ${removed} unfinished publish folder(s)`);
+    }
+    return removed;
+  }
+
   /** The commit a branch or commit id points at; NotFoundError when the repository or ref is missing. */
   async resolveCommit(name: string, ref?: string): Promise<string> {
     const gitDir = this.gitDir(name);
