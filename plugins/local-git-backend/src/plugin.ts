@@ -35,6 +35,16 @@ export const localGitPlugin = createBackendPlugin({
           logger.info(
             `Local Git host serving repositories at ${repositories.baseUrl}`,
           );
+          // A process that dies mid-publish leaves its temporary folder; one replica sweeps them.
+          await scheduler.scheduleTask({
+            id: 'local-git-remove-abandoned-publishes',
+            frequency: { hours: 1 },
+            timeout: { minutes: 5 },
+            initialDelay: { minutes: 1 },
+            fn: async () => {
+              await repositories.removeAbandonedPublishes(60 * 60 * 1000);
+            },
+          });
         }
       },
     });
