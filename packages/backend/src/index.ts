@@ -13,9 +13,9 @@ async function main() {
   // Sign-in: guest locally (app-config.yaml), GitHub in production.
   backend.add(import('@backstage/plugin-auth-backend'));
   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-  // Local demo only: a leadership identity; registers only when configured, works only in development.
+  // Local demo only: a platform team identity; registers only when configured, works only in development.
   backend.add(
-    import('@internal/plugin-auth-backend-module-demo-leadership-provider'),
+    import('@internal/plugin-auth-backend-module-demo-platform-provider'),
   );
   backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 

@@ -21,7 +21,7 @@ describe('app-config.production.yaml on top of app-config.yaml', () => {
     const config = await loadProductionConfig();
     expect(config.getString('auth.environment')).toBe('production');
     expect(config.getOptional('auth.providers.guest')).toBeUndefined();
-    expect(config.getOptional('auth.providers.demo-leadership')).toBeUndefined();
+    expect(config.getOptional('auth.providers.demo-platform')).toBeUndefined();
     expect(config.getString('auth.providers.github.production.clientId')).toBe(
       'client-id',
     );

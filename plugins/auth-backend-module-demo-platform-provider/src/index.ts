@@ -1,9 +1,9 @@
 /**
- * Local demo only: a second sign-in identity, a member of Engineering Leadership.
+ * Local demo only: a second sign-in identity, a member of the Platform team.
  *
  * @packageDocumentation
  */
 export {
-  authModuleDemoLeadershipProvider as default,
-  DEMO_LEADERSHIP_PROVIDER_ID,
+  authModuleDemoPlatformProvider as default,
+  DEMO_PLATFORM_PROVIDER_ID,
 } from './module';

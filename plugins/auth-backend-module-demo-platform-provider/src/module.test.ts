@@ -2,7 +2,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import authPlugin from '@backstage/plugin-auth-backend';
 import request from 'supertest';
-import authModuleDemoLeadershipProvider from '.';
+import authModuleDemoPlatformProvider from '.';
 
 jest.setTimeout(30_000);
 
@@ -18,7 +18,7 @@ async function start(auth: object) {
   const { server } = await startTestBackend({
     features: [
       authPlugin,
-      authModuleDemoLeadershipProvider,
+      authModuleDemoPlatformProvider,
       catalogServiceMock.factory({ entities: [amara] }),
       mockServices.rootConfig.factory({
         data: { app: { baseUrl: 'http://localhost:3000' }, auth },
@@ -30,15 +30,15 @@ async function start(auth: object) {
 
 const refresh = (server: any) =>
   request(server)
-    .get('/api/auth/demo-leadership/refresh')
+    .get('/api/auth/demo-platform/refresh')
     .set('X-Requested-With', 'XMLHttpRequest');
 
-describe('demo leadership sign-in', () => {
+describe('demo platform sign-in', () => {
   it('signs in as the configured catalog user with their groups, in development', async () => {
     const server = await start({
       environment: 'development',
       providers: {
-        'demo-leadership': { userEntityRef: 'user:default/amara.okafor' },
+        'demo-platform': { userEntityRef: 'user:default/amara.okafor' },
       },
     });
     const res = await refresh(server);
@@ -53,7 +53,7 @@ describe('demo leadership sign-in', () => {
     const server = await start({
       environment: 'production',
       providers: {
-        'demo-leadership': { userEntityRef: 'user:default/amara.okafor' },
+        'demo-platform': { userEntityRef: 'user:default/amara.okafor' },
       },
     });
     expect((await refresh(server)).status).toBe(403);

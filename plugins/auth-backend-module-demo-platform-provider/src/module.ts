@@ -9,8 +9,8 @@ import {
   createProxyAuthProviderFactory,
 } from '@backstage/plugin-auth-node';
 
-/** The provider id: `/api/auth/demo-leadership/refresh`, config `auth.providers.demo-leadership`. */
-export const DEMO_LEADERSHIP_PROVIDER_ID = 'demo-leadership';
+/** The provider id: `/api/auth/demo-platform/refresh`, config `auth.providers.demo-platform`. */
+export const DEMO_PLATFORM_PROVIDER_ID = 'demo-platform';
 
 const demoAuthenticator = createProxyAuthenticator({
   defaultProfileTransform: async () => ({ profile: {} }),
@@ -21,16 +21,16 @@ const demoAuthenticator = createProxyAuthenticator({
 });
 
 /**
- * Local demo only: signs in as a configured catalog user (a member of Engineering Leadership),
+ * Local demo only: signs in as a configured catalog user (a member of the Platform team),
  * so the organisation-wide dashboards can be shown while the guest stays a Payments engineer.
- * Registered only when `auth.providers.demo-leadership` is configured and `auth.environment` is
+ * Registered only when `auth.providers.demo-platform` is configured and `auth.environment` is
  * `development`; the identity's groups come from the catalog, like any user's.
  *
  * @public
  */
-export const authModuleDemoLeadershipProvider = createBackendModule({
+export const authModuleDemoPlatformProvider = createBackendModule({
   pluginId: 'auth',
-  moduleId: 'demo-leadership-provider',
+  moduleId: 'demo-platform-provider',
   register(reg) {
     reg.registerInit({
       deps: {
@@ -40,7 +40,7 @@ export const authModuleDemoLeadershipProvider = createBackendModule({
       },
       async init({ providers, config, logger }) {
         const settings = config.getOptionalConfig(
-          `auth.providers.${DEMO_LEADERSHIP_PROVIDER_ID}`,
+          `auth.providers.${DEMO_PLATFORM_PROVIDER_ID}`,
         );
         if (!settings) {
           return;
@@ -48,13 +48,13 @@ export const authModuleDemoLeadershipProvider = createBackendModule({
         const environment = config.getOptionalString('auth.environment');
         const userEntityRef = settings.getString('userEntityRef');
         providers.registerProvider({
-          providerId: DEMO_LEADERSHIP_PROVIDER_ID,
+          providerId: DEMO_PLATFORM_PROVIDER_ID,
           factory: createProxyAuthProviderFactory({
             authenticator: demoAuthenticator,
             async signInResolver(_info, ctx) {
               if (environment !== 'development') {
                 throw new NotAllowedError(
-                  'The demo leadership sign-in works only with auth.environment: development',
+                  'The demo platform sign-in works only with auth.environment: development',
                 );
               }
               return ctx.signInWithCatalogUser({ entityRef: userEntityRef });
@@ -62,7 +62,7 @@ export const authModuleDemoLeadershipProvider = createBackendModule({
           }),
         });
         logger.info(
-          `Demo sign-in '${DEMO_LEADERSHIP_PROVIDER_ID}' as ${userEntityRef} is on (local demo only)`,
+          `Demo sign-in '${DEMO_PLATFORM_PROVIDER_ID}' as ${userEntityRef} is on (local demo only)`,
         );
       },
     });

@@ -12,13 +12,13 @@ import { ResponseError } from '@backstage/errors';
 import { Observable } from '@backstage/types';
 
 /**
- * Local demo only: the second sign-in identity (a member of Engineering Leadership) served by
- * `@internal/plugin-auth-backend-module-demo-leadership-provider` at
- * `/api/auth/demo-leadership/refresh`.
+ * Local demo only: the second sign-in identity (a member of the Platform team) served by
+ * `@internal/plugin-auth-backend-module-demo-platform-provider` at
+ * `/api/auth/demo-platform/refresh`.
  */
-export const demoLeadershipAuthApiRef = createApiRef<
+export const demoPlatformAuthApiRef = createApiRef<
   ProfileInfoApi & BackstageIdentityApi & SessionApi
->({ id: 'app.auth.demo-leadership' });
+>({ id: 'app.auth.demo-platform' });
 
 interface Session {
   profile: ProfileInfo;
@@ -32,7 +32,7 @@ const EXPIRY_MARGIN_MS = 60_000;
  * A proxied sign-in: every refresh asks the backend, which signs in as the configured catalog
  * user (there is no secret to hold, as with the guest).
  */
-export class DemoLeadershipAuth
+export class DemoPlatformAuth
   implements ProfileInfoApi, BackstageIdentityApi, SessionApi
 {
   private session?: Session;
@@ -42,7 +42,7 @@ export class DemoLeadershipAuth
 
   private async refresh(): Promise<Session> {
     const baseUrl = await this.discoveryApi.getBaseUrl('auth');
-    const response = await fetch(`${baseUrl}/demo-leadership/refresh`, {
+    const response = await fetch(`${baseUrl}/demo-platform/refresh`, {
       headers: { 'X-Requested-With': 'XMLHttpRequest' },
       credentials: 'include',
     });

@@ -1,9 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
-import {
-  DemoLeadershipAuth,
-  demoLeadershipAuthApiRef,
-} from './DemoLeadershipAuth';
+import { DemoPlatformAuth, demoPlatformAuthApiRef } from './DemoPlatformAuth';
 import { PortalSignInPage } from './PortalSignInPage';
 
 async function renderWith(providers?: string[]) {
@@ -14,8 +11,8 @@ async function renderWith(providers?: string[]) {
     },
     apis: [
       [
-        demoLeadershipAuthApiRef,
-        new DemoLeadershipAuth({
+        demoPlatformAuthApiRef,
+        new DemoPlatformAuth({
           getBaseUrl: async () => 'http://localhost:7007/api/auth',
         }),
       ],
@@ -36,10 +33,10 @@ describe('PortalSignInPage', () => {
     expect(screen.queryByText('Guest')).not.toBeInTheDocument();
   });
 
-  it('offers the leadership demo identity when configured locally', async () => {
-    await renderWith(['guest', 'demo-leadership']);
+  it('offers the platform team demo identity when configured locally', async () => {
+    await renderWith(['guest', 'demo-platform']);
     expect(await screen.findByText('Guest')).toBeInTheDocument();
-    expect(screen.getByText('Leadership demo')).toBeInTheDocument();
+    expect(screen.getByText('Platform team demo')).toBeInTheDocument();
   });
 
   it('falls back to guest when nothing is configured', async () => {

@@ -5,7 +5,7 @@ import {
   useApi,
 } from '@backstage/core-plugin-api';
 import { SignInPageProps } from '@backstage/plugin-app-react';
-import { demoLeadershipAuthApiRef } from './DemoLeadershipAuth';
+import { demoPlatformAuthApiRef } from './DemoPlatformAuth';
 
 const githubProvider: SignInProviderConfig = {
   id: 'github-auth-provider',
@@ -14,13 +14,13 @@ const githubProvider: SignInProviderConfig = {
   apiRef: githubAuthApiRef,
 };
 
-/** Local demo only: a member of Engineering Leadership, for the organisation-wide dashboards. */
-const demoLeadershipProvider: SignInProviderConfig = {
-  id: 'demo-leadership-provider',
-  title: 'Leadership demo',
+/** Local demo only: a member of the Platform team, for the organisation-wide dashboards and ticket import. */
+const demoPlatformProvider: SignInProviderConfig = {
+  id: 'demo-platform-provider',
+  title: 'Platform team demo',
   message:
-    'Sign in as Amara Okafor of Engineering Leadership to see the DORA and adoption dashboards for the whole organisation',
-  apiRef: demoLeadershipAuthApiRef,
+    'Sign in as Chloé Dubois of the Platform team: the DORA and adoption dashboards for the whole organisation, and ticket import',
+  apiRef: demoPlatformAuthApiRef,
 };
 
 /**
@@ -34,7 +34,7 @@ export function PortalSignInPage(props: SignInPageProps) {
   ];
   const providers = configured.map(id => {
     if (id === 'github') return githubProvider;
-    if (id === 'demo-leadership') return demoLeadershipProvider;
+    if (id === 'demo-platform') return demoPlatformProvider;
     return 'guest' as const;
   });
   return <SignInPage {...props} providers={providers} />;

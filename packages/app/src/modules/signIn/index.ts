@@ -4,10 +4,7 @@ import {
   discoveryApiRef,
 } from '@backstage/frontend-plugin-api';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
-import {
-  DemoLeadershipAuth,
-  demoLeadershipAuthApiRef,
-} from './DemoLeadershipAuth';
+import { DemoPlatformAuth, demoPlatformAuthApiRef } from './DemoPlatformAuth';
 
 const signInPage = SignInPageBlueprint.make({
   params: {
@@ -19,18 +16,18 @@ const signInPage = SignInPageBlueprint.make({
 });
 
 /** The local demo's second sign-in identity; offered only when listed in app.signIn.providers. */
-const demoLeadershipAuthApi = ApiBlueprint.make({
-  name: 'demo-leadership-auth',
+const demoPlatformAuthApi = ApiBlueprint.make({
+  name: 'demo-platform-auth',
   params: defineParams =>
     defineParams({
-      api: demoLeadershipAuthApiRef,
+      api: demoPlatformAuthApiRef,
       deps: { discoveryApi: discoveryApiRef },
-      factory: ({ discoveryApi }) => new DemoLeadershipAuth(discoveryApi),
+      factory: ({ discoveryApi }) => new DemoPlatformAuth(discoveryApi),
     }),
 });
 
 /** Replaces the app's default (guest-only) sign-in page with the configured providers. */
 export const signInModule = createFrontendModule({
   pluginId: 'app',
-  extensions: [signInPage, demoLeadershipAuthApi],
+  extensions: [signInPage, demoPlatformAuthApi],
 });
