@@ -12,7 +12,7 @@ import { seedDemoAdoption } from './services/DemoSeeder';
 import { DoraFirstDeploys } from './services/DoraFirstDeploys';
 import { IngestService } from './services/IngestService';
 import { ScaffolderTaskHistory } from './services/ScaffolderTaskHistory';
-import { SummaryService } from './services/SummaryService';
+import { STANDARD_WINDOWS, SummaryService } from './services/SummaryService';
 import { TemplateRunCollector } from './services/TemplateRunCollector';
 
 /** Scheduled runs after which the demo seed stops waiting for the DORA demo history. */
@@ -107,6 +107,11 @@ export const adoptionPlugin = createBackendPlugin({
                   logger,
                   force: ++demoWaits >= DEMO_WAIT_RUNS,
                 }),
+              );
+            }
+            for (const windowDays of STANDARD_WINDOWS) {
+              await step(`summary of ${windowDays} days`, () =>
+                summary.refresh(windowDays),
               );
             }
           },

@@ -477,6 +477,7 @@ describe('GET /summary', () => {
     expect(after.body.selfService.overall.noTicketShare).toBeCloseTo(2 / 3);
     expect(Object.keys(after.body).sort()).toEqual(
       [
+        'computedAt',
         'coverage',
         'demoData',
         'nps',

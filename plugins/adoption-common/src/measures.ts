@@ -152,6 +152,8 @@ export interface AdoptionRoiMeasure {
 /** @public */
 export interface AdoptionSummary {
   window: { from: string; to: string; days: number };
+  /** When the figures were computed (the dashboards read stored summaries). */
+  computedAt: string;
   demoData: boolean;
   coverage: AdoptionCoverageMeasure;
   templateRuns: AdoptionTemplateRunsMeasure;

@@ -7,7 +7,9 @@ import {
   computeTemplateRuns,
   computeTimeToFirstDeploy,
   computeUsage,
-  mergeRuns,
+  eventOnlyRuns,
+  factsOfRuns,
+  weightedPercentile,
   netPromoterScore,
   normalizeErrorMessage,
   percentile,
@@ -195,7 +197,7 @@ describe('template runs', () => {
   ];
 
   it('counts runs, success rate over finished runs and duration percentiles', () => {
-    const result = computeTemplateRuns(runs, window);
+    const result = computeTemplateRuns(factsOfRuns(runs, window), window);
     expect(result).toMatchObject({
       count: 6,
       succeeded: 3,
@@ -207,7 +209,7 @@ describe('template runs', () => {
   });
 
   it('groups failures by template, step and normalised message', () => {
-    const result = computeTemplateRuns(runs, window);
+    const result = computeTemplateRuns(factsOfRuns(runs, window), window);
     expect(result.failures).toEqual([
       {
         templateRef: 'template:default/ts',
@@ -221,7 +223,7 @@ describe('template runs', () => {
   });
 
   it('has a weekly trend covering every week of the window', () => {
-    const { trend } = computeTemplateRuns(runs, window);
+    const { trend } = computeTemplateRuns(factsOfRuns(runs, window), window);
     expect(trend.map(w => [w.count, w.succeeded, w.failed])).toEqual([
       [4, 2, 1],
       [2, 1, 1],
@@ -231,8 +233,7 @@ describe('template runs', () => {
   });
 
   it('adds event-only runs without double-counting tasks the history holds', () => {
-    const merged = mergeRuns(
-      [run({ taskId: 'a' })],
+    const merged = eventOnlyRuns(
       [
         event({
           id: 'a:template-run',
@@ -249,11 +250,24 @@ describe('template runs', () => {
         }),
         event({ id: 'self', type: 'self-service' }),
       ],
+      new Set(['a']),
     );
-    expect(merged.map(r => [r.taskId, r.status])).toEqual([
-      ['a', 'completed'],
-      ['b', 'failed'],
-    ]);
+    expect(merged.map(r => [r.taskId, r.status])).toEqual([['b', 'failed']]);
+  });
+});
+
+describe('weighted percentiles', () => {
+  it('counts each value as often as it occurred', () => {
+    // 1 x 10, 3 x 20, 1 x 90: ranks 1..5; p50 is rank 3 (20), p95 rank 5 (90).
+    const values = [
+      { value: 90, count: 1 },
+      { value: 10, count: 1 },
+      { value: 20, count: 3 },
+    ];
+    expect(weightedPercentile(values, 0.5)).toBe(20);
+    expect(weightedPercentile(values, 0.95)).toBe(90);
+    expect(weightedPercentile(values, 0.2)).toBe(10);
+    expect(weightedPercentile([], 0.5)).toBeNull();
   });
 });
 

@@ -3,7 +3,7 @@ export const DAY_MS = 24 * HOUR_MS;
 export const WEEK_MS = 7 * DAY_MS;
 
 /** Monday 1970-01-05 00:00 UTC, the origin of the weekly buckets. */
-const FIRST_MONDAY = 4 * DAY_MS;
+export const FIRST_MONDAY_MS = 4 * DAY_MS;
 
 /**
  * Nearest-rank percentile (p in 0..1): the smallest value with at least p of the values at or
@@ -25,7 +25,7 @@ export function ratio(numerator: number, denominator: number): number | null {
 
 /** Start (Monday 00:00 UTC, epoch ms) of the week holding `ms`. */
 export function weekStart(ms: number): number {
-  return ms - ((((ms - FIRST_MONDAY) % WEEK_MS) + WEEK_MS) % WEEK_MS);
+  return ms - ((((ms - FIRST_MONDAY_MS) % WEEK_MS) + WEEK_MS) % WEEK_MS);
 }
 
 /** Start (first day 00:00 UTC) of the month holding `ms`. */

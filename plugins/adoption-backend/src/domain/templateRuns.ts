@@ -7,7 +7,6 @@ import {
   compareStrings,
   groupBy,
   inWindow,
-  percentile,
   ratio,
   weeksOf,
   weekStart,
@@ -34,21 +33,21 @@ export function normalizeErrorMessage(message: string | null): string {
 }
 
 /**
- * Runs from the scaffolder's task history, completed with template-run adoption events for tasks
- * the history no longer (or not yet) holds. The history wins for a task both report.
+ * Template-run events for tasks the scaffolder's history does not hold (purged, or from another
+ * installation), as runs. `knownTaskIds` are the history's tasks among the events' task ids.
  */
-export function mergeRuns(
-  history: TemplateRunRecord[],
+export function eventOnlyRuns(
   events: AdoptionEventRecord[],
+  knownTaskIds: Set<string>,
 ): TemplateRunRecord[] {
-  const known = new Set(history.map(r => r.taskId));
-  const fromEvents: TemplateRunRecord[] = [];
+  const seen = new Set(knownTaskIds);
+  const runs: TemplateRunRecord[] = [];
   for (const e of events) {
     if (e.type !== 'template-run' || !e.templateRef) continue;
     const taskId = e.taskId ?? `event:${e.id}`;
-    if (known.has(taskId)) continue;
-    known.add(taskId);
-    fromEvents.push({
+    if (seen.has(taskId)) continue;
+    seen.add(taskId);
+    runs.push({
       taskId,
       templateRef: e.templateRef,
       status: e.status ?? 'completed',
@@ -58,88 +57,208 @@ export function mergeRuns(
       errorMessage: null,
     });
   }
-  return [...history, ...fromEvents];
-}
-
-function counts(runs: TemplateRunRecord[]) {
-  const succeeded = runs.filter(r => r.status === 'completed').length;
-  const failed = runs.filter(r => r.status === 'failed').length;
-  return {
-    count: runs.length,
-    succeeded,
-    failed,
-    successRate: ratio(succeeded, succeeded + failed),
-  };
+  return runs;
 }
 
 /**
+ * What the measure needs of the runs started in a window, aggregated: the store computes these
+ * with GROUP BY over every run, so a request never loads 100,000 rows.
+ */
+export interface TemplateRunFacts {
+  counts: Array<{
+    templateRef: string;
+    weekStart: number;
+    status: string;
+    count: number;
+  }>;
+  failures: Array<{
+    templateRef: string;
+    step: string | null;
+    message: string | null;
+    count: number;
+    lastAt: number;
+  }>;
+  /** Durations of successful runs in whole seconds, with how many runs took that long. */
+  durations: Array<{ templateRef: string; seconds: number; count: number }>;
+}
+
+/** The facts of individual runs (event-only runs, tests), aggregated the way the store does. */
+export function factsOfRuns(
+  runs: TemplateRunRecord[],
+  window: Window,
+): TemplateRunFacts {
+  const counts = new Map<string, TemplateRunFacts['counts'][number]>();
+  const failures = new Map<string, TemplateRunFacts['failures'][number]>();
+  const durations = new Map<string, TemplateRunFacts['durations'][number]>();
+  for (const r of runs) {
+    if (!inWindow(r.createdAt, window)) continue;
+    const week = weekStart(r.createdAt);
+    const ck = JSON.stringify([r.templateRef, week, r.status]);
+    const c = counts.get(ck);
+    if (c) c.count++;
+    else
+      counts.set(ck, {
+        templateRef: r.templateRef,
+        weekStart: week,
+        status: r.status,
+        count: 1,
+      });
+    if (r.status === 'failed') {
+      const fk = JSON.stringify([r.templateRef, r.failedStep, r.errorMessage]);
+      const f = failures.get(fk);
+      if (f) {
+        f.count++;
+        f.lastAt = Math.max(f.lastAt, r.createdAt);
+      } else {
+        failures.set(fk, {
+          templateRef: r.templateRef,
+          step: r.failedStep,
+          message: r.errorMessage,
+          count: 1,
+          lastAt: r.createdAt,
+        });
+      }
+    }
+    if (r.status === 'completed' && r.durationMs !== null) {
+      const seconds = Math.floor(r.durationMs / 1000);
+      const dk = JSON.stringify([r.templateRef, seconds]);
+      const d = durations.get(dk);
+      if (d) d.count++;
+      else durations.set(dk, { templateRef: r.templateRef, seconds, count: 1 });
+    }
+  }
+  return {
+    counts: [...counts.values()],
+    failures: [...failures.values()],
+    durations: [...durations.values()],
+  };
+}
+
+/** Both sets of facts together (history and event-only runs never share a task). */
+export function mergeFacts(
+  a: TemplateRunFacts,
+  b: TemplateRunFacts,
+): TemplateRunFacts {
+  return {
+    counts: [...a.counts, ...b.counts],
+    failures: [...a.failures, ...b.failures],
+    durations: [...a.durations, ...b.durations],
+  };
+}
+
+/** Nearest-rank percentile of values with multiplicities. */
+export function weightedPercentile(
+  values: Array<{ value: number; count: number }>,
+  p: number,
+): number | null {
+  const total = values.reduce((sum, v) => sum + v.count, 0);
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(p * total));
+  const sorted = [...values].sort((a, b) => a.value - b.value);
+  let seen = 0;
+  for (const v of sorted) {
+    seen += v.count;
+    if (seen >= rank) return v.value;
+  }
+  return sorted[sorted.length - 1].value;
+}
+
+interface Tally {
+  count: number;
+  succeeded: number;
+  failed: number;
+}
+
+const tally = (): Tally => ({ count: 0, succeeded: 0, failed: 0 });
+
+function add(t: Tally, status: string, count: number) {
+  t.count += count;
+  if (status === 'completed') t.succeeded += count;
+  if (status === 'failed') t.failed += count;
+}
+
+const withRate = (t: Tally) => ({
+  ...t,
+  successRate: ratio(t.succeeded, t.succeeded + t.failed),
+});
+
+/**
  * Template runs started in the window: count, success rate (finished runs only), duration
- * percentiles of successful runs, failures grouped by template, step and message, weekly trend.
+ * percentiles of successful runs (to the second), failures grouped by template, step and
+ * normalised message, and a weekly trend.
  */
 export function computeTemplateRuns(
-  allRuns: TemplateRunRecord[],
+  facts: TemplateRunFacts,
   window: Window,
 ): AdoptionTemplateRunsMeasure {
-  const runs = allRuns.filter(r => inWindow(r.createdAt, window));
-  const durations = (items: TemplateRunRecord[]) =>
-    items
-      .filter(r => r.status === 'completed' && r.durationMs !== null)
-      .map(r => r.durationMs!);
+  const overall = tally();
+  const byTemplate = new Map<string, Tally>();
+  const byWeek = new Map<number, Tally>();
+  for (const c of facts.counts) {
+    add(overall, c.status, c.count);
+    if (!byTemplate.has(c.templateRef)) byTemplate.set(c.templateRef, tally());
+    add(byTemplate.get(c.templateRef)!, c.status, c.count);
+    if (!byWeek.has(c.weekStart)) byWeek.set(c.weekStart, tally());
+    add(byWeek.get(c.weekStart)!, c.status, c.count);
+  }
 
-  const failures = [
-    ...groupBy(
-      runs.filter(r => r.status === 'failed'),
-      r =>
-        JSON.stringify([
-          r.templateRef,
-          r.failedStep ?? 'unknown step',
-          normalizeErrorMessage(r.errorMessage),
-        ]),
-    ).entries(),
-  ]
-    .map(([key, items]): AdoptionTemplateRunFailure => {
-      const [templateRef, step, message] = JSON.parse(key);
-      return {
-        templateRef,
+  const failures = new Map<
+    string,
+    AdoptionTemplateRunFailure & { last: number }
+  >();
+  for (const f of facts.failures) {
+    const step = f.step ?? 'unknown step';
+    const message = normalizeErrorMessage(f.message);
+    const key = JSON.stringify([f.templateRef, step, message]);
+    const existing = failures.get(key);
+    if (existing) {
+      existing.count += f.count;
+      existing.last = Math.max(existing.last, f.lastAt);
+    } else {
+      failures.set(key, {
+        templateRef: f.templateRef,
         step,
         message,
-        count: items.length,
-        lastAt: new Date(
-          Math.max(...items.map(r => r.createdAt)),
-        ).toISOString(),
-      };
-    })
-    .sort(
-      (a, b) =>
-        b.count - a.count ||
-        compareStrings(a.templateRef, b.templateRef) ||
-        compareStrings(a.step, b.step) ||
-        compareStrings(a.message, b.message),
-    );
+        count: f.count,
+        lastAt: '',
+        last: f.lastAt,
+      });
+    }
+  }
 
-  const templates = [...groupBy(runs, r => r.templateRef).entries()]
-    .map(([templateRef, items]) => ({
-      templateRef,
-      ...counts(items),
-      p50DurationMs: percentile(durations(items), 0.5),
-    }))
-    .sort(
-      (a, b) =>
-        b.count - a.count || compareStrings(a.templateRef, b.templateRef),
-    );
-
-  const byWeek = groupBy(runs, r => String(weekStart(r.createdAt)));
-  const trend = weeksOf(window).map(w => ({
-    weekStart: new Date(w).toISOString(),
-    ...counts(byWeek.get(String(w)) ?? []),
-  }));
+  const seconds = (items: TemplateRunFacts['durations']) =>
+    items.map(d => ({ value: d.seconds * 1000, count: d.count }));
+  const durationsByTemplate = groupBy(facts.durations, d => d.templateRef);
 
   return {
-    ...counts(runs),
-    p50DurationMs: percentile(durations(runs), 0.5),
-    p95DurationMs: percentile(durations(runs), 0.95),
-    failures,
-    templates,
-    trend,
+    ...withRate(overall),
+    p50DurationMs: weightedPercentile(seconds(facts.durations), 0.5),
+    p95DurationMs: weightedPercentile(seconds(facts.durations), 0.95),
+    failures: [...failures.values()]
+      .map(({ last, ...f }) => ({ ...f, lastAt: new Date(last).toISOString() }))
+      .sort(
+        (a, b) =>
+          b.count - a.count ||
+          compareStrings(a.templateRef, b.templateRef) ||
+          compareStrings(a.step, b.step) ||
+          compareStrings(a.message, b.message),
+      ),
+    templates: [...byTemplate.entries()]
+      .map(([templateRef, t]) => ({
+        templateRef,
+        ...withRate(t),
+        p50DurationMs: weightedPercentile(
+          seconds(durationsByTemplate.get(templateRef) ?? []),
+          0.5,
+        ),
+      }))
+      .sort(
+        (a, b) =>
+          b.count - a.count || compareStrings(a.templateRef, b.templateRef),
+      ),
+    trend: weeksOf(window).map(w => ({
+      weekStart: new Date(w).toISOString(),
+      ...withRate(byWeek.get(w) ?? tally()),
+    })),
   };
 }

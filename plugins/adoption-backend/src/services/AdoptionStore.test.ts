@@ -1,6 +1,12 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
-import { AdoptionEventRecord, DAY_MS, weekStart } from '../domain';
+import {
+  AdoptionEventRecord,
+  computeTemplateRuns,
+  DAY_MS,
+  factsOfRuns,
+  weekStart,
+} from '../domain';
 import { createTestStore } from '../__testUtils__/testUtils';
 
 jest.setTimeout(60_000);
@@ -200,7 +206,30 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
-    it('replaces the catalog snapshot as a whole', async () => {
+    it('aggregates template runs in SQL exactly as the domain does from the rows', async () => {
+    const { store } = await createTestStore(databases, databaseId);
+    const runs = Array.from({ length: 60 }, (_, i) => {
+      const status = (['completed', 'failed', 'processing'] as const)[i % 3];
+      return {
+        taskId: `t${i}`,
+        templateRef: `template:default/t${i % 4}`,
+        templateVersion: '1.0.0',
+        status,
+        createdAt: T - (i % 20) * DAY_MS + i * 1000,
+        finishedAt: null,
+        durationMs: status === 'completed' ? 1000 * (i % 7) + 999 : null,
+        failedStep: status === 'failed' ? `step-${i % 2}` : null,
+        errorMessage: status === 'failed' ? `Failed with code ${i % 5}` : null,
+      };
+    });
+    await store.upsertRuns(runs);
+    const w = { from: T - 15 * DAY_MS, to: T + DAY_MS };
+    expect(computeTemplateRuns(await store.templateRunFacts(w), w)).toEqual(
+      computeTemplateRuns(factsOfRuns(runs, w), w),
+    );
+  });
+
+  it('replaces the catalog snapshot as a whole', async () => {
       const { store } = await createTestStore(databases, databaseId);
       const c = {
         entityRef: 'component:default/a',

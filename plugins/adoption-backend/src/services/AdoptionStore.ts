@@ -9,12 +9,15 @@ import {
   AdoptionEventRecord,
   ComponentRecord,
   compareStrings,
+  FIRST_MONDAY_MS,
   NpsAnswerRecord,
+  TemplateRunFacts,
   TemplateRunRecord,
   TemplateRunStatus,
   TicketRecord,
   UsageRollups,
   Window,
+  WEEK_MS,
   weekStart,
 } from '../domain';
 
@@ -34,6 +37,25 @@ function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) {
     yield items.slice(i, i + size);
   }
+}
+
+/** A stored event row as the domain's record. */
+function eventOf(r: any): AdoptionEventRecord {
+  return {
+    id: r.id,
+    type: r.type,
+    occurredAt: num(r.occurred_at),
+    templateRef: r.template_ref,
+    templateVersion: r.template_version,
+    taskId: r.task_id,
+    entityRef: r.entity_ref,
+    owner: r.owner,
+    kind: r.kind,
+    requestedAt: numOrNull(r.requested_at),
+    readyAt: numOrNull(r.ready_at),
+    status: r.status,
+    durationMs: numOrNull(r.duration_ms),
+  };
 }
 
 /** One rolled-up analytics batch: page views per day and plugin, users per week. */
@@ -135,21 +157,19 @@ export class AdoptionStore {
               .where(s => s.whereNull('status').orWhere('status', 'completed')),
           ),
       );
-    return rows.map((r: any) => ({
-      id: r.id,
-      type: r.type,
-      occurredAt: num(r.occurred_at),
-      templateRef: r.template_ref,
-      templateVersion: r.template_version,
-      taskId: r.task_id,
-      entityRef: r.entity_ref,
-      owner: r.owner,
-      kind: r.kind,
-      requestedAt: numOrNull(r.requested_at),
-      readyAt: numOrNull(r.ready_at),
-      status: r.status,
-      durationMs: numOrNull(r.duration_ms),
-    }));
+    return rows.map(eventOf);
+  }
+
+  /** Template-run events in the window whose task the collected history does not hold. */
+  async eventOnlyRunEvents(window: Window): Promise<AdoptionEventRecord[]> {
+    const rows = await this.db('adoption_events as e')
+      .select('e.*')
+      .leftJoin('adoption_template_runs as r', 'r.task_id', 'e.task_id')
+      .where('e.type', 'template-run')
+      .whereNull('r.task_id')
+      .where('e.occurred_at', '>=', window.from)
+      .where('e.occurred_at', '<', window.to);
+    return rows.map(eventOf);
   }
 
   // --- template runs ---------------------------------------------------------------------
@@ -207,6 +227,68 @@ export class AdoptionStore {
     }));
   }
 
+  /**
+   * Template runs started in the window, aggregated in the database: counts per template, week
+   * and status; failures per template, step and message; successful runs' durations per whole
+   * second. Weeks start on Mondays (UTC), as `weekStart` computes them.
+   */
+  async templateRunFacts(window: Window): Promise<TemplateRunFacts> {
+    const inWindow = (q: Knex.QueryBuilder) =>
+      q
+        .where('created_at', '>=', window.from)
+        .where('created_at', '<', window.to);
+    // Integer literals (module constants), so both databases divide as integers.
+    const week = this.db.raw(
+      `(created_at - ${Math.trunc(FIRST_MONDAY_MS)}) / ${Math.trunc(WEEK_MS)}`,
+    );
+    const [counts, failures, durations] = await Promise.all([
+      inWindow(
+        this.db('adoption_template_runs')
+          .select('template_ref', 'status', { week })
+          .count({ count: '*' })
+          .groupBy('template_ref', 'status', 'week'),
+      ),
+      inWindow(
+        this.db('adoption_template_runs')
+          .select('template_ref', 'failed_step', 'error_message')
+          .count({ count: '*' })
+          .max({ last: 'created_at' })
+          .where('status', 'failed')
+          .groupBy('template_ref', 'failed_step', 'error_message'),
+      ),
+      inWindow(
+        this.db('adoption_template_runs')
+          .select('template_ref', {
+            seconds: this.db.raw('duration_ms / 1000'),
+          })
+          .count({ count: '*' })
+          .where('status', 'completed')
+          .whereNotNull('duration_ms')
+          .groupBy('template_ref', 'seconds'),
+      ),
+    ]);
+    return {
+      counts: counts.map((r: any) => ({
+        templateRef: r.template_ref,
+        weekStart: FIRST_MONDAY_MS + num(r.week) * WEEK_MS,
+        status: r.status,
+        count: num(r.count),
+      })),
+      failures: failures.map((r: any) => ({
+        templateRef: r.template_ref,
+        step: r.failed_step,
+        message: r.error_message,
+        count: num(r.count),
+        lastAt: num(r.last),
+      })),
+      durations: durations.map((r: any) => ({
+        templateRef: r.template_ref,
+        seconds: Math.floor(num(r.seconds)),
+        count: num(r.count),
+      })),
+    };
+  }
+
   /** Stored status of each of the given tasks. */
   async runStatuses(
     taskIds: string[],
@@ -248,7 +330,7 @@ export class AdoptionStore {
             owner: c.owner,
             template_ref: c.templateRef,
             template_version: c.templateVersion,
-            created_at: c.createdAt,
+            created_at: c.createdAt === null ? null : Math.round(c.createdAt),
           })),
         );
       }
@@ -523,6 +605,56 @@ export class AdoptionStore {
         })),
       );
     }
+  }
+
+  // --- stored summaries ------------------------------------------------------------------
+
+  /** The version of the data that must show at once; bumped by events, tickets and seeding. */
+  async dataVersion(): Promise<number> {
+    const row = await this.db('adoption_state')
+      .where({ name: 'data_version' })
+      .first();
+    return row ? num(row.value) : 0;
+  }
+
+  async bumpDataVersion(): Promise<void> {
+    await this.db('adoption_state')
+      .where({ name: 'data_version' })
+      .increment('value', 1);
+  }
+
+  async storedSummary(
+    windowDays: number,
+  ): Promise<
+    { computedAt: number; dataVersion: number; body: string } | undefined
+  > {
+    const row = await this.db('adoption_summaries')
+      .where({ window_days: windowDays })
+      .first();
+    return row
+      ? {
+          computedAt: num(row.computed_at),
+          dataVersion: num(row.data_version),
+          body: row.body,
+        }
+      : undefined;
+  }
+
+  async storeSummary(options: {
+    windowDays: number;
+    computedAt: number;
+    dataVersion: number;
+    body: string;
+  }): Promise<void> {
+    await this.db('adoption_summaries')
+      .insert({
+        window_days: options.windowDays,
+        computed_at: options.computedAt,
+        data_version: options.dataVersion,
+        body: options.body,
+      })
+      .onConflict('window_days')
+      .merge();
   }
 
   // --- housekeeping ----------------------------------------------------------------------

@@ -29,6 +29,7 @@ export async function seedDemoAdoption(options: {
     await tx.upsertTickets(demo.tickets, now);
     await tx.recordUsage(demo.usage);
     await tx.insertNpsAnswers(demo.nps);
+    await tx.bumpDataVersion();
   });
   if (seeded) {
     logger.info(

@@ -88,6 +88,7 @@ export class IngestService {
   /** Stores events; a repeated id is counted as a duplicate and changes nothing. */
   async events(events: AdoptionEventInput[]) {
     const accepted = await this.store.insertEvents(toEventRecords(events));
+    if (accepted > 0) await this.store.bumpDataVersion();
     return { accepted, duplicates: events.length - accepted };
   }
 
@@ -96,6 +97,7 @@ export class IngestService {
     const { inserted, updated } = await this.store.upsertTickets(
       validated.tickets,
     );
+    if (validated.tickets.length > 0) await this.store.bumpDataVersion();
     this.logger.info(
       `Adoption: imported ${inserted} new and ${updated} updated tickets, ${validated.failed.length} rows rejected`,
     );

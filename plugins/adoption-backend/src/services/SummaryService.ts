@@ -9,24 +9,91 @@ import {
   computeTimeToFirstDeploy,
   computeUsage,
   DAY_MS,
-  mergeRuns,
+  eventOnlyRuns,
+  factsOfRuns,
+  mergeFacts,
   portalRequestsOf,
   withEventProvenance,
 } from '../domain';
 import { AdoptionStore } from './AdoptionStore';
 
-/** Loads what the measures need from the store and computes them with the domain functions. */
+/** The windows the scheduled collector keeps computed (the page's choices). */
+export const STANDARD_WINDOWS = [30, 90, 180];
+
+/**
+ * Loads what the measures need from the store and computes them with the domain functions.
+ *
+ * Reads are served from stored summaries: the scheduled collector recomputes the standard windows
+ * on every run, and a read recomputes (once per process at a time) when its window's summary is
+ * missing, older than `maxAgeMs`, or computed before a write that must show at once (events,
+ * tickets: `dataVersion`). Analytics and NPS answers show with the next collector run.
+ */
 export class SummaryService {
-  static create(options: { store: AdoptionStore; config: AdoptionConfig }) {
-    return new SummaryService(options.store, options.config);
+  static create(options: {
+    store: AdoptionStore;
+    config: AdoptionConfig;
+    maxAgeMs?: number;
+  }) {
+    return new SummaryService(
+      options.store,
+      options.config,
+      options.maxAgeMs ??
+        2 * options.config.collector.frequencyMinutes * 60_000,
+    );
   }
+
+  private readonly inFlight = new Map<number, Promise<AdoptionSummary>>();
 
   private constructor(
     private readonly store: AdoptionStore,
     private readonly config: AdoptionConfig,
+    private readonly maxAgeMs: number,
   ) {}
 
+  /** The summary of the last `windowDays`, from the stored one when it is current. */
   async summary(
+    windowDays: number,
+    now = Date.now(),
+  ): Promise<AdoptionSummary> {
+    const [stored, version] = await Promise.all([
+      this.store.storedSummary(windowDays),
+      this.store.dataVersion(),
+    ]);
+    if (
+      stored &&
+      stored.dataVersion === version &&
+      now - stored.computedAt < this.maxAgeMs
+    ) {
+      return JSON.parse(stored.body);
+    }
+    return this.refresh(windowDays, now);
+  }
+
+  /** Computes and stores the summary of a window; concurrent calls share one computation. */
+  async refresh(
+    windowDays: number,
+    now = Date.now(),
+  ): Promise<AdoptionSummary> {
+    const running = this.inFlight.get(windowDays);
+    if (running) return running;
+    const job = (async () => {
+      // The version is read first: a write during the computation leaves the result stale.
+      const dataVersion = await this.store.dataVersion();
+      const summary = await this.compute(windowDays, now);
+      await this.store.storeSummary({
+        windowDays,
+        computedAt: now,
+        dataVersion,
+        body: JSON.stringify(summary),
+      });
+      return summary;
+    })().finally(() => this.inFlight.delete(windowDays));
+    this.inFlight.set(windowDays, job);
+    return job;
+  }
+
+  /** Computes the measures of the last `windowDays` from the stored data. */
+  async compute(
     windowDays: number,
     now = Date.now(),
   ): Promise<AdoptionSummary> {
@@ -37,7 +104,8 @@ export class SummaryService {
       declared,
       firstDeploys,
       events,
-      runs,
+      runFacts,
+      eventOnly,
       tickets,
       usage,
       answers,
@@ -46,13 +114,17 @@ export class SummaryService {
       this.store.declaredTemplateVersions(),
       this.store.firstDeploys(),
       this.store.listEvents(window),
-      this.store.listRuns(window),
+      this.store.templateRunFacts(window),
+        this.store.eventOnlyRunEvents(window),
       this.store.listTickets(window),
       this.store.usageRollups(window),
       this.store.listNpsAnswers(window),
     ]);
     const withProvenance = withEventProvenance(components, events);
-    const templateRuns = computeTemplateRuns(mergeRuns(runs, events), window);
+    const templateRuns = computeTemplateRuns(
+      mergeFacts(runFacts, factsOfRuns(eventOnlyRuns(eventOnly, new Set()), window)),
+      window,
+    );
     const selfService = computeSelfService({
       requests: portalRequestsOf(events),
       tickets,
@@ -65,6 +137,7 @@ export class SummaryService {
         to: new Date(window.to).toISOString(),
         days: windowDays,
       },
+      computedAt: new Date(now).toISOString(),
       demoData: this.config.demoData,
       coverage: computeCoverage({
         components: withProvenance,

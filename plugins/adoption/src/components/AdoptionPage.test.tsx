@@ -13,6 +13,7 @@ const summary: AdoptionSummary = {
     to: '2026-11-22T00:00:00.000Z',
     days: 90,
   },
+  computedAt: '2026-11-22T00:00:00.000Z',
   demoData: true,
   coverage: {
     target: 0.8,

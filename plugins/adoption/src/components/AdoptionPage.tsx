@@ -65,6 +65,8 @@ export function AdoptionPage() {
             <Typography variant="body2" color="textSecondary">
               {summary.value.window.from.slice(0, 10)} to{' '}
               {summary.value.window.to.slice(0, 10)}
+              {' · figures as of '}
+              {summary.value.computedAt.slice(11, 16)} UTC
               {summary.value.demoData ? ' · demo data' : ''}
             </Typography>
           </Box>
