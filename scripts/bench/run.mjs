@@ -15,6 +15,15 @@ const suites = {
     '@internal/plugin-dora-backend',
     'bench',
   ],
+  // Adoption API at 10,000 components, 100,000 runs, 1,000,000 analytics events; both databases.
+  adoption: [
+    'node',
+    'scripts/with-test-postgres.mjs',
+    'yarn',
+    'workspace',
+    '@internal/plugin-adoption-backend',
+    'bench',
+  ],
   // The control plane alone, then form submit to Ready through the running portal (starts it if needed).
   crossplane: ['node', 'scripts/bench/crossplane.mjs'],
 };
