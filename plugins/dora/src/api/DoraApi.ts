@@ -9,7 +9,11 @@ import {
 export interface DoraMetricsRequest {
   scope: DoraScope;
   ref?: string;
-  windowDays: 7 | 30 | 90;
+  /** The last 7, 30 or 90 days; or give `from` and `to` instead. */
+  windowDays?: 7 | 30 | 90;
+  /** A custom range, ISO timestamps (the backend checks order, future and span). */
+  from?: string;
+  to?: string;
   bandYear?: DoraBandYear;
 }
 

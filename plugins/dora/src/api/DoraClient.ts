@@ -13,10 +13,13 @@ export class DoraClient implements DoraApi {
   ) {}
 
   async getMetrics(request: DoraMetricsRequest): Promise<DoraMetricsResponse> {
-    const query = new URLSearchParams({
-      scope: request.scope,
-      window: String(request.windowDays),
-    });
+    const query = new URLSearchParams({ scope: request.scope });
+    if (request.from && request.to) {
+      query.set('from', request.from);
+      query.set('to', request.to);
+    } else {
+      query.set('window', String(request.windowDays ?? 30));
+    }
     if (request.ref) query.set('ref', request.ref);
     if (request.bandYear) query.set('bandYear', request.bandYear);
     const baseUrl = await this.options.discoveryApi.getBaseUrl('dora');

@@ -30,8 +30,7 @@ function metricColumn(id: DoraMetricId): TableColumn<DoraBreakdownRow> {
       const result = row.metrics[id];
       return (
         <>
-          {formatMetricValue(result)}{' '}
-          <BandChip band={result.band} />
+          {formatMetricValue(result)} <BandChip band={result.band} />
         </>
       );
     },

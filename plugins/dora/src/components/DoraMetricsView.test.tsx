@@ -2,7 +2,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import {
   DoraMetricResult,
   DoraMetricSet,
@@ -86,6 +86,9 @@ function response(windowDays: number): DoraMetricsResponse {
   };
 }
 
+// Rendering the tables and chart is slow on a busy machine.
+jest.setTimeout(30_000);
+
 describe('DoraMetricsView', () => {
   it('shows figures with bands, working and coverage warnings, and drills down', async () => {
     const getMetrics = jest.fn(async ({ windowDays }) => response(windowDays));
@@ -123,6 +126,66 @@ describe('DoraMetricsView', () => {
     expect(onDrillDown).toHaveBeenCalledWith(
       expect.objectContaining({ ref: 'group:default/payments' }),
     );
+  });
+
+  it('asks for a custom range of whole UTC days and explains a bad one', async () => {
+    const getMetrics = jest.fn(async () => response(10));
+    await renderInTestApp(
+      <TestApiProvider apis={[[doraApiRef, { getMetrics }]]}>
+        <DoraMetricsView scope="team" scopeRef="group:default/payments" />
+      </TestApiProvider>,
+    );
+    await screen.findAllByText('2.0 / day');
+    fireEvent.mouseDown(screen.getByText('Last 30 days'));
+    fireEvent.click(
+      within(screen.getByRole('listbox')).getByText('Custom range'),
+    );
+    fireEvent.change(screen.getByLabelText('From date'), {
+      target: { value: '2025-03-01' },
+    });
+    fireEvent.change(screen.getByLabelText('To date'), {
+      target: { value: '2025-03-10' },
+    });
+    await waitFor(() =>
+      expect(getMetrics).toHaveBeenLastCalledWith({
+        scope: 'team',
+        ref: 'group:default/payments',
+        from: '2025-03-01T00:00:00.000Z',
+        to: '2025-03-11T00:00:00.000Z',
+      }),
+    );
+    const calls = getMetrics.mock.calls.length;
+    fireEvent.change(screen.getByLabelText('From date'), {
+      target: { value: '2025-04-01' },
+    });
+    expect(
+      await screen.findByText(
+        'The start date must be on or before the end date.',
+      ),
+    ).toBeInTheDocument();
+    expect(getMetrics.mock.calls.length).toBe(calls);
+  });
+
+  it('shows the connect instructions for a component the backend does not know yet', async () => {
+    const api: DoraApi = {
+      getMetrics: async () => {
+        throw Object.assign(new Error('no component'), {
+          name: 'NotFoundError',
+        });
+      },
+    };
+    await renderInTestApp(
+      <TestApiProvider apis={[[doraApiRef, api]]}>
+        <DoraMetricsView
+          scope="service"
+          scopeRef="component:default/brand-new"
+        />
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText('No delivery events for this component yet'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Last 30 days')).toBeInTheDocument();
   });
 
   it('tells a team how to connect its sources when a component has no events', async () => {

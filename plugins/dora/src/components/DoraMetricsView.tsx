@@ -5,7 +5,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Box, Grid, MenuItem, TextField, Typography } from '@material-ui/core';
+import { Box, Grid, Typography } from '@material-ui/core';
 import { DoraBreakdownRow, DoraScope } from '@internal/plugin-dora-common';
 import { ReactNode, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
@@ -13,6 +13,8 @@ import { doraApiRef } from '../api/DoraApi';
 import { BreakdownTable } from './BreakdownTable';
 import { MetricTiles } from './MetricTiles';
 import { TrendChart } from './TrendChart';
+import { WindowPicker } from './WindowPicker';
+import { customRange, WindowChoice } from '../window';
 
 const BREAKDOWN_TITLES: Record<DoraScope, string> = {
   organisation: 'Teams',
@@ -20,6 +22,11 @@ const BREAKDOWN_TITLES: Record<DoraScope, string> = {
   service: 'Deploy streams',
   stream: 'Deploy streams',
 };
+
+/** The last day a window covers: its end is exclusive. */
+function lastDay(to: string): string {
+  return new Date(Date.parse(to) - 1).toISOString().slice(0, 10);
+}
 
 /** Where to go one level down from a breakdown row: a team's services, a service's streams. */
 export type DrillDown = (row: DoraBreakdownRow) => void;
@@ -38,11 +45,24 @@ export function DoraMetricsView(props: {
 }) {
   const { scope, scopeRef, onDrillDown, notAllowedFallback } = props;
   const doraApi = useApi(doraApiRef);
-  const [windowDays, setWindowDays] = useState<7 | 30 | 90>(30);
-  const { value, loading, error } = useAsync(
-    () => doraApi.getMetrics({ scope, ref: scopeRef, windowDays }),
-    [doraApi, scope, scopeRef, windowDays],
-  );
+  const [choice, setChoice] = useState<WindowChoice>({
+    kind: 'last',
+    days: 30,
+  });
+  const { value, loading, error } = useAsync(() => {
+    if (choice.kind === 'last') {
+      return doraApi.getMetrics({
+        scope,
+        ref: scopeRef,
+        windowDays: choice.days,
+      });
+    }
+    const range = customRange(choice.fromDate, choice.toDate, Date.now());
+    if ('error' in range) {
+      throw new Error(range.error);
+    }
+    return doraApi.getMetrics({ scope, ref: scopeRef, ...range });
+  }, [doraApi, scope, scopeRef, choice]);
 
   const refused =
     error?.name === 'NotAllowedError' ||
@@ -50,22 +70,64 @@ export function DoraMetricsView(props: {
   if (error && refused && notAllowedFallback) {
     return <>{notAllowedFallback}</>;
   }
-  if (error) return <ResponseErrorPanel error={error} />;
-  if (loading || !value) return <Progress />;
+  // A component the DORA backend does not know yet (just registered) has no events either.
+  const unknownComponent =
+    scope === 'service' &&
+    (error?.name === 'NotFoundError' ||
+      (error as { statusCode?: number } | undefined)?.statusCode === 404);
+  const noEvents =
+    value && Object.values(value.metrics).every(m => m.eventCount === 0);
 
-  const noEvents = Object.values(value.metrics).every(m => m.eventCount === 0);
-  if (noEvents && scope === 'service') {
-    return (
-      <EmptyState
-        missing="data"
-        title="No delivery events for this component yet"
-        description={
-          'Connect a source so deployments, changes and incidents reach the portal: add the ' +
-          'annotation github.com/project-slug (GitHub webhooks), argocd/app-name (Argo CD ' +
-          'notifications) or pagerduty.com/service-id (PagerDuty v3 webhooks) to catalog-info.yaml, ' +
-          'or send events to POST /api/dora/events with a source token. See the DORA plugin README.'
-        }
-      />
+  let body: ReactNode;
+  if (unknownComponent || (noEvents && scope === 'service')) {
+    body = (
+      <Grid item xs={12}>
+        <EmptyState
+          missing="data"
+          title="No delivery events for this component yet"
+          description={
+            'Connect a source so deployments, changes and incidents reach the portal: add the ' +
+            'annotation github.com/project-slug (GitHub webhooks), argocd/app-name (Argo CD ' +
+            'notifications) or pagerduty.com/service-id (PagerDuty v3 webhooks) to catalog-info.yaml, ' +
+            'or send events to POST /api/dora/events with a source token (see the DORA backend ' +
+            'README for curl examples). If it delivered before this window, pick a longer one above.'
+          }
+        />
+      </Grid>
+    );
+  } else if (error) {
+    body = (
+      <Grid item xs={12}>
+        <ResponseErrorPanel error={error} />
+      </Grid>
+    );
+  } else if (loading || !value) {
+    body = (
+      <Grid item xs={12}>
+        <Progress />
+      </Grid>
+    );
+  } else {
+    body = (
+      <>
+        <Grid item xs={12}>
+          <MetricTiles metrics={value.metrics} />
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard title="Weekly trend">
+            <TrendChart trend={value.trend} />
+          </InfoCard>
+        </Grid>
+        {value.breakdown.length > 0 && (
+          <Grid item xs={12}>
+            <BreakdownTable
+              title={BREAKDOWN_TITLES[scope]}
+              rows={value.breakdown}
+              onSelect={onDrillDown}
+            />
+          </Grid>
+        )}
+      </>
     );
   }
 
@@ -74,41 +136,17 @@ export function DoraMetricsView(props: {
       <Grid item xs={12}>
         <Box display="flex" alignItems="center" justifyContent="space-between">
           <Typography variant="body2">
-            {value.window.from.slice(0, 10)} to {value.window.to.slice(0, 10)} ·
-            bands of the {value.bandYear} DORA report
-            {value.bandNotes.map(note => ` · ${note}`).join('')}
+            {value &&
+              `${value.window.from.slice(0, 10)} to ${lastDay(
+                value.window.to,
+              )} · bands of the ${value.bandYear} DORA report${value.bandNotes
+                .map(note => ` · ${note}`)
+                .join('')}`}
           </Typography>
-          <TextField
-            select
-            label="Window"
-            style={{ minWidth: 160, marginLeft: 16 }}
-            value={windowDays}
-            onChange={e => setWindowDays(Number(e.target.value) as 7 | 30 | 90)}
-            inputProps={{ 'aria-label': 'Window' }}
-          >
-            <MenuItem value={7}>Last 7 days</MenuItem>
-            <MenuItem value={30}>Last 30 days</MenuItem>
-            <MenuItem value={90}>Last 90 days</MenuItem>
-          </TextField>
+          <WindowPicker value={choice} onChange={setChoice} />
         </Box>
       </Grid>
-      <Grid item xs={12}>
-        <MetricTiles metrics={value.metrics} />
-      </Grid>
-      <Grid item xs={12}>
-        <InfoCard title="Weekly trend">
-          <TrendChart trend={value.trend} />
-        </InfoCard>
-      </Grid>
-      {value.breakdown.length > 0 && (
-        <Grid item xs={12}>
-          <BreakdownTable
-            title={BREAKDOWN_TITLES[scope]}
-            rows={value.breakdown}
-            onSelect={onDrillDown}
-          />
-        </Grid>
-      )}
+      {body}
     </Grid>
   );
 }

@@ -74,7 +74,10 @@ export function DoraPage() {
                   variant="outlined"
                   color="primary"
                   onClick={() =>
-                    setPath([...path, { scope: 'team', ref: group, label: group }])
+                    setPath([
+                      ...path,
+                      { scope: 'team', ref: group, label: group },
+                    ])
                   }
                 >
                   {group}

@@ -32,11 +32,24 @@ export function EntityDoraCard() {
       }),
     [doraApi, entity],
   );
+  // Not known to the DORA backend yet (just registered) or nothing delivered: say how to connect.
+  const unknown =
+    error?.name === 'NotFoundError' ||
+    (error as { statusCode?: number } | undefined)?.statusCode === 404;
+  const empty =
+    unknown ||
+    (value && Object.values(value.metrics).every(m => m.eventCount === 0));
   return (
     <InfoCard title="DORA, last 30 days">
-      {error && <ResponseErrorPanel error={error} />}
+      {error && !unknown && <ResponseErrorPanel error={error} />}
       {loading && <Progress />}
-      {value && (
+      {empty && (
+        <Typography variant="body2">
+          No deployments, changes or incidents in the last 30 days. The DORA tab
+          explains how to connect GitHub, Argo CD, PagerDuty or the events API.
+        </Typography>
+      )}
+      {value && !empty && (
         <>
           <Table size="small">
             <TableBody>

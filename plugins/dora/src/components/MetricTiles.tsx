@@ -1,10 +1,6 @@
 import { Box, Chip, Grid, Paper, Tooltip, Typography } from '@material-ui/core';
 import { DORA_METRIC_IDS, DoraMetricSet } from '@internal/plugin-dora-common';
-import {
-  formatMetricValue,
-  formatWorking,
-  METRIC_TITLES,
-} from '../format';
+import { formatMetricValue, formatWorking, METRIC_TITLES } from '../format';
 import { BandChip } from './BandChip';
 
 /**
@@ -41,9 +37,14 @@ export function MetricTiles({ metrics }: { metrics: DoraMetricSet }) {
                     key={warning.code}
                     variant="caption"
                     display="block"
-                    color="error"
+                    color={
+                      warning.code === 'approximate-median'
+                        ? 'textSecondary'
+                        : 'error'
+                    }
                   >
-                    ⚠ {warning.message}
+                    {warning.code === 'approximate-median' ? 'ⓘ' : '⚠'}{' '}
+                    {warning.message}
                   </Typography>
                 ))}
               </Box>
