@@ -13,6 +13,7 @@ import {
   netPromoterScore,
   normalizeErrorMessage,
   percentile,
+  portalRequestFactsOf,
   portalRequestsOf,
   weekStart,
   withEventProvenance,
@@ -354,7 +355,7 @@ describe('self-service without tickets', () => {
       }),
     ]);
     const result = computeSelfService({
-      requests,
+      requests: portalRequestFactsOf(requests, window),
       tickets: [
         {
           externalId: 'T1',

@@ -13,6 +13,7 @@ import {
   ratio,
   weeksOf,
   weekStart,
+  weightedPercentile,
   Window,
 } from './statistics';
 
@@ -50,6 +51,41 @@ export function portalRequestsOf(
     });
 }
 
+/**
+ * What the measure needs of the portal requests made in a window, aggregated: the store computes
+ * these with GROUP BY, so a request never loads every event.
+ */
+export interface PortalRequestFacts {
+  counts: Array<{ team: string; weekStart: number; count: number }>;
+  /** Whole minutes from request to Ready, with how many requests took that long. */
+  readyMinutes: Array<{ minutes: number; count: number }>;
+}
+
+/** The facts of individual requests (tests, small sets), aggregated the way the store does. */
+export function portalRequestFactsOf(
+  requests: PortalRequest[],
+  window: Window,
+): PortalRequestFacts {
+  const counts = new Map<string, PortalRequestFacts['counts'][number]>();
+  const minutes = new Map<number, number>();
+  for (const r of requests) {
+    if (!inWindow(r.requestedAt, window)) continue;
+    const week = weekStart(r.requestedAt);
+    const key = `${r.team}\u0000${week}`;
+    const c = counts.get(key);
+    if (c) c.count++;
+    else counts.set(key, { team: r.team, weekStart: week, count: 1 });
+    if (r.readyAt !== null) {
+      const m = Math.floor((r.readyAt - r.requestedAt) / 60_000);
+      minutes.set(m, (minutes.get(m) ?? 0) + 1);
+    }
+  }
+  return {
+    counts: [...counts.values()],
+    readyMinutes: [...minutes.entries()].map(([m, count]) => ({ minutes: m, count })),
+  };
+}
+
 function row(
   team: string,
   portal: number,
@@ -68,52 +104,49 @@ function row(
  * and overall, with the median time to Ready of each and a weekly trend.
  */
 export function computeSelfService(options: {
-  requests: PortalRequest[];
+  requests: PortalRequestFacts;
   tickets: TicketRecord[];
   window: Window;
   target: number;
 }): AdoptionSelfServiceMeasure {
-  const { window, target } = options;
-  const requests = options.requests.filter(r =>
-    inWindow(r.requestedAt, window),
-  );
+  const { window, target, requests } = options;
   const tickets = options.tickets.filter(t => inWindow(t.openedAt, window));
-  const portalByTeam = groupBy(requests, r => r.team);
+  const portalByTeam = new Map<string, number>();
+  const portalByWeek = new Map<number, number>();
+  let portalTotal = 0;
+  for (const c of requests.counts) {
+    portalTotal += c.count;
+    portalByTeam.set(c.team, (portalByTeam.get(c.team) ?? 0) + c.count);
+    portalByWeek.set(c.weekStart, (portalByWeek.get(c.weekStart) ?? 0) + c.count);
+  }
   const ticketsByTeam = groupBy(tickets, t => t.team ?? NO_OWNER);
+  const ticketWeeks = groupBy(tickets, t => String(weekStart(t.openedAt)));
   const teamNames = [
     ...new Set([...portalByTeam.keys(), ...ticketsByTeam.keys()]),
   ].sort(compareStrings);
-  const portalWeeks = groupBy(requests, r => String(weekStart(r.requestedAt)));
-  const ticketWeeks = groupBy(tickets, t => String(weekStart(t.openedAt)));
-  const hours = (values: number[]) => percentile(values, 0.5);
+  const portalP50Minutes = weightedPercentile(
+    requests.readyMinutes.map(m => ({ value: m.minutes, count: m.count })),
+    0.5,
+  );
   return {
     target,
-    overall: row('all', requests.length, tickets.length),
+    overall: row('all', portalTotal, tickets.length),
     teams: teamNames.map(team =>
-      row(
-        team,
-        portalByTeam.get(team)?.length ?? 0,
-        ticketsByTeam.get(team)?.length ?? 0,
-      ),
+      row(team, portalByTeam.get(team) ?? 0, ticketsByTeam.get(team)?.length ?? 0),
     ),
-    portalTimeToReadyP50Hours: hours(
-      requests
-        .filter(r => r.readyAt !== null)
-        .map(r => (r.readyAt! - r.requestedAt) / HOUR_MS),
-    ),
-    ticketTimeToResolveP50Hours: hours(
+    portalTimeToReadyP50Hours:
+      portalP50Minutes === null ? null : portalP50Minutes / 60,
+    ticketTimeToResolveP50Hours: percentile(
       tickets
         .filter(t => t.resolvedAt !== null)
         .map(t => (t.resolvedAt! - t.openedAt) / HOUR_MS),
+      0.5,
     ),
     categories: [...groupBy(tickets, t => t.category).entries()]
       .map(([category, items]) => ({ category, tickets: items.length }))
-      .sort(
-        (a, b) =>
-          b.tickets - a.tickets || compareStrings(a.category, b.category),
-      ),
+      .sort((a, b) => b.tickets - a.tickets || compareStrings(a.category, b.category)),
     trend: weeksOf(window).map(w => {
-      const portal = portalWeeks.get(String(w))?.length ?? 0;
+      const portal = portalByWeek.get(w) ?? 0;
       const t = ticketWeeks.get(String(w))?.length ?? 0;
       return {
         weekStart: new Date(w).toISOString(),

@@ -18,6 +18,23 @@ export function percentile(values: number[], p: number): number | null {
   return sorted[rank - 1];
 }
 
+/** Nearest-rank percentile of values with multiplicities. */
+export function weightedPercentile(
+  values: Array<{ value: number; count: number }>,
+  p: number,
+): number | null {
+  const total = values.reduce((sum, v) => sum + v.count, 0);
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(p * total));
+  const sorted = [...values].sort((a, b) => a.value - b.value);
+  let seen = 0;
+  for (const v of sorted) {
+    seen += v.count;
+    if (seen >= rank) return v.value;
+  }
+  return sorted[sorted.length - 1].value;
+}
+
 /** numerator / denominator, or null when there is nothing to divide by. */
 export function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;

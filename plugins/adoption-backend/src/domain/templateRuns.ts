@@ -6,6 +6,7 @@ import { AdoptionEventRecord, TemplateRunRecord } from './model';
 import {
   compareStrings,
   groupBy,
+  weightedPercentile,
   inWindow,
   ratio,
   weeksOf,
@@ -144,23 +145,6 @@ export function mergeFacts(
     failures: [...a.failures, ...b.failures],
     durations: [...a.durations, ...b.durations],
   };
-}
-
-/** Nearest-rank percentile of values with multiplicities. */
-export function weightedPercentile(
-  values: Array<{ value: number; count: number }>,
-  p: number,
-): number | null {
-  const total = values.reduce((sum, v) => sum + v.count, 0);
-  if (total === 0) return null;
-  const rank = Math.max(1, Math.ceil(p * total));
-  const sorted = [...values].sort((a, b) => a.value - b.value);
-  let seen = 0;
-  for (const v of sorted) {
-    seen += v.count;
-    if (seen >= rank) return v.value;
-  }
-  return sorted[sorted.length - 1].value;
 }
 
 interface Tally {

@@ -5,6 +5,8 @@ import {
   computeTemplateRuns,
   DAY_MS,
   factsOfRuns,
+  portalRequestFactsOf,
+  portalRequestsOf,
   weekStart,
 } from '../domain';
 import { createTestStore } from '../__testUtils__/testUtils';
@@ -226,6 +228,30 @@ describe.each(databases.eachSupportedId())(
     const w = { from: T - 15 * DAY_MS, to: T + DAY_MS };
     expect(computeTemplateRuns(await store.templateRunFacts(w), w)).toEqual(
       computeTemplateRuns(factsOfRuns(runs, w), w),
+    );
+  });
+
+  it('aggregates portal requests in SQL exactly as the domain does from the events', async () => {
+    const { store } = await createTestStore(databases, databaseId);
+    const events = Array.from({ length: 40 }, (_, i) =>
+      event(`e${i}`, {
+        type: i % 4 === 0 ? 'template-run' : 'self-service',
+        owner: i % 5 === 0 ? null : `group:default/team-${i % 3}`,
+        occurredAt: T - (i % 12) * DAY_MS,
+        requestedAt: i % 6 === 0 ? null : T - (i % 12) * DAY_MS - 3_600_000,
+        readyAt: i % 7 === 0 ? null : T - (i % 12) * DAY_MS + i * 61_000,
+        durationMs: i % 7 === 0 && i % 2 === 0 ? 125_000 : null,
+        status: (['completed', 'failed', null] as const)[i % 3],
+      }),
+    );
+    await store.insertEvents(events);
+    const w = { from: T - 8 * DAY_MS, to: T + DAY_MS };
+    const sorted = (f: any) => ({
+      counts: [...f.counts].sort((a: any, b: any) => a.weekStart - b.weekStart || a.team.localeCompare(b.team)),
+      readyMinutes: [...f.readyMinutes].sort((a: any, b: any) => a.minutes - b.minutes),
+    });
+    expect(sorted(await store.portalRequestFacts(w))).toEqual(
+      sorted(portalRequestFactsOf(portalRequestsOf(events), w)),
     );
   });
 

@@ -10,6 +10,8 @@ import {
   ComponentRecord,
   compareStrings,
   FIRST_MONDAY_MS,
+  NO_OWNER,
+  PortalRequestFacts,
   NpsAnswerRecord,
   TemplateRunFacts,
   TemplateRunRecord,
@@ -158,6 +160,67 @@ export class AdoptionStore {
           ),
       );
     return rows.map(eventOf);
+  }
+
+  /** Successful template-run events naming an entity: provenance, whenever they occurred. */
+  async listProvenanceEvents(): Promise<AdoptionEventRecord[]> {
+    const rows = await this.db('adoption_events')
+      .select('*')
+      .where('type', 'template-run')
+      .whereNotNull('entity_ref')
+      .where(s => s.whereNull('status').orWhere('status', 'completed'));
+    return rows.map(eventOf);
+  }
+
+  /**
+   * Portal requests made in the window, aggregated in the database the way `portalRequestsOf`
+   * and `portalRequestFactsOf` do from events: every self-service event and every template run
+   * that did not fail; requested at `requestedAt` (else the event time); Ready at `readyAt`, else
+   * request plus duration, else the event time of a completed one.
+   */
+  async portalRequestFacts(window: Window): Promise<PortalRequestFacts> {
+    const requested = 'coalesce(requested_at, occurred_at)';
+    const ready = `coalesce(ready_at, ${requested} + duration_ms, case when status = 'completed' then occurred_at end)`;
+    const base = () =>
+      this.db('adoption_events')
+        .where(q =>
+          q
+            .where('type', 'self-service')
+            .orWhere(t =>
+              t
+                .where('type', 'template-run')
+                .where(s => s.whereNull('status').orWhereNot('status', 'failed')),
+            ),
+        )
+        .where(this.db.raw(`${requested} >= ?`, [window.from]))
+        .where(this.db.raw(`${requested} < ?`, [window.to]));
+    const [counts, minutes] = await Promise.all([
+      base()
+        .select({
+          team: this.db.raw(`coalesce(owner, '${NO_OWNER}')`),
+          week: this.db.raw(
+            `(${requested} - ${Math.trunc(FIRST_MONDAY_MS)}) / ${Math.trunc(WEEK_MS)}`,
+          ),
+        })
+        .count({ count: '*' })
+        .groupBy('team', 'week'),
+      base()
+        .select({ minutes: this.db.raw(`(${ready} - ${requested}) / 60000`) })
+        .count({ count: '*' })
+        .whereRaw(`${ready} is not null`)
+        .groupBy('minutes'),
+    ]);
+    return {
+      counts: counts.map((r: any) => ({
+        team: r.team,
+        weekStart: FIRST_MONDAY_MS + num(r.week) * WEEK_MS,
+        count: num(r.count),
+      })),
+      readyMinutes: minutes.map((r: any) => ({
+        minutes: Math.floor(num(r.minutes)),
+        count: num(r.count),
+      })),
+    };
   }
 
   /** Template-run events in the window whose task the collected history does not hold. */

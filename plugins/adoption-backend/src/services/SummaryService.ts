@@ -12,7 +12,6 @@ import {
   eventOnlyRuns,
   factsOfRuns,
   mergeFacts,
-  portalRequestsOf,
   withEventProvenance,
 } from '../domain';
 import { AdoptionStore } from './AdoptionStore';
@@ -103,7 +102,8 @@ export class SummaryService {
       components,
       declared,
       firstDeploys,
-      events,
+      provenanceEvents,
+      requestFacts,
       runFacts,
       eventOnly,
       tickets,
@@ -113,20 +113,21 @@ export class SummaryService {
       this.store.listComponents(),
       this.store.declaredTemplateVersions(),
       this.store.firstDeploys(),
-      this.store.listEvents(window),
+      this.store.listProvenanceEvents(),
+      this.store.portalRequestFacts(window),
       this.store.templateRunFacts(window),
         this.store.eventOnlyRunEvents(window),
       this.store.listTickets(window),
       this.store.usageRollups(window),
       this.store.listNpsAnswers(window),
     ]);
-    const withProvenance = withEventProvenance(components, events);
+    const withProvenance = withEventProvenance(components, provenanceEvents);
     const templateRuns = computeTemplateRuns(
       mergeFacts(runFacts, factsOfRuns(eventOnlyRuns(eventOnly, new Set()), window)),
       window,
     );
     const selfService = computeSelfService({
-      requests: portalRequestsOf(events),
+      requests: requestFacts,
       tickets,
       window,
       target: targets.noTicketShare,
