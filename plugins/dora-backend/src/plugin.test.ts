@@ -6,6 +6,8 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { sign } from '@octokit/webhooks-methods';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { doraPlugin } from './plugin';
 import { testDoraConfig, testEntities } from './testUtils';
@@ -260,6 +262,65 @@ describe('doraPlugin', () => {
       .get('/api/dora/metrics?scope=organisation')
       .set('Authorization', mockCredentials.none.header());
     expect(anonymous.status).toBe(401);
+  });
+
+  it('accepts the curl examples of the README as they are written', async () => {
+    const server = await start();
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const examples = [
+      ...readme.matchAll(
+        /curl -X POST http:\/\/localhost:7007\/api\/dora(\S+) \\\n\s+-H "Authorization: Bearer \$(\w+)"[^\n]*\n\s+-d '([^']+)'/g,
+      ),
+    ];
+    expect(examples.map(m => m[1])).toEqual(['/events', '/webhooks/argocd']);
+    const tokens: Record<string, string> = {
+      DORA_DEPLOYER_TOKEN: 'deployer-token-0123456789',
+      DORA_ARGOCD_TOKEN: 'argocd-token-0123456789',
+    };
+    for (const [, path, token, body] of examples) {
+      const res = await request(server)
+        .post(`/api/dora${path}`)
+        .set('Authorization', `Bearer ${tokens[token]}`)
+        .set('Content-Type', 'application/json')
+        .send(body);
+      expect({ path, status: res.status, body: res.body }).toEqual({
+        path,
+        status: 202,
+        body: expect.objectContaining({ accepted: expect.any(Number) }),
+      });
+    }
+    const metrics = await request(server)
+      .get('/api/dora/metrics')
+      .query({
+        scope: 'service',
+        ref: 'payments-api',
+        from: '2026-11-20T00:00:00Z',
+        to: '2026-11-21T00:00:00Z',
+      })
+      .set('Authorization', user);
+    expect(metrics.status).toBe(200);
+    expect(metrics.body.metrics.changeFailureRate.numerator.value).toBe(1);
+  });
+
+  it('checks a custom range before computing anything', async () => {
+    const server = await start();
+    const ask = (from: string, to: string) =>
+      request(server)
+        .get('/api/dora/metrics')
+        .query({ scope: 'organisation', from, to })
+        .set('Authorization', user);
+    const reversed = await ask('2025-03-10T00:00:00Z', '2025-03-01T00:00:00Z');
+    expect(reversed.status).toBe(400);
+    expect(reversed.body.error.message).toContain('to: must be after from');
+    const future = await ask(
+      new Date(Date.now() + 2 * 86_400_000).toISOString(),
+      new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    );
+    expect(future.status).toBe(400);
+    expect(future.body.error.message).toContain('from: must be in the past');
+    const long = await ask('2023-01-01T00:00:00Z', '2025-01-01T00:00:00Z');
+    expect(long.status).toBe(400);
+    expect(long.body.error.message).toContain('must not exceed 400 days');
   });
 
   it('lists events no component claims', async () => {
