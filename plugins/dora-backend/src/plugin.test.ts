@@ -219,6 +219,18 @@ describe('doraPlugin', () => {
     expect(res.body.bandYear).toBe('2024');
     expect(res.body.breakdown[0].ref).toBe('group:default/payments');
     expect(res.body.trend.length).toBeGreaterThanOrEqual(1);
+
+    const first = await request(server)
+      .get('/api/dora/first-deployments')
+      .set('Authorization', user);
+    expect(first.body).toEqual({
+      items: [
+        {
+          entityRef: 'component:default/hello-world',
+          firstProductionDeployAt: expect.any(String),
+        },
+      ],
+    });
   });
 
   it('names the problem in 4xx responses', async () => {

@@ -164,6 +164,17 @@ export async function createRouter(
     res.json(await metrics.getMetrics(query));
   });
 
+  // For other plugins (the adoption dashboards' time to first deploy) and the platform team.
+  router.get('/first-deployments', async (req, res) => {
+    await authorize(req, doraMetricsReadPermission);
+    res.json({
+      items: (await store.firstDeployments()).map(d => ({
+        entityRef: d.entityRef,
+        firstProductionDeployAt: new Date(d.at).toISOString(),
+      })),
+    });
+  });
+
   router.get('/unmapped', async (req, res) => {
     await authorize(req, doraUnmappedReadPermission);
     res.json({ items: await store.listUnmapped() });

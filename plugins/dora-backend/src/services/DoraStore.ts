@@ -715,6 +715,17 @@ export class DoraStore {
     return new Map(rows.map((r: any) => [r.service, num(r.count)]));
   }
 
+  /** Each mapped component's first successful production deployment (finish time). */
+  async firstDeployments(): Promise<Array<{ entityRef: string; at: number }>> {
+    const rows = await this.db(FACT_TABLES.facts)
+      .select('service')
+      .min({ at: 'finished_at' })
+      .whereNot('service', 'like', 'unmapped:%')
+      .groupBy('service')
+      .orderBy('service');
+    return rows.map((r: any) => ({ entityRef: r.service, at: num(r.at) }));
+  }
+
   /** Services (mapped or not) that have ever reported an incident. */
   async servicesWithIncidents(): Promise<Set<string>> {
     const rows = await this.db(TABLES.incident).distinct(
