@@ -279,17 +279,17 @@ describe('doraPlugin', () => {
   it('accepts the curl examples of the README as they are written', async () => {
     const server = await start();
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-    const examples = [
+    const curls = [
       ...readme.matchAll(
         /curl -X POST http:\/\/localhost:7007\/api\/dora(\S+) \\\n\s+-H "Authorization: Bearer \$(\w+)"[^\n]*\n\s+-d '([^']+)'/g,
       ),
     ];
-    expect(examples.map(m => m[1])).toEqual(['/events', '/webhooks/argocd']);
+    expect(curls.map(m => m[1])).toEqual(['/events', '/webhooks/argocd']);
     const tokens: Record<string, string> = {
       DORA_DEPLOYER_TOKEN: 'deployer-token-0123456789',
       DORA_ARGOCD_TOKEN: 'argocd-token-0123456789',
     };
-    for (const [, path, token, body] of examples) {
+    for (const [, path, token, body] of curls) {
       const res = await request(server)
         .post(`/api/dora${path}`)
         .set('Authorization', `Bearer ${tokens[token]}`)
