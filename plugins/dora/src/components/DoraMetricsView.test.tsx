@@ -126,6 +126,19 @@ describe('DoraMetricsView', () => {
     expect(onDrillDown).toHaveBeenCalledWith(
       expect.objectContaining({ ref: 'group:default/payments' }),
     );
+
+    fireEvent.mouseDown(screen.getByText('As configured'));
+    fireEvent.click(
+      within(screen.getByRole('listbox')).getByText('2023 report'),
+    );
+    await waitFor(() =>
+      expect(getMetrics).toHaveBeenLastCalledWith({
+        scope: 'organisation',
+        ref: undefined,
+        bandYear: '2023',
+        windowDays: 30,
+      }),
+    );
   });
 
   it('asks for a custom range of whole UTC days and explains a bad one', async () => {

@@ -5,8 +5,12 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Box, Grid, Typography } from '@material-ui/core';
-import { DoraBreakdownRow, DoraScope } from '@internal/plugin-dora-common';
+import { Box, Grid, MenuItem, TextField, Typography } from '@material-ui/core';
+import {
+  DoraBandYear,
+  DoraBreakdownRow,
+  DoraScope,
+} from '@internal/plugin-dora-common';
 import { ReactNode, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { doraApiRef } from '../api/DoraApi';
@@ -49,20 +53,19 @@ export function DoraMetricsView(props: {
     kind: 'last',
     days: 30,
   });
+  // Empty: the band year configured for the portal (dora.bandYear).
+  const [bandYear, setBandYear] = useState<'' | DoraBandYear>('');
   const { value, loading, error } = useAsync(() => {
+    const base = { scope, ref: scopeRef, ...(bandYear ? { bandYear } : {}) };
     if (choice.kind === 'last') {
-      return doraApi.getMetrics({
-        scope,
-        ref: scopeRef,
-        windowDays: choice.days,
-      });
+      return doraApi.getMetrics({ ...base, windowDays: choice.days });
     }
     const range = customRange(choice.fromDate, choice.toDate, Date.now());
     if ('error' in range) {
       throw new Error(range.error);
     }
-    return doraApi.getMetrics({ scope, ref: scopeRef, ...range });
-  }, [doraApi, scope, scopeRef, choice]);
+    return doraApi.getMetrics({ ...base, ...range });
+  }, [doraApi, scope, scopeRef, choice, bandYear]);
 
   const refused =
     error?.name === 'NotAllowedError' ||
@@ -143,7 +146,21 @@ export function DoraMetricsView(props: {
                 .map(note => ` · ${note}`)
                 .join('')}`}
           </Typography>
-          <WindowPicker value={choice} onChange={setChoice} />
+          <Box display="flex" alignItems="flex-start" style={{ gap: 16 }}>
+            <WindowPicker value={choice} onChange={setChoice} />
+            <TextField
+              select
+              label="Bands"
+              style={{ minWidth: 170 }}
+              value={bandYear}
+              onChange={e => setBandYear(e.target.value as '' | DoraBandYear)}
+              inputProps={{ 'aria-label': 'Band year' }}
+            >
+              <MenuItem value="">As configured</MenuItem>
+              <MenuItem value="2023">2023 report</MenuItem>
+              <MenuItem value="2024">2024 report</MenuItem>
+            </TextField>
+          </Box>
         </Box>
       </Grid>
       {body}
