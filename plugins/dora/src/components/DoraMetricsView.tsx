@@ -155,6 +155,8 @@ export function DoraMetricsView(props: {
               value={bandYear}
               onChange={e => setBandYear(e.target.value as '' | DoraBandYear)}
               inputProps={{ 'aria-label': 'Band year' }}
+              SelectProps={{ displayEmpty: true }}
+              InputLabelProps={{ shrink: true }}
             >
               <MenuItem value="">As configured</MenuItem>
               <MenuItem value="2023">2023 report</MenuItem>
