@@ -43,6 +43,14 @@ describe('app-config.production.yaml on top of app-config.yaml', () => {
     config.close();
   });
 
+  it('publishes golden paths to GitHub, without the local Git host', async () => {
+    const config = await loadProductionConfig();
+    expect(config.getString('portal.publishing.target')).toBe('github');
+    expect(config.getString('portal.publishing.github.owner')).toBe('fernhill');
+    expect(config.getOptional('integrations.bitbucketServer')).toBeUndefined();
+    config.close();
+  });
+
   it('keeps the demo organisation out', async () => {
     const config = await loadProductionConfig();
     const targets = config
