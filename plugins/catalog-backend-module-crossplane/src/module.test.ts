@@ -95,6 +95,13 @@ describe('catalogModuleCrossplane in a backend with the real catalog', () => {
     };
 
     try {
+      // The component is in the catalog (from its file location) before its database is requested.
+      await waitFor(async () => {
+        const response = await get(
+          '/entities/by-name/component/default/payments-api',
+        );
+        return response.status === 200 ? true : undefined;
+      });
       await controlPlane.createXr('team-payments', 'ledger-db', {
         owner: 'payments',
         component: 'component:default/payments-api',

@@ -62,9 +62,14 @@ function statusWord(xr: PostgresInstanceObject) {
   return failing ? 'Failing' : 'Provisioning';
 }
 
+/** Longest value copied from the XR (a Kubernetes object name is at most 253). */
+const MAX_FIELD = 253;
+
 function text(value: unknown): string | undefined {
   if (typeof value === 'number') return String(value);
-  return typeof value === 'string' && value ? value : undefined;
+  return typeof value === 'string' && value
+    ? value.slice(0, MAX_FIELD)
+    : undefined;
 }
 
 /**
@@ -104,7 +109,7 @@ export function databaseResourceEntity(
     [DATABASE_ANNOTATIONS.ready]: String(status === 'Ready'),
     [DATABASE_ANNOTATIONS.status]: status,
     [DATABASE_ANNOTATIONS.conditions]:
-      status === 'Ready'
+      status === 'Ready' || !xr.status?.conditions?.length
         ? conditionsSummary(xr)
         : `${conditionsSummary(xr)}. ${explainNotReady(xr)}`.slice(
             0,
