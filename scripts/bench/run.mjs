@@ -26,6 +26,9 @@ const suites = {
   ],
   // The control plane alone, then form submit to Ready through the running portal (starts it if needed).
   crossplane: ['node', 'scripts/bench/crossplane.mjs'],
+  // Form submit to the new component in the catalog, and dry runs, through the running portal
+  // (starts it if needed).
+  'golden-paths': ['node', 'scripts/bench/golden-paths.mjs'],
 };
 const wanted = process.argv[2];
 if (wanted && !suites[wanted]) {

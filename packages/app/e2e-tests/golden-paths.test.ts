@@ -1,0 +1,203 @@
+import { expect, Page, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { openAsGuest } from './signIn';
+
+// The golden path as a new developer walks it: the Payments guest opens Create, picks "Create
+// TypeScript service", asks for a database, clicks Create, and follows the task's link to her new
+// component: owned by payments, its source on the portal's Git host, its TechDocs rendered from the
+// skeleton's docs, and its database on the Databases tab. A taken name is refused before anything
+// is created.
+const backend = 'http://localhost:7007';
+const kubeconfig = resolve(
+  __dirname,
+  '../../../.data/control-plane/kubeconfig',
+);
+const serviceName = `gp-${Date.now().toString(36)}`;
+
+function kubectl(...args: string[]): string {
+  return execFileSync('kubectl', args, {
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG: kubeconfig },
+  });
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({
+    path: `e2e-test-report/screenshots/${name}.png`,
+    fullPage: true,
+  });
+
+/** Opens Create, chooses the TypeScript template and fills the first page. */
+async function fillServicePage(page: Page, name: string) {
+  await openAsGuest(page, '/create');
+  const card = page
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Create TypeScript service' });
+  await card.getByRole('button', { name: 'Choose' }).click();
+
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+  const owner = page.getByRole('textbox', { name: 'Owning team' });
+  await owner.click();
+  await owner.fill('payments');
+  await page
+    .getByRole('option', { name: /payments/i })
+    .first()
+    .click();
+  await page
+    .getByRole('textbox', { name: 'Description' })
+    .fill('Keeps track of gift cards bought at checkout.');
+  const system = page.getByRole('textbox', { name: 'System' });
+  await system.click();
+  await system.fill('checkout');
+  await page
+    .getByRole('option', { name: /checkout/i })
+    .first()
+    .click();
+}
+
+test.afterAll(() => {
+  kubectl(
+    'delete',
+    'postgresqlinstance',
+    serviceName,
+    '-n',
+    'team-payments',
+    '--ignore-not-found',
+    '--wait=true',
+  );
+});
+
+test('a Payments engineer creates a TypeScript service with a database', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(300_000);
+
+  // The form refuses a bad name before anything is sent.
+  await fillServicePage(page, 'Bad_Name');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(
+    page.getByText(/does not match pattern|must match pattern/i).first(),
+  ).toBeVisible();
+  await page
+    .getByRole('textbox', { name: 'Name', exact: true })
+    .fill(serviceName);
+  await shot(page, '20-golden-path-form');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Page 2: the size appears only once a database is asked for.
+  await expect(page.getByText('Database size')).toHaveCount(0);
+  await page.getByRole('radio', { name: 'Yes' }).check();
+  await expect(page.getByText('Database size').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Review' }).click();
+  await expect(page.getByText(serviceName).first()).toBeVisible();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  // The task finishes and links to the new component.
+  const openInCatalog = page.getByRole('link', { name: 'Open in catalog' });
+  await expect(openInCatalog).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('link', { name: 'Repository' })).toBeVisible();
+  await shot(page, '21-golden-path-task-done');
+  await openInCatalog.click();
+  await expect(page).toHaveURL(
+    new RegExp(`/catalog/default/component/${serviceName}`),
+  );
+
+  // Owner and source location on the About card.
+  await expect(
+    page.getByRole('link', { name: /^payments$/i }).first(),
+  ).toBeVisible();
+  const source = page.getByRole('link', { name: /view source/i });
+  await expect(source).toHaveAttribute(
+    'href',
+    new RegExp(`/api/local-git/.*${serviceName}`),
+  );
+  await shot(page, '22-golden-path-component');
+
+  // The entity itself: owner, database dependency and provenance.
+  const session = await (
+    await request.get(`${backend}/api/auth/guest/refresh`)
+  ).json();
+  const headers = {
+    Authorization: `Bearer ${session.backstageIdentity.token}`,
+  };
+  const entity = await (
+    await request.get(
+      `${backend}/api/catalog/entities/by-name/component/default/${serviceName}`,
+      { headers },
+    )
+  ).json();
+  expect(entity.spec.owner).toBe('group:default/payments');
+  expect(entity.metadata.annotations).toMatchObject({
+    'backstage.io/source-template': 'template:default/typescript-service',
+    'fernhill.io/template-version': '1.0.0',
+  });
+
+  // The docs, built from the skeleton's mkdocs.yml and docs/ on first visit.
+  await openAsGuest(page, `/docs/default/component/${serviceName}`);
+  await expect(
+    page.getByRole('heading', { name: 'Run it locally' }),
+  ).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByText('/healthz').first()).toBeVisible();
+  // The reader checks for a newer build after showing the first one; wait for it to settle.
+  await expect(page.getByRole('progressbar')).toHaveCount(0, {
+    timeout: 60_000,
+  });
+  await expect(
+    page.getByRole('heading', { name: 'Run it locally' }),
+  ).toBeVisible();
+  await shot(page, '23-golden-path-techdocs');
+
+  // The database, on the Databases tab and as a Resource the component depends on.
+  await openAsGuest(
+    page,
+    `/catalog/default/component/${serviceName}/databases`,
+  );
+  await expect(page.getByText(`${serviceName}-connection`).first()).toBeVisible(
+    { timeout: 60_000 },
+  );
+  await shot(page, '24-golden-path-database');
+  await expect
+    .poll(
+      async () => {
+        const response = await request.get(
+          `${backend}/api/catalog/entities/by-name/component/default/${serviceName}`,
+          { headers },
+        );
+        const body = await response.json();
+        return body.relations
+          .filter((r: { type: string }) => r.type === 'dependsOn')
+          .map((r: { targetRef: string }) => r.targetRef);
+      },
+      { timeout: 60_000 },
+    )
+    .toContain(`resource:default/team-payments.${serviceName}`);
+});
+
+test('a taken name is refused before anything is created', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  await fillServicePage(page, 'payments-api');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('radio', { name: 'No' }).check();
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  await expect(
+    page
+      .getByText(
+        /The name payments-api is taken: component:default\/payments-api already exists in the catalog/,
+      )
+      .first(),
+  ).toBeVisible({ timeout: 60_000 });
+  await shot(page, '25-golden-path-taken-name');
+
+  // No repository was published under that name.
+  const listing = await (await request.get(`${backend}/api/local-git/`)).json();
+  expect(
+    listing.repositories.map((r: { name: string }) => r.name),
+  ).not.toContain('payments-api');
+});
