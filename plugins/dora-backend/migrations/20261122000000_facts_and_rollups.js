@@ -17,6 +17,10 @@ exports.up = async function up(knex) {
   await knex.schema.alterTable('dora_deployments', table => {
     table.index(['external_id'], 'dora_deployments_external_id_idx');
   });
+  // Deriving a deployment's lead times reads the commits it lists by SHA.
+  await knex.schema.alterTable('dora_changes', table => {
+    table.index(['sha'], 'dora_changes_sha_idx');
+  });
   await knex.schema.createTable('dora_deployment_facts', table => {
     table.string('service', 600).notNullable();
     table.string('deployment_id', 512).notNullable();
@@ -97,6 +101,9 @@ exports.up = async function up(knex) {
 exports.down = async function down(knex) {
   await knex.schema.alterTable('dora_deployments', table => {
     table.dropIndex(['external_id'], 'dora_deployments_external_id_idx');
+  });
+  await knex.schema.alterTable('dora_changes', table => {
+    table.dropIndex(['sha'], 'dora_changes_sha_idx');
   });
   await knex.schema.dropTable('dora_unlinked_incidents');
   await knex.schema.dropTable('dora_weekly_rollups');

@@ -117,6 +117,20 @@ describe('derived facts and daily rollups', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'are the same when small batches read commits by SHA and a rebuild reads them by period, %p',
+    async databaseId => {
+      // Every deployment lists its commits, so small batches take the lookup by SHA.
+      const listed = generateDemoHistory({ now: NOW, days: 14, seed: 11 });
+      const { knex, store } = await createStore(databaseId);
+      await ingestAll(store, batches(shuffled(listed, 3), 25));
+      const incremental = await derived(knex);
+      expect(incremental.facts.some(f => f.leadTimesMs.length > 0)).toBe(true);
+      await store.rebuildAll();
+      expect(await derived(knex)).toEqual(incremental);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'stay consistent when two replicas ingest overlapping batches at once, %p',
     async databaseId => {
       const reference = await createStore(databaseId);

@@ -23,6 +23,8 @@ export const LOOKBACK_MS = 30 * DAY_MS;
  * caught by the periodic reconciliation (`DoraStore.reconcile`).
  */
 export const SETTLE_MS = 7 * DAY_MS;
+/** Up to this many commits of a range are looked up by SHA rather than read by period. */
+const SHA_LOOKUP_LIMIT = 5000;
 /** Ranges are rebuilt in chunks of this size to bound memory. */
 const CHUNK_MS = 90 * DAY_MS;
 
@@ -148,12 +150,47 @@ async function loadServiceEvents(
     .where(q =>
       q.where('finished_at', '<', depTo).orWhereNot('kind', 'regular'),
     );
-  const changes = await whereService(
-    tx('dora_changes').select('sha', 'committed_at'),
-    service,
-  )
-    .where('committed_at', '>=', from - 2 * LOOKBACK_MS)
-    .where('committed_at', '<', depTo);
+  // Commit times: by SHA when every deployment lists its commits and the range needs few of them
+  // (single deliveries), else every commit of the period (deployments that infer their commits
+  // need the service's commits in time order). Both read the same period.
+  const changeFrom = from - 2 * LOOKBACK_MS;
+  let inferring = false;
+  const wanted = new Set<string>();
+  for (const d of deployments as any[]) {
+    if (!d.commits && d.commit_sha) {
+      inferring = true;
+    }
+    if (Number(d.finished_at) >= from) {
+      for (const sha of d.commits ? (JSON.parse(d.commits) as string[]) : []) {
+        wanted.add(sha);
+      }
+      if (d.commit_sha) {
+        wanted.add(d.commit_sha);
+      }
+    }
+  }
+  let changes: any[] = [];
+  if (!inferring && wanted.size <= SHA_LOOKUP_LIMIT) {
+    const shas = [...wanted];
+    for (let i = 0; i < shas.length; i += 500) {
+      changes.push(
+        ...(await whereService(
+          tx('dora_changes').select('sha', 'committed_at'),
+          service,
+        )
+          .whereIn('sha', shas.slice(i, i + 500))
+          .where('committed_at', '>=', changeFrom)
+          .where('committed_at', '<', depTo)),
+      );
+    }
+  } else {
+    changes = await whereService(
+      tx('dora_changes').select('sha', 'committed_at'),
+      service,
+    )
+      .where('committed_at', '>=', changeFrom)
+      .where('committed_at', '<', depTo);
+  }
   const incidents = await whereService(
     tx('dora_incidents').select(
       'external_id',
