@@ -97,5 +97,11 @@ describe('DatabasesView', () => {
   it('invites to request a database when there is none', async () => {
     await renderWith({ listDatabases: jest.fn().mockResolvedValue([]) });
     expect(await screen.findByText('No databases yet')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Request a database' }),
+    ).toHaveAttribute(
+      'href',
+      '/create/templates/default/request-postgres-database',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import {
   EmptyState,
+  LinkButton,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -8,6 +9,10 @@ import Grid from '@material-ui/core/Grid';
 import useAsync from 'react-use/esm/useAsync';
 import { crossplaneApiRef } from '../api/CrossplaneApi';
 import { DatabaseCard } from './DatabaseCard';
+
+/** The template that requests a database (templates/request-postgres-database). */
+const REQUEST_TEMPLATE_PATH =
+  '/create/templates/default/request-postgres-database';
 
 /** The databases of one component. */
 export function DatabasesView({ componentRef }: { componentRef: string }) {
@@ -24,6 +29,15 @@ export function DatabasesView({ componentRef }: { componentRef: string }) {
         missing="data"
         title="No databases yet"
         description='Use the "Request a PostgreSQL database" template (Create) to get one for this component.'
+        action={
+          <LinkButton
+            variant="contained"
+            color="primary"
+            to={REQUEST_TEMPLATE_PATH}
+          >
+            Request a database
+          </LinkButton>
+        }
       />
     );
   }
