@@ -16,8 +16,10 @@ async function startHost(enabled = true) {
   // Listen first so the repositories' base URL is the real one.
   const app = express();
   const requests: string[] = [];
+  const gitProtocols: string[] = [];
   app.use((req, _res, next) => {
     requests.push(`${req.method} ${req.path}`);
+    gitProtocols.push(req.header('git-protocol') ?? '');
     next();
   });
   const server = await new Promise<import('node:http').Server>(resolve => {
@@ -43,6 +45,7 @@ async function startHost(enabled = true) {
     ...env,
     app,
     requests,
+    gitProtocols,
     baseUrl: env.repositories.baseUrl,
     stop: async () => {
       await new Promise(resolve => server.close(resolve));
@@ -59,11 +62,13 @@ describe('local Git host router', () => {
   afterAll(() => host.stop());
 
   it.each([
-    ['smart', {}],
+    ['smart v2', {}],
+    ['smart v0', { GIT_CONFIG_PARAMETERS: "'protocol.version=0'" }],
     ['dumb', { GIT_SMART_HTTP: '0' }],
   ])('serves git clone over HTTP (%s protocol)', async (_kind, env) => {
-    const target = join(host.root, `clone-${_kind}`);
+    const target = join(host.root, `clone-${_kind.replace(' ', '-')}`);
     host.requests.length = 0;
+    host.gitProtocols.length = 0;
     await execFileAsync(
       'git',
       ['clone', '--quiet', `${host.baseUrl}/orders-api.git`, target],
@@ -84,7 +89,10 @@ describe('local Git host router', () => {
     const smart = host.requests.includes(
       'POST /api/local-git/orders-api.git/git-upload-pack',
     );
-    expect(smart).toBe(_kind === 'smart');
+    expect(smart).toBe(_kind.startsWith('smart'));
+    expect(host.gitProtocols.some(p => p.includes('version=2'))).toBe(
+      _kind === 'smart v2',
+    );
   });
 
   it('refuses pushes', async () => {
