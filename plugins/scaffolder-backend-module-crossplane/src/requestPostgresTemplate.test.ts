@@ -33,6 +33,9 @@ import { scaffolderModuleCrossplane } from './module';
 const dir = resolve(__dirname, '../../../templates/request-postgres-database');
 const template = yaml.parse(readFileSync(`${dir}/template.yaml`, 'utf8'));
 const testValues = yaml.parse(readFileSync(`${dir}/test-values.yaml`, 'utf8'));
+// Starting the scaffolder backend takes several seconds on a busy machine.
+jest.setTimeout(60_000);
+
 const USER = 'user:default/priya.raman';
 const PORTAL_TOKEN = 'template-test';
 
