@@ -21,6 +21,9 @@ import {
 } from '../__testUtils__/controlPlane';
 import { CrossplaneDatabaseEntityProvider } from './CrossplaneDatabaseEntityProvider';
 
+// The control plane and the Kubernetes client load slowly on a busy machine.
+jest.setTimeout(30_000);
+
 const components: Entity[] = [
   {
     apiVersion: 'backstage.io/v1alpha1',
