@@ -138,8 +138,14 @@ describe('MetricsService', () => {
         },
       ];
       for (const query of queries) {
-        const a = await exact.getMetrics(query, NOW);
+        // Rollups answer for whole UTC days (up to now); the exact path over the same window.
         const b = await rollups.getMetrics(query, NOW);
+        const { scope, ref } = query as { scope: any; ref?: string };
+        const a = await exact.getMetrics(
+          { scope, ref, from: b.window.from, to: b.window.to },
+          NOW,
+        );
+        expect(Date.parse(b.window.from) % DAY_MS).toBe(0);
         for (const metric of [
           'deploymentFrequency',
           'changeFailureRate',

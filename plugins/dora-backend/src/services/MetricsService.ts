@@ -65,16 +65,17 @@ export class MetricsService {
     now = Date.now(),
   ): Promise<DoraMetricsResponse> {
     const { store, serviceMap } = this.options;
-    const window = resolveWindow(query, now);
+    const requested = resolveWindow(query, now);
     const bandYear =
       (query.bandYear as DoraBandYear | undefined) ?? this.options.bandYear;
     await serviceMap.refresh();
 
     const { ref, services, stream } = this.resolveScope(query.scope, query.ref);
-    const [withIncidents, unlinked, rows] = await Promise.all([
+    const rows = await this.loadRows(requested, now, services, stream);
+    const window = rows.window;
+    const [withIncidents, unlinked] = await Promise.all([
       store.servicesWithIncidents(),
       store.unlinkedIncidentCounts({ services, ...window }),
-      this.loadRows(window, services, stream),
     ]);
     const incidentSources = new Set([
       ...withIncidents,
@@ -159,18 +160,30 @@ export class MetricsService {
   }
 
   /**
-   * The stored rows behind a window: every deployment's facts when the scope is small enough for
-   * exact medians; otherwise the daily rollups of the whole days inside the window plus the facts
-   * of the partial days at its edges.
+   * The stored rows behind a window. When the scope is small enough for exact medians: every
+   * deployment's facts in the window. Otherwise the weekly rollups of its whole weeks and the daily
+   * rollups of the days around them, with the window starting at its first UTC midnight and ending
+   * at a UTC midnight too, unless it runs up to now (today's rollup then holds everything so far);
+   * the response states the window used.
    */
   private async loadRows(
-    window: TimeWindow,
+    requested: TimeWindow,
+    now: number,
     services: string[] | undefined,
     stream: string | undefined,
-  ): Promise<{ rollups: DailyRollup[]; facts: DeploymentFact[] }> {
+  ): Promise<{
+    rollups: DailyRollup[];
+    facts: DeploymentFact[];
+    window: TimeWindow;
+  }> {
     const { store } = this.options;
-    const firstDay = Math.ceil(window.from / DAY_MS);
-    const endDay = Math.floor(window.to / DAY_MS);
+    const live = requested.to >= now;
+    const firstDay = Math.ceil(requested.from / DAY_MS);
+    const endDay = Math.floor(requested.to / DAY_MS) + (live ? 1 : 0);
+    const window = {
+      from: firstDay * DAY_MS,
+      to: live ? requested.to : endDay * DAY_MS,
+    };
     // Whole weeks from the weekly rollups, the days around them from the daily ones.
     let firstWeek = weekStartDay(firstDay);
     if (firstWeek < firstDay) {
@@ -208,29 +221,17 @@ export class MetricsService {
     }
     const limit = this.options.exactSampleLimit ?? EXACT_SAMPLE_LIMIT;
     if (
-      deployments <= Math.min(limit, EXACT_DEPLOYMENT_LIMIT) &&
-      commits <= limit &&
-      recovered <= limit
+      window.to <= window.from ||
+      (deployments <= Math.min(limit, EXACT_DEPLOYMENT_LIMIT) &&
+        commits <= limit &&
+        recovered <= limit)
     ) {
       return {
         rollups: [],
-        facts: await store.loadFacts({ services, stream, ...window }),
+        facts: await store.loadFacts({ services, stream, ...requested }),
+        window: requested,
       };
     }
-    const [head, tail] = await Promise.all([
-      store.loadFacts({
-        services,
-        stream,
-        from: window.from,
-        to: firstDay * DAY_MS,
-      }),
-      store.loadFacts({
-        services,
-        stream,
-        from: endDay * DAY_MS,
-        to: window.to,
-      }),
-    ]);
     for (const r of rollups) {
       // Parsed once here rather than once per tally the row feeds.
       r.leadTimeHistogram = JSON.parse(r.leadTimeHistogram as string);
@@ -239,7 +240,7 @@ export class MetricsService {
         r.deploymentDays = JSON.parse(r.deploymentDays);
       }
     }
-    return { rollups, facts: [...head, ...tail] };
+    return { rollups, facts: [], window };
   }
 
   /** Which breakdown row a service (and stream) belongs to, one level below the scope. */
