@@ -2,11 +2,11 @@ export interface Config {
   app?: {
     signIn?: {
       /**
-       * Sign-in providers offered on the sign-in page, in order. `guest` is for local use only;
-       * production offers `github`.
+       * Sign-in providers offered on the sign-in page, in order. `guest` and `demo-platform`
+       * (the Platform team demo identity) are for local use only; production offers `github`.
        * @visibility frontend
        */
-      providers?: Array<'guest' | 'github'>;
+      providers?: Array<'guest' | 'github' | 'demo-platform'>;
     };
   };
 }
