@@ -28,23 +28,23 @@ export const DEMO_PROVENANCE: Array<{
   template?: string;
   version?: string;
 }> = [
-  { name: 'payments-api', team: 'payments', template: TS, version: '1.2.0' },
+  { name: 'payments-api', team: 'payments', template: TS, version: '1.0.0' },
   { name: 'checkout-web', team: 'payments', template: SITE, version: '1.0.0' },
   { name: 'ledger-service', team: 'payments' },
-  { name: 'fraud-scoring', team: 'payments', template: GO, version: '1.1.0' },
-  { name: 'catalog-api', team: 'catalog', template: TS, version: '1.1.0' },
-  { name: 'product-ingest', team: 'catalog', template: GO, version: '1.2.0' },
-  { name: 'pricing-service', team: 'catalog', template: TS, version: '1.2.0' },
+  { name: 'fraud-scoring', team: 'payments', template: GO, version: '0.9.0' },
+  { name: 'catalog-api', team: 'catalog', template: TS, version: '0.9.0' },
+  { name: 'product-ingest', team: 'catalog', template: GO, version: '1.0.0' },
+  { name: 'pricing-service', team: 'catalog', template: TS, version: '1.0.0' },
   { name: 'merchant-portal', team: 'catalog' },
-  { name: 'search-api', team: 'search', template: GO, version: '1.2.0' },
-  { name: 'search-indexer', team: 'search', template: GO, version: '1.1.0' },
-  { name: 'recommendations', team: 'search', template: TS, version: '1.2.0' },
-  { name: 'ci-runners', team: 'platform', template: GO, version: '1.2.0' },
+  { name: 'search-api', team: 'search', template: GO, version: '1.0.0' },
+  { name: 'search-indexer', team: 'search', template: GO, version: '0.9.0' },
+  { name: 'recommendations', team: 'search', template: TS, version: '1.0.0' },
+  { name: 'ci-runners', team: 'platform', template: GO, version: '1.0.0' },
   {
     name: 'platform-compositions',
     team: 'platform',
     template: TS,
-    version: '1.2.0',
+    version: '1.0.0',
   },
 ];
 
@@ -194,7 +194,7 @@ export function generateDemoAdoption(options: {
       runs.push({
         taskId,
         templateRef: template,
-        templateVersion: template === SITE ? '1.0.0' : '1.2.0',
+        templateVersion: '1.0.0',
         status: failed ? 'failed' : 'completed',
         createdAt,
         finishedAt: createdAt + durationMs,
@@ -208,7 +208,7 @@ export function generateDemoAdoption(options: {
         type: 'template-run',
         occurredAt: createdAt + durationMs,
         templateRef: template,
-        templateVersion: template === SITE ? '1.0.0' : '1.2.0',
+        templateVersion: '1.0.0',
         taskId,
         owner: `group:default/${team}`,
         kind: template === SITE ? 'site' : 'service',
@@ -264,7 +264,7 @@ export function generateDemoAdoption(options: {
     });
   }
 
-  // Portal usage: from about 30 to 65 weekly users of 80 engineers.
+  // Portal usage: from about 30 to 60 weekly users of 80 engineers.
   const plugins: Array<[string, number]> = [
     ['catalog', 40],
     ['scaffolder', 14],
@@ -290,7 +290,7 @@ export function generateDemoAdoption(options: {
       });
     }
     for (let u = 0; u < 80; u++) {
-      if (rand() < activity * 0.45) {
+      if (rand() < activity * 0.25) {
         const week = weekStart(dayStart);
         users.set(`${week}:${u}`, { week, userKey: `demo-user-${u}` });
       }
@@ -304,7 +304,7 @@ export function generateDemoAdoption(options: {
     const progress = day / days;
     const score = Math.max(
       0,
-      Math.min(10, Math.round(5.5 + 2.5 * progress + (rand() - 0.4) * 6)),
+      Math.min(10, Math.round(6.5 + 2.5 * progress + (rand() - 0.45) * 5)),
     );
     nps.push({
       score,
