@@ -50,6 +50,9 @@ const TABLES = {
   rollback: 'dora_rollbacks',
 } as const;
 
+/** How long the set of services with an incident source is reused. */
+const INCIDENT_SERVICES_TTL_MS = 60_000;
+
 /** Rows per INSERT, well under SQLite's bound-parameter limit. */
 const CHUNK = 400;
 
@@ -261,6 +264,9 @@ export class DoraStore {
         { type: T }
       >[];
 
+    if (sorted.some(e => e.type === 'incident')) {
+      this.incidentServices = undefined;
+    }
     await this.db.transaction(async tx => {
       // Lock the services first, then read what is stored: a concurrent ingest of the same
       // service has committed by then, so its rows are seen and its spans derived again.
@@ -726,15 +732,29 @@ export class DoraStore {
     return rows.map((r: any) => ({ entityRef: r.service, at: num(r.at) }));
   }
 
-  /** Services (mapped or not) that have ever reported an incident. */
+  /**
+   * Services (mapped or not) that have ever reported an incident. Only coverage warnings use it, so
+   * it is cached for a minute (and dropped when this replica stores an incident).
+   */
   async servicesWithIncidents(): Promise<Set<string>> {
-    const rows = await this.db(TABLES.incident).distinct(
-      'entity_ref',
-      'service_key_type',
-      'service_key',
-    );
-    return new Set(rows.map(serviceOf));
+    if (
+      !this.incidentServices ||
+      Date.now() - this.incidentServices.at > INCIDENT_SERVICES_TTL_MS
+    ) {
+      const rows = await this.db(TABLES.incident).distinct(
+        'entity_ref',
+        'service_key_type',
+        'service_key',
+      );
+      this.incidentServices = {
+        at: Date.now(),
+        set: new Set(rows.map(serviceOf)),
+      };
+    }
+    return this.incidentServices.set;
   }
+
+  private incidentServices?: { at: number; set: Set<string> };
 
   /** Distinct deploy streams of the given services. */
   async streamsOf(
@@ -781,6 +801,7 @@ export class DoraStore {
    * and events whose component no longer claims them become unmapped. Returns rows changed.
    */
   async remap(resolve: ServiceKeyResolver): Promise<number> {
+    this.incidentServices = undefined;
     let changed = 0;
     for (const table of Object.values(TABLES)) {
       const keys = await this.db(table).distinct(
