@@ -68,6 +68,19 @@ describe('NpsPrompt', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
+  it('does not survey automated browsers', async () => {
+    const adoptionApi = api(true);
+    Object.defineProperty(navigator, 'webdriver', { value: true, configurable: true });
+    try {
+      await render(adoptionApi);
+      await new Promise(resolve => setTimeout(resolve, 50));
+      expect(adoptionApi.getNpsStatus).not.toHaveBeenCalled();
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    } finally {
+      Object.defineProperty(navigator, 'webdriver', { value: false, configurable: true });
+    }
+  });
+
   it('stays hidden when not due', async () => {
     const adoptionApi = api(false);
     await render(adoptionApi);

@@ -49,6 +49,11 @@ export function NpsPrompt() {
   const [error, setError] = useState<string>();
 
   useEffect(() => {
+    // Automated browsers (browser tests, crawlers) are not surveyed, and a prompt would cover
+    // what they click.
+    if (typeof navigator !== 'undefined' && navigator.webdriver) {
+      return undefined;
+    }
     let cancelled = false;
     const timer = setTimeout(async () => {
       try {
