@@ -4,14 +4,13 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { adoptionPlugin } from './plugin';
 import { testAdoptionConfig } from './__testUtils__/testUtils';
 
 jest.setTimeout(30_000);
 
-async function start(result: AuthorizeResult = AuthorizeResult.ALLOW) {
+async function start(result: 'ALLOW' | 'DENY' = 'ALLOW') {
   const { server } = await startTestBackend({
     features: [
       adoptionPlugin,
@@ -52,7 +51,7 @@ describe('adoptionPlugin', () => {
   });
 
   it('answers 403 on the dashboards API without the permission, 401 with bad credentials', async () => {
-    const server = await start(AuthorizeResult.DENY);
+    const server = await start('DENY');
     const summary = await request(server)
       .get('/api/adoption/summary')
       .set('Authorization', mockCredentials.user.header());

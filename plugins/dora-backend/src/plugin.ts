@@ -10,7 +10,6 @@ import { createRouter } from './router';
 import { CatalogServiceMap } from './services/CatalogServiceMap';
 import { demoResolver, seedDemoData } from './services/DemoSeeder';
 import { DoraStore } from './services/DoraStore';
-import { FirstDeployments } from './services/FirstDeployments';
 import { IngestService } from './services/IngestService';
 import { MetricsService } from './services/MetricsService';
 
@@ -67,9 +66,6 @@ export const doraPlugin = createBackendPlugin({
             ingest,
             metrics,
             store,
-            firstDeployments: new FirstDeployments(
-              await deps.database.getClient(),
-            ),
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             logger,

@@ -29,7 +29,6 @@ import { normalizeGithubWebhook, WebhookResult } from './ingest/github';
 import { normalizePagerDutyWebhook } from './ingest/pagerduty';
 import { parseJsonBody, parseWith } from './ingest/validation';
 import { DoraStore } from './services/DoraStore';
-import { FirstDeployments } from './services/FirstDeployments';
 import { IngestService } from './services/IngestService';
 import { MetricsService } from './services/MetricsService';
 
@@ -41,8 +40,6 @@ export interface RouterOptions {
   ingest: IngestService;
   metrics: MetricsService;
   store: DoraStore;
-  /** Read API for other plugins; the route is absent without it. */
-  firstDeployments?: FirstDeployments;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   logger: LoggerService;
@@ -178,16 +175,6 @@ export async function createRouter(
   router.get('/unmapped', async (req, res) => {
     await authorize(req, doraUnmappedReadPermission);
     res.json({ items: await store.listUnmapped() });
-  });
-
-  // Each component's first successful production deployment (organisation-wide data, so the
-  // leadership permission; the adoption backend calls it with service credentials).
-  router.get('/first-deployments', async (req, res) => {
-    if (!options.firstDeployments) {
-      throw new NotFoundError('First deployments are not available');
-    }
-    await authorize(req, leadershipDashboardsReadPermission);
-    res.json({ items: await options.firstDeployments.list() });
   });
 
   router.get('/health', (_req, res) => {
