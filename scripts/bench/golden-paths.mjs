@@ -79,10 +79,16 @@ async function api(token, path, init = {}) {
 }
 
 async function guestToken() {
-  const session = await (
-    await fetch(`${BACKEND}/api/auth/guest/refresh`)
-  ).json();
-  return session.backstageIdentity.token;
+  // Right after start the auth backend may still be settling; try a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await fetch(`${BACKEND}/api/auth/guest/refresh`);
+      return (await response.json()).backstageIdentity.token;
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await sleep(2000);
+    }
+  }
 }
 
 function listFiles(dir) {
@@ -277,6 +283,6 @@ async function main() {
 }
 
 main().catch(error => {
-  console.error(error.message ?? error);
+  console.error(error.stack ?? error, error.cause ?? '');
   process.exit(1);
 });
