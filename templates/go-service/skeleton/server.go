@@ -29,13 +29,14 @@ func newHandler(registry *prometheus.Registry) http.Handler {
 
 	mux := http.NewServeMux()
 	route := func(pattern, name string, handler http.HandlerFunc) {
-		mux.Handle(pattern, otelhttp.WithRouteTag(name, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// otelhttp names spans after the matched pattern (Go 1.22+ ServeMux).
+		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			recorder := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 			handler(recorder, r)
 			duration.WithLabelValues(name).Observe(time.Since(start).Seconds())
 			requests.WithLabelValues(name, strconv.Itoa(recorder.status)).Inc()
-		})))
+		}))
 	}
 
 	// Liveness and readiness probes (Helm chart) call this; keep it free of dependencies.
