@@ -30,6 +30,11 @@ const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 1_000_000);
 const COMMITS_PER_DEPLOYMENT = 5;
 const INCIDENT_EVERY = 20;
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 30);
+/** New deployments (each with 5 commits: 6 events) ingested one event at a time, and in batches. */
+const INGEST_SINGLE_DEPLOYMENTS = Number(
+  process.env.BENCH_INGEST_SINGLE ?? 100,
+);
+const INGEST_BATCH_DEPLOYMENTS = Number(process.env.BENCH_INGEST_BATCH ?? 1700);
 const NOW = Date.now();
 const SPAN = 90 * DAY_MS;
 
@@ -323,13 +328,15 @@ async function bench(
   print(await measureHttp(client, connection));
 
   const resolve = (_type: string, key: string) => key;
-  const singles = Array.from(newEvents(100, 0));
+  const singles = Array.from(newEvents(INGEST_SINGLE_DEPLOYMENTS, 0));
   started = performance.now();
   for (const e of singles) {
     await store.ingest([e], resolve);
   }
   const singleRate = singles.length / ((performance.now() - started) / 1000);
-  const batchEvents = Array.from(newEvents(1700, 1000));
+  const batchEvents = Array.from(
+    newEvents(INGEST_BATCH_DEPLOYMENTS, INGEST_SINGLE_DEPLOYMENTS),
+  );
   started = performance.now();
   for (let i = 0; i < batchEvents.length; i += 1000) {
     await store.ingest(batchEvents.slice(i, i + 1000), resolve);
