@@ -11,6 +11,7 @@ import {
   startLocalControlPlane,
 } from '@internal/local-control-plane';
 import { createPostgresProvisioningServiceFactory } from '@internal/plugin-crossplane-node';
+import fc from 'fast-check';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -310,6 +311,37 @@ describe('golden-path templates on the portal scaffolder', () => {
       });
       expect(response.status).toBe(400);
       expect(JSON.stringify(response.body.errors)).toContain('pattern');
+    });
+
+    it('any name outside ^[a-z][a-z0-9-]{2,29}$, and accepts the ones inside', async () => {
+      const NAME = /^[a-z][a-z0-9-]{2,29}$/;
+      const status = async (name: string) =>
+        (
+          await request(server)
+            .post('/api/scaffolder/v2/dry-run')
+            .set('Authorization', mockCredentials.user.header(USER))
+            // Values are validated before any step runs, so no folder contents are needed.
+            .send({
+              template: template().entity,
+              values: { ...template().testValues, name, owner: 'not a group' },
+              directoryContents: [],
+            })
+        ).body.errors as Array<{ property: string }>;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.string({ maxLength: 40 }),
+            fc.stringMatching(/^[a-z][a-z0-9-]{2,29}$/),
+          ),
+          async name => {
+            const nameErrors = (await status(name)).filter(e =>
+              e.property.endsWith('.name'),
+            );
+            expect(nameErrors.length > 0).toBe(!NAME.test(name));
+          },
+        ),
+        { numRuns: 40 },
+      );
     });
 
     it('an owner that is not a group, a system that is not a system', async () => {
