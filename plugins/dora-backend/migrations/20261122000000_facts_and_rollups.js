@@ -5,7 +5,7 @@
  * - dora_deployment_facts: one row per successful production deployment (lead times of the commits
  *   it shipped first, failure and rework flags, recovery);
  * - dora_daily_rollups: those facts summed per service, deploy stream and UTC day, with log-bucket
- *   histograms of lead and recovery times; dora_weekly_rollups: the same per week;
+ *   histograms of lead and recovery times;
  * - dora_unlinked_incidents: incidents no deployment could be linked to.
  * All three are rebuilt from the raw event tables; existing data is backfilled at startup under a
  * marker (see DoraStore.create), so this migration only creates them.
@@ -16,10 +16,6 @@ exports.up = async function up(knex) {
   // Incidents and rollbacks name deployments by their source id; ingest looks those up.
   await knex.schema.alterTable('dora_deployments', table => {
     table.index(['external_id'], 'dora_deployments_external_id_idx');
-  });
-  // Deriving a deployment's lead times reads the commits it lists by SHA.
-  await knex.schema.alterTable('dora_changes', table => {
-    table.index(['sha'], 'dora_changes_sha_idx');
   });
   await knex.schema.createTable('dora_deployment_facts', table => {
     table.string('service', 600).notNullable();
@@ -47,14 +43,10 @@ exports.up = async function up(knex) {
     table.index(['finished_at']);
   });
 
-  /**
-   * @param {import('knex').Knex.CreateTableBuilder} table
-   * @param {string} dayComment
-   */
-  const rollupColumns = (table, dayComment) => {
+  await knex.schema.createTable('dora_daily_rollups', table => {
     table.string('service', 600).notNullable();
     table.string('stream', 256).notNullable();
-    table.integer('day').notNullable().comment(dayComment);
+    table.integer('day').notNullable().comment('days since 1970-01-01 UTC');
     for (const column of [
       'deployments',
       'rework',
@@ -75,17 +67,6 @@ exports.up = async function up(knex) {
     table.text('recovery_histogram').notNullable();
     table.primary(['service', 'stream', 'day']);
     table.index(['day']);
-  };
-  await knex.schema.createTable('dora_daily_rollups', table =>
-    rollupColumns(table, 'days since 1970-01-01 UTC'),
-  );
-  // The same per Monday-based UTC week, so long windows read a seventh of the rows.
-  await knex.schema.createTable('dora_weekly_rollups', table => {
-    rollupColumns(table, "the week's Monday, in days since 1970-01-01 UTC");
-    table
-      .text('deployment_days')
-      .notNullable()
-      .comment('JSON array of the days with a deployment');
   });
 
   await knex.schema.createTable('dora_unlinked_incidents', table => {
@@ -102,12 +83,8 @@ exports.down = async function down(knex) {
   await knex.schema.alterTable('dora_deployments', table => {
     table.dropIndex(['external_id'], 'dora_deployments_external_id_idx');
   });
-  await knex.schema.alterTable('dora_changes', table => {
-    table.dropIndex(['sha'], 'dora_changes_sha_idx');
-  });
   await knex.schema.dropTable('dora_unlinked_incidents');
-  await knex.schema.dropTable('dora_weekly_rollups');
   await knex.schema.dropTable('dora_daily_rollups');
   await knex.schema.dropTable('dora_deployment_facts');
-  await knex('dora_markers').where('name', 'like', 'facts-v1%').delete();
+  await knex('dora_markers').where('name', 'like', 'facts-v%').delete();
 };

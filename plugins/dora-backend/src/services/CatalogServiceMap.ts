@@ -19,6 +19,7 @@ export const SERVICE_ANNOTATIONS: Record<
 
 /** How long a catalog snapshot is used before it is fetched again. */
 const TTL_MS = 60_000;
+const EMPTY_TTL_MS = 5_000;
 
 interface Snapshot {
   fetchedAt: number;
@@ -58,7 +59,9 @@ export class CatalogServiceMap {
 
   /** Fetches the catalog if the snapshot is older than the TTL (or `force`). */
   async refresh(force = false): Promise<void> {
-    if (!force && Date.now() - this.snapshot.fetchedAt < TTL_MS) {
+    // An empty catalog is usually one still processing its locations after start: ask again soon.
+    const ttl = this.snapshot.components.size > 0 ? TTL_MS : EMPTY_TTL_MS;
+    if (!force && Date.now() - this.snapshot.fetchedAt < ttl) {
       return;
     }
     this.refreshing ??= this.fetch().finally(() => {

@@ -152,7 +152,8 @@ export class DoraStore {
    * does it under a marker; the others wait for its transaction and skip.
    */
   async ensureDerived(logger?: { info(message: string): void }) {
-    const marker = `facts-v1:fallback-${this.fallbackMs}`;
+    // v2: weekly rollups added.
+    const marker = `facts-v2:fallback-${this.fallbackMs}`;
     const existing = await this.db('dora_markers')
       .where('name', marker)
       .first();
@@ -163,7 +164,7 @@ export class DoraStore {
     const built = await this.runOnce(marker, async tx => {
       await tx
         .db('dora_markers')
-        .where('name', 'like', 'facts-v1:%')
+        .where('name', 'like', 'facts-v%')
         .whereNot('name', marker)
         .delete();
       await tx.rebuildAll();
@@ -719,6 +720,15 @@ export class DoraStore {
       .modify(q => scopeDerived(q, query.services))
       .groupBy('service');
     return new Map(rows.map((r: any) => [r.service, num(r.count)]));
+  }
+
+  /** Whether any deployment of the service has been derived. */
+  async hasFacts(service: string): Promise<boolean> {
+    const row = await this.db(FACT_TABLES.facts)
+      .select('service')
+      .where('service', service)
+      .first();
+    return Boolean(row);
   }
 
   /** Each mapped component's first successful production deployment (finish time). */

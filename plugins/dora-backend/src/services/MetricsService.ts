@@ -70,7 +70,10 @@ export class MetricsService {
       (query.bandYear as DoraBandYear | undefined) ?? this.options.bandYear;
     await serviceMap.refresh();
 
-    const { ref, services, stream } = this.resolveScope(query.scope, query.ref);
+    const { ref, services, stream } = await this.resolveScope(
+      query.scope,
+      query.ref,
+    );
     const rows = await this.loadRows(requested, now, services, stream);
     const window = rows.window;
     const [withIncidents, unlinked] = await Promise.all([
@@ -263,10 +266,10 @@ export class MetricsService {
     return undefined;
   }
 
-  private resolveScope(
+  private async resolveScope(
     scope: DoraScope,
     rawRef: string | undefined,
-  ): { ref: string; services?: string[]; stream?: string } {
+  ): Promise<{ ref: string; services?: string[]; stream?: string }> {
     const { serviceMap } = this.options;
     if (scope === 'organisation') {
       return { ref: 'organisation' };
@@ -284,7 +287,12 @@ export class MetricsService {
     const [serviceRef, stream] =
       scope === 'stream' ? splitStreamRef(rawRef!) : [rawRef!, undefined];
     const ref = normalizeRef(serviceRef, 'component');
-    if (!ref || !serviceMap.components().some(c => c.ref === ref)) {
+    // A component the catalog has not (yet) listed still shows the events stored for it.
+    if (
+      !ref ||
+      (!serviceMap.components().some(c => c.ref === ref) &&
+        !(await this.options.store.hasFacts(ref)))
+    ) {
       throw new NotFoundError(
         `ref: no component '${serviceRef}' in the catalog`,
       );
