@@ -59,6 +59,7 @@ export function WindowPicker(props: {
         <>
           <TextField
             type="date"
+            style={{ minWidth: 170 }}
             label="From (UTC)"
             value={custom.fromDate}
             onChange={e =>
@@ -71,6 +72,7 @@ export function WindowPicker(props: {
           />
           <TextField
             type="date"
+            style={{ minWidth: 170 }}
             label="To (UTC)"
             value={custom.toDate}
             onChange={e => updateCustom({ ...custom, toDate: e.target.value })}
