@@ -325,7 +325,9 @@ async function bench(
     });
   }
 
-  print(await measureHttp(client, connection));
+  if (!process.env.BENCH_SKIP_HTTP) {
+    print(await measureHttp(client, connection));
+  }
 
   const resolve = (_type: string, key: string) => key;
   const singles = Array.from(newEvents(INGEST_SINGLE_DEPLOYMENTS, 0));

@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import {
   analyse,
   DAY_MS,
+  dayOf,
   DailyRollup,
   DeploymentFact,
   EventSet,
@@ -372,22 +373,55 @@ export async function deriveService(
   const { from, to } = range;
   const events = await loadServiceEvents(tx, service, from, to, fallbackMs);
   const { facts, unlinked } = extractFacts(analyse(events, fallbackMs), range);
-  await tx(FACT_TABLES.facts)
+
+  // Only facts that changed are written, and only the days and weeks they fall on are summed
+  // again: a new deployment usually changes itself and a neighbour, not the whole range.
+  const stored = new Map<string, { row: string; day: number }>();
+  for (const r of await tx(FACT_TABLES.facts)
+    .select('*')
     .where('service', service)
     .where('finished_at', '>=', from)
-    .where('finished_at', '<', to)
-    .delete();
+    .where('finished_at', '<', to)) {
+    const fact = factFromRow(r);
+    stored.set(fact.id, {
+      row: JSON.stringify(factRow(fact)),
+      day: Math.floor(fact.finishedAt / DAY_MS),
+    });
+  }
+  const changedDays = new Set<number>();
+  const inserts: ReturnType<typeof factRow>[] = [];
+  const deletes: string[] = [];
+  for (const fact of facts) {
+    const row = factRow(fact);
+    const before = stored.get(fact.id);
+    stored.delete(fact.id);
+    if (before?.row === JSON.stringify(row)) {
+      continue;
+    }
+    if (before) {
+      deletes.push(fact.id);
+      changedDays.add(before.day);
+    }
+    inserts.push(row);
+    changedDays.add(row.day);
+  }
+  for (const [id, before] of stored) {
+    deletes.push(id);
+    changedDays.add(before.day);
+  }
+  for (const chunk of chunks(deletes, 500)) {
+    await tx(FACT_TABLES.facts)
+      .where('service', service)
+      .whereIn('deployment_id', chunk)
+      .delete();
+  }
+  await insertChunked(tx, FACT_TABLES.facts, inserts);
+
   await tx(FACT_TABLES.unlinked)
     .where('service', service)
     .where('opened_at', '>=', from)
     .where('opened_at', '<', to)
     .delete();
-  await tx(FACT_TABLES.rollups)
-    .where('service', service)
-    .where('day', '>=', from / DAY_MS)
-    .where('day', '<', to / DAY_MS)
-    .delete();
-  await insertChunked(tx, FACT_TABLES.facts, facts.map(factRow));
   await insertChunked(
     tx,
     FACT_TABLES.unlinked,
@@ -397,30 +431,49 @@ export async function deriveService(
       opened_at: i.openedAt,
     })),
   );
+  if (changedDays.size === 0) {
+    return;
+  }
+
+  // Every fact of the range is in memory, so the changed days are summed from them.
+  const days = [...changedDays].sort((a, b) => a - b);
+  for (const chunk of chunks(days, 500)) {
+    await tx(FACT_TABLES.rollups)
+      .where('service', service)
+      .whereIn('day', chunk)
+      .delete();
+  }
   await insertChunked(
     tx,
     FACT_TABLES.rollups,
-    rollupFacts(facts).map(rollupRow),
+    rollupFacts(facts.filter(f => changedDays.has(dayOf(f.finishedAt)))).map(
+      rollupRow,
+    ),
   );
 
-  // The weeks touched by the range, summed again from their days.
-  const firstWeek = weekStartDay(from / DAY_MS);
-  const endWeek = weekStartDay(to / DAY_MS - 1) + 7;
-  const days = await tx(FACT_TABLES.rollups)
-    .select('*')
-    .where('service', service)
-    .where('day', '>=', firstWeek)
-    .where('day', '<', endWeek);
-  await tx(FACT_TABLES.weekly)
-    .where('service', service)
-    .where('day', '>=', firstWeek)
-    .where('day', '<', endWeek)
-    .delete();
-  await insertChunked(
-    tx,
-    FACT_TABLES.weekly,
-    weeklyRollups(days.map(rollupFromRow)).map(rollupRow),
-  );
+  // The weeks of those days, summed again from their daily rollups.
+  const weeks = [...new Set(days.map(weekStartDay))];
+  for (const chunk of chunks(weeks, 500)) {
+    const daily = await tx(FACT_TABLES.rollups)
+      .select('*')
+      .where('service', service)
+      .where(q => {
+        for (const week of chunk) {
+          q.orWhere(w =>
+            w.where('day', '>=', week).where('day', '<', week + 7),
+          );
+        }
+      });
+    await tx(FACT_TABLES.weekly)
+      .where('service', service)
+      .whereIn('day', chunk)
+      .delete();
+    await insertChunked(
+      tx,
+      FACT_TABLES.weekly,
+      weeklyRollups(daily.map(rollupFromRow)).map(rollupRow),
+    );
+  }
 }
 
 /** Derives a range in chunks (bounded memory for long histories). */
