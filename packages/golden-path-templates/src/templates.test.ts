@@ -91,6 +91,27 @@ describe('golden-path templates (static checks)', () => {
     }
   });
 
+  it('TechDocs build with Debian mkdocs-material and render offline', async () => {
+    for (const template of templates) {
+      const file = join(template.dir, 'skeleton', 'mkdocs.yml');
+      const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      // Google Fonts would keep the TechDocs reader waiting for a stylesheet it cannot load.
+      expect({ template: template.name, text }).toEqual({
+        template: template.name,
+        text: expect.stringMatching(
+          /theme:\n\s+name: material\n(.*\n)*\s+font: false/,
+        ),
+      });
+      expect(text).not.toMatch(/techdocs-core/);
+      const index = await fs.readFile(
+        join(template.dir, 'skeleton', 'docs', 'index.md'),
+        'utf8',
+      );
+      expect(index.length).toBeGreaterThan(0);
+    }
+  });
+
   describe('catches broken templates', () => {
     const base = (): GoldenPathTemplate =>
       JSON.parse(
