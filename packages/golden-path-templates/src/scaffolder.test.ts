@@ -240,7 +240,7 @@ describe('golden-path templates on the portal scaffolder', () => {
       expect(entity.metadata.annotations).toMatchObject({
         'backstage.io/techdocs-ref': 'dir:.',
         'backstage.io/kubernetes-id': values.name,
-        'github.com/project-slug': `fernhill/${values.name}`,
+        'github.com/project-slug': `local/${values.name}`,
         'fernhill.io/template-version':
           template.entity.metadata.annotations!['fernhill.io/template-version'],
       });

@@ -35,6 +35,12 @@ describe('portal:name:ensure-available', () => {
       'entityRef',
       'component:default/orders-api',
     );
+    // Skeletons render these before publishing, so they must match where the publisher puts it.
+    expect(ctx.output).toHaveBeenCalledWith('repoSlug', 'local/orders-api');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'repoUrl',
+      env.publisher.plannedUrls('orders-api', 'main').remoteUrl,
+    );
   });
 
   it('asks the catalog with the initiator credentials', async () => {

@@ -46,6 +46,16 @@ export function createEnsureNameAvailableAction(options: {
       output: {
         entityRef: z =>
           z.string().describe('The entity ref the new entity will have'),
+        repoSlug: z =>
+          z
+            .string()
+            .describe(
+              'The owner/name slug the repository will have at the publisher, for skeletons to render',
+            ),
+        repoUrl: z =>
+          z
+            .string()
+            .describe('The web address the repository will have at the publisher'),
       },
     },
     async handler(ctx) {
@@ -88,6 +98,8 @@ export function createEnsureNameAvailableAction(options: {
       }
       ctx.logger.info(`The name ${name} is available (${entityRef})`);
       ctx.output('entityRef', entityRef);
+      ctx.output('repoSlug', publisher.plannedSlug(name));
+      ctx.output('repoUrl', publisher.plannedUrls(name, 'main').remoteUrl);
     },
   });
 }

@@ -45,6 +45,10 @@ export class GithubRepositoryPublisher implements RepositoryPublisher {
     });
   }
 
+  plannedSlug(repoName: string): string {
+    return `${this.options.owner}/${repoName}`;
+  }
+
   private repoWebUrl(repoName: string) {
     return `https://${this.options.host}/${this.options.owner}/${repoName}`;
   }

@@ -22,6 +22,11 @@ export class LocalRepositoryPublisher implements RepositoryPublisher {
     return this.repositories.createdByTask(repoName);
   }
 
+  plannedSlug(repoName: string): string {
+    // The local host has no organisations; `local/` keeps the slug well-formed and unmistakable.
+    return `local/${repoName}`;
+  }
+
   plannedUrls(repoName: string, defaultBranch: string): PublishedRepository {
     return this.repositories.urls(repoName, defaultBranch);
   }

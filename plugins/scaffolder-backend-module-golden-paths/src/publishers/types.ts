@@ -28,6 +28,11 @@ export interface RepositoryPublisher {
   exists(repoName: string): Promise<boolean>;
   /** The scaffolder task that created the repository, when the publisher records it. */
   createdByTask(repoName: string): Promise<string | undefined>;
+  /**
+   * The `owner/name` slug the repository will have, which skeletons render into their
+   * `github.com/project-slug` annotation, chart image and Argo CD source before publishing.
+   */
+  plannedSlug(repoName: string): string;
   /** The URLs a publish would produce, for dry runs. */
   plannedUrls(repoName: string, defaultBranch: string): PublishedRepository;
   /** Creates the repository from the workspace; idempotent for a recovered task. */
