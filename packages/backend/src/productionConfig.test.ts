@@ -51,6 +51,17 @@ describe('app-config.production.yaml on top of app-config.yaml', () => {
     config.close();
   });
 
+  it('seeds no DORA demo history and accepts no local token', async () => {
+    const config = await loadProductionConfig();
+    expect(config.getBoolean('dora.demoData')).toBe(false);
+    expect(config.getOptionalConfig('dora.sources')?.keys() ?? []).toEqual([]);
+    expect(config.getString('dora.github.webhookSecret')).toBe(
+      'not-a-real-webhook-secret',
+    );
+    expect(config.getBoolean('adoption.demoData')).toBe(false);
+    config.close();
+  });
+
   it('keeps the demo organisation out', async () => {
     const config = await loadProductionConfig();
     const targets = config

@@ -28,5 +28,6 @@ export const completeProductionEnv = {
   KUBERNETES_SERVICE_ACCOUNT_TOKEN: 'sa-token',
   KUBERNETES_CA_DATA: 'Y2E=',
   ADOPTION_ANALYTICS_SALT: 'not-a-real-salt-0123456789',
+  DORA_GITHUB_WEBHOOK_SECRET: 'not-a-real-webhook-secret',
 };
 
