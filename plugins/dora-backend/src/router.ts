@@ -27,7 +27,7 @@ import {
 import { normalizeGenericRequest } from './ingest/generic';
 import { normalizeGithubWebhook, WebhookResult } from './ingest/github';
 import { normalizePagerDutyWebhook } from './ingest/pagerduty';
-import { parseJsonBody, parseWith } from './ingest/validation';
+import { parseJsonBody, parseWith } from '@internal/request-validation';
 import { DoraStore } from './services/DoraStore';
 import { IngestService } from './services/IngestService';
 import { MetricsService } from './services/MetricsService';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
 import { WebhookResult } from './github';
 import { isProduction, NormalizeOptions } from './generic';
-import { parseWith } from './validation';
+import { parseWith } from '@internal/request-validation';
 
 const iso = z.iso.datetime({ offset: true });
 /** Argo CD templates render missing values as an empty string or `<no value>`. */

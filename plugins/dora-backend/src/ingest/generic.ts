@@ -5,7 +5,8 @@ import {
 } from '@internal/plugin-dora-common';
 import { z } from 'zod';
 import { NormalizedEvent } from '../services/types';
-import { ms, msOrUndefined, parseWith } from './validation';
+import { parseWith } from '@internal/request-validation';
+import { ms, msOrUndefined } from './validation';
 
 const batchSchema = z
   .object({

@@ -2,7 +2,7 @@ import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
 import { z } from 'zod';
 import { NormalizedEvent } from '../services/types';
 import { isProduction, NormalizeOptions } from './generic';
-import { parseWith } from './validation';
+import { parseWith } from '@internal/request-validation';
 
 /** The GitHub events this plugin records; everything else is acknowledged and ignored. */
 export const GITHUB_EVENTS = [

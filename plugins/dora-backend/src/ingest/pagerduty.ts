@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WebhookResult } from './github';
-import { parseWith } from './validation';
+import { parseWith } from '@internal/request-validation';
 
 const iso = z.iso.datetime({ offset: true });
 

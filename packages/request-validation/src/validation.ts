@@ -1,7 +1,15 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 
-/** Parses a raw body as JSON, naming the problem when it is not. */
+/** How many failing fields an error names; enough to fix a payload, short enough to read. */
+const MAX_NAMED_ISSUES = 10;
+
+/**
+ * Parses a raw request body (routes mount `express.raw`, so a body that is not JSON is answered
+ * by the route, not by Express's generic error) as JSON, naming the problem when it is not.
+ *
+ * @public
+ */
 export function parseJsonBody(body: unknown): unknown {
   if (!Buffer.isBuffer(body) || body.length === 0) {
     throw new InputError(
@@ -17,7 +25,13 @@ export function parseJsonBody(body: unknown): unknown {
   }
 }
 
-/** Validates with a zod schema; the error names every failing field (the first ten). */
+/**
+ * Validates a value with a zod schema; the InputError names every failing field by its path
+ * (the first ten) with zod's message of what is allowed.
+ *
+ * @param what - what the value is, for the message: "event", "query", "ticket row 3"
+ * @public
+ */
 export function parseWith<T extends z.ZodType>(
   schema: T,
   value: unknown,
@@ -26,7 +40,7 @@ export function parseWith<T extends z.ZodType>(
   const result = schema.safeParse(value);
   if (!result.success) {
     const problems = result.error.issues
-      .slice(0, 10)
+      .slice(0, MAX_NAMED_ISSUES)
       .map(
         issue =>
           `${issue.path.length ? issue.path.join('.') : '(root)'}: ${
