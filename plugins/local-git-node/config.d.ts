@@ -3,9 +3,10 @@ export interface Config {
     publishing?: {
       /**
        * Where golden paths publish new repositories: `local` (default) to the portal's own Git
-       * host, `github` to GitHub (`portal.publishing.github`). Templates are the same for both.
+       * host, `github` to GitHub (`portal.publishing.github`), `gitlab` to GitLab
+       * (`portal.publishing.gitlab`). Templates are the same for all three.
        */
-      target?: 'local' | 'github';
+      target?: 'local' | 'github' | 'gitlab';
       /** The portal's own Git host (`@internal/plugin-local-git-backend`), used when `target` is `local`. */
       local?: {
         /**

@@ -10,6 +10,18 @@ export interface Config {
         /** Visibility of new repositories. Default private. */
         repoVisibility?: 'private' | 'internal' | 'public';
       };
+      /**
+       * Publishing to GitLab (`portal.publishing.target: gitlab`) through Backstage's publish:gitlab,
+       * with the token of the `integrations.gitlab` entry for `host`.
+       */
+      gitlab?: {
+        /** Group (or `group/subgroup` path) that owns the new projects. Required for gitlab. */
+        group?: string;
+        /** GitLab host of the integration to use. Default gitlab.com. */
+        host?: string;
+        /** Visibility of new projects. Default private. */
+        repoVisibility?: 'private' | 'internal' | 'public';
+      };
     };
   };
 }

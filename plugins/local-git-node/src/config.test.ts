@@ -48,11 +48,20 @@ describe('readPublishingTarget', () => {
       ),
     ).toBe('github');
   });
-  it('refuses anything else', () => {
-    expect(() =>
+  it('reads gitlab', () => {
+    expect(
       readPublishingTarget(
         new ConfigReader({ portal: { publishing: { target: 'gitlab' } } }),
       ),
-    ).toThrow(/use local or github/);
+    ).toBe('gitlab');
+  });
+  it('refuses anything else', () => {
+    for (const target of ['bitbucket', 'GitHub', '', ' local']) {
+      expect(() =>
+        readPublishingTarget(
+          new ConfigReader({ portal: { publishing: { target } } }),
+        ),
+      ).toThrow(/use local, github or gitlab/);
+    }
   });
 });

@@ -44,7 +44,7 @@ export function readLocalGitConfig(
 }
 
 /** Where golden paths publish new repositories. @public */
-export type PublishingTarget = 'local' | 'github';
+export type PublishingTarget = 'local' | 'github' | 'gitlab';
 
 /**
  * Reads `portal.publishing.target` (default local).
@@ -54,11 +54,11 @@ export type PublishingTarget = 'local' | 'github';
 export function readPublishingTarget(config: Config): PublishingTarget {
   const target =
     config.getOptionalString('portal.publishing.target') ?? 'local';
-  if (target !== 'local' && target !== 'github') {
+  if (target !== 'local' && target !== 'github' && target !== 'gitlab') {
     throw new Error(
       `Invalid portal.publishing.target ${JSON.stringify(
         target,
-      )}: use local or github`,
+      )}: use local, github or gitlab`,
     );
   }
   return target;

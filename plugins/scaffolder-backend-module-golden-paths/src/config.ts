@@ -10,32 +10,80 @@ export interface GoldenPathsPublishingConfig {
   github?: {
     owner: string;
     host: string;
-    repoVisibility: 'private' | 'internal' | 'public';
+    repoVisibility: RepoVisibility;
+  };
+  gitlab?: {
+    group: string;
+    host: string;
+    repoVisibility: RepoVisibility;
   };
 }
 
-/** Reads `portal.publishing`; `github.owner` is required when the target is github. */
+type RepoVisibility = 'private' | 'internal' | 'public';
+
+function readRepoVisibility(config: Config, key: string): RepoVisibility {
+  const repoVisibility = config.getOptionalString('repoVisibility') ?? 'private';
+  if (!['private', 'internal', 'public'].includes(repoVisibility)) {
+    throw new Error(
+      `Invalid ${key}.repoVisibility ${JSON.stringify(
+        repoVisibility,
+      )}: use private, internal or public`,
+    );
+  }
+  return repoVisibility as RepoVisibility;
+}
+
+/** A GitLab namespace path: `group` or `group/subgroup`, each segment as GitLab allows. */
+const GITLAB_GROUP_PATH = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/;
+
+function readGitlabConfig(config: Config) {
+  const gitlab = config.getOptionalConfig('portal.publishing.gitlab');
+  const rawGroup = gitlab?.getOptional('group');
+  const group = typeof rawGroup === 'string' ? rawGroup.trim() : undefined;
+  if (!gitlab || !group) {
+    throw new Error(
+      'Missing portal.publishing.gitlab.group: it is required when portal.publishing.target is gitlab (the GitLab group, or group/subgroup, that owns new projects; PORTAL_GITLAB_GROUP in production)',
+    );
+  }
+  if (!GITLAB_GROUP_PATH.test(group) || group.endsWith('.git')) {
+    throw new Error(
+      `Invalid portal.publishing.gitlab.group ${JSON.stringify(
+        group,
+      )}: use a GitLab group path such as platform or platform/services (letters, digits, _ . -, segments separated by /)`,
+    );
+  }
+  const host = gitlab.getOptionalString('host')?.trim() || 'gitlab.com';
+  if (!/^[A-Za-z0-9.-]+(:[0-9]+)?$/.test(host)) {
+    throw new Error(
+      `Invalid portal.publishing.gitlab.host ${JSON.stringify(
+        host,
+      )}: use a host name such as gitlab.com, without scheme or path`,
+    );
+  }
+  return {
+    group,
+    host,
+    repoVisibility: readRepoVisibility(gitlab, 'portal.publishing.gitlab'),
+  };
+}
+
+/**
+ * Reads `portal.publishing`; `github.owner` is required when the target is github, `gitlab.group`
+ * when it is gitlab.
+ */
 export function readGoldenPathsPublishingConfig(
   config: Config,
 ): GoldenPathsPublishingConfig {
   const target = readPublishingTarget(config);
   if (target === 'local') return { target };
+  if (target === 'gitlab') return { target, gitlab: readGitlabConfig(config) };
   const github = config.getConfig('portal.publishing.github');
-  const repoVisibility =
-    github.getOptionalString('repoVisibility') ?? 'private';
-  if (!['private', 'internal', 'public'].includes(repoVisibility)) {
-    throw new Error(
-      `Invalid portal.publishing.github.repoVisibility ${JSON.stringify(
-        repoVisibility,
-      )}: use private, internal or public`,
-    );
-  }
   return {
     target,
     github: {
       owner: github.getString('owner'),
       host: github.getOptionalString('host') ?? 'github.com',
-      repoVisibility: repoVisibility as 'private' | 'internal' | 'public',
+      repoVisibility: readRepoVisibility(github, 'portal.publishing.github'),
     },
   };
 }

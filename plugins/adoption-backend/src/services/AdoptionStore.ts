@@ -9,6 +9,7 @@ import {
   AdoptionEventRecord,
   ComponentRecord,
   compareStrings,
+  DAY_MS,
   FIRST_MONDAY_MS,
   NO_OWNER,
   PortalRequestFacts,
@@ -39,6 +40,61 @@ function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) {
     yield items.slice(i, i + size);
   }
+}
+
+/** Start (UTC midnight) of the day of `ms`, as the rollups and `(t / DAY) * DAY` in SQL key it. */
+const dayOf = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
+
+/**
+ * A window as the whole days inside it (served from rollups) and the partial days at its edges
+ * (aggregated from the raw rows), so rollup-based facts are exact for any window.
+ */
+export function splitWindow(window: Window): {
+  days: Window | undefined;
+  edges: Window[];
+} {
+  const first = Math.ceil(window.from / DAY_MS) * DAY_MS;
+  const last = dayOf(window.to);
+  if (first >= last) return { days: undefined, edges: [window] };
+  const edges: Window[] = [];
+  if (window.from < first) edges.push({ from: window.from, to: first });
+  if (last < window.to) edges.push({ from: last, to: window.to });
+  return { days: { from: first, to: last }, edges };
+}
+
+/** Key of the pg_advisory_xact_lock that serialises rollup writers across replicas. */
+const ROLLUP_LOCK = 6_118_006;
+
+/** Count changes per rollup key, applied with one upsert per key (count + delta). */
+class Deltas {
+  readonly map = new Map<string, { key: Record<string, unknown>; n: number }>();
+  add(key: Record<string, unknown>, n: number) {
+    const k = JSON.stringify(Object.values(key));
+    const entry = this.map.get(k);
+    if (entry) entry.n += n;
+    else this.map.set(k, { key, n });
+  }
+}
+
+/** The portal request an event stands for, as `portalRequestFacts` counts it in SQL. */
+function requestOf(
+  e: AdoptionEventRecord,
+): { day: number; team: string; minutes: number | null } | undefined {
+  const isRequest =
+    e.type === 'self-service' ||
+    (e.type === 'template-run' && e.status !== 'failed');
+  if (!isRequest) return undefined;
+  const requested = Math.round(e.requestedAt ?? e.occurredAt);
+  let ready: number | null = null;
+  if (e.readyAt !== null) ready = Math.round(e.readyAt);
+  else if (e.durationMs !== null) ready = requested + Math.round(e.durationMs);
+  else if (e.status === 'completed') ready = Math.round(e.occurredAt);
+  return {
+    day: dayOf(requested),
+    team: e.owner ?? NO_OWNER,
+    // SQL integer division truncates toward zero.
+    minutes: ready === null ? null : Math.trunc((ready - requested) / 60_000),
+  };
 }
 
 /** A stored event row as the domain's record. */
@@ -90,7 +146,11 @@ export class AdoptionStore {
 
   // --- adoption events -------------------------------------------------------------------
 
-  /** Stores events whose id is new; returns how many were new. A repeated id changes nothing. */
+  /**
+   * Stores events whose id is new; returns how many were new. A repeated id changes nothing. The
+   * portal-request rollups of the new events are added in the same transaction, under the rollup
+   * lock, so redelivery and concurrent replicas never count an event twice.
+   */
   async insertEvents(
     events: AdoptionEventRecord[],
     receivedAt: number = Date.now(),
@@ -100,6 +160,9 @@ export class AdoptionStore {
     );
     let inserted = 0;
     await this.db.transaction(async tx => {
+      await this.lockRollups(tx);
+      const days = new Deltas();
+      const ready = new Deltas();
       for (const rows of chunks(unique, CHUNK)) {
         const existing = new Set(
           (
@@ -111,10 +174,24 @@ export class AdoptionStore {
               )
           ).map((r: any) => r.id),
         );
-        inserted += rows.filter(r => !existing.has(r.id)).length;
+        const fresh = rows.filter(r => !existing.has(r.id));
+        inserted += fresh.length;
+        if (fresh.length === 0) continue;
+        const taskIds = fresh
+          .filter(e => e.type === 'template-run' && e.taskId !== null)
+          .map(e => e.taskId!);
+        const collected = new Set(
+          taskIds.length === 0
+            ? []
+            : (
+                await tx('adoption_template_runs')
+                  .select('task_id')
+                  .whereIn('task_id', taskIds)
+              ).map((r: any) => r.task_id),
+        );
         await tx('adoption_events')
           .insert(
-            rows.map(e => ({
+            fresh.map(e => ({
               id: e.id,
               type: e.type,
               occurred_at: Math.round(e.occurredAt),
@@ -124,18 +201,63 @@ export class AdoptionStore {
               entity_ref: e.entityRef,
               owner: e.owner,
               kind: e.kind,
-              requested_at: e.requestedAt,
-              ready_at: e.readyAt,
+              requested_at:
+                e.requestedAt === null ? null : Math.round(e.requestedAt),
+              ready_at: e.readyAt === null ? null : Math.round(e.readyAt),
               status: e.status,
-              duration_ms: e.durationMs,
+              duration_ms:
+                e.durationMs === null ? null : Math.round(e.durationMs),
               received_at: Math.round(receivedAt),
+              history_run:
+                e.type === 'template-run' &&
+                e.taskId !== null &&
+                collected.has(e.taskId),
             })),
           )
           .onConflict('id')
           .ignore();
+        for (const e of fresh) {
+          const request = requestOf(e);
+          if (!request) continue;
+          days.add({ day: request.day, team: request.team }, 1);
+          if (request.minutes !== null) {
+            ready.add({ day: request.day, minutes: request.minutes }, 1);
+          }
+        }
       }
+      await this.applyDeltas(tx, 'adoption_request_days', days);
+      await this.applyDeltas(tx, 'adoption_request_ready_days', ready);
     });
     return inserted;
+  }
+
+  /** Serialises rollup writers: PostgreSQL across replicas; SQLite writes are serial anyway. */
+  private async lockRollups(tx: Knex.Transaction) {
+    if (/pg|postgres/.test(String(this.db.client.config.client))) {
+      await tx.raw('select pg_advisory_xact_lock(?)', [ROLLUP_LOCK]);
+    }
+  }
+
+  /** Adds count deltas to a rollup table; rows that drop to zero are removed. */
+  private async applyDeltas(tx: Knex.Transaction, table: string, deltas: Deltas) {
+    const changes = [...deltas.map.values()].filter(d => d.n !== 0);
+    for (const rows of chunks(changes, CHUNK)) {
+      const keys = Object.keys(rows[0].key);
+      await tx(table)
+        .insert(rows.map(d => ({ ...d.key, count: d.n })))
+        .onConflict(keys)
+        .merge({ count: tx.raw(`${table}.count + excluded.count`) });
+    }
+    const negative = changes.filter(d => d.n < 0);
+    for (const rows of chunks(negative, CHUNK)) {
+      await tx(table)
+        .where('count', '<=', 0)
+        .whereIn(
+          'day',
+          [...new Set(rows.map(d => d.key.day as number))],
+        )
+        .delete();
+    }
   }
 
   /**
@@ -179,6 +301,62 @@ export class AdoptionStore {
    * request plus duration, else the event time of a completed one.
    */
   async portalRequestFacts(window: Window): Promise<PortalRequestFacts> {
+    const { days, edges } = splitWindow(window);
+    const parts = await Promise.all([
+      ...edges.map(w => this.rawPortalRequestFacts(w)),
+      ...(days ? [this.rolledUpPortalRequestFacts(days)] : []),
+    ]);
+    const counts = new Map<string, PortalRequestFacts['counts'][number]>();
+    const minutes = new Map<number, number>();
+    for (const part of parts) {
+      for (const c of part.counts) {
+        const key = `${c.team}\u0000${c.weekStart}`;
+        const existing = counts.get(key);
+        if (existing) existing.count += c.count;
+        else counts.set(key, { ...c });
+      }
+      for (const m of part.readyMinutes) {
+        minutes.set(m.minutes, (minutes.get(m.minutes) ?? 0) + m.count);
+      }
+    }
+    return {
+      counts: [...counts.values()],
+      readyMinutes: [...minutes.entries()].map(([m, count]) => ({
+        minutes: m,
+        count,
+      })),
+    };
+  }
+
+  /** Portal request facts of whole days, from the daily rollups. */
+  private async rolledUpPortalRequestFacts(days: Window): Promise<PortalRequestFacts> {
+    const [counts, minutes] = await Promise.all([
+      this.db('adoption_request_days')
+        .select('day', 'team', 'count')
+        .where('day', '>=', days.from)
+        .where('day', '<', days.to),
+      this.db('adoption_request_ready_days')
+        .select('minutes')
+        .sum({ count: 'count' })
+        .where('day', '>=', days.from)
+        .where('day', '<', days.to)
+        .groupBy('minutes'),
+    ]);
+    return {
+      counts: counts.map((r: any) => ({
+        team: r.team,
+        weekStart: weekStart(num(r.day)),
+        count: num(r.count),
+      })),
+      readyMinutes: minutes.map((r: any) => ({
+        minutes: num(r.minutes),
+        count: num(r.count),
+      })),
+    };
+  }
+
+  /** Portal request facts aggregated from the events themselves (partial days). */
+  async rawPortalRequestFacts(window: Window): Promise<PortalRequestFacts> {
     const requested = 'coalesce(requested_at, occurred_at)';
     const ready = `coalesce(ready_at, ${requested} + duration_ms, case when status = 'completed' then occurred_at end)`;
     const base = () =>
@@ -229,6 +407,7 @@ export class AdoptionStore {
       .select('e.*')
       .leftJoin('adoption_template_runs as r', 'r.task_id', 'e.task_id')
       .where('e.type', 'template-run')
+      .where('e.history_run', false)
       .whereNull('r.task_id')
       .where('e.occurred_at', '>=', window.from)
       .where('e.occurred_at', '<', window.to);
@@ -237,6 +416,11 @@ export class AdoptionStore {
 
   // --- template runs ---------------------------------------------------------------------
 
+  /**
+   * Upserts runs by task id. The daily rollups change by the difference between the stored and
+   * the new rows, in the same transaction and under the rollup lock, so a repeated or reordered
+   * delivery converges on the rollups a recompute from the rows would give.
+   */
   async upsertRuns(
     runs: Array<
       TemplateRunRecord & {
@@ -245,25 +429,76 @@ export class AdoptionStore {
       }
     >,
   ): Promise<void> {
-    const sorted = [...runs].sort((a, b) => compareStrings(a.taskId, b.taskId));
-    for (const rows of chunks(sorted, CHUNK)) {
-      await this.db('adoption_template_runs')
-        .insert(
-          rows.map(r => ({
-            task_id: r.taskId,
-            template_ref: r.templateRef,
-            template_version: r.templateVersion,
-            status: r.status,
-            created_at: Math.round(r.createdAt),
-            finished_at: r.finishedAt,
-            duration_ms: r.durationMs,
-            failed_step: r.failedStep,
-            error_message: r.errorMessage,
-          })),
-        )
-        .onConflict('task_id')
-        .merge();
-    }
+    const unique = [...new Map(runs.map(r => [r.taskId, r])).values()].sort(
+      (a, b) => compareStrings(a.taskId, b.taskId),
+    );
+    await this.db.transaction(async tx => {
+      await this.lockRollups(tx);
+      const days = new Deltas();
+      const durations = new Deltas();
+      const count = (
+        r: {
+          template_ref: string;
+          status: string;
+          created_at: number;
+          duration_ms: number | null;
+        },
+        n: number,
+      ) => {
+        const day = dayOf(r.created_at);
+        days.add({ day, template_ref: r.template_ref, status: r.status }, n);
+        if (r.status === 'completed' && r.duration_ms !== null) {
+          durations.add(
+            {
+              day,
+              template_ref: r.template_ref,
+              seconds: Math.trunc(r.duration_ms / 1000),
+            },
+            n,
+          );
+        }
+      };
+      for (const rows of chunks(unique, CHUNK)) {
+        const ids = rows.map(r => r.taskId);
+        const stored = await tx('adoption_template_runs')
+          .select('template_ref', 'status', 'created_at', 'duration_ms')
+          .whereIn('task_id', ids);
+        for (const r of stored as any[]) {
+          count(
+            {
+              template_ref: r.template_ref,
+              status: r.status,
+              created_at: num(r.created_at),
+              duration_ms: numOrNull(r.duration_ms),
+            },
+            -1,
+          );
+        }
+        const values = rows.map(r => ({
+          task_id: r.taskId,
+          template_ref: r.templateRef,
+          template_version: r.templateVersion,
+          status: r.status,
+          created_at: Math.round(r.createdAt),
+          finished_at: r.finishedAt === null ? null : Math.round(r.finishedAt),
+          duration_ms: r.durationMs === null ? null : Math.round(r.durationMs),
+          failed_step: r.failedStep,
+          error_message: r.errorMessage,
+        }));
+        for (const v of values) count(v, 1);
+        await tx('adoption_template_runs')
+          .insert(values)
+          .onConflict('task_id')
+          .merge();
+        await tx('adoption_events')
+          .where('type', 'template-run')
+          .where('history_run', false)
+          .whereIn('task_id', ids)
+          .update({ history_run: true });
+      }
+      await this.applyDeltas(tx, 'adoption_run_days', days);
+      await this.applyDeltas(tx, 'adoption_run_duration_days', durations);
+    });
   }
 
   async listRuns(window: Window): Promise<TemplateRunRecord[]> {
@@ -296,6 +531,73 @@ export class AdoptionStore {
    * second. Weeks start on Mondays (UTC), as `weekStart` computes them.
    */
   async templateRunFacts(window: Window): Promise<TemplateRunFacts> {
+    const { days, edges } = splitWindow(window);
+    const [failures, ...parts] = await Promise.all([
+      this.rawTemplateRunFacts(window, { failuresOnly: true }),
+      ...edges.map(w => this.rawTemplateRunFacts(w)),
+      ...(days ? [this.rolledUpTemplateRunFacts(days)] : []),
+    ]);
+    const counts = new Map<string, TemplateRunFacts['counts'][number]>();
+    const durations = new Map<string, TemplateRunFacts['durations'][number]>();
+    for (const part of parts) {
+      for (const c of part.counts) {
+        const key = JSON.stringify([c.templateRef, c.weekStart, c.status]);
+        const existing = counts.get(key);
+        if (existing) existing.count += c.count;
+        else counts.set(key, { ...c });
+      }
+      for (const d of part.durations) {
+        const key = JSON.stringify([d.templateRef, d.seconds]);
+        const existing = durations.get(key);
+        if (existing) existing.count += d.count;
+        else durations.set(key, { ...d });
+      }
+    }
+    return {
+      counts: [...counts.values()],
+      failures: failures.failures,
+      durations: [...durations.values()],
+    };
+  }
+
+  /** Run counts and durations of whole days, from the daily rollups. */
+  private async rolledUpTemplateRunFacts(days: Window): Promise<TemplateRunFacts> {
+    const [counts, durations] = await Promise.all([
+      this.db('adoption_run_days')
+        .select('day', 'template_ref', 'status', 'count')
+        .where('day', '>=', days.from)
+        .where('day', '<', days.to),
+      this.db('adoption_run_duration_days')
+        .select('template_ref', 'seconds')
+        .sum({ count: 'count' })
+        .where('day', '>=', days.from)
+        .where('day', '<', days.to)
+        .groupBy('template_ref', 'seconds'),
+    ]);
+    return {
+      counts: counts.map((r: any) => ({
+        templateRef: r.template_ref,
+        weekStart: weekStart(num(r.day)),
+        status: r.status,
+        count: num(r.count),
+      })),
+      failures: [],
+      durations: durations.map((r: any) => ({
+        templateRef: r.template_ref,
+        seconds: num(r.seconds),
+        count: num(r.count),
+      })),
+    };
+  }
+
+  /**
+   * Template run facts aggregated from the rows themselves (partial days; failures, which are
+   * few and keyed by free text, always).
+   */
+  async rawTemplateRunFacts(
+    window: Window,
+    options: { failuresOnly?: boolean } = {},
+  ): Promise<TemplateRunFacts> {
     const inWindow = (q: Knex.QueryBuilder) =>
       q
         .where('created_at', '>=', window.from)
@@ -304,8 +606,9 @@ export class AdoptionStore {
     const week = this.db.raw(
       `(created_at - ${Math.trunc(FIRST_MONDAY_MS)}) / ${Math.trunc(WEEK_MS)}`,
     );
+    const skip = async () => [];
     const [counts, failures, durations] = await Promise.all([
-      inWindow(
+      options.failuresOnly ? skip() : inWindow(
         this.db('adoption_template_runs')
           .select('template_ref', 'status', { week })
           .count({ count: '*' })
@@ -319,7 +622,7 @@ export class AdoptionStore {
           .where('status', 'failed')
           .groupBy('template_ref', 'failed_step', 'error_message'),
       ),
-      inWindow(
+      options.failuresOnly ? skip() : inWindow(
         this.db('adoption_template_runs')
           .select('template_ref', {
             seconds: this.db.raw('duration_ms / 1000'),

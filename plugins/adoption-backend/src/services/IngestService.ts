@@ -123,6 +123,8 @@ export class IngestService {
     await this.store.recordUsage(
       rollUpAnalytics(events, this.analyticsUserKey(userEntityRef)),
     );
+    // Summaries are computed from rollups, cheap enough to show new usage at once.
+    if (events.length > 0) await this.store.bumpDataVersion();
     return { accepted: events.length };
   }
 
@@ -169,6 +171,7 @@ export class IngestService {
       now,
       notBefore: this.periodStart(now),
     });
+    await this.store.bumpDataVersion();
   }
 
   async npsDismiss(userEntityRef: string, now = Date.now()) {

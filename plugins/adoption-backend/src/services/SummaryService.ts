@@ -25,7 +25,8 @@ export const STANDARD_WINDOWS = [30, 90, 180];
  * Reads are served from stored summaries: the scheduled collector recomputes the standard windows
  * on every run, and a read recomputes (once per process at a time) when its window's summary is
  * missing, older than `maxAgeMs`, or computed before a write that must show at once (events,
- * tickets: `dataVersion`). Analytics and NPS answers show with the next collector run.
+ * tickets, analytics, NPS answers: `dataVersion`). Template runs and portal requests come from
+ * daily rollups kept at write time, so a recomputation costs about as much as a stored read.
  */
 export class SummaryService {
   static create(options: {
@@ -116,7 +117,7 @@ export class SummaryService {
       this.store.listProvenanceEvents(),
       this.store.portalRequestFacts(window),
       this.store.templateRunFacts(window),
-        this.store.eventOnlyRunEvents(window),
+      this.store.eventOnlyRunEvents(window),
       this.store.listTickets(window),
       this.store.usageRollups(window),
       this.store.listNpsAnswers(window),

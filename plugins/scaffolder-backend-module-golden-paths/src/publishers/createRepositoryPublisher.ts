@@ -3,6 +3,7 @@ import { ScmIntegrations } from '@backstage/integration';
 import { LocalGitRepositories } from '@internal/plugin-local-git-node';
 import { readGoldenPathsPublishingConfig } from '../config';
 import { GithubRepositoryPublisher } from './GithubRepositoryPublisher';
+import { GitlabRepositoryPublisher } from './GitlabRepositoryPublisher';
 import { LocalRepositoryPublisher } from './LocalRepositoryPublisher';
 import { RepositoryPublisher } from './types';
 
@@ -17,6 +18,13 @@ export function createRepositoryPublisher(options: {
       config: options.config,
       integrations: ScmIntegrations.fromConfig(options.config),
       ...publishing.github,
+    });
+  }
+  if (publishing.target === 'gitlab' && publishing.gitlab) {
+    return new GitlabRepositoryPublisher({
+      config: options.config,
+      integrations: ScmIntegrations.fromConfig(options.config),
+      ...publishing.gitlab,
     });
   }
   return new LocalRepositoryPublisher(options.repositories);

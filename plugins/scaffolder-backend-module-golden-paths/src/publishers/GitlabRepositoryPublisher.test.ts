@@ -1,0 +1,238 @@
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { LocalGitRepositories } from '@internal/plugin-local-git-node';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { startTestHttpServer } from '../__testUtils__/testHttpServer';
+import { GitlabRepositoryPublisher } from './GitlabRepositoryPublisher';
+import { createRepositoryPublisher } from './createRepositoryPublisher';
+
+const handler = jest.fn();
+const factory = jest.fn();
+jest.mock('@backstage/plugin-scaffolder-backend-module-gitlab', () => ({
+  createPublishGitlabAction: (options: unknown) => {
+    factory(options);
+    return { id: 'publish:gitlab', handler };
+  },
+}));
+
+function publisherFor(
+  serverUrl: string,
+  options: { token?: string; group?: string } = {},
+) {
+  const config = new ConfigReader({
+    integrations: {
+      gitlab: [
+        {
+          host: 'gitlab.fernhill.example',
+          apiBaseUrl: `${serverUrl}/api/v4`,
+          baseUrl: 'https://gitlab.fernhill.example',
+          ...('token' in options ? { token: options.token } : { token: 'glpat-secret' }),
+        },
+      ],
+    },
+  });
+  return new GitlabRepositoryPublisher({
+    config,
+    integrations: ScmIntegrations.fromConfig(config),
+    group: options.group ?? 'platform/services',
+    host: 'gitlab.fernhill.example',
+    repoVisibility: 'internal',
+  });
+}
+
+describe('GitlabRepositoryPublisher', () => {
+  beforeEach(() => {
+    handler.mockReset();
+  });
+
+  it('asks the GitLab projects API whether the project exists, with the integration token', async () => {
+    const server = await startTestHttpServer(req => ({
+      status:
+        req.url === '/api/v4/projects/platform%2Fservices%2Fpayments-api'
+          ? 200
+          : 404,
+    }));
+    try {
+      const publisher = publisherFor(server.url);
+      expect(await publisher.exists('payments-api')).toBe(true);
+      expect(await publisher.exists('orders-api')).toBe(false);
+      expect(server.requests.map(r => r.url)).toEqual([
+        '/api/v4/projects/platform%2Fservices%2Fpayments-api',
+        '/api/v4/projects/platform%2Fservices%2Forders-api',
+      ]);
+      expect(server.requests[0].method).toBe('GET');
+      expect(server.requests[0].headers.authorization).toBe(
+        'Bearer glpat-secret',
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it.each([401, 403])(
+    'says the token was refused on HTTP %s, without showing it',
+    async status => {
+      const server = await startTestHttpServer(() => ({ status }));
+      try {
+        const promise = publisherFor(server.url).exists('orders-api');
+        await expect(promise).rejects.toThrow(
+          new RegExp(
+            `Could not check whether platform/services/orders-api exists on GitLab: gitlab.fernhill.example refused the token of integrations.gitlab \\(HTTP ${status}\\)`,
+          ),
+        );
+        await expect(promise).rejects.not.toThrow(/glpat-secret/);
+      } finally {
+        await server.stop();
+      }
+    },
+  );
+
+  it('reports other answers, an unreachable host and a missing token instead of guessing', async () => {
+    const server = await startTestHttpServer(() => ({ status: 502 }));
+    try {
+      await expect(
+        publisherFor(server.url).exists('orders-api'),
+      ).rejects.toThrow(
+        /Could not check whether platform\/services\/orders-api exists on GitLab: HTTP 502/,
+      );
+      await expect(
+        publisherFor(server.url, { token: undefined }).exists('orders-api'),
+      ).rejects.toThrow(
+        /integrations.gitlab has no token for gitlab.fernhill.example/,
+      );
+    } finally {
+      await server.stop();
+    }
+    // The server is gone now: nothing listens on its port.
+    await expect(publisherFor(server.url).exists('orders-api')).rejects.toThrow(
+      /gitlab.fernhill.example is unreachable/,
+    );
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('plans the group/name slug and the URLs catalog:register accepts for GitLab', () => {
+    const publisher = publisherFor('http://127.0.0.1:1');
+    expect(publisher.plannedSlug('orders-api')).toBe(
+      'platform/services/orders-api',
+    );
+    expect(publisher.plannedUrls('orders-api', 'main')).toEqual({
+      remoteUrl: 'https://gitlab.fernhill.example/platform/services/orders-api',
+      repoContentsUrl:
+        'https://gitlab.fernhill.example/platform/services/orders-api/-/blob/main',
+      cloneUrl:
+        'https://gitlab.fernhill.example/platform/services/orders-api.git',
+    });
+    expect(publisher.displayName).toBe(
+      'GitLab group platform/services on gitlab.fernhill.example',
+    );
+  });
+
+  it("delegates to Backstage's publish:gitlab with the configured group, branch and visibility", async () => {
+    handler.mockImplementation(async ctx => {
+      ctx.output(
+        'remoteUrl',
+        'https://gitlab.fernhill.example/platform/services/orders-api',
+      );
+      ctx.output(
+        'repoContentsUrl',
+        'https://gitlab.fernhill.example/platform/services/orders-api/-/blob/main',
+      );
+      ctx.output('projectId', 42);
+    });
+    const publisher = publisherFor('http://127.0.0.1:1');
+    const ctx = createMockActionContext({ input: {} });
+    const result = await publisher.publish(ctx, {
+      repoName: 'orders-api',
+      description: 'Orders',
+      defaultBranch: 'main',
+      sourcePath: '.',
+    });
+    expect(factory).toHaveBeenCalledWith(
+      expect.objectContaining({ integrations: expect.anything() }),
+    );
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(handler).toHaveBeenCalledWith(
+      expect.objectContaining({
+        workspacePath: ctx.workspacePath,
+        input: {
+          repoUrl:
+            'gitlab.fernhill.example?owner=platform%2Fservices&repo=orders-api',
+          defaultBranch: 'main',
+          sourcePath: undefined,
+          repoVisibility: 'internal',
+          settings: { visibility: 'internal', description: 'Orders' },
+        },
+      }),
+    );
+    // The standard action's outputs go to publish:gitlab's private collector, not the task.
+    expect(ctx.output).not.toHaveBeenCalled();
+    expect(result).toEqual(publisher.plannedUrls('orders-api', 'main'));
+  });
+
+  it('publishes a sub-folder and leaves the description out when there is none', async () => {
+    handler.mockImplementation(async () => {});
+    const publisher = publisherFor('http://127.0.0.1:1');
+    const ctx = createMockActionContext({ input: {} });
+    const result = await publisher.publish(ctx, {
+      repoName: 'orders-api',
+      defaultBranch: 'trunk',
+      sourcePath: 'service',
+    });
+    expect(handler.mock.calls[0][0].input).toEqual(
+      expect.objectContaining({
+        defaultBranch: 'trunk',
+        sourcePath: 'service',
+        settings: { visibility: 'internal' },
+      }),
+    );
+    expect(result.repoContentsUrl).toBe(
+      'https://gitlab.fernhill.example/platform/services/orders-api/-/blob/trunk',
+    );
+  });
+
+  it('propagates a failure of publish:gitlab unchanged', async () => {
+    handler.mockRejectedValue(
+      new Error('The namespace platform/services is not found'),
+    );
+    await expect(
+      publisherFor('http://127.0.0.1:1').publish(
+        createMockActionContext({ input: {} }),
+        { repoName: 'orders-api', defaultBranch: 'main', sourcePath: '.' },
+      ),
+    ).rejects.toThrow('The namespace platform/services is not found');
+  });
+
+  it('is what portal.publishing.target gitlab selects, on gitlab.com by default', () => {
+    const publisher = createRepositoryPublisher({
+      config: new ConfigReader({
+        portal: {
+          publishing: { target: 'gitlab', gitlab: { group: 'fernhill' } },
+        },
+        integrations: { gitlab: [{ host: 'gitlab.com', token: 't' }] },
+      }),
+      repositories: {} as LocalGitRepositories,
+    });
+    expect(publisher).toBeInstanceOf(GitlabRepositoryPublisher);
+    expect(publisher.plannedUrls('orders-api', 'main').remoteUrl).toBe(
+      'https://gitlab.com/fernhill/orders-api',
+    );
+  });
+
+  it('refuses a host that integrations.gitlab does not configure', () => {
+    expect(() =>
+      createRepositoryPublisher({
+        config: new ConfigReader({
+          portal: {
+            publishing: {
+              target: 'gitlab',
+              gitlab: { group: 'fernhill', host: 'gitlab.internal.example' },
+            },
+          },
+        }),
+        repositories: {} as LocalGitRepositories,
+      }),
+    ).toThrow(
+      /portal.publishing.gitlab.host is gitlab.internal.example, but integrations.gitlab has no entry for that host/,
+    );
+  });
+});
