@@ -56,7 +56,7 @@ describe('readPublishingTarget', () => {
     ).toBe('gitlab');
   });
   it('refuses anything else', () => {
-    for (const target of ['bitbucket', 'GitHub', '', ' local']) {
+    for (const target of ['bitbucket', 'GitHub', ' local']) {
       expect(() =>
         readPublishingTarget(
           new ConfigReader({ portal: { publishing: { target } } }),
