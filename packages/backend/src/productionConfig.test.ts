@@ -1,17 +1,19 @@
 import { ConfigSources } from '@backstage/config-loader';
+import { readGoldenPathsPublishingConfig } from '@internal/plugin-scaffolder-backend-module-golden-paths';
 import {
   completeProductionEnv,
   productionArgv,
   rootDir,
 } from './testing/productionConfig';
 
-async function loadProductionConfig() {
+async function loadProductionConfig(
+  env: Record<string, string> = completeProductionEnv,
+) {
   const source = ConfigSources.default({
     argv: productionArgv,
-    env: completeProductionEnv,
+    env,
     rootDir,
-    substitutionFunc: async name =>
-      completeProductionEnv[name as keyof typeof completeProductionEnv],
+    substitutionFunc: async name => env[name],
   });
   return ConfigSources.toConfig(source);
 }
@@ -49,6 +51,54 @@ describe('app-config.production.yaml on top of app-config.yaml', () => {
     expect(config.getString('portal.publishing.github.owner')).toBe('fernhill');
     expect(config.getOptional('integrations.bitbucketServer')).toBeUndefined();
     config.close();
+  });
+
+  it('publishes to GitLab instead when PORTAL_PUBLISHING_TARGET says so, with no other change', async () => {
+    const byDefault = await loadProductionConfig();
+    expect(readGoldenPathsPublishingConfig(byDefault)).toEqual({
+      target: 'github',
+      github: {
+        owner: 'fernhill',
+        host: 'github.com',
+        repoVisibility: 'private',
+      },
+    });
+    expect(byDefault.getConfigArray('integrations.gitlab')[0].get()).toEqual({
+      host: 'gitlab.com',
+      apiBaseUrl: 'https://gitlab.com/api/v4',
+    });
+    byDefault.close();
+
+    const gitlab = await loadProductionConfig({
+      ...completeProductionEnv,
+      PORTAL_PUBLISHING_TARGET: 'gitlab',
+      PORTAL_GITLAB_HOST: 'gitlab.fernhill.example',
+      PORTAL_GITLAB_GROUP: 'platform/services',
+      GITLAB_TOKEN: 'glpat-token',
+    });
+    expect(readGoldenPathsPublishingConfig(gitlab)).toEqual({
+      target: 'gitlab',
+      gitlab: {
+        group: 'platform/services',
+        host: 'gitlab.fernhill.example',
+        repoVisibility: 'private',
+      },
+    });
+    expect(gitlab.getConfigArray('integrations.gitlab')[0].get()).toEqual({
+      host: 'gitlab.fernhill.example',
+      apiBaseUrl: 'https://gitlab.fernhill.example/api/v4',
+      token: 'glpat-token',
+    });
+    gitlab.close();
+
+    const noGroup = await loadProductionConfig({
+      ...completeProductionEnv,
+      PORTAL_PUBLISHING_TARGET: 'gitlab',
+    });
+    expect(() => readGoldenPathsPublishingConfig(noGroup)).toThrow(
+      /Missing portal.publishing.gitlab.group/,
+    );
+    noGroup.close();
   });
 
   it('seeds no DORA demo history and accepts no local token', async () => {

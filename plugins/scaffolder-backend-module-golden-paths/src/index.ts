@@ -11,6 +11,8 @@ export { createEmitAdoptionAction } from './actions/emitAdoption';
 export { AdoptionEventSender, buildAdoptionEvent } from './adoption';
 export type { AdoptionEvent, AdoptionDelivery } from './adoption';
 export { PROVENANCE_ANNOTATIONS } from './provenance';
+export { readGoldenPathsPublishingConfig } from './config';
+export type { GoldenPathsPublishingConfig } from './config';
 export type {
   RepositoryPublisher,
   PublishedRepository,
