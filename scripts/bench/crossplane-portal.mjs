@@ -8,14 +8,12 @@
 // its own: run it as `flock /tmp/portal-e2e.lock ./portal bench crossplane` on a shared machine.
 // BENCH_FORM_REQUESTS sets the sequential sample (default 20), BENCH_FORM_CONCURRENT the
 // concurrent batch (default 20). Every database it creates is deleted at the end.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { BACKEND, ensurePortal, guestToken, percentile, root, sleep } from './portal.mjs';
 
-const root = new URL('../..', import.meta.url).pathname;
 const { Client } = createRequire(join(root, 'packages/app/package.json'))('pg');
-const BACKEND = 'http://localhost:7007';
-const READINESS = `${BACKEND}/.backstage/health/v1/readiness`;
 const KUBECONFIG = join(root, '.data/control-plane/kubeconfig');
 const SEQUENTIAL = Number(process.env.BENCH_FORM_REQUESTS ?? 20);
 const CONCURRENT = Number(process.env.BENCH_FORM_CONCURRENT ?? 20);
@@ -23,32 +21,6 @@ const TEMPLATE = 'template:default/request-postgres-database';
 const COMPONENT = 'component:default/payments-api';
 const NAMESPACE = 'team-payments';
 const TASK_LIMIT_MS = 120_000;
-
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-async function isReady() {
-  try {
-    return (await fetch(READINESS)).status === 200;
-  } catch {
-    return false;
-  }
-}
-
-async function ensurePortal() {
-  if (await isReady()) return undefined;
-  const child = spawn('./portal', ['start'], { cwd: root, detached: true, stdio: 'ignore' });
-  const started = Date.now();
-  while (!(await isReady())) {
-    if (Date.now() - started > 300_000) throw new Error('portal did not start in time');
-    await sleep(500);
-  }
-  return child;
-}
-
-async function guestToken() {
-  const response = await fetch(`${BACKEND}/api/auth/guest/refresh`);
-  if (!response.ok) throw new Error(`guest sign-in failed: ${response.status}`);
-  return (await response.json()).backstageIdentity.token;
-}
 
 /** The template is read from the catalog; wait until the catalog has ingested it. */
 async function waitForTemplate(headers) {
@@ -124,13 +96,7 @@ async function verify(headers, name) {
   await client.end();
 }
 
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)];
-}
-
-const portal = await ensurePortal();
+const stopPortal = await ensurePortal();
 const run = Date.now().toString(36).slice(-5);
 const created = [];
 try {
@@ -172,8 +138,5 @@ try {
       console.error(`cleanup failed: ${error.message}`);
     }
   }
-  if (portal) {
-    process.kill(-portal.pid, 'SIGTERM');
-    await sleep(3000);
-  }
+  await stopPortal();
 }

@@ -9,53 +9,18 @@
 // Uses the running portal on :7007, or starts `./portal start` and stops it afterwards. Hold the
 // browser-test lock while it runs: `flock /tmp/portal-e2e.lock ./portal bench golden-paths`.
 // Components it creates stay in .data/ (delete .data/ to start afresh); databases are deleted.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
+import { BACKEND, ensurePortal, guestToken, percentile, root, sleep } from './portal.mjs';
 
-const root = new URL('../..', import.meta.url).pathname;
 const require = createRequire(join(root, 'package.json'));
 const yaml = require('yaml');
 
-const BACKEND = 'http://localhost:7007';
-const READINESS = `${BACKEND}/.backstage/health/v1/readiness`;
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const VISIBLE_LIMIT_MS = 120_000;
 
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-
-async function isReady() {
-  try {
-    return (await fetch(READINESS)).status === 200;
-  } catch {
-    return false;
-  }
-}
-
-async function ensurePortal() {
-  if (await isReady()) return undefined;
-  const child = spawn('./portal', ['start'], {
-    cwd: root,
-    detached: true,
-    stdio: 'ignore',
-  });
-  const started = Date.now();
-  while (!(await isReady())) {
-    if (Date.now() - started > 300_000)
-      throw new Error('portal did not start in time');
-    await sleep(500);
-  }
-  return child;
-}
-
-function percentile(sorted, p) {
-  const index = Math.min(
-    sorted.length - 1,
-    Math.ceil((p / 100) * sorted.length) - 1,
-  );
-  return sorted[Math.max(0, index)];
-}
 const stats = values => {
   const sorted = [...values].sort((a, b) => a - b);
   return {
@@ -76,19 +41,6 @@ async function api(token, path, init = {}) {
     },
   });
   return response;
-}
-
-async function guestToken() {
-  // Right after start the auth backend may still be settling; try a few times.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const response = await fetch(`${BACKEND}/api/auth/guest/refresh`);
-      return (await response.json()).backstageIdentity.token;
-    } catch (error) {
-      if (attempt >= 10) throw error;
-      await sleep(2000);
-    }
-  }
 }
 
 function listFiles(dir) {
@@ -191,7 +143,7 @@ async function createService(token, values) {
 }
 
 async function main() {
-  const portal = await ensurePortal();
+  const stopPortal = await ensurePortal();
   try {
     const token = await guestToken();
     const templates = loadTemplates();
@@ -275,10 +227,7 @@ async function main() {
     console.log('|---|---|---|');
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   } finally {
-    if (portal) {
-      process.kill(-portal.pid, 'SIGTERM');
-      await sleep(3000);
-    }
+    await stopPortal();
   }
 }
 

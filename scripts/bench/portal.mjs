@@ -1,0 +1,62 @@
+// What the benchmarks that go through a running portal share: starting it when nothing listens on
+// :7007 (and stopping only what they started), the guest's token, and percentiles.
+import { spawn } from 'node:child_process';
+
+export const root = new URL('../..', import.meta.url).pathname;
+export const BACKEND = 'http://localhost:7007';
+const READINESS = `${BACKEND}/.backstage/health/v1/readiness`;
+const START_LIMIT_MS = 300_000;
+
+export const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+async function isReady() {
+  try {
+    return (await fetch(READINESS)).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Uses the portal already running, or runs `./portal start` in its own process group until
+ * `stop` is called. Returns `stop`, which does nothing for a portal this script did not start.
+ */
+export async function ensurePortal() {
+  if (await isReady()) return async () => {};
+  const child = spawn('./portal', ['start'], {
+    cwd: root,
+    detached: true,
+    stdio: 'ignore',
+  });
+  const started = Date.now();
+  while (!(await isReady())) {
+    if (Date.now() - started > START_LIMIT_MS)
+      throw new Error('portal did not start in time');
+    await sleep(500);
+  }
+  return async () => {
+    process.kill(-child.pid, 'SIGTERM');
+    await sleep(3000);
+  };
+}
+
+/** The local guest's Backstage token; the auth backend may still be settling right after start. */
+export async function guestToken() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await fetch(`${BACKEND}/api/auth/guest/refresh`);
+      if (!response.ok) throw new Error(`guest sign-in failed: ${response.status}`);
+      return (await response.json()).backstageIdentity.token;
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await sleep(2000);
+    }
+  }
+}
+
+/** Nearest-rank percentile (p in 0..100) of unsorted values. */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)];
+}
