@@ -12,7 +12,7 @@ import { examples } from './publish.examples';
 
 /**
  * `portal:publish`: publishes the workspace as a new repository at the configured publisher
- * (`portal.publishing.target`: the local Git host or GitHub); templates never change between them.
+ * (`portal.publishing.target`: the local Git host, GitHub or GitLab); templates never change between them.
  *
  * @public
  */
@@ -23,7 +23,7 @@ export function createPortalPublishAction(options: {
   return createTemplateAction({
     id: 'portal:publish',
     description:
-      "Publishes the workspace as a new Git repository at the portal's configured publisher (local Git host, or GitHub in production) and returns the URLs catalog:register needs.",
+      "Publishes the workspace as a new Git repository at the portal's configured publisher (local Git host, or GitHub or GitLab in production) and returns the URLs catalog:register needs.",
     examples,
     supportsDryRun: true,
     schema: {

@@ -122,6 +122,27 @@ describe('GitlabRepositoryPublisher', () => {
       cloneUrl:
         'https://gitlab.fernhill.example/platform/services/orders-api.git',
     });
+    // catalog:register resolves catalogInfoPath against repoContentsUrl through the integration.
+    const { repoContentsUrl } = publisher.plannedUrls('orders-api', 'main');
+    const integrations = ScmIntegrations.fromConfig(
+      new ConfigReader({
+        integrations: {
+          gitlab: [
+            {
+              host: 'gitlab.fernhill.example',
+              apiBaseUrl: 'https://gitlab.fernhill.example/api/v4',
+            },
+          ],
+        },
+      }),
+    );
+    expect(
+      integrations
+        .byUrl(repoContentsUrl)
+        ?.resolveUrl({ base: repoContentsUrl, url: '/catalog-info.yaml' }),
+    ).toBe(
+      'https://gitlab.fernhill.example/platform/services/orders-api/-/blob/main/catalog-info.yaml',
+    );
     expect(publisher.displayName).toBe(
       'GitLab group platform/services on gitlab.fernhill.example',
     );

@@ -20,7 +20,7 @@ export interface PublishRequest {
   sourcePath: string;
 }
 
-/** Where new repositories go: the local Git host or GitHub, chosen by config. */
+/** Where new repositories go: the local Git host, GitHub or GitLab, chosen by config. */
 export interface RepositoryPublisher {
   /** Name for messages, e.g. "the local Git host" or "GitHub organisation fernhill". */
   readonly displayName: string;
