@@ -305,6 +305,17 @@ async function bench(
         await insertRows(tx, 'dora_incidents', batch.incidents, maxParams);
       });
     }
+    // The SHA index ingest uses (migration 20261122020000 fills it for existing rows the same way).
+    await knex.raw(
+      `insert into dora_deployment_shas (deployment_id, sha)
+       select d.id, j.value from dora_deployments d, ${
+         client === 'pg'
+           ? 'jsonb_array_elements_text(d.commits::jsonb) as j(value)'
+           : 'json_each(d.commits) as j'
+       } where d.commits is not null
+       union
+       select d.id, d.commit_sha from dora_deployments d where d.commit_sha is not null`,
+    );
     if (client === 'pg') {
       await knex.raw('analyze');
     }

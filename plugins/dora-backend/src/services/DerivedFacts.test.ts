@@ -131,6 +131,90 @@ describe('derived facts and daily rollups', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'are the same when every event arrives alone, in any order, some twice, with narrow spans, %p',
+    async databaseId => {
+      // Every deployment lists its commits: single events take the narrow spans and the SHA index.
+      const listed = generateDemoHistory({ now: NOW, days: 10, seed: 5 });
+      const reference = await createStore(databaseId);
+      await ingestAll(reference.store, [listed]);
+      const expected = await derived(reference.knex);
+      expect(expected.facts.some(f => f.leadTimesMs.length > 0)).toBe(true);
+      expect(expected.facts.some(f => f.failed)).toBe(true);
+
+      const { knex, store } = await createStore(databaseId);
+      const events = shuffled(listed, 21);
+      await ingestAll(
+        store,
+        [...events, ...events.slice(0, 40)].map(e => [e]),
+      );
+      expect(await derived(knex)).toEqual(expected);
+      await store.rebuildAll();
+      expect(await derived(knex)).toEqual(expected);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'move an unlinked incident to a deployment reported after it, across midnight, %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const origin = {
+        source: 'api:test',
+        serviceKeyType: 'entity' as const,
+        serviceKey: 'component:default/payments-api',
+      };
+      const midnight = NOW - 10 * DAY_MS;
+      const deployment = (id: string, finishedAt: number, sha: string) => ({
+        ...origin,
+        type: 'deployment' as const,
+        externalId: id,
+        environment: 'production',
+        stream: 'production',
+        production: true,
+        status: 'success' as const,
+        kind: 'regular' as const,
+        commitSha: sha,
+        commits: [sha],
+        startedAt: finishedAt - 60_000,
+        finishedAt,
+      });
+      // P before midnight, the incident after it, D (between them) reported last.
+      await store.ingest(
+        [deployment('p', midnight - 3_600_000, 'aaaaaaa')],
+        resolve,
+        NOW,
+      );
+      await store.ingest(
+        [
+          {
+            ...origin,
+            type: 'incident',
+            externalId: 'i1',
+            openedAt: midnight + 2 * 3_600_000,
+            resolvedAt: midnight + 3 * 3_600_000,
+          },
+        ],
+        resolve,
+        NOW,
+      );
+      expect((await derived(knex)).facts).toEqual([
+        expect.objectContaining({ id: 'p', failed: true }),
+      ]);
+      await store.ingest(
+        [deployment('d', midnight + 3_600_000, 'bbbbbbb')],
+        resolve,
+        NOW,
+      );
+      const incremental = await derived(knex);
+      expect(incremental.facts).toEqual([
+        expect.objectContaining({ id: 'd', failed: true }),
+        expect.objectContaining({ id: 'p', failed: false }),
+      ]);
+      await store.rebuildAll();
+      expect(await derived(knex)).toEqual(incremental);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'stay consistent when two replicas ingest overlapping batches at once, %p',
     async databaseId => {
       const reference = await createStore(databaseId);
@@ -249,6 +333,10 @@ describe('derived facts and daily rollups', () => {
       });
 
       await DoraStore.create({ database: { getClient: async () => knex } });
+      // The SHA index covers deployments stored before its migration.
+      expect(
+        (await knex('dora_deployment_shas').select('sha')).map(r => r.sha),
+      ).toEqual(['c1']);
       const { facts, rollups } = await derived(knex);
       expect(facts).toEqual([
         expect.objectContaining({

@@ -36,6 +36,9 @@ export const FACT_TABLES = {
   unlinked: 'dora_unlinked_incidents',
 } as const;
 
+/** One row per SHA a deployment reports (migration 20261122020000). */
+export const DEPLOYMENT_SHAS = 'dora_deployment_shas';
+
 /** The domain's service name for a row: its entity, or a visible placeholder while unmapped. */
 export function serviceOf(row: {
   entity_ref: string | null;
@@ -121,7 +124,95 @@ export function isPostgres(db: Knex): boolean {
   return client === 'pg' || client === 'postgres' || client === 'postgresql';
 }
 
-/** Loads what deriving the facts of `service` in [from, to) needs. */
+const DEPLOYMENT_COLUMNS = [
+  'id',
+  'external_id',
+  'stream',
+  'kind',
+  'commit_sha',
+  'commits',
+  'started_at',
+  'finished_at',
+];
+
+/** Successful production deployments of a service (raw rows). */
+function deploymentsOf(tx: Knex, service: string) {
+  return whereService(
+    tx('dora_deployments').select(DEPLOYMENT_COLUMNS),
+    service,
+  )
+    .where('production', true)
+    .where('status', 'success');
+}
+
+/**
+ * Whether the service has a successful production deployment without a commit list but with a
+ * head SHA (its commits are inferred from commit times) finished at or after `since`.
+ */
+export async function hasCommitlessDeployments(
+  tx: Knex,
+  service: string,
+  since: number,
+  until = Number.MAX_SAFE_INTEGER,
+): Promise<boolean> {
+  const row = await whereService(tx('dora_deployments').select('id'), service)
+    .whereNull('commits')
+    .whereNotNull('commit_sha')
+    .where('production', true)
+    .where('status', 'success')
+    .where('finished_at', '>=', Math.floor(since))
+    .where('finished_at', '<', Math.ceil(until))
+    .first();
+  return row !== undefined;
+}
+
+/** Commit times by SHA (those committed in [from, to)), looked up through the SHA index. */
+async function changesBySha(
+  tx: Knex,
+  service: string,
+  shas: string[],
+  from: number,
+  to: number,
+): Promise<any[]> {
+  const changes: any[] = [];
+  for (const chunk of chunks(shas, 500)) {
+    changes.push(
+      ...(await whereService(
+        tx('dora_changes').select('sha', 'committed_at'),
+        service,
+      )
+        .whereIn('sha', chunk)
+        .where('committed_at', '>=', from)
+        .where('committed_at', '<', to)),
+    );
+  }
+  return changes;
+}
+
+/** The SHAs a raw deployment row reports (commit list and head). */
+export function reportedShas(row: {
+  commits?: string | null;
+  commit_sha?: string | null;
+}): string[] {
+  return [
+    ...new Set([
+      ...(row.commits ? (JSON.parse(row.commits) as string[]) : []),
+      ...(row.commit_sha ? [row.commit_sha] : []),
+    ]),
+  ];
+}
+
+/**
+ * Loads what deriving the facts of `service` in [from, to) needs.
+ *
+ * What the facts of [from, to) depend on: the deployments from the fallback window before `from`
+ * to the fallback window after `to` (incident fallback links), later hotfix and rollback
+ * deployments (recovery), deployments named by incidents and rollbacks, and, within the lookback,
+ * the earlier deployments that shipped a commit first. When every deployment of the service
+ * reports its commit list, those earlier deployments are found through the SHA index
+ * (`dora_deployment_shas`) rather than by reading the whole lookback; otherwise (inferred commits
+ * depend on every earlier commit) the whole lookback is read. Both give the same facts.
+ */
 async function loadServiceEvents(
   tx: Knex,
   service: string,
@@ -131,67 +222,11 @@ async function loadServiceEvents(
 ): Promise<EventSet> {
   const depFrom = from - LOOKBACK_MS;
   const depTo = to + fallbackMs;
-  // One after the other: a transaction is one connection.
-  const deployments = await whereService(
-    tx('dora_deployments').select(
-      'external_id',
-      'stream',
-      'kind',
-      'commit_sha',
-      'commits',
-      'started_at',
-      'finished_at',
-    ),
-    service,
-  )
-    .where('production', true)
-    .where('status', 'success')
-    .where('finished_at', '>=', depFrom)
-    // Later hotfix and rollback deployments may end a failure inside the range.
-    .where(q =>
-      q.where('finished_at', '<', depTo).orWhereNot('kind', 'regular'),
-    );
-  // Commit times: by SHA when every deployment lists its commits and the range needs few of them
-  // (single deliveries), else every commit of the period (deployments that infer their commits
-  // need the service's commits in time order). Both read the same period.
   const changeFrom = from - 2 * LOOKBACK_MS;
-  let inferring = false;
-  const wanted = new Set<string>();
-  for (const d of deployments as any[]) {
-    if (!d.commits && d.commit_sha) {
-      inferring = true;
-    }
-    if (Number(d.finished_at) >= from) {
-      for (const sha of d.commits ? (JSON.parse(d.commits) as string[]) : []) {
-        wanted.add(sha);
-      }
-      if (d.commit_sha) {
-        wanted.add(d.commit_sha);
-      }
-    }
-  }
-  let changes: any[] = [];
-  if (!inferring && wanted.size <= SHA_LOOKUP_LIMIT) {
-    const shas = [...wanted];
-    for (let i = 0; i < shas.length; i += 500) {
-      changes.push(
-        ...(await whereService(
-          tx('dora_changes').select('sha', 'committed_at'),
-          service,
-        )
-          .whereIn('sha', shas.slice(i, i + 500))
-          .where('committed_at', '>=', changeFrom)
-          .where('committed_at', '<', depTo)),
-      );
-    }
-  } else {
-    changes = await whereService(
-      tx('dora_changes').select('sha', 'committed_at'),
-      service,
-    )
-      .where('committed_at', '>=', changeFrom)
-      .where('committed_at', '<', depTo);
-  }
+  const indexed =
+    !service.startsWith('unmapped:') &&
+    !(await hasCommitlessDeployments(tx, service, depFrom));
+  // One after the other: a transaction is one connection.
   const incidents = await whereService(
     tx('dora_incidents').select(
       'external_id',
@@ -211,6 +246,91 @@ async function loadServiceEvents(
     ),
     service,
   ).where('at', '>=', depFrom);
+
+  // Deployments read in full: with the SHA index, those of the range and, when an incident
+  // without a cause falls into or just after it, the fallback window on either side.
+  const fallbackNeeded = (incidents as any[]).some(
+    i =>
+      !i.cause_deployment_id &&
+      !i.cause_commit_sha &&
+      Number(i.opened_at) >= from &&
+      Number(i.opened_at) < depTo,
+  );
+  const [nearFrom, nearTo] = !indexed
+    ? [depFrom, depTo]
+    : fallbackNeeded
+    ? [from - fallbackMs, depTo]
+    : [from, to];
+  const byId = new Map<string, any>();
+  const add = (rows: any[]) => rows.forEach(r => byId.set(String(r.id), r));
+  add(
+    await deploymentsOf(tx, service)
+      .where('finished_at', '>=', nearFrom)
+      // Later hotfix and rollback deployments may end a failure inside the range.
+      .where(q =>
+        q.where('finished_at', '<', nearTo).orWhereNot('kind', 'regular'),
+      ),
+  );
+  const wanted = new Set<string>();
+  for (const d of byId.values()) {
+    if (Number(d.finished_at) >= from) {
+      reportedShas(d).forEach(sha => wanted.add(sha));
+    }
+  }
+  if (indexed) {
+    // Deployments named by incidents and rollbacks, the earlier deployments that shipped a
+    // commit of the range first, and those that shipped an incident's cause.
+    const named = new Set<string>();
+    const causes = new Set<string>();
+    for (const i of incidents as any[]) {
+      if (i.cause_deployment_id) named.add(i.cause_deployment_id);
+      if (i.cause_commit_sha) causes.add(i.cause_commit_sha);
+    }
+    for (const r of rollbacks as any[]) {
+      named.add(r.rolled_back_deployment_id);
+      if (r.rollback_deployment_id) named.add(r.rollback_deployment_id);
+    }
+    for (const chunk of chunks([...named], 500)) {
+      add(
+        await deploymentsOf(tx, service)
+          .whereIn('external_id', chunk)
+          .where('finished_at', '>=', depFrom)
+          .where(q =>
+            q.where('finished_at', '<', depTo).orWhereNot('kind', 'regular'),
+          ),
+      );
+    }
+    const shipping = async (shas: Set<string>, until: number) => {
+      for (const chunk of chunks([...shas], 500)) {
+        add(
+          await deploymentsOf(tx, service)
+            .whereIn(
+              'id',
+              tx(DEPLOYMENT_SHAS).select('deployment_id').whereIn('sha', chunk),
+            )
+            .where('finished_at', '>=', depFrom)
+            .where('finished_at', '<', until),
+        );
+      }
+    };
+    await shipping(wanted, nearFrom);
+    await shipping(causes, depTo);
+  }
+  const deployments = [...byId.values()];
+
+  // Commit times: by SHA when every deployment lists its commits (commits no deployment of the
+  // range reports change nothing), else every commit of the period (deployments that infer their
+  // commits need the service's commits in time order). Both read the same period.
+  const inferring = deployments.some((d: any) => !d.commits && d.commit_sha);
+  const changes =
+    !inferring && (indexed || wanted.size <= SHA_LOOKUP_LIMIT)
+      ? await changesBySha(tx, service, [...wanted], changeFrom, depTo)
+      : await whereService(
+          tx('dora_changes').select('sha', 'committed_at'),
+          service,
+        )
+          .where('committed_at', '>=', changeFrom)
+          .where('committed_at', '<', depTo);
   return {
     deployments: deployments.map((r: any) => ({
       id: r.external_id,
@@ -339,7 +459,7 @@ export function rollupFromRow(r: any): DailyRollup {
   };
 }
 
-async function insertChunked(
+export async function insertChunked(
   tx: Knex,
   table: string,
   rows: Record<string, unknown>[],

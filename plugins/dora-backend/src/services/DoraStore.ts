@@ -18,6 +18,10 @@ import {
 } from '../domain';
 import {
   AffectedSpans,
+  DEPLOYMENT_SHAS,
+  hasCommitlessDeployments,
+  insertChunked,
+  reportedShas,
   whereService,
   deriveServiceInChunks,
   factFromRow,
@@ -284,6 +288,10 @@ export class DoraStore {
           tx,
           rows.map(e => ({ ...base(e), ...deploymentRow(e) })),
         );
+        await this.indexShas(
+          tx,
+          rows.filter(e => e.commits || e.commitSha),
+        );
       }
       for (const rows of chunks(of('change'), CHUNK)) {
         await tx(TABLES.change)
@@ -341,9 +349,77 @@ export class DoraStore {
     });
   }
 
+  /** Rewrites the SHA index rows of these deployments from what is stored after the upsert. */
+  private async indexShas(
+    tx: Knex.Transaction,
+    events: NormalizedDeployment[],
+  ) {
+    if (events.length === 0) {
+      return;
+    }
+    const stored = await tx(TABLES.deployment)
+      .select('id', 'commit_sha', 'commits')
+      .whereIn(
+        ['source', 'external_id'],
+        events.map(e => [e.source, e.externalId]),
+      );
+    await tx(DEPLOYMENT_SHAS)
+      .whereIn(
+        'deployment_id',
+        stored.map((r: any) => r.id),
+      )
+      .delete();
+    await insertChunked(
+      tx,
+      DEPLOYMENT_SHAS,
+      stored.flatMap((r: any) =>
+        reportedShas(r).map(sha => ({ deployment_id: r.id, sha })),
+      ),
+    );
+  }
+
+  /**
+   * Successful production deployments of a service reporting any of these SHAs, finished in
+   * [from, to), through the SHA index.
+   */
+  private async deploymentsReporting(
+    tx: Knex.Transaction,
+    service: string,
+    shas: string[],
+    from: number,
+    to: number,
+  ): Promise<Array<{ finishedAt: number; shas: Set<string> }>> {
+    const found: Array<{ finishedAt: number; shas: Set<string> }> = [];
+    for (const chunk of chunks([...new Set(shas)], CHUNK)) {
+      const rows = await whereService(
+        tx({ deployment: TABLES.deployment })
+          .select('deployment.finished_at', 'shas.sha')
+          .join(
+            { shas: DEPLOYMENT_SHAS },
+            'shas.deployment_id',
+            'deployment.id',
+          ),
+        service,
+      )
+        .whereIn('shas.sha', chunk)
+        .where('deployment.production', true)
+        .where('deployment.status', 'success')
+        .where('deployment.finished_at', '>=', Math.floor(from))
+        .where('deployment.finished_at', '<', Math.ceil(to));
+      for (const r of rows as any[]) {
+        found.push({
+          finishedAt: Number(r.finished_at),
+          shas: new Set([r.sha]),
+        });
+      }
+    }
+    return found.sort((a, b) => a.finishedAt - b.finishedAt);
+  }
+
   /**
    * A commit's time matters to the first deployment that shipped it, however late the commit is
    * reported: finds those deployments (up to the lookback after the commit) and adds their span.
+   * A commit no deployment ships yet changes no fact (its deployment will derive it).
    */
   private async addDeploymentsShipping(
     tx: Knex.Transaction,
@@ -353,6 +429,32 @@ export class DoraStore {
   ) {
     const first = Math.floor(Math.min(...changes.map(c => c.committedAt)));
     const last = Math.ceil(Math.max(...changes.map(c => c.committedAt)));
+    const indexed =
+      !service.startsWith('unmapped:') &&
+      !(await hasCommitlessDeployments(
+        tx,
+        service,
+        first - this.fallbackMs,
+        last + LOOKBACK_MS,
+      ));
+    if (indexed) {
+      // Commits reported by deployments, through the SHA index; a deployment may even finish
+      // before the commit's (skewed) time, up to the fallback window as the derive reads.
+      const shipping = await this.deploymentsReporting(
+        tx,
+        service,
+        changes.map(c => c.sha),
+        first - this.fallbackMs,
+        last + LOOKBACK_MS,
+      );
+      for (const change of changes) {
+        const d = shipping.find(s => s.shas.has(change.sha));
+        if (d) {
+          spans.add(service, change.committedAt, d.finishedAt);
+        }
+      }
+      return;
+    }
     const deployments = await whereService(
       tx(TABLES.deployment).select('finished_at', 'commit_sha', 'commits'),
       service,
@@ -368,10 +470,7 @@ export class DoraStore {
       head?: string;
     }> = deployments.map((d: any) => ({
       finishedAt: Number(d.finished_at),
-      shas: new Set<string>([
-        ...(d.commits ? (JSON.parse(d.commits) as string[]) : []),
-        ...(d.commit_sha ? [d.commit_sha] : []),
-      ]),
+      shas: new Set<string>(reportedShas(d)),
       head: d.commits ? undefined : d.commit_sha ?? undefined,
     }));
     // Deployments without a commit list take every commit up to their head's commit time.
@@ -397,6 +496,75 @@ export class DoraStore {
         }
       }
       spans.add(service, change.committedAt, end);
+    }
+  }
+
+  /**
+   * The span a deployment report can change. A regular deployment with a commit list changes
+   * itself, the deployments whose incident fallback window it enters or leaves, the later
+   * deployments that reported its commits (they no longer ship them first) and the deployments
+   * that rollbacks it performed recovered; anything else (hotfixes and rollbacks end failures
+   * before them, commit-less deployments infer commits from their neighbours) settles the
+   * surrounding days.
+   */
+  private async addDeploymentSpan(
+    tx: Knex.Transaction,
+    service: string,
+    e: NormalizedDeployment,
+    times: number[],
+    spans: AffectedSpans,
+    reference: (service: string, id: string | undefined) => void,
+  ) {
+    const from = Math.min(...times);
+    const to = Math.max(...times);
+    const narrow =
+      e.kind === 'regular' &&
+      e.commits !== undefined &&
+      !service.startsWith('unmapped:') &&
+      !(await hasCommitlessDeployments(
+        tx,
+        service,
+        from - LOOKBACK_MS,
+        to + LOOKBACK_MS,
+      ));
+    if (!narrow) {
+      spans.add(service, from - SETTLE_MS, to + SETTLE_MS);
+      return;
+    }
+    // Incidents without a cause opened up to the fallback window after it may move to it from an
+    // earlier deployment (or from unlinked).
+    const fallback = await whereService(
+      tx(TABLES.incident).select('id'),
+      service,
+    )
+      .whereNull('cause_deployment_id')
+      .whereNull('cause_commit_sha')
+      .where('opened_at', '>=', Math.floor(from))
+      .where('opened_at', '<=', Math.ceil(to + this.fallbackMs))
+      .first();
+    spans.add(
+      service,
+      fallback ? from - this.fallbackMs : from,
+      fallback ? to + this.fallbackMs : to,
+    );
+    const shas = [
+      ...new Set([...e.commits!, ...(e.commitSha ? [e.commitSha] : [])]),
+    ];
+    for (const later of await this.deploymentsReporting(
+      tx,
+      service,
+      shas,
+      from,
+      to + LOOKBACK_MS,
+    )) {
+      spans.add(service, later.finishedAt, later.finishedAt);
+    }
+    const performed = await whereService(
+      tx(TABLES.rollback).select('rolled_back_deployment_id'),
+      service,
+    ).where('rollback_deployment_id', e.externalId);
+    for (const r of performed as any[]) {
+      reference(service, r.rolled_back_deployment_id);
     }
   }
 
@@ -465,11 +633,16 @@ export class DoraStore {
           : Number(stored.time);
       switch (e.type) {
         case 'deployment':
-          for (const t of [e.finishedAt ?? e.startedAt, storedTime]) {
-            if (t !== undefined) {
-              spans.add(service, t - SETTLE_MS, t + SETTLE_MS);
-            }
-          }
+          await this.addDeploymentSpan(
+            tx,
+            service,
+            e,
+            [e.finishedAt ?? e.startedAt, storedTime].filter(
+              (t): t is number => t !== undefined,
+            ),
+            spans,
+            reference,
+          );
           break;
         case 'change':
           changesByService.set(service, [
