@@ -16,6 +16,7 @@ describe('scaffolderModuleGoldenPaths', () => {
       },
     ],
     ['github', { target: 'github', github: { owner: 'fernhill' } }],
+    ['gitlab', { target: 'gitlab', gitlab: { group: 'fernhill' } }],
   ])(
     'registers the four actions (%s publishing)',
     async (_target, publishing) => {
@@ -28,7 +29,10 @@ describe('scaffolderModuleGoldenPaths', () => {
           mockServices.rootConfig.factory({
             data: {
               backend: { baseUrl: 'http://localhost:7007' },
-              integrations: { github: [{ host: 'github.com', token: 't' }] },
+              integrations: {
+                github: [{ host: 'github.com', token: 't' }],
+                gitlab: [{ host: 'gitlab.com', token: 't' }],
+              },
               portal: { publishing },
             },
           }),
@@ -44,4 +48,24 @@ describe('scaffolderModuleGoldenPaths', () => {
       );
     },
   );
+
+  it('does not start with a gitlab target and no group, naming the key', async () => {
+    await expect(
+      startTestBackend({
+        extensionPoints: [
+          [scaffolderActionsExtensionPoint, { addActions: jest.fn() }],
+        ],
+        features: [
+          scaffolderModuleGoldenPaths,
+          catalogServiceMock.factory(),
+          mockServices.rootConfig.factory({
+            data: {
+              backend: { baseUrl: 'http://localhost:7007' },
+              portal: { publishing: { target: 'gitlab' } },
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(/Missing portal.publishing.gitlab.group/);
+  });
 });

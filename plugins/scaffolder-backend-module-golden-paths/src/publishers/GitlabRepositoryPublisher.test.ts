@@ -2,7 +2,12 @@ import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { LocalGitRepositories } from '@internal/plugin-local-git-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { ConflictError } from '@backstage/errors';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startTestHttpServer } from '../__testUtils__/testHttpServer';
+import { createTestEnvironment } from '../__testUtils__/testEnvironment';
+import { createEnsureNameAvailableAction } from '../actions/ensureNameAvailable';
+import { createPortalPublishAction } from '../actions/publish';
 import { GitlabRepositoryPublisher } from './GitlabRepositoryPublisher';
 import { createRepositoryPublisher } from './createRepositoryPublisher';
 
@@ -255,5 +260,92 @@ describe('GitlabRepositoryPublisher', () => {
     ).toThrow(
       /portal.publishing.gitlab.host is gitlab.internal.example, but integrations.gitlab has no entry for that host/,
     );
+  });
+
+  describe('behind the portal actions', () => {
+    let env: Awaited<ReturnType<typeof createTestEnvironment>>;
+    beforeEach(async () => {
+      env = await createTestEnvironment();
+    });
+    afterEach(() => env.cleanup());
+
+    it('portal:name:ensure-available refuses a project taken on GitLab and renders the GitLab slug for a free one', async () => {
+      const server = await startTestHttpServer(req => ({
+        status: req.url?.endsWith('%2Fpayments-api') ? 200 : 404,
+      }));
+      try {
+        const action = createEnsureNameAvailableAction({
+          catalog: catalogServiceMock({ entities: [] }),
+          publisher: publisherFor(server.url),
+        });
+        const error = await action
+          .handler(env.context({ name: 'payments-api' }, { isDryRun: true }))
+          .catch(e => e);
+        expect(error).toBeInstanceOf(ConflictError);
+        expect(error.message).toMatch(
+          /^The name payments-api is taken: a repository named payments-api already exists on GitLab group platform\/services on gitlab.fernhill.example/,
+        );
+        const ctx = env.context({ name: 'orders-api' });
+        await action.handler(ctx);
+        expect(ctx.output).toHaveBeenCalledWith(
+          'repoSlug',
+          'platform/services/orders-api',
+        );
+        expect(ctx.output).toHaveBeenCalledWith(
+          'repoUrl',
+          'https://gitlab.fernhill.example/platform/services/orders-api',
+        );
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('portal:name:ensure-available stops on a refused token before anything is created', async () => {
+      const server = await startTestHttpServer(() => ({ status: 401 }));
+      try {
+        const action = createEnsureNameAvailableAction({
+          catalog: catalogServiceMock({ entities: [] }),
+          publisher: publisherFor(server.url),
+        });
+        await expect(
+          action.handler(env.context({ name: 'orders-api' })),
+        ).rejects.toThrow(/refused the token of integrations.gitlab/);
+        expect(handler).not.toHaveBeenCalled();
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('portal:publish outputs the GitLab URLs, and only plans them in a dry run', async () => {
+      handler.mockImplementation(async ctx => {
+        ctx.output(
+          'remoteUrl',
+          'https://gitlab.fernhill.example/platform/services/orders-api',
+        );
+        ctx.output(
+          'repoContentsUrl',
+          'https://gitlab.fernhill.example/platform/services/orders-api/-/blob/main',
+        );
+      });
+      const action = createPortalPublishAction({
+        publisher: publisherFor('http://127.0.0.1:1'),
+      });
+      const dryRun = env.context({ repoName: 'orders-api' }, { isDryRun: true });
+      await action.handler(dryRun);
+      expect(handler).not.toHaveBeenCalled();
+      const ctx = env.context({ repoName: 'orders-api', description: 'Orders' });
+      await action.handler(ctx);
+      expect(handler).toHaveBeenCalledTimes(1);
+      for (const run of [dryRun, ctx]) {
+        expect(run.output).toHaveBeenCalledWith(
+          'repoContentsUrl',
+          'https://gitlab.fernhill.example/platform/services/orders-api/-/blob/main',
+        );
+        expect(run.output).toHaveBeenCalledWith(
+          'cloneUrl',
+          'https://gitlab.fernhill.example/platform/services/orders-api.git',
+        );
+      }
+    });
   });
 });
