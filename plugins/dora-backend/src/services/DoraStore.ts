@@ -426,17 +426,12 @@ export class DoraStore {
     service: string,
     changes: NormalizedChange[],
     spans: AffectedSpans,
+    commitless: (service: string) => Promise<boolean>,
   ) {
     const first = Math.floor(Math.min(...changes.map(c => c.committedAt)));
     const last = Math.ceil(Math.max(...changes.map(c => c.committedAt)));
     const indexed =
-      !service.startsWith('unmapped:') &&
-      !(await hasCommitlessDeployments(
-        tx,
-        service,
-        first - this.fallbackMs,
-        last + LOOKBACK_MS,
-      ));
+      !service.startsWith('unmapped:') && !(await commitless(service));
     if (indexed) {
       // Commits reported by deployments, through the SHA index; a deployment may even finish
       // before the commit's (skewed) time, up to the fallback window as the derive reads.
@@ -514,6 +509,7 @@ export class DoraStore {
     times: number[],
     spans: AffectedSpans,
     reference: (service: string, id: string | undefined) => void,
+    commitless: (service: string) => Promise<boolean>,
   ) {
     const from = Math.min(...times);
     const to = Math.max(...times);
@@ -521,12 +517,7 @@ export class DoraStore {
       e.kind === 'regular' &&
       e.commits !== undefined &&
       !service.startsWith('unmapped:') &&
-      !(await hasCommitlessDeployments(
-        tx,
-        service,
-        from - LOOKBACK_MS,
-        to + LOOKBACK_MS,
-      ));
+      !(await commitless(service));
     if (!narrow) {
       spans.add(service, from - SETTLE_MS, to + SETTLE_MS);
       return;
@@ -615,6 +606,24 @@ export class DoraStore {
     },
   ): Promise<AffectedSpans> {
     const spans = new AffectedSpans();
+    // Whether a service has commit-less deployments anywhere near the batch (asked once each):
+    // their commits are inferred from neighbours, so their events keep the wide spans.
+    const times = [
+      ...events.map(e => timeOf(e)),
+      ...[...previous.values()]
+        .filter(r => r.time !== null && r.time !== undefined)
+        .map(r => Number(r.time)),
+    ];
+    const near = Math.min(...times) - 2 * LOOKBACK_MS;
+    const commitlessByService = new Map<string, Promise<boolean>>();
+    const commitless = (service: string) => {
+      let answer = commitlessByService.get(service);
+      if (!answer) {
+        answer = hasCommitlessDeployments(tx, service, near);
+        commitlessByService.set(service, answer);
+      }
+      return answer;
+    };
     const referenced = new Map<string, Set<string>>();
     const reference = (service: string, id: string | undefined) => {
       if (id) {
@@ -642,6 +651,7 @@ export class DoraStore {
             ),
             spans,
             reference,
+            commitless,
           );
           break;
         case 'change':
@@ -667,7 +677,13 @@ export class DoraStore {
       }
     }
     for (const [service, changes] of changesByService) {
-      await this.addDeploymentsShipping(tx, service, changes, spans);
+      await this.addDeploymentsShipping(
+        tx,
+        service,
+        changes,
+        spans,
+        commitless,
+      );
     }
     // Deployments named by incidents and rollbacks may lie outside those spans.
     const ids = [...new Set([...referenced.values()].flatMap(set => [...set]))];
@@ -1142,4 +1158,18 @@ function rollbackRow(e: NormalizedRollback) {
     rollback_deployment_id: e.rollbackDeploymentId ?? null,
     at: Math.round(e.at),
   };
+}
+
+/** The time an event is about (a deployment's finish or start, a commit, an opening, a rollback). */
+function timeOf(e: NormalizedEvent): number {
+  switch (e.type) {
+    case 'deployment':
+      return e.finishedAt ?? e.startedAt;
+    case 'change':
+      return e.committedAt;
+    case 'incident':
+      return e.openedAt;
+    default:
+      return e.at;
+  }
 }
