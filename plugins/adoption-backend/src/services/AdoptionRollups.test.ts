@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   AdoptionEventRecord,
   DAY_MS,
+  durationBucketSeconds,
   PortalRequestFacts,
   TemplateRunFacts,
   TemplateRunStatus,
@@ -123,10 +124,9 @@ describe('splitWindow', () => {
           for (let i = 1; i < parts.length; i++) {
             expect(parts[i].from).toBe(parts[i - 1].to);
           }
-          if (days) {
-            expect(days.from % DAY_MS).toBe(0);
-            expect(days.to % DAY_MS).toBe(0);
-          }
+          expect([days?.from ?? 0, days?.to ?? 0].map(t => t % DAY_MS)).toEqual(
+            [0, 0],
+          );
           // Raw rows are aggregated for less than a day at each edge (under two days in all).
           for (const e of edges) {
             expect(e.to - e.from).toBeLessThan(days ? DAY_MS : 2 * DAY_MS);
@@ -144,7 +144,7 @@ describe.each(databases.eachSupportedId())('rollups on %p', databaseId => {
       'adoption_events',
       'adoption_template_runs',
       'adoption_run_days',
-      'adoption_run_duration_days',
+      'adoption_run_duration_weeks',
       'adoption_request_days',
       'adoption_request_ready_days',
     ];
@@ -236,5 +236,20 @@ describe.each(databases.eachSupportedId())('rollups on %p', databaseId => {
     });
     expect(Number(total)).toBe(30);
     expect(Number(requests)).toBe(30);
+  });
+});
+
+describe('durationBucketSeconds', () => {
+  it('is exact below 64 s and at most 1/32 low above, monotone, and idempotent', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 * 24 * 3600 }), s => {
+        const b = durationBucketSeconds(s);
+        expect(s < 64 ? b : s).toBe(s);
+        expect(b).toBeLessThanOrEqual(s);
+        expect(s - b).toBeLessThanOrEqual(s / 32);
+        expect(durationBucketSeconds(b)).toBe(b);
+        expect(durationBucketSeconds(s + 1)).toBeGreaterThanOrEqual(b);
+      }),
+    );
   });
 });

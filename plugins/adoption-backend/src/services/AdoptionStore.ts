@@ -10,6 +10,8 @@ import {
   ComponentRecord,
   compareStrings,
   DAY_MS,
+  durationBucketSeconds,
+  DURATION_EXACT_BELOW_SECONDS,
   FIRST_MONDAY_MS,
   NO_OWNER,
   PortalRequestFacts,
@@ -49,17 +51,38 @@ const dayOf = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
  * A window as the whole days inside it (served from rollups) and the partial days at its edges
  * (aggregated from the raw rows), so rollup-based facts are exact for any window.
  */
-export function splitWindow(window: Window): {
+export function splitWindow(
+  window: Window,
+  unit: 'day' | 'week' = 'day',
+): {
   days: Window | undefined;
   edges: Window[];
 } {
-  const first = Math.ceil(window.from / DAY_MS) * DAY_MS;
-  const last = dayOf(window.to);
+  const size = unit === 'day' ? DAY_MS : WEEK_MS;
+  const origin = unit === 'day' ? 0 : FIRST_MONDAY_MS;
+  const first = origin + Math.ceil((window.from - origin) / size) * size;
+  const last = origin + Math.floor((window.to - origin) / size) * size;
   if (first >= last) return { days: undefined, edges: [window] };
   const edges: Window[] = [];
   if (window.from < first) edges.push({ from: window.from, to: first });
   if (last < window.to) edges.push({ from: last, to: window.to });
   return { days: { from: first, to: last }, edges };
+}
+
+/** durationBucketSeconds in SQL (integer division on both databases). */
+function durationBucketSql(seconds: string): string {
+  const cases = [
+    `when ${seconds} < ${DURATION_EXACT_BELOW_SECONDS} then ${seconds}`,
+  ];
+  for (let k = 1; k <= 40; k++) {
+    const step = 2 ** k;
+    cases.push(
+      `when ${seconds} < ${
+        DURATION_EXACT_BELOW_SECONDS * step
+      } then (${seconds} / ${step}) * ${step}`,
+    );
+  }
+  return `(case ${cases.join(' ')} else ${seconds} end)`;
 }
 
 /** Key of the pg_advisory_xact_lock that serialises rollup writers across replicas. */
@@ -208,6 +231,7 @@ export class AdoptionStore {
               duration_ms:
                 e.durationMs === null ? null : Math.round(e.durationMs),
               received_at: Math.round(receivedAt),
+              request_at: Math.round(e.requestedAt ?? e.occurredAt),
               history_run:
                 e.type === 'template-run' &&
                 e.taskId !== null &&
@@ -239,7 +263,11 @@ export class AdoptionStore {
   }
 
   /** Adds count deltas to a rollup table; rows that drop to zero are removed. */
-  private async applyDeltas(tx: Knex.Transaction, table: string, deltas: Deltas) {
+  private async applyDeltas(
+    tx: Knex.Transaction,
+    table: string,
+    deltas: Deltas,
+  ) {
     const changes = [...deltas.map.values()].filter(d => d.n !== 0);
     for (const rows of chunks(changes, CHUNK)) {
       const keys = Object.keys(rows[0].key);
@@ -248,14 +276,13 @@ export class AdoptionStore {
         .onConflict(keys)
         .merge({ count: tx.raw(`${table}.count + excluded.count`) });
     }
+    // The first key column is the day or week: removes only rows of the periods just changed.
     const negative = changes.filter(d => d.n < 0);
     for (const rows of chunks(negative, CHUNK)) {
+      const period = Object.keys(rows[0].key)[0];
       await tx(table)
         .where('count', '<=', 0)
-        .whereIn(
-          'day',
-          [...new Set(rows.map(d => d.key.day as number))],
-        )
+        .whereIn(period, [...new Set(rows.map(d => d.key[period] as number))])
         .delete();
     }
   }
@@ -329,7 +356,9 @@ export class AdoptionStore {
   }
 
   /** Portal request facts of whole days, from the daily rollups. */
-  private async rolledUpPortalRequestFacts(days: Window): Promise<PortalRequestFacts> {
+  private async rolledUpPortalRequestFacts(
+    days: Window,
+  ): Promise<PortalRequestFacts> {
     const [counts, minutes] = await Promise.all([
       this.db('adoption_request_days')
         .select('day', 'team', 'count')
@@ -361,23 +390,21 @@ export class AdoptionStore {
     const ready = `coalesce(ready_at, ${requested} + duration_ms, case when status = 'completed' then occurred_at end)`;
     const base = () =>
       this.db('adoption_events')
-        .where(q =>
-          q
-            .where('type', 'self-service')
-            .orWhere(t =>
-              t
-                .where('type', 'template-run')
-                .where(s => s.whereNull('status').orWhereNot('status', 'failed')),
-            ),
+        // coalesce(type) keeps SQLite (no statistics) off the type indexes, so it ranges over
+        // request_at = coalesce(requested_at, occurred_at), the selective index.
+        .whereRaw(
+          `(coalesce(type, '') = 'self-service' or (coalesce(type, '') = 'template-run' and (status is null or status <> 'failed')))`,
         )
-        .where(this.db.raw(`${requested} >= ?`, [window.from]))
-        .where(this.db.raw(`${requested} < ?`, [window.to]));
+        .where('request_at', '>=', window.from)
+        .where('request_at', '<', window.to);
     const [counts, minutes] = await Promise.all([
       base()
         .select({
           team: this.db.raw(`coalesce(owner, '${NO_OWNER}')`),
           week: this.db.raw(
-            `(${requested} - ${Math.trunc(FIRST_MONDAY_MS)}) / ${Math.trunc(WEEK_MS)}`,
+            `(${requested} - ${Math.trunc(FIRST_MONDAY_MS)}) / ${Math.trunc(
+              WEEK_MS,
+            )}`,
           ),
         })
         .count({ count: '*' })
@@ -450,9 +477,9 @@ export class AdoptionStore {
         if (r.status === 'completed' && r.duration_ms !== null) {
           durations.add(
             {
-              day,
+              week: weekStart(r.created_at),
               template_ref: r.template_ref,
-              seconds: Math.trunc(r.duration_ms / 1000),
+              seconds: durationBucketSeconds(Math.trunc(r.duration_ms / 1000)),
             },
             n,
           );
@@ -497,7 +524,7 @@ export class AdoptionStore {
           .update({ history_run: true });
       }
       await this.applyDeltas(tx, 'adoption_run_days', days);
-      await this.applyDeltas(tx, 'adoption_run_duration_days', durations);
+      await this.applyDeltas(tx, 'adoption_run_duration_weeks', durations);
     });
   }
 
@@ -531,11 +558,14 @@ export class AdoptionStore {
    * second. Weeks start on Mondays (UTC), as `weekStart` computes them.
    */
   async templateRunFacts(window: Window): Promise<TemplateRunFacts> {
-    const { days, edges } = splitWindow(window);
+    const byDay = splitWindow(window, 'day');
+    const byWeek = splitWindow(window, 'week');
     const [failures, ...parts] = await Promise.all([
-      this.rawTemplateRunFacts(window, { failuresOnly: true }),
-      ...edges.map(w => this.rawTemplateRunFacts(w)),
-      ...(days ? [this.rolledUpTemplateRunFacts(days)] : []),
+      this.rawTemplateRunFacts(window, ['failures']),
+      ...byDay.edges.map(w => this.rawTemplateRunFacts(w, ['counts'])),
+      ...byWeek.edges.map(w => this.rawTemplateRunFacts(w, ['durations'])),
+      ...(byDay.days ? [this.rolledUpRunCounts(byDay.days)] : []),
+      ...(byWeek.days ? [this.rolledUpRunDurations(byWeek.days)] : []),
     ]);
     const counts = new Map<string, TemplateRunFacts['counts'][number]>();
     const durations = new Map<string, TemplateRunFacts['durations'][number]>();
@@ -560,20 +590,12 @@ export class AdoptionStore {
     };
   }
 
-  /** Run counts and durations of whole days, from the daily rollups. */
-  private async rolledUpTemplateRunFacts(days: Window): Promise<TemplateRunFacts> {
-    const [counts, durations] = await Promise.all([
-      this.db('adoption_run_days')
-        .select('day', 'template_ref', 'status', 'count')
-        .where('day', '>=', days.from)
-        .where('day', '<', days.to),
-      this.db('adoption_run_duration_days')
-        .select('template_ref', 'seconds')
-        .sum({ count: 'count' })
-        .where('day', '>=', days.from)
-        .where('day', '<', days.to)
-        .groupBy('template_ref', 'seconds'),
-    ]);
+  /** Run counts of whole days, from the daily rollups. */
+  private async rolledUpRunCounts(days: Window): Promise<TemplateRunFacts> {
+    const counts = await this.db('adoption_run_days')
+      .select('day', 'template_ref', 'status', 'count')
+      .where('day', '>=', days.from)
+      .where('day', '<', days.to);
     return {
       counts: counts.map((r: any) => ({
         templateRef: r.template_ref,
@@ -581,6 +603,21 @@ export class AdoptionStore {
         status: r.status,
         count: num(r.count),
       })),
+      failures: [],
+      durations: [],
+    };
+  }
+
+  /** Successful runs' duration histograms of whole weeks, from the weekly rollups. */
+  private async rolledUpRunDurations(weeks: Window): Promise<TemplateRunFacts> {
+    const durations = await this.db('adoption_run_duration_weeks')
+      .select('template_ref', 'seconds')
+      .sum({ count: 'count' })
+      .where('week', '>=', weeks.from)
+      .where('week', '<', weeks.to)
+      .groupBy('template_ref', 'seconds');
+    return {
+      counts: [],
       failures: [],
       durations: durations.map((r: any) => ({
         templateRef: r.template_ref,
@@ -596,7 +633,7 @@ export class AdoptionStore {
    */
   async rawTemplateRunFacts(
     window: Window,
-    options: { failuresOnly?: boolean } = {},
+    parts: Array<keyof TemplateRunFacts> = ['counts', 'failures', 'durations'],
   ): Promise<TemplateRunFacts> {
     const inWindow = (q: Knex.QueryBuilder) =>
       q
@@ -608,30 +645,36 @@ export class AdoptionStore {
     );
     const skip = async () => [];
     const [counts, failures, durations] = await Promise.all([
-      options.failuresOnly ? skip() : inWindow(
-        this.db('adoption_template_runs')
-          .select('template_ref', 'status', { week })
-          .count({ count: '*' })
-          .groupBy('template_ref', 'status', 'week'),
-      ),
-      inWindow(
-        this.db('adoption_template_runs')
-          .select('template_ref', 'failed_step', 'error_message')
-          .count({ count: '*' })
-          .max({ last: 'created_at' })
-          .where('status', 'failed')
-          .groupBy('template_ref', 'failed_step', 'error_message'),
-      ),
-      options.failuresOnly ? skip() : inWindow(
-        this.db('adoption_template_runs')
-          .select('template_ref', {
-            seconds: this.db.raw('duration_ms / 1000'),
-          })
-          .count({ count: '*' })
-          .where('status', 'completed')
-          .whereNotNull('duration_ms')
-          .groupBy('template_ref', 'seconds'),
-      ),
+      !parts.includes('counts')
+        ? skip()
+        : inWindow(
+            this.db('adoption_template_runs')
+              .select('template_ref', 'status', { week })
+              .count({ count: '*' })
+              .groupBy('template_ref', 'status', 'week'),
+          ),
+      !parts.includes('failures')
+        ? skip()
+        : inWindow(
+            this.db('adoption_template_runs')
+              .select('template_ref', 'failed_step', 'error_message')
+              .count({ count: '*' })
+              .max({ last: 'created_at' })
+              .where('status', 'failed')
+              .groupBy('template_ref', 'failed_step', 'error_message'),
+          ),
+      !parts.includes('durations')
+        ? skip()
+        : inWindow(
+            this.db('adoption_template_runs')
+              .select('template_ref', {
+                seconds: this.db.raw(durationBucketSql('duration_ms / 1000')),
+              })
+              .count({ count: '*' })
+              .where('status', 'completed')
+              .whereNotNull('duration_ms')
+              .groupBy('template_ref', 'seconds'),
+          ),
     ]);
     return {
       counts: counts.map((r: any) => ({
