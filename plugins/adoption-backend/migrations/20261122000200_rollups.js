@@ -16,14 +16,13 @@ exports.up = async function up(knex) {
     table.bigInteger('count').notNullable();
     table.primary(['day', 'template_ref', 'status']);
   });
-  // Successful runs' durations per week (Mondays, UTC) and template, in the histogram buckets of
-  // durationBucketSeconds (exact below 64 s, 32 per doubling above: at most 3.1% low).
-  await knex.schema.createTable('adoption_run_duration_weeks', table => {
-    table.bigInteger('week').notNullable();
+  // Successful runs' durations in whole seconds (exact, not sampled).
+  await knex.schema.createTable('adoption_run_duration_days', table => {
+    table.bigInteger('day').notNullable();
     table.string('template_ref', 512).notNullable();
     table.bigInteger('seconds').notNullable();
     table.bigInteger('count').notNullable();
-    table.primary(['week', 'template_ref', 'seconds']);
+    table.primary(['day', 'template_ref', 'seconds']);
   });
   // Portal requests per day (of the request) and team, and whole minutes to Ready.
   await knex.schema.createTable('adoption_request_days', table => {
@@ -42,14 +41,10 @@ exports.up = async function up(knex) {
   // then an indexed lookup instead of an anti-join over every event of the window.
   await knex.schema.alterTable('adoption_events', table => {
     table.boolean('history_run').notNullable().defaultTo(false);
-    // coalesce(requested_at, occurred_at), stored so a window's requests are an index range.
-    table.bigInteger('request_at').nullable();
     table.index(
       ['type', 'history_run', 'occurred_at'],
       'adoption_events_event_only_idx',
     );
-    table.index(['request_at'], 'adoption_events_request_at_idx');
-    table.index(['type', 'entity_ref'], 'adoption_events_provenance_idx');
   });
   await knex.schema.alterTable('adoption_template_runs', table => {
     table.index(
@@ -58,17 +53,8 @@ exports.up = async function up(knex) {
     );
   });
 
-  const WEEK = 7 * DAY;
-  const FIRST_MONDAY = 4 * DAY;
   const day = (/** @type {string} */ column) =>
     knex.raw(`(${column} / ${DAY}) * ${DAY}`);
-  const week = (/** @type {string} */ column) =>
-    knex.raw(
-      `${FIRST_MONDAY} + ((${column} - ${FIRST_MONDAY}) / ${WEEK}) * ${WEEK}`,
-    );
-  await knex('adoption_events').update({
-    request_at: knex.raw('coalesce(requested_at, occurred_at)'),
-  });
   await knex
     .insert(
       knex('adoption_template_runs')
@@ -80,8 +66,8 @@ exports.up = async function up(knex) {
   await knex
     .insert(
       knex('adoption_template_runs')
-        .select({ week: week('created_at') }, 'template_ref', {
-          seconds: knex.raw(durationBucketSql('duration_ms / 1000')),
+        .select({ day: day('created_at') }, 'template_ref', {
+          seconds: knex.raw('duration_ms / 1000'),
         })
         .count({ count: '*' })
         .where('status', 'completed')
@@ -90,7 +76,7 @@ exports.up = async function up(knex) {
     )
     .into(
       knex.raw(
-        'adoption_run_duration_weeks (week, template_ref, seconds, count)',
+        'adoption_run_duration_days (day, template_ref, seconds, count)',
       ),
     );
   const requested = 'coalesce(requested_at, occurred_at)';
@@ -138,23 +124,6 @@ exports.up = async function up(knex) {
     .update({ history_run: true });
 };
 
-/**
- * durationBucketSeconds in SQL (integer division on both databases); a copy, as migrations are
- * frozen once released.
- *
- * @param {string} seconds
- */
-function durationBucketSql(seconds) {
-  const cases = [`when ${seconds} < 64 then ${seconds}`];
-  for (let k = 1; k <= 40; k++) {
-    const step = 2 ** k;
-    cases.push(
-      `when ${seconds} < ${64 * step} then (${seconds} / ${step}) * ${step}`,
-    );
-  }
-  return `(case ${cases.join(' ')} else ${seconds} end)`;
-}
-
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
   await knex.schema.alterTable('adoption_template_runs', table => {
@@ -162,15 +131,12 @@ exports.down = async function down(knex) {
   });
   await knex.schema.alterTable('adoption_events', table => {
     table.dropIndex([], 'adoption_events_event_only_idx');
-    table.dropIndex([], 'adoption_events_request_at_idx');
-    table.dropIndex([], 'adoption_events_provenance_idx');
     table.dropColumn('history_run');
-    table.dropColumn('request_at');
   });
   for (const table of [
     'adoption_request_ready_days',
     'adoption_request_days',
-    'adoption_run_duration_weeks',
+    'adoption_run_duration_days',
     'adoption_run_days',
   ]) {
     await knex.schema.dropTable(table);

@@ -8,8 +8,9 @@ import {
   TemplateRunFacts,
   TemplateRunStatus,
 } from '../domain';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { createTestStore } from '../__testUtils__/testUtils';
-import { splitWindow } from './AdoptionStore';
+import { AdoptionStore, splitWindow } from './AdoptionStore';
 
 jest.setTimeout(180_000);
 
@@ -253,3 +254,62 @@ describe('durationBucketSeconds', () => {
     );
   });
 });
+
+describe.each(databases.eachSupportedId())(
+  'rollup migrations on %p',
+  databaseId => {
+    it('backfill the rollups from rows stored before them, and go down and up again', async () => {
+      const knex = await databases.init(databaseId);
+      const directory = resolvePackagePath(
+        '@internal/plugin-adoption-backend',
+        'migrations',
+      );
+      await knex.migrate.up({ directory, name: '20261122000000_init.js' });
+      await knex.migrate.up({ directory, name: '20261122000100_summaries.js' });
+      const runs = Array.from({ length: 40 }, (_, i) => ({
+        task_id: `t${i}`,
+        template_ref: `template:default/t${i % 3}`,
+        status: ['completed', 'failed', 'processing'][i % 3],
+        created_at: T0 + i * 7 * 3_600_000,
+        duration_ms: i % 3 === 0 ? 1000 * (i * 37) : null,
+      }));
+      await knex('adoption_template_runs').insert(runs);
+      await knex('adoption_events').insert(
+        Array.from({ length: 30 }, (_, i) => ({
+          id: `e${i}`,
+          type: i % 2 ? 'self-service' : 'template-run',
+          task_id: i % 2 ? null : `t${i}`,
+          occurred_at: T0 + i * 5 * 3_600_000,
+          requested_at: i % 4 === 0 ? null : T0 + i * 5 * 3_600_000 - 60_000,
+          ready_at: i % 5 === 0 ? null : T0 + i * 5 * 3_600_000 + i * 61_000,
+          owner: i % 3 ? 'group:default/x' : null,
+          status: [null, 'completed', 'failed'][i % 3],
+          received_at: T0,
+        })),
+      );
+      await knex.migrate.latest({ directory });
+      const store = await AdoptionStore.create({
+        database: { getClient: async () => knex },
+      });
+      const window = { from: T0 - DAY_MS, to: T0 + 20 * DAY_MS };
+      const check = async () => {
+        expect(sortedRunFacts(await store.templateRunFacts(window))).toEqual(
+          sortedRunFacts(await store.rawTemplateRunFacts(window)),
+        );
+        expect(
+          sortedRequestFacts(await store.portalRequestFacts(window)),
+        ).toEqual(
+          sortedRequestFacts(await store.rawPortalRequestFacts(window)),
+        );
+        expect(await store.eventOnlyRunEvents(window)).toEqual([]);
+      };
+      await check();
+      const [{ n }] = await knex('adoption_run_days').sum({ n: 'count' });
+      expect(Number(n)).toBe(40);
+      await knex.migrate.down({ directory });
+      await knex.migrate.down({ directory });
+      await knex.migrate.latest({ directory });
+      await check();
+    });
+  },
+);
