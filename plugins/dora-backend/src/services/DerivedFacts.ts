@@ -76,29 +76,64 @@ function* chunks<T>(items: T[], size: number): Generator<T[]> {
   }
 }
 
-/** Time spans per service whose facts must be derived again. */
+/**
+ * Time spans per service whose facts must be derived again. A service is derived over the
+ * day-aligned union of its spans, unless it is marked precise (every deployment near it lists its
+ * commits, so facts do not depend on where a derived range starts): then each group of overlapping
+ * spans is derived on its own, to the millisecond.
+ */
 export class AffectedSpans {
-  private readonly spans = new Map<string, { from: number; to: number }>();
+  private readonly spans = new Map<
+    string,
+    Array<{ from: number; to: number }>
+  >();
+  private readonly precise = new Set<string>();
+  private readonly coarse = new Set<string>();
 
   add(service: string, from: number, to: number) {
     if (!Number.isFinite(from) || !Number.isFinite(to)) {
       return;
     }
-    const span = this.spans.get(service);
-    this.spans.set(service, {
-      from: Math.min(span?.from ?? from, from),
-      to: Math.max(span?.to ?? to, to),
-    });
+    const list = this.spans.get(service) ?? [];
+    list.push({ from: Math.floor(from), to: Math.ceil(to) });
+    this.spans.set(service, list);
+  }
+
+  /** Marks whether a service's spans may be derived separately (`coarse` wins over `precise`). */
+  mark(service: string, precise: boolean) {
+    (precise ? this.precise : this.coarse).add(service);
   }
 
   services(): string[] {
     return [...this.spans.keys()].sort();
   }
 
-  /** Day-aligned [from, to) of a service. */
-  get(service: string): { from: number; to: number } | undefined {
-    const span = this.spans.get(service);
-    return span && { from: floorDay(span.from), to: ceilDay(span.to) };
+  /** The [from, to) ranges to derive for a service, in time order. */
+  ranges(service: string): Array<{ from: number; to: number }> {
+    const list = [...(this.spans.get(service) ?? [])].sort(
+      (a, b) => a.from - b.from,
+    );
+    if (list.length === 0) {
+      return [];
+    }
+    if (!this.precise.has(service) || this.coarse.has(service)) {
+      return [
+        {
+          from: floorDay(Math.min(...list.map(x => x.from))),
+          to: ceilDay(Math.max(...list.map(x => x.to))),
+        },
+      ];
+    }
+    const merged: Array<{ from: number; to: number }> = [];
+    for (const { from, to } of list) {
+      const last = merged[merged.length - 1];
+      if (last && from <= last.to) {
+        last.to = Math.max(last.to, to + 1);
+      } else {
+        merged.push({ from, to: to + 1 });
+      }
+    }
+    return merged;
   }
 }
 
@@ -273,7 +308,12 @@ async function loadServiceEvents(
   );
   const wanted = new Set<string>();
   for (const d of byId.values()) {
-    if (Number(d.finished_at) >= from) {
+    // With the index, only the range's own commits matter (later deployments change no fact of
+    // the range); the whole-lookback read keeps every later one as before.
+    if (
+      Number(d.finished_at) >= from &&
+      (!indexed || Number(d.finished_at) < to)
+    ) {
       reportedShas(d).forEach(sha => wanted.add(sha));
     }
   }
@@ -555,8 +595,32 @@ export async function deriveService(
     return;
   }
 
-  // Every fact of the range is in memory, so the changed days are summed from them.
+  // The changed days are summed from the facts in memory when the range covers whole days, else
+  // from the stored facts of those days (just written).
   const days = [...changedDays].sort((a, b) => a - b);
+  const wholeDays = from % DAY_MS === 0 && to % DAY_MS === 0;
+  let dayFacts = facts.filter(f => changedDays.has(dayOf(f.finishedAt)));
+  if (!wholeDays) {
+    dayFacts = [];
+    for (const chunk of chunks(days, 500)) {
+      dayFacts.push(
+        ...(
+          await tx(FACT_TABLES.facts)
+            .select('*')
+            .where('service', service)
+            .where(q => {
+              for (const day of chunk) {
+                q.orWhere(w =>
+                  w
+                    .where('finished_at', '>=', day * DAY_MS)
+                    .where('finished_at', '<', (day + 1) * DAY_MS),
+                );
+              }
+            })
+        ).map(factFromRow),
+      );
+    }
+  }
   for (const chunk of chunks(days, 500)) {
     await tx(FACT_TABLES.rollups)
       .where('service', service)
@@ -566,9 +630,7 @@ export async function deriveService(
   await insertChunked(
     tx,
     FACT_TABLES.rollups,
-    rollupFacts(facts.filter(f => changedDays.has(dayOf(f.finishedAt)))).map(
-      rollupRow,
-    ),
+    rollupFacts(dayFacts).map(rollupRow),
   );
 
   // The weeks of those days, summed again from their daily rollups.

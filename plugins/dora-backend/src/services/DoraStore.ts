@@ -339,12 +339,9 @@ export class DoraStore {
 
       const spans = await this.affectedSpans(tx, sorted, previous, base);
       for (const service of spans.services()) {
-        await deriveServiceInChunks(
-          tx,
-          service,
-          spans.get(service)!,
-          this.fallbackMs,
-        );
+        for (const range of spans.ranges(service)) {
+          await deriveServiceInChunks(tx, service, range, this.fallbackMs);
+        }
       }
     });
   }
@@ -432,6 +429,7 @@ export class DoraStore {
     const last = Math.ceil(Math.max(...changes.map(c => c.committedAt)));
     const indexed =
       !service.startsWith('unmapped:') && !(await commitless(service));
+    spans.mark(service, indexed);
     if (indexed) {
       // Commits reported by deployments, through the SHA index; a deployment may even finish
       // before the commit's (skewed) time, up to the fallback window as the derive reads.
@@ -518,26 +516,38 @@ export class DoraStore {
       e.commits !== undefined &&
       !service.startsWith('unmapped:') &&
       !(await commitless(service));
+    spans.mark(service, narrow);
     if (!narrow) {
       spans.add(service, from - SETTLE_MS, to + SETTLE_MS);
       return;
     }
-    // Incidents without a cause opened up to the fallback window after it may move to it from an
-    // earlier deployment (or from unlinked).
-    const fallback = await whereService(
-      tx(TABLES.incident).select('id'),
+    // Incidents without a cause opened up to the fallback window after it may move to it from the
+    // deployment before it (or from unlinked): that deployment and those incidents' days change.
+    spans.add(service, from, to);
+    const moved = await whereService(
+      tx(TABLES.incident).select('opened_at'),
       service,
     )
       .whereNull('cause_deployment_id')
       .whereNull('cause_commit_sha')
       .where('opened_at', '>=', Math.floor(from))
-      .where('opened_at', '<=', Math.ceil(to + this.fallbackMs))
-      .first();
-    spans.add(
-      service,
-      fallback ? from - this.fallbackMs : from,
-      fallback ? to + this.fallbackMs : to,
-    );
+      .where('opened_at', '<=', Math.ceil(to + this.fallbackMs));
+    if (moved.length > 0) {
+      for (const i of moved as any[]) {
+        spans.add(service, Number(i.opened_at), Number(i.opened_at));
+      }
+      const [before] = await whereService(
+        tx(TABLES.deployment).max({ at: 'finished_at' }),
+        service,
+      )
+        .where('production', true)
+        .where('status', 'success')
+        .where('finished_at', '<', Math.floor(from))
+        .where('finished_at', '>=', Math.floor(from - this.fallbackMs));
+      if (before?.at !== null && before?.at !== undefined) {
+        spans.add(service, Number(before.at), from);
+      }
+    }
     const shas = [
       ...new Set([...e.commits!, ...(e.commitSha ? [e.commitSha] : [])]),
     ];
@@ -549,6 +559,19 @@ export class DoraStore {
       to + LOOKBACK_MS,
     )) {
       spans.add(service, later.finishedAt, later.finishedAt);
+    }
+    // Incidents naming it (or one of its commits) as their cause: they were unlinked without it.
+    const naming = await whereService(
+      tx(TABLES.incident).select('opened_at'),
+      service,
+    ).where(q => {
+      q.where('cause_deployment_id', e.externalId);
+      for (const chunk of chunks(shas, CHUNK)) {
+        q.orWhereIn('cause_commit_sha', chunk);
+      }
+    });
+    for (const i of naming as any[]) {
+      spans.add(service, Number(i.opened_at), Number(i.opened_at));
     }
     const performed = await whereService(
       tx(TABLES.rollback).select('rolled_back_deployment_id'),
