@@ -291,11 +291,12 @@ async function loadServiceEvents(
       Number(i.opened_at) >= from &&
       Number(i.opened_at) < depTo,
   );
-  const [nearFrom, nearTo] = !indexed
-    ? [depFrom, depTo]
-    : fallbackNeeded
-    ? [from - fallbackMs, depTo]
-    : [from, to];
+  let [nearFrom, nearTo] = [depFrom, depTo];
+  if (indexed) {
+    [nearFrom, nearTo] = fallbackNeeded
+      ? [from - fallbackMs, depTo]
+      : [from, to];
+  }
   const byId = new Map<string, any>();
   const add = (rows: any[]) => rows.forEach(r => byId.set(String(r.id), r));
   add(
