@@ -201,7 +201,11 @@ export async function hasCommitlessDeployments(
   return row !== undefined;
 }
 
-/** Commit times by SHA (those committed in [from, to)), looked up through the SHA index. */
+/**
+ * Commit times by SHA (those of the service committed in [from, to)), looked up through the SHA
+ * index alone: given the service too, SQLite prefers the (service, time) index and reads the
+ * service's whole period.
+ */
 async function changesBySha(
   tx: Knex,
   service: string,
@@ -211,15 +215,21 @@ async function changesBySha(
 ): Promise<any[]> {
   const changes: any[] = [];
   for (const chunk of chunks(shas, 500)) {
-    changes.push(
-      ...(await whereService(
-        tx('dora_changes').select('sha', 'committed_at'),
-        service,
+    const rows = await tx('dora_changes')
+      .select(
+        'sha',
+        'committed_at',
+        'entity_ref',
+        'service_key_type',
+        'service_key',
       )
-        .whereIn('sha', chunk)
-        .where('committed_at', '>=', from)
-        .where('committed_at', '<', to)),
-    );
+      .whereIn('sha', chunk);
+    for (const r of rows as any[]) {
+      const at = Number(r.committed_at);
+      if (serviceOf(r) === service && at >= from && at < to) {
+        changes.push(r);
+      }
+    }
   }
   return changes;
 }
