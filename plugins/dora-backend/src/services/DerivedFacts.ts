@@ -234,6 +234,22 @@ async function changesBySha(
   return changes;
 }
 
+/** Ids of the deployments (any service) reporting any of these SHAs, in chunks of at most 500. */
+export async function deploymentIdsReporting(
+  tx: Knex,
+  shas: string[],
+): Promise<string[][]> {
+  const ids = new Set<string>();
+  for (const chunk of chunks([...new Set(shas)], 500)) {
+    for (const r of await tx(DEPLOYMENT_SHAS)
+      .distinct('deployment_id')
+      .whereIn('sha', chunk)) {
+      ids.add(String(r.deployment_id));
+    }
+  }
+  return [...chunks([...ids], 500)];
+}
+
 /** The SHAs a raw deployment row reports (commit list and head). */
 export function reportedShas(row: {
   commits?: string | null;
@@ -352,13 +368,12 @@ async function loadServiceEvents(
       );
     }
     const shipping = async (shas: Set<string>, until: number) => {
-      for (const chunk of chunks([...shas], 500)) {
+      // Ids first, through the SHA index; then those deployments by primary key (given the
+      // service in one query, SQLite reads the service's whole lookback by its time index).
+      for (const ids of await deploymentIdsReporting(tx, [...shas])) {
         add(
           await deploymentsOf(tx, service)
-            .whereIn(
-              'id',
-              tx(DEPLOYMENT_SHAS).select('deployment_id').whereIn('sha', chunk),
-            )
+            .whereIn('id', ids)
             .where('finished_at', '>=', depFrom)
             .where('finished_at', '<', until),
         );

@@ -19,6 +19,7 @@ import {
 import {
   AffectedSpans,
   DEPLOYMENT_SHAS,
+  deploymentIdsReporting,
   hasCommitlessDeployments,
   insertChunked,
   reportedShas,
@@ -387,26 +388,22 @@ export class DoraStore {
     to: number,
   ): Promise<Array<{ finishedAt: number; shas: Set<string> }>> {
     const found: Array<{ finishedAt: number; shas: Set<string> }> = [];
-    for (const chunk of chunks([...new Set(shas)], CHUNK)) {
+    // Ids through the SHA index first, then by primary key (see `deploymentIdsReporting`).
+    for (const ids of await deploymentIdsReporting(tx, shas)) {
       const rows = await whereService(
-        tx({ deployment: TABLES.deployment })
-          .select('deployment.finished_at', 'shas.sha')
-          .join(
-            { shas: DEPLOYMENT_SHAS },
-            'shas.deployment_id',
-            'deployment.id',
-          ),
+        tx(TABLES.deployment).select('finished_at', 'commits', 'commit_sha'),
         service,
       )
-        .whereIn('shas.sha', chunk)
-        .where('deployment.production', true)
-        .where('deployment.status', 'success')
-        .where('deployment.finished_at', '>=', Math.floor(from))
-        .where('deployment.finished_at', '<', Math.ceil(to));
+        .whereIn('id', ids)
+        .where('production', true)
+        .where('status', 'success')
+        .where('finished_at', '>=', Math.floor(from))
+        .where('finished_at', '<', Math.ceil(to));
+      const wanted = new Set(shas);
       for (const r of rows as any[]) {
         found.push({
           finishedAt: Number(r.finished_at),
-          shas: new Set([r.sha]),
+          shas: new Set(reportedShas(r).filter(sha => wanted.has(sha))),
         });
       }
     }
@@ -440,11 +437,10 @@ export class DoraStore {
         first - this.fallbackMs,
         last + LOOKBACK_MS,
       );
-      for (const change of changes) {
-        const d = shipping.find(s => s.shas.has(change.sha));
-        if (d) {
-          spans.add(service, change.committedAt, d.finishedAt);
-        }
+      // Every deployment reporting the commit changes: the first ships it (lead time), all of
+      // them count it as a commit with a time now.
+      for (const d of shipping) {
+        spans.add(service, d.finishedAt, d.finishedAt);
       }
       return;
     }
