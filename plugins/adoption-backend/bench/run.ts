@@ -215,7 +215,56 @@ async function load(store: AdoptionStore) {
   );
 }
 
+/** BENCH_PROFILE=1: time each store read a summary makes and print the averages per window. */
+function profiled(store: AdoptionStore) {
+  const times = new Map<string, number[]>();
+  if (!process.env.BENCH_PROFILE) return { times, print: () => {} };
+  const target = store as unknown as Record<
+    string,
+    (...a: unknown[]) => Promise<unknown>
+  >;
+  for (const name of [
+    'listComponents',
+    'declaredTemplateVersions',
+    'firstDeploys',
+    'listProvenanceEvents',
+    'portalRequestFacts',
+    'templateRunFacts',
+    'eventOnlyRunEvents',
+    'listTickets',
+    'usageRollups',
+    'listNpsAnswers',
+  ]) {
+    const original = target[name].bind(store);
+    target[name] = async (...args: unknown[]) => {
+      const start = performance.now();
+      try {
+        return await original(...args);
+      } finally {
+        times.set(name, [
+          ...(times.get(name) ?? []),
+          performance.now() - start,
+        ]);
+      }
+    };
+  }
+  return {
+    times,
+    print: () => {
+      for (const [name, list] of times) {
+        console.log(
+          `    ${name}: p50 ${percentile(list, 0.5)!.toFixed(
+            0,
+          )} ms (from the start of the summary's parallel reads)`,
+        );
+      }
+      times.clear();
+    },
+  };
+}
+
 async function measure(store: AdoptionStore) {
+  const profile = profiled(store);
   const config = readTestConfig({ roi: { platformCostPerYear: 600_000 } });
   const logger = mockServices.rootLogger({ level: 'error' });
   // Allow-all stands in for the policy: the benchmark measures the API, not the permission backend.
@@ -256,6 +305,7 @@ async function measure(store: AdoptionStore) {
       const url = `http://127.0.0.1:${port}/api/adoption/summary?window=${window}`;
       // The collector computes and stores the summary; reads are served from it.
       await summary.refresh(window);
+      profile.times.clear();
       const reads: number[] = [];
       let size = 0;
       for (let i = 0; i < QUERIES; i++) {
@@ -334,6 +384,7 @@ async function measure(store: AdoptionStore) {
         `GET /summary?window=${window} right after a write (recomputed)`,
         recomputes,
       );
+      profile.print();
       report(
         'POST before those reads (50 tickets, an event, analytics)',
         writes,
