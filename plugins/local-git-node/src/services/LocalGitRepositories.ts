@@ -10,7 +10,7 @@ import {
   assertValidRepositoryName,
   normalizeRepositoryPath,
 } from '../repositoryNames';
-import { GitCommandError, runGit, streamGit } from './gitCommand';
+import { GitCommandError, runGit } from './gitCommand';
 
 /** Options of {@link LocalGitRepositories.publish}. @public */
 export interface LocalGitPublishOptions {
@@ -439,11 +439,15 @@ export class LocalGitRepositories {
         )} in ${name} is a file, not a directory`,
       );
     }
-    return streamGit([
+    // git runs to completion before anyone reads: a failure is a GitCommandError with git's own
+    // message rather than a truncated tar, and the archive no longer depends on when the caller
+    // starts reading the pipe. Repositories from golden paths are small; runGit caps the size.
+    const tar = await runGit([
       `--git-dir=${this.gitDir(name)}`,
       'archive',
       '--format=tar',
       info.oid,
     ]);
+    return Readable.from(tar);
   }
 }

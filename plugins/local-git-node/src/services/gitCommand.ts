@@ -1,5 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
+import { execFile } from 'node:child_process';
 
 /** Environment for git: no user or system config, no prompts, stable output. */
 function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -56,21 +55,4 @@ export function runGit(
       },
     );
   });
-}
-
-/** Runs git and streams its stdout; the stream errors when git exits non-zero. */
-export function streamGit(args: string[]): Readable {
-  const child = spawn('git', args, {
-    env: gitEnvironment(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', chunk => {
-    stderr += chunk.toString('utf8');
-  });
-  const out = child.stdout;
-  child.on('close', code => {
-    if (code !== 0) out.destroy(new GitCommandError(args, code, stderr));
-  });
-  return out;
 }
