@@ -13,6 +13,7 @@ import {
   PublishRequest,
   RepositoryPublisher,
 } from './types';
+import { runDelegatedPublish } from './delegatePublish';
 
 /**
  * Publishes to a GitHub organisation by delegating to Backstage's own `publish:github` action,
@@ -103,30 +104,19 @@ export class GithubRepositoryPublisher implements RepositoryPublisher {
     ctx: ActionContext<JsonObject, JsonObject>,
     request: PublishRequest,
   ): Promise<PublishedRepository> {
-    const outputs: Record<string, unknown> = {};
-    type GithubContext = Parameters<typeof this.publishAction.handler>[0];
-    const githubContext = {
-      ...ctx,
-      input: {
-        repoUrl: `${this.options.host}?owner=${encodeURIComponent(
-          this.options.owner,
-        )}&repo=${encodeURIComponent(request.repoName)}`,
-        description: request.description,
-        defaultBranch: request.defaultBranch,
-        sourcePath: request.sourcePath === '.' ? undefined : request.sourcePath,
-        repoVisibility: this.options.repoVisibility,
-      },
-      output: (name: string, value: unknown) => {
-        outputs[name] = value;
-      },
-    } as unknown as GithubContext;
-    await this.publishAction.handler(githubContext);
+    const outputs = await runDelegatedPublish(this.publishAction, ctx, {
+      repoUrl: `${this.options.host}?owner=${encodeURIComponent(
+        this.options.owner,
+      )}&repo=${encodeURIComponent(request.repoName)}`,
+      description: request.description,
+      defaultBranch: request.defaultBranch,
+      sourcePath: request.sourcePath === '.' ? undefined : request.sourcePath,
+      repoVisibility: this.options.repoVisibility,
+    });
     const planned = this.plannedUrls(request.repoName, request.defaultBranch);
     return {
-      remoteUrl: (outputs.remoteUrl as string | undefined) ?? planned.remoteUrl,
-      repoContentsUrl:
-        (outputs.repoContentsUrl as string | undefined) ??
-        planned.repoContentsUrl,
+      remoteUrl: outputs.remoteUrl ?? planned.remoteUrl,
+      repoContentsUrl: outputs.repoContentsUrl ?? planned.repoContentsUrl,
       cloneUrl: planned.cloneUrl,
     };
   }

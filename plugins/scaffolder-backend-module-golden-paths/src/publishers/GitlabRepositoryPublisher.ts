@@ -13,6 +13,7 @@ import {
   PublishRequest,
   RepositoryPublisher,
 } from './types';
+import { runDelegatedPublish } from './delegatePublish';
 
 /**
  * Publishes to a GitLab group by delegating to Backstage's own `publish:gitlab` action, so
@@ -107,36 +108,24 @@ export class GitlabRepositoryPublisher implements RepositoryPublisher {
     ctx: ActionContext<JsonObject, JsonObject>,
     request: PublishRequest,
   ): Promise<PublishedRepository> {
-    const outputs: Record<string, unknown> = {};
-    type GitlabContext = Parameters<typeof this.publishAction.handler>[0];
-    const gitlabContext = {
-      ...ctx,
-      input: {
-        repoUrl: `${this.options.host}?owner=${encodeURIComponent(
-          this.options.group,
-        )}&repo=${encodeURIComponent(request.repoName)}`,
-        // publish:gitlab defaults to master; the portal's templates use the requested branch.
-        defaultBranch: request.defaultBranch,
-        sourcePath: request.sourcePath === '.' ? undefined : request.sourcePath,
-        repoVisibility: this.options.repoVisibility,
-        settings: {
-          visibility: this.options.repoVisibility,
-          ...(request.description ? { description: request.description } : {}),
-        },
+    const outputs = await runDelegatedPublish(this.publishAction, ctx, {
+      repoUrl: `${this.options.host}?owner=${encodeURIComponent(
+        this.options.group,
+      )}&repo=${encodeURIComponent(request.repoName)}`,
+      // publish:gitlab defaults to master; the portal's templates use the requested branch.
+      defaultBranch: request.defaultBranch,
+      sourcePath: request.sourcePath === '.' ? undefined : request.sourcePath,
+      repoVisibility: this.options.repoVisibility,
+      settings: {
+        visibility: this.options.repoVisibility,
+        ...(request.description ? { description: request.description } : {}),
       },
-      output: (name: string, value: unknown) => {
-        outputs[name] = value;
-      },
-    } as unknown as GitlabContext;
-    await this.publishAction.handler(gitlabContext);
+    });
     const planned = this.plannedUrls(request.repoName, request.defaultBranch);
-    const remoteUrl =
-      (outputs.remoteUrl as string | undefined) ?? planned.remoteUrl;
+    const remoteUrl = outputs.remoteUrl ?? planned.remoteUrl;
     return {
       remoteUrl,
-      repoContentsUrl:
-        (outputs.repoContentsUrl as string | undefined) ??
-        planned.repoContentsUrl,
+      repoContentsUrl: outputs.repoContentsUrl ?? planned.repoContentsUrl,
       cloneUrl: `${remoteUrl}.git`,
     };
   }
