@@ -10,6 +10,7 @@ import {
   weekStart,
 } from '../domain';
 import { createTestStore } from '../__testUtils__/testUtils';
+import { AdoptionStore } from './AdoptionStore';
 
 jest.setTimeout(60_000);
 
@@ -271,6 +272,92 @@ describe.each(databases.eachSupportedId())(
       await store.replaceCatalogSnapshot([c], new Map());
       expect(await store.listComponents()).toEqual([c]);
       expect(await store.declaredTemplateVersions()).toEqual(new Map());
+    });
+
+    it('counts a catalog change only when the catalog side really changed', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      const catalogVersion = async () =>
+        (await store.versions()).catalogVersion;
+      const c = {
+        entityRef: 'component:default/a',
+        owner: 'group:default/payments',
+        templateRef: 'template:default/ts',
+        templateVersion: '1.0.0',
+        createdAt: T,
+      };
+      const b = { ...c, entityRef: 'component:default/b' };
+      const templates = new Map([['template:default/ts', '1.0.0']]);
+      const v0 = await catalogVersion();
+
+      expect(await store.replaceCatalogSnapshot([c, b], templates)).toBe(true);
+      expect(await catalogVersion()).toBe(v0 + 1);
+      // The same content in another order is no change and is not rewritten.
+      expect(await store.replaceCatalogSnapshot([b, c], templates)).toBe(
+        false,
+      );
+      expect(await catalogVersion()).toBe(v0 + 1);
+      expect(
+        await store.replaceCatalogSnapshot(
+          [c, { ...b, templateVersion: '1.1.0' }],
+          templates,
+        ),
+      ).toBe(true);
+      expect(await store.replaceCatalogSnapshot([c, b], new Map())).toBe(
+        true,
+      );
+      expect(await catalogVersion()).toBe(v0 + 3);
+
+      const deploys = new Map([[c.entityRef, T + DAY_MS]]);
+      expect(await store.replaceFirstDeploys(deploys)).toBe(true);
+      expect(await store.replaceFirstDeploys(new Map(deploys))).toBe(false);
+      expect(await store.firstDeploys()).toEqual(deploys);
+      expect(await catalogVersion()).toBe(v0 + 4);
+
+      // Events: only a new successful template run naming an entity gives provenance.
+      const dataVersion = (await store.versions()).dataVersion;
+      await store.insertEvents([
+        event('db'),
+        event('failed-run', {
+          type: 'template-run',
+          entityRef: 'component:default/c',
+          status: 'failed',
+        }),
+      ]);
+      expect(await catalogVersion()).toBe(v0 + 4);
+      const run = event('run', {
+        type: 'template-run',
+        entityRef: 'component:default/c',
+        status: 'completed',
+      });
+      await store.insertEvents([run]);
+      expect(await catalogVersion()).toBe(v0 + 5);
+      await store.insertEvents([run]);
+      expect(await catalogVersion()).toBe(v0 + 5);
+      // Catalog changes do not stand for writes that must show at once.
+      expect((await store.versions()).dataVersion).toBe(dataVersion);
+    });
+
+    it('replaces a snapshot once when replicas write the same one at once', async () => {
+      const { store, knex } = await createTestStore(databases, databaseId);
+      const other = await AdoptionStore.create({
+        database: { getClient: async () => knex },
+        skipMigrations: true,
+      });
+      const components = Array.from({ length: 500 }, (_, i) => ({
+        entityRef: `component:default/s-${i}`,
+        owner: null,
+        templateRef: null,
+        templateVersion: null,
+        createdAt: null,
+      }));
+      const v0 = (await store.versions()).catalogVersion;
+      const results = await Promise.all([
+        store.replaceCatalogSnapshot(components, new Map()),
+        other.replaceCatalogSnapshot([...components].reverse(), new Map()),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await store.versions()).catalogVersion).toBe(v0 + 1);
+      expect(await store.listComponents()).toHaveLength(500);
     });
 
     it('runs a one-off job on exactly one of several concurrent callers', async () => {

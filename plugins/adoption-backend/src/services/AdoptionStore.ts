@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import {
   AdoptionEventRecord,
   ComponentRecord,
@@ -121,6 +122,12 @@ function requestOf(
 }
 
 /** A stored event row as the domain's record. */
+/** An event that gives a component its provenance (see `listProvenanceEvents`). */
+const isProvenanceEvent = (e: AdoptionEventRecord) =>
+  e.type === 'template-run' &&
+  e.entityRef !== null &&
+  (e.status === null || e.status === 'completed');
+
 function eventOf(r: any): AdoptionEventRecord {
   return {
     id: r.id,
@@ -182,6 +189,7 @@ export class AdoptionStore {
       (a, b) => compareStrings(a.id, b.id),
     );
     let inserted = 0;
+    let provenanceChanged = false;
     await this.db.transaction(async tx => {
       await this.lockRollups(tx);
       const days = new Deltas();
@@ -240,6 +248,7 @@ export class AdoptionStore {
           )
           .onConflict('id')
           .ignore();
+        if (fresh.some(isProvenanceEvent)) provenanceChanged = true;
         for (const e of fresh) {
           const request = requestOf(e);
           if (!request) continue;
@@ -251,13 +260,18 @@ export class AdoptionStore {
       }
       await this.applyDeltas(tx, 'adoption_request_days', days);
       await this.applyDeltas(tx, 'adoption_request_ready_days', ready);
+      if (provenanceChanged) await this.bumpCatalogVersion(tx);
     });
     return inserted;
   }
 
+  private get isPostgres(): boolean {
+    return /pg|postgres/.test(String(this.db.client.config.client));
+  }
+
   /** Serialises rollup writers: PostgreSQL across replicas; SQLite writes are serial anyway. */
   private async lockRollups(tx: Knex.Transaction) {
-    if (/pg|postgres/.test(String(this.db.client.config.client))) {
+    if (this.isPostgres) {
       await tx.raw('select pg_advisory_xact_lock(?)', [ROLLUP_LOCK]);
     }
   }
@@ -311,7 +325,10 @@ export class AdoptionStore {
     return rows.map(eventOf);
   }
 
-  /** Successful template-run events naming an entity: provenance, whenever they occurred. */
+  /**
+   * Successful template-run events naming an entity: provenance, whenever they occurred. The
+   * same rule as `isProvenanceEvent`, whose new events count as a catalog change.
+   */
   async listProvenanceEvents(): Promise<AdoptionEventRecord[]> {
     const rows = await this.db('adoption_events')
       .select('*')
@@ -724,31 +741,78 @@ export class AdoptionStore {
 
   // --- catalog and DORA snapshots --------------------------------------------------------
 
-  /** Replaces the component and template snapshot in one transaction. */
+  /**
+   * Replaces the component and template snapshot in one transaction, unless it equals the one
+   * stored; returns whether it changed (and so counted as a catalog change).
+   */
   async replaceCatalogSnapshot(
     components: ComponentRecord[],
     templates: Map<string, string>,
-  ): Promise<void> {
-    await this.db.transaction(async tx => {
-      await tx('adoption_components').delete();
-      await tx('adoption_templates').delete();
-      for (const rows of chunks(components, CHUNK)) {
-        await tx('adoption_components').insert(
-          rows.map(c => ({
-            entity_ref: c.entityRef,
-            owner: c.owner,
-            template_ref: c.templateRef,
-            template_version: c.templateVersion,
-            created_at: c.createdAt === null ? null : Math.round(c.createdAt),
-          })),
-        );
-      }
-      for (const rows of chunks([...templates.entries()], CHUNK)) {
-        await tx('adoption_templates').insert(
-          rows.map(([ref, version]) => ({ template_ref: ref, version })),
-        );
-      }
+  ): Promise<boolean> {
+    const sortedComponents = [...components].sort((a, b) =>
+      compareStrings(a.entityRef, b.entityRef),
+    );
+    const sortedTemplates = [...templates.entries()].sort((a, b) =>
+      compareStrings(a[0], b[0]),
+    );
+    return this.replaceSnapshot(
+      'catalog_snapshot',
+      [sortedComponents, sortedTemplates],
+      async tx => {
+        await tx('adoption_components').delete();
+        await tx('adoption_templates').delete();
+        for (const rows of chunks(sortedComponents, CHUNK)) {
+          await tx('adoption_components').insert(
+            rows.map(c => ({
+              entity_ref: c.entityRef,
+              owner: c.owner,
+              template_ref: c.templateRef,
+              template_version: c.templateVersion,
+              created_at: c.createdAt === null ? null : Math.round(c.createdAt),
+            })),
+          );
+        }
+        for (const rows of chunks(sortedTemplates, CHUNK)) {
+          await tx('adoption_templates').insert(
+            rows.map(([ref, version]) => ({ template_ref: ref, version })),
+          );
+        }
+      },
+    );
+  }
+
+  /**
+   * Runs `write` in a transaction when `content` differs from the snapshot last stored under
+   * `name`, records the new fingerprint and counts a catalog change; returns whether it wrote.
+   * On PostgreSQL the state row is locked, so replicas replacing the same snapshot at once take
+   * turns and the second one finds the first one's fingerprint.
+   */
+  private async replaceSnapshot(
+    name: 'catalog_snapshot' | 'first_deploys',
+    content: unknown,
+    write: (tx: Knex.Transaction) => Promise<void>,
+  ): Promise<boolean> {
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify(content))
+      .digest('hex');
+    return this.db.transaction(async tx => {
+      const query = tx('adoption_state').where({ name });
+      const row = await (this.isPostgres ? query.forUpdate() : query).first();
+      if (row?.fingerprint === fingerprint) return false;
+      await write(tx);
+      await tx('adoption_state')
+        .insert({ name, value: 1, fingerprint })
+        .onConflict('name')
+        .merge({ fingerprint, value: tx.raw('adoption_state.value + 1') });
+      await this.bumpCatalogVersion(tx);
+      return true;
     });
+  }
+
+  private async bumpCatalogVersion(tx: Knex.Transaction) {
+    await tx('adoption_state')
+      .where({ name: 'catalog_version' })
+      .increment('value', 1);
   }
 
   async listComponents(): Promise<ComponentRecord[]> {
@@ -767,15 +831,18 @@ export class AdoptionStore {
     return new Map(rows.map((r: any) => [r.template_ref, r.version]));
   }
 
-  async replaceFirstDeploys(firstDeploys: Map<string, number>): Promise<void> {
-    await this.db.transaction(async tx => {
+  /** Replaces the first deployments unless they equal the stored ones; returns whether they changed. */
+  async replaceFirstDeploys(
+    firstDeploys: Map<string, number>,
+  ): Promise<boolean> {
+    const sorted = [...firstDeploys.entries()]
+      .map(([ref, at]): [string, number] => [ref, Math.round(at)])
+      .sort((a, b) => compareStrings(a[0], b[0]));
+    return this.replaceSnapshot('first_deploys', sorted, async tx => {
       await tx('adoption_first_deploys').delete();
-      for (const rows of chunks([...firstDeploys.entries()], CHUNK)) {
+      for (const rows of chunks(sorted, CHUNK)) {
         await tx('adoption_first_deploys').insert(
-          rows.map(([ref, at]) => ({
-            entity_ref: ref,
-            first_deploy_at: Math.round(at),
-          })),
+          rows.map(([ref, at]) => ({ entity_ref: ref, first_deploy_at: at })),
         );
       }
     });
@@ -1024,6 +1091,24 @@ export class AdoptionStore {
       .where({ name: 'data_version' })
       .first();
     return row ? num(row.value) : 0;
+  }
+
+  /**
+   * Both versions in one read: `dataVersion` (writes that must show at once) and
+   * `catalogVersion` (components, declared template versions, first deploys, provenance events).
+   */
+  async versions(): Promise<{ dataVersion: number; catalogVersion: number }> {
+    const rows = await this.db('adoption_state')
+      .select('name', 'value')
+      .whereIn('name', ['data_version', 'catalog_version']);
+    const value = (name: string) => {
+      const row = rows.find((r: any) => r.name === name);
+      return row ? num(row.value) : 0;
+    };
+    return {
+      dataVersion: value('data_version'),
+      catalogVersion: value('catalog_version'),
+    };
   }
 
   async bumpDataVersion(): Promise<void> {

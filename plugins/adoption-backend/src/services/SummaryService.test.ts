@@ -59,6 +59,92 @@ describe.each(databases.eachSupportedId())(
       expect(compute).toHaveBeenCalledTimes(4);
     });
 
+    it('reloads the catalog side only after it changed', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      const service = SummaryService.create({
+        store,
+        config: readTestConfig(),
+      });
+      const listComponents = jest.spyOn(store, 'listComponents');
+      const component = (name: string, templateRef: string | null) => ({
+        entityRef: `component:default/${name}`,
+        owner: 'group:default/payments',
+        templateRef,
+        templateVersion: templateRef ? '1.0.0' : null,
+        createdAt: templateRef ? T - 3 * 86_400_000 : null,
+      });
+      await store.replaceCatalogSnapshot(
+        [component('a', 'template:default/ts'), component('b', null)],
+        new Map(),
+      );
+      expect((await service.refresh(30, T)).coverage.overall.components).toBe(
+        2,
+      );
+      expect(listComponents).toHaveBeenCalledTimes(1);
+
+      // Writes that do not touch the catalog side reuse what was loaded, in every window.
+      await store.upsertTickets([ticket('T-1')]);
+      await store.bumpDataVersion();
+      const afterTicket = await service.summary(30, T + 1000);
+      expect(afterTicket.selfService.overall.tickets).toBe(1);
+      expect(afterTicket.coverage.overall.fromTemplate).toBe(1);
+      await service.refresh(90, T + 1000);
+      expect(listComponents).toHaveBeenCalledTimes(1);
+
+      // An unchanged snapshot (the collector's every run) keeps them too.
+      await store.replaceCatalogSnapshot(
+        [component('b', null), component('a', 'template:default/ts')],
+        new Map(),
+      );
+      await service.refresh(30, T + 2000);
+      expect(listComponents).toHaveBeenCalledTimes(1);
+
+      // A new component, a first deploy or a provenance event is seen at the next computation.
+      await store.replaceCatalogSnapshot(
+        [
+          component('a', 'template:default/ts'),
+          component('b', null),
+          component('c', null),
+        ],
+        new Map(),
+      );
+      expect(
+        (await service.refresh(30, T + 3000)).coverage.overall.components,
+      ).toBe(3);
+      expect(listComponents).toHaveBeenCalledTimes(2);
+
+      await store.replaceFirstDeploys(
+        new Map([['component:default/a', T - 86_400_000]]),
+      );
+      expect(
+        (await service.refresh(30, T + 4000)).timeToFirstDeploy.overall
+          .deployed,
+      ).toBe(1);
+      expect(listComponents).toHaveBeenCalledTimes(3);
+
+      await store.insertEvents([
+        {
+          id: 'run-c',
+          type: 'template-run',
+          occurredAt: T - 1000,
+          templateRef: 'template:default/ts',
+          templateVersion: '1.0.0',
+          taskId: null,
+          entityRef: 'component:default/c',
+          owner: 'group:default/payments',
+          kind: null,
+          requestedAt: null,
+          readyAt: null,
+          status: 'completed',
+          durationMs: null,
+        },
+      ]);
+      expect(
+        (await service.refresh(30, T + 5000)).coverage.overall.fromTemplate,
+      ).toBe(2);
+      expect(listComponents).toHaveBeenCalledTimes(4);
+    });
+
     it('shares one computation between concurrent reads', async () => {
       const { store } = await createTestStore(databases, databaseId);
       const service = SummaryService.create({

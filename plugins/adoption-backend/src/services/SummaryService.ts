@@ -1,4 +1,7 @@
-import { AdoptionSummary } from '@internal/plugin-adoption-common';
+import {
+  AdoptionCoverageMeasure,
+  AdoptionSummary,
+} from '@internal/plugin-adoption-common';
 import { AdoptionConfig } from '../config';
 import {
   computeCoverage,
@@ -8,6 +11,7 @@ import {
   computeTemplateRuns,
   computeTimeToFirstDeploy,
   computeUsage,
+  ComponentRecord,
   DAY_MS,
   eventOnlyRuns,
   factsOfRuns,
@@ -27,6 +31,9 @@ export const STANDARD_WINDOWS = [30, 90, 180];
  * missing, older than `maxAgeMs`, or computed before a write that must show at once (events,
  * tickets, analytics, NPS answers: `dataVersion`). Template runs and portal requests come from
  * daily rollups kept at write time, so a recomputation costs about as much as a stored read.
+ * The catalog-side inputs (components with their provenance, first deploys, and the coverage
+ * they give) are kept in memory between recomputations while `catalogVersion` is unchanged, so
+ * a write elsewhere does not reload ten thousand components.
  */
 export class SummaryService {
   static create(options: {
@@ -43,6 +50,7 @@ export class SummaryService {
   }
 
   private readonly inFlight = new Map<number, Promise<AdoptionSummary>>();
+  private catalogInputs?: { version: number; inputs: Promise<CatalogInputs> };
 
   private constructor(
     private readonly store: AdoptionStore,
@@ -55,13 +63,13 @@ export class SummaryService {
     windowDays: number,
     now = Date.now(),
   ): Promise<AdoptionSummary> {
-    const [stored, version] = await Promise.all([
+    const [stored, versions] = await Promise.all([
       this.store.storedSummary(windowDays),
-      this.store.dataVersion(),
+      this.store.versions(),
     ]);
     if (
       stored &&
-      stored.dataVersion === version &&
+      stored.dataVersion === versions.dataVersion &&
       now - stored.computedAt < this.maxAgeMs
     ) {
       return JSON.parse(stored.body);
@@ -77,9 +85,9 @@ export class SummaryService {
     const running = this.inFlight.get(windowDays);
     if (running) return running;
     const job = (async () => {
-      // The version is read first: a write during the computation leaves the result stale.
-      const dataVersion = await this.store.dataVersion();
-      const summary = await this.compute(windowDays, now);
+      // The versions are read first: a write during the computation leaves the result stale.
+      const { dataVersion, catalogVersion } = await this.store.versions();
+      const summary = await this.compute(windowDays, now, catalogVersion);
       await this.store.storeSummary({
         windowDays,
         computedAt: now,
@@ -92,18 +100,22 @@ export class SummaryService {
     return job;
   }
 
-  /** Computes the measures of the last `windowDays` from the stored data. */
+  /**
+   * Computes the measures of the last `windowDays` from the stored data; `catalogVersion` (read
+   * before, so that a catalog change during the computation reloads next time) selects the
+   * catalog-side inputs kept in memory.
+   */
   async compute(
     windowDays: number,
     now = Date.now(),
+    catalogVersion?: number,
   ): Promise<AdoptionSummary> {
     const window = { from: now - windowDays * DAY_MS, to: now };
     const { targets } = this.config;
+    const version =
+      catalogVersion ?? (await this.store.versions()).catalogVersion;
     const [
-      components,
-      declared,
-      firstDeploys,
-      provenanceEvents,
+      catalog,
       requestFacts,
       runFacts,
       eventOnly,
@@ -111,10 +123,7 @@ export class SummaryService {
       usage,
       answers,
     ] = await Promise.all([
-      this.store.listComponents(),
-      this.store.declaredTemplateVersions(),
-      this.store.firstDeploys(),
-      this.store.listProvenanceEvents(),
+      this.catalogInputsAt(version),
       this.store.portalRequestFacts(window),
       this.store.templateRunFacts(window),
       this.store.eventOnlyRunEvents(window),
@@ -122,7 +131,6 @@ export class SummaryService {
       this.store.usageRollups(window),
       this.store.listNpsAnswers(window),
     ]);
-    const withProvenance = withEventProvenance(components, provenanceEvents);
     const templateRuns = computeTemplateRuns(
       mergeFacts(runFacts, factsOfRuns(eventOnlyRuns(eventOnly, new Set()), window)),
       window,
@@ -141,15 +149,11 @@ export class SummaryService {
       },
       computedAt: new Date(now).toISOString(),
       demoData: this.config.demoData,
-      coverage: computeCoverage({
-        components: withProvenance,
-        declaredVersions: declared,
-        target: targets.goldenPathCoverage,
-      }),
+      coverage: catalog.coverage,
       templateRuns,
       timeToFirstDeploy: computeTimeToFirstDeploy({
-        components: withProvenance,
-        firstDeploys,
+        components: catalog.components,
+        firstDeploys: catalog.firstDeploys,
         window,
         targetHours: targets.timeToFirstDeployHours,
       }),
@@ -170,4 +174,45 @@ export class SummaryService {
       }),
     };
   }
+
+  /** The catalog-side inputs at `version`: kept from the last load, or loaded (once) now. */
+  private catalogInputsAt(version: number): Promise<CatalogInputs> {
+    if (this.catalogInputs?.version !== version) {
+      const inputs = this.loadCatalogInputs();
+      const entry = { version, inputs };
+      this.catalogInputs = entry;
+      // A failed load is not kept: the next computation tries again.
+      inputs.catch(() => {
+        if (this.catalogInputs === entry) this.catalogInputs = undefined;
+      });
+    }
+    return this.catalogInputs!.inputs;
+  }
+
+  private async loadCatalogInputs(): Promise<CatalogInputs> {
+    const [components, declared, firstDeploys, provenanceEvents] =
+      await Promise.all([
+        this.store.listComponents(),
+        this.store.declaredTemplateVersions(),
+        this.store.firstDeploys(),
+        this.store.listProvenanceEvents(),
+      ]);
+    const withProvenance = withEventProvenance(components, provenanceEvents);
+    return {
+      components: withProvenance,
+      firstDeploys,
+      coverage: computeCoverage({
+        components: withProvenance,
+        declaredVersions: declared,
+        target: this.config.targets.goldenPathCoverage,
+      }),
+    };
+  }
 }
+
+/** What the summary reads from the catalog side, and the coverage it gives. */
+type CatalogInputs = {
+  components: ComponentRecord[];
+  firstDeploys: Map<string, number>;
+  coverage: AdoptionCoverageMeasure;
+};
