@@ -141,7 +141,9 @@ function main() {
     if (missing.length === 0) {
       if (result.status !== 0) {
         process.stderr.write(output);
-        throw new Error('yarn install failed for a reason other than a missing version');
+        throw new Error(
+          'yarn install failed for a reason other than a missing version',
+        );
       }
       break;
     }
@@ -152,15 +154,21 @@ function main() {
         if (available.includes(wanted)) continue;
         const replacement = closestAvailableVersion(wanted, available);
         if (!replacement) {
-          throw new Error(`no published version of ${candidate} can replace ${wanted}`);
+          throw new Error(
+            `no published version of ${candidate} can replace ${wanted}`,
+          );
         }
-        console.log(`registry gap: ${candidate}@npm:${wanted} -> npm:${replacement}`);
+        console.log(
+          `registry gap: ${candidate}@npm:${wanted} -> npm:${replacement}`,
+        );
         resolutions[`${candidate}@npm:${wanted}`] = `npm:${replacement}`;
       }
     }
     save();
   }
-  const count = Object.keys(resolutions).filter(k => GENERATED_KEY.test(k)).length;
+  const count = Object.keys(resolutions).filter(k =>
+    GENERATED_KEY.test(k),
+  ).length;
   console.log(`${count} registry gaps mapped in package.json resolutions`);
 }
 

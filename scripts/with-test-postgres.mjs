@@ -51,9 +51,14 @@ const connectionString = `postgresql://postgres:${password}@127.0.0.1:${port}`;
 console.error(`test PostgreSQL listening on 127.0.0.1:${port}`);
 const child = spawn(command, args, {
   stdio: 'inherit',
-  env: { ...process.env, BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING: connectionString },
+  env: {
+    ...process.env,
+    BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING: connectionString,
+  },
 });
-const code = await new Promise(resolve => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+const code = await new Promise(resolve =>
+  child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))),
+);
 await postgres.stop();
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(code);

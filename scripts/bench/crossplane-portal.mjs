@@ -11,7 +11,14 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { BACKEND, ensurePortal, guestToken, percentile, root, sleep } from './portal.mjs';
+import {
+  BACKEND,
+  ensurePortal,
+  guestToken,
+  percentile,
+  root,
+  sleep,
+} from './portal.mjs';
 
 const { Client } = createRequire(join(root, 'packages/app/package.json'))('pg');
 const KUBECONFIG = join(root, '.data/control-plane/kubeconfig');
@@ -31,7 +38,8 @@ async function waitForTemplate(headers) {
       { headers },
     );
     if (response.ok) return;
-    if (Date.now() - started > 120_000) throw new Error('template not in the catalog');
+    if (Date.now() - started > 120_000)
+      throw new Error('template not in the catalog');
     await sleep(500);
   }
 }
@@ -63,16 +71,21 @@ async function submitAndWait(headers, name) {
     }),
   });
   if (response.status !== 201) {
-    throw new Error(`task not created: ${response.status} ${await response.text()}`);
+    throw new Error(
+      `task not created: ${response.status} ${await response.text()}`,
+    );
   }
   const { id } = await response.json();
   for (;;) {
-    const task = await (await fetch(`${BACKEND}/api/scaffolder/v2/tasks/${id}`, { headers })).json();
+    const task = await (
+      await fetch(`${BACKEND}/api/scaffolder/v2/tasks/${id}`, { headers })
+    ).json();
     if (task.status === 'completed') return performance.now() - started;
     if (task.status === 'failed' || task.status === 'cancelled') {
       throw new Error(`task ${id} for ${name} ${task.status}`);
     }
-    if (performance.now() - started > TASK_LIMIT_MS) throw new Error(`task ${id} timed out`);
+    if (performance.now() - started > TASK_LIMIT_MS)
+      throw new Error(`task ${id} timed out`);
     await sleep(50);
   }
 }
@@ -80,14 +93,28 @@ async function submitAndWait(headers, name) {
 /** The database is Ready in the portal's view and the Secret's credentials connect. */
 async function verify(headers, name) {
   const list = await (
-    await fetch(`${BACKEND}/api/crossplane/postgres?component=${encodeURIComponent(COMPONENT)}`, {
-      headers,
-    })
+    await fetch(
+      `${BACKEND}/api/crossplane/postgres?component=${encodeURIComponent(
+        COMPONENT,
+      )}`,
+      {
+        headers,
+      },
+    )
   ).json();
   const db = list.items.find(i => i.name === name);
-  if (!db?.ready) throw new Error(`${name} is not Ready according to the portal`);
+  if (!db?.ready)
+    throw new Error(`${name} is not Ready according to the portal`);
   const secret = JSON.parse(
-    kubectl('get', 'secret', `${name}-connection`, '-n', NAMESPACE, '-o', 'json'),
+    kubectl(
+      'get',
+      'secret',
+      `${name}-connection`,
+      '-n',
+      NAMESPACE,
+      '-o',
+      'json',
+    ),
   );
   const uri = Buffer.from(secret.data.uri, 'base64').toString('utf8');
   const client = new Client({ connectionString: uri });
@@ -116,24 +143,43 @@ try {
     await verify(headers, name);
   }
 
-  const names = Array.from({ length: CONCURRENT }, (_, i) => `bench-${run}-c${i}`);
+  const names = Array.from(
+    { length: CONCURRENT },
+    (_, i) => `bench-${run}-c${i}`,
+  );
   created.push(...names);
   const batchStarted = performance.now();
-  const concurrent = await Promise.all(names.map(name => submitAndWait(headers, name)));
+  const concurrent = await Promise.all(
+    names.map(name => submitAndWait(headers, name)),
+  );
   const batchMs = performance.now() - batchStarted;
   for (const name of names) await verify(headers, name);
 
   const fmt = ms => `${(ms / 1000).toFixed(2)} s`;
   console.log(`| figure | value | target |
 |---|---|---|
-| form submit -> task completed with the database Ready (${SEQUENTIAL} sequential), p50 / p95 | ${fmt(percentile(sequential, 50))} / ${fmt(percentile(sequential, 95))} | p95 <= 10 s |
+| form submit -> task completed with the database Ready (${SEQUENTIAL} sequential), p50 / p95 | ${fmt(
+    percentile(sequential, 50),
+  )} / ${fmt(percentile(sequential, 95))} | p95 <= 10 s |
 | same, slowest of ${SEQUENTIAL} | ${fmt(Math.max(...sequential))} | recorded |
-| ${CONCURRENT} concurrent form submits -> all Ready, p50 / p95 / total | ${fmt(percentile(concurrent, 50))} / ${fmt(percentile(concurrent, 95))} / ${fmt(batchMs)} | recorded |
-| Secrets whose credentials connected with \`pg\` | ${SEQUENTIAL + CONCURRENT} of ${SEQUENTIAL + CONCURRENT} | all |`);
+| ${CONCURRENT} concurrent form submits -> all Ready, p50 / p95 / total | ${fmt(
+    percentile(concurrent, 50),
+  )} / ${fmt(percentile(concurrent, 95))} / ${fmt(batchMs)} | recorded |
+| Secrets whose credentials connected with \`pg\` | ${
+    SEQUENTIAL + CONCURRENT
+  } of ${SEQUENTIAL + CONCURRENT} | all |`);
 } finally {
   if (created.length) {
     try {
-      kubectl('delete', 'postgresqlinstance', '-n', NAMESPACE, '--ignore-not-found', '--wait=false', ...created);
+      kubectl(
+        'delete',
+        'postgresqlinstance',
+        '-n',
+        NAMESPACE,
+        '--ignore-not-found',
+        '--wait=false',
+        ...created,
+      );
     } catch (error) {
       console.error(`cleanup failed: ${error.message}`);
     }

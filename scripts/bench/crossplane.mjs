@@ -6,7 +6,11 @@ import { spawnSync } from 'node:child_process';
 const root = new URL('../..', import.meta.url).pathname;
 let failed = false;
 for (const [title, command, args] of [
-  ['local control plane', 'yarn', ['workspace', '@internal/local-control-plane', 'bench']],
+  [
+    'local control plane',
+    'yarn',
+    ['workspace', '@internal/local-control-plane', 'bench'],
+  ],
   ['through the portal', 'node', ['scripts/bench/crossplane-portal.mjs']],
 ]) {
   console.log(`### ${title}`);

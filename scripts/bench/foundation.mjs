@@ -6,7 +6,13 @@
 // - install time of a fresh clone (toolchain and dependencies; Yarn's package cache stays warm).
 // Run with `./portal bench foundation`; copy the table into docs/benchmarks.md with the date.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -25,7 +31,9 @@ async function isOk(url) {
 }
 
 function backendPid() {
-  const out = execFileSync('ss', ['-ltnpH', 'sport = :7007'], { encoding: 'utf8' });
+  const out = execFileSync('ss', ['-ltnpH', 'sport = :7007'], {
+    encoding: 'utf8',
+  });
   const match = /pid=(\d+)/.exec(out);
   return match ? Number(match[1]) : undefined;
 }
@@ -40,10 +48,15 @@ async function measureStart() {
     throw new Error('ports 3000/7007 are busy: stop the running portal first');
   }
   const started = Date.now();
-  const child = spawn('./portal', ['start'], { cwd: root, detached: true, stdio: 'ignore' });
+  const child = spawn('./portal', ['start'], {
+    cwd: root,
+    detached: true,
+    stdio: 'ignore',
+  });
   try {
     while (!((await isOk(FRONTEND)) && (await isOk(READINESS)))) {
-      if (Date.now() - started > START_LIMIT_MS) throw new Error('portal did not start in time');
+      if (Date.now() - started > START_LIMIT_MS)
+        throw new Error('portal did not start in time');
       await new Promise(r => setTimeout(r, 250));
     }
     const seconds = (Date.now() - started) / 1000;
@@ -64,15 +77,24 @@ function listFiles(dir) {
 }
 
 function measureFrontendBuild() {
-  execFileSync('yarn', ['--cwd', 'packages/app', 'build'], { cwd: root, stdio: 'ignore' });
-  const js = listFiles(join(root, 'packages/app/dist')).filter(f => f.endsWith('.js'));
+  execFileSync('yarn', ['--cwd', 'packages/app', 'build'], {
+    cwd: root,
+    stdio: 'ignore',
+  });
+  const js = listFiles(join(root, 'packages/app/dist')).filter(f =>
+    f.endsWith('.js'),
+  );
   let raw = 0;
   let gzipped = 0;
   for (const file of js) {
     raw += statSync(file).size;
     gzipped += gzipSync(readFileSync(file), { level: 9 }).length;
   }
-  return { files: js.length, rawMiB: raw / 2 ** 20, gzipMiB: gzipped / 2 ** 20 };
+  return {
+    files: js.length,
+    rawMiB: raw / 2 ** 20,
+    gzipMiB: gzipped / 2 ** 20,
+  };
 }
 
 function measureFreshCloneInstall() {
@@ -93,8 +115,16 @@ const install = measureFreshCloneInstall();
 const fmt = n => n.toFixed(1);
 console.log(`| figure | value | target |
 |---|---|---|
-| start command to HTTP 200 (frontend and backend readiness) | ${fmt(start.seconds)} s | <= 60 s |
+| start command to HTTP 200 (frontend and backend readiness) | ${fmt(
+  start.seconds,
+)} s | <= 60 s |
 | backend resident memory after start | ${fmt(start.rssMiB)} MiB | recorded |
-| production frontend JavaScript, raw (${build.files} files) | ${fmt(build.rawMiB)} MiB | recorded |
-| production frontend JavaScript, gzipped | ${fmt(build.gzipMiB)} MiB | recorded |
-| fresh-clone install (toolchain + dependencies, warm Yarn cache) | ${fmt(install.seconds)} s | recorded |`);
+| production frontend JavaScript, raw (${build.files} files) | ${fmt(
+  build.rawMiB,
+)} MiB | recorded |
+| production frontend JavaScript, gzipped | ${fmt(
+  build.gzipMiB,
+)} MiB | recorded |
+| fresh-clone install (toolchain + dependencies, warm Yarn cache) | ${fmt(
+  install.seconds,
+)} s | recorded |`);

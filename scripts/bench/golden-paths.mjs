@@ -13,7 +13,14 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { BACKEND, ensurePortal, guestToken, percentile, root, sleep } from './portal.mjs';
+import {
+  BACKEND,
+  ensurePortal,
+  guestToken,
+  percentile,
+  root,
+  sleep,
+} from './portal.mjs';
 
 const require = createRequire(join(root, 'package.json'));
 const yaml = require('yaml');

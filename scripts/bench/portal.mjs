@@ -45,7 +45,8 @@ export async function guestToken() {
   for (let attempt = 1; ; attempt++) {
     try {
       const response = await fetch(`${BACKEND}/api/auth/guest/refresh`);
-      if (!response.ok) throw new Error(`guest sign-in failed: ${response.status}`);
+      if (!response.ok)
+        throw new Error(`guest sign-in failed: ${response.status}`);
       return (await response.json()).backstageIdentity.token;
     } catch (error) {
       if (attempt >= 10) throw error;
@@ -57,6 +58,9 @@ export async function guestToken() {
 /** Nearest-rank percentile (p in 0..100) of unsorted values. */
 export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  const index = Math.min(
+    sorted.length - 1,
+    Math.ceil((p / 100) * sorted.length) - 1,
+  );
   return sorted[Math.max(0, index)];
 }

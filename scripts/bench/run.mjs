@@ -32,7 +32,9 @@ const suites = {
 };
 const wanted = process.argv[2];
 if (wanted && !suites[wanted]) {
-  console.error(`unknown suite '${wanted}'; one of: ${Object.keys(suites).join(', ')}`);
+  console.error(
+    `unknown suite '${wanted}'; one of: ${Object.keys(suites).join(', ')}`,
+  );
   process.exit(2);
 }
 let failed = false;

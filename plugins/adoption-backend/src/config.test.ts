@@ -1,14 +1,19 @@
 import { ConfigReader } from '@backstage/config';
 import { readAdoptionConfig } from './config';
 
-const read = (adoption: object) => readAdoptionConfig(new ConfigReader({ adoption }));
+const read = (adoption: object) =>
+  readAdoptionConfig(new ConfigReader({ adoption }));
 
 describe('readAdoptionConfig', () => {
   it('has defaults for everything but the salt', () => {
     const config = read({ analytics: { salt: 'a-salt-of-16-chars' } });
     expect(config).toMatchObject({
       demoData: false,
-      targets: { goldenPathCoverage: 0.8, timeToFirstDeployHours: 24, noTicketShare: 0.9 },
+      targets: {
+        goldenPathCoverage: 0.8,
+        timeToFirstDeployHours: 24,
+        noTicketShare: 0.9,
+      },
       collector: { frequencyMinutes: 5 },
       analytics: { identity: 'hash' },
       nps: { periodDays: 90, anonymous: true },
@@ -30,8 +35,14 @@ describe('readAdoptionConfig', () => {
     expect(() => read({ ...salt, targets: { noTicketShare: 90 } })).toThrow(
       'adoption.targets.noTicketShare must be between 0 and 1, got 90',
     );
-    expect(() => read({ ...salt, nps: { periodDays: 0 } })).toThrow(/nps.periodDays/);
-    expect(() => read({ ...salt, roi: { currency: 'euro' } })).toThrow(/ISO 4217/);
-    expect(() => read({ analytics: { identity: 'plain' } })).toThrow(/hash or drop/);
+    expect(() => read({ ...salt, nps: { periodDays: 0 } })).toThrow(
+      /nps.periodDays/,
+    );
+    expect(() => read({ ...salt, roi: { currency: 'euro' } })).toThrow(
+      /ISO 4217/,
+    );
+    expect(() => read({ analytics: { identity: 'plain' } })).toThrow(
+      /hash or drop/,
+    );
   });
 });

@@ -14,7 +14,9 @@ async function start(result: 'ALLOW' | 'DENY' = 'ALLOW') {
   const { server } = await startTestBackend({
     features: [
       adoptionPlugin,
-      mockServices.rootConfig.factory({ data: { adoption: testAdoptionConfig } }),
+      mockServices.rootConfig.factory({
+        data: { adoption: testAdoptionConfig },
+      }),
       catalogServiceMock.factory({ entities: [] }),
       mockServices.permissions.factory({ result }),
     ],
@@ -47,7 +49,9 @@ describe('adoptionPlugin', () => {
       .set('Authorization', mockCredentials.user.header());
     expect(summary.status).toBe(200);
     expect(summary.body.templateRuns.count).toBe(1);
-    expect((await request(server).get('/api/adoption/health')).status).toBe(200);
+    expect((await request(server).get('/api/adoption/health')).status).toBe(
+      200,
+    );
   });
 
   it('answers 403 on the dashboards API without the permission, 401 with bad credentials', async () => {

@@ -89,11 +89,13 @@ export function createCatalogModuleCrossplane(
             id: 'crossplane-postgres-entity-provider',
             topics: [POSTGRES_INSTANCE_CHANGED_TOPIC],
             onEvent: async () => {
-              provider.refresh().catch(error =>
-                logger.warn(
-                  `Refreshing databases after an announcement failed: ${error.message}`,
-                ),
-              );
+              provider
+                .refresh()
+                .catch(error =>
+                  logger.warn(
+                    `Refreshing databases after an announcement failed: ${error.message}`,
+                  ),
+                );
             },
           });
         },

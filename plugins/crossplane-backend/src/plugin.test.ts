@@ -68,7 +68,11 @@ describe('crossplanePlugin', () => {
               apiVersion: 'backstage.io/v1alpha1',
               kind: 'Component',
               metadata: { name: 'payments-api', namespace: 'default' },
-              spec: { type: 'service', lifecycle: 'production', owner: 'payments' },
+              spec: {
+                type: 'service',
+                lifecycle: 'production',
+                owner: 'payments',
+              },
             },
           ],
         }),
@@ -168,7 +172,11 @@ describe('crossplanePlugin', () => {
     const mine = await request(server)
       .post('/api/crossplane/postgres')
       .set('Authorization', user)
-      .send({ ...body, component: 'component:default/new-service', dryRun: true });
+      .send({
+        ...body,
+        component: 'component:default/new-service',
+        dryRun: true,
+      });
     expect(mine.status).toBe(200);
     const theirs = await request(server)
       .post('/api/crossplane/postgres')

@@ -28,10 +28,10 @@ export function databaseEntityName(namespace: string, name: string): string {
   const full = tidy(`${namespace}.${name}`);
   if (full.length <= MAX_ENTITY_NAME) return full;
   const suffix = `.${shortHash(namespace)}`;
-  return `${tidy(name).slice(0, MAX_ENTITY_NAME - suffix.length)}${suffix}`.replace(
-    /[-_.]+\./,
-    '.',
-  );
+  return `${tidy(name).slice(
+    0,
+    MAX_ENTITY_NAME - suffix.length,
+  )}${suffix}`.replace(/[-_.]+\./, '.');
 }
 
 /** Entity names allow single separators between alphanumerics only. */

@@ -1,5 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { BackstageUserInfo, UserInfoService } from '@backstage/backend-plugin-api';
+import {
+  BackstageUserInfo,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import {
   catalogEntityDeletePermission,
   catalogEntityReadPermission,
@@ -27,11 +30,17 @@ const people: Record<string, BackstageUserInfo> = {
   },
   'user:default/amara.okafor': {
     userEntityRef: 'user:default/amara.okafor',
-    ownershipEntityRefs: ['user:default/amara.okafor', 'group:default/leadership'],
+    ownershipEntityRefs: [
+      'user:default/amara.okafor',
+      'group:default/leadership',
+    ],
   },
   'user:default/chloe.dubois': {
     userEntityRef: 'user:default/chloe.dubois',
-    ownershipEntityRefs: ['user:default/chloe.dubois', 'Group:default/Platform'],
+    ownershipEntityRefs: [
+      'user:default/chloe.dubois',
+      'Group:default/Platform',
+    ],
   },
   'user:default/nobody': {
     userEntityRef: 'user:default/nobody',
@@ -41,7 +50,8 @@ const people: Record<string, BackstageUserInfo> = {
 
 const userInfo: UserInfoService = {
   async getUserInfo(credentials) {
-    const ref = (credentials.principal as { userEntityRef: string }).userEntityRef;
+    const ref = (credentials.principal as { userEntityRef: string })
+      .userEntityRef;
     return people[ref];
   },
 };
@@ -87,13 +97,22 @@ describe('PortalPermissionPolicy', () => {
 
   it('shows the leadership dashboards to leadership and the platform team only', async () => {
     expect(
-      await decide(leadershipDashboardsReadPermission, 'user:default/amara.okafor'),
+      await decide(
+        leadershipDashboardsReadPermission,
+        'user:default/amara.okafor',
+      ),
     ).toEqual({ result: AuthorizeResult.ALLOW });
     expect(
-      await decide(leadershipDashboardsReadPermission, 'user:default/chloe.dubois'),
+      await decide(
+        leadershipDashboardsReadPermission,
+        'user:default/chloe.dubois',
+      ),
     ).toEqual({ result: AuthorizeResult.ALLOW });
     expect(
-      await decide(leadershipDashboardsReadPermission, 'user:default/priya.raman'),
+      await decide(
+        leadershipDashboardsReadPermission,
+        'user:default/priya.raman',
+      ),
     ).toEqual({ result: AuthorizeResult.DENY });
     expect(await decide(leadershipDashboardsReadPermission)).toEqual({
       result: AuthorizeResult.DENY,

@@ -33,7 +33,10 @@ function readGroupRefs(config: Config, key: string): string[] {
 /** Reads and validates `portal.permissions`; an invalid entry fails start-up and names the key. */
 export function readPortalPolicySettings(config: Config): PortalPolicySettings {
   return {
-    leadershipGroups: readGroupRefs(config, 'portal.permissions.leadershipGroups'),
+    leadershipGroups: readGroupRefs(
+      config,
+      'portal.permissions.leadershipGroups',
+    ),
     platformGroups: readGroupRefs(config, 'portal.permissions.platformGroups'),
   };
 }

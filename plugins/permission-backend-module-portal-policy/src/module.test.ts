@@ -11,7 +11,10 @@ import permissionModulePortalPolicy from './index';
 const people: Record<string, BackstageUserInfo> = {
   'user:default/amara.okafor': {
     userEntityRef: 'user:default/amara.okafor',
-    ownershipEntityRefs: ['user:default/amara.okafor', 'group:default/leadership'],
+    ownershipEntityRefs: [
+      'user:default/amara.okafor',
+      'group:default/leadership',
+    ],
   },
   'user:default/priya.raman': {
     userEntityRef: 'user:default/priya.raman',
@@ -37,7 +40,9 @@ async function startPermissionBackend() {
       }),
       mockServices.userInfo.mock({
         getUserInfo: async credentials =>
-          people[(credentials.principal as { userEntityRef: string }).userEntityRef],
+          people[
+            (credentials.principal as { userEntityRef: string }).userEntityRef
+          ],
       }).factory,
     ],
   });
@@ -93,6 +98,8 @@ describe('the portal policy inside the permission backend', () => {
           }),
         ],
       }),
-    ).rejects.toThrow('portal.permissions.platformGroups[0] must refer to a Group entity');
+    ).rejects.toThrow(
+      'portal.permissions.platformGroups[0] must refer to a Group entity',
+    );
   });
 });

@@ -23,7 +23,10 @@ export const permissionModulePortalPolicy = createBackendModule({
       },
       async init({ policy, config, userInfo }) {
         policy.setPolicy(
-          new PortalPermissionPolicy(readPortalPolicySettings(config), userInfo),
+          new PortalPermissionPolicy(
+            readPortalPolicySettings(config),
+            userInfo,
+          ),
         );
       },
     });

@@ -75,7 +75,9 @@ describe('the request-postgres-database template', () => {
     const database = template.spec.parameters[1].properties;
     expect(database.size.enum).toEqual([...POSTGRES_SIZES]);
     expect(database.environment.enum).toEqual([...POSTGRES_ENVIRONMENTS]);
-    expect(database.deletionPolicy.enum).toEqual([...POSTGRES_DELETION_POLICIES]);
+    expect(database.deletionPolicy.enum).toEqual([
+      ...POSTGRES_DELETION_POLICIES,
+    ]);
     expect(database.name.not.enum).toEqual([...RESERVED_POSTGRES_NAMES]);
     for (const region of database.region.enum) {
       expect(region).toMatch(POSTGRES_REGION_PATTERN);

@@ -94,7 +94,9 @@ describe('readGoldenPathsPublishingConfig', () => {
     for (const gitlab of [undefined, {}, { group: '' }, { group: '  ' }]) {
       expect(() =>
         readGoldenPathsPublishingConfig(
-          new ConfigReader({ portal: { publishing: { target: 'gitlab', gitlab } } }),
+          new ConfigReader({
+            portal: { publishing: { target: 'gitlab', gitlab } },
+          }),
         ),
       ).toThrow(
         /Missing portal.publishing.gitlab.group: it is required when portal.publishing.target is gitlab/,
@@ -105,7 +107,9 @@ describe('readGoldenPathsPublishingConfig', () => {
   it('refuses a malformed GitLab group, host or visibility', () => {
     const read = (gitlab: Record<string, string>) => () =>
       readGoldenPathsPublishingConfig(
-        new ConfigReader({ portal: { publishing: { target: 'gitlab', gitlab } } }),
+        new ConfigReader({
+          portal: { publishing: { target: 'gitlab', gitlab } },
+        }),
       );
     for (const group of [
       '/fernhill',

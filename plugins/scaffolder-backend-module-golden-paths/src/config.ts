@@ -22,7 +22,8 @@ export interface GoldenPathsPublishingConfig {
 type RepoVisibility = 'private' | 'internal' | 'public';
 
 function readRepoVisibility(config: Config, key: string): RepoVisibility {
-  const repoVisibility = config.getOptionalString('repoVisibility') ?? 'private';
+  const repoVisibility =
+    config.getOptionalString('repoVisibility') ?? 'private';
   if (!['private', 'internal', 'public'].includes(repoVisibility)) {
     throw new Error(
       `Invalid ${key}.repoVisibility ${JSON.stringify(
@@ -34,7 +35,8 @@ function readRepoVisibility(config: Config, key: string): RepoVisibility {
 }
 
 /** A GitLab namespace path: `group` or `group/subgroup`, each segment as GitLab allows. */
-const GITLAB_GROUP_PATH = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/;
+const GITLAB_GROUP_PATH =
+  /^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/;
 
 function readGitlabConfig(config: Config) {
   const gitlab = config.getOptionalConfig('portal.publishing.gitlab');

@@ -30,4 +30,3 @@ export const completeProductionEnv = {
   ADOPTION_ANALYTICS_SALT: 'not-a-real-salt-0123456789',
   DORA_GITHUB_WEBHOOK_SECRET: 'not-a-real-webhook-secret',
 };
-

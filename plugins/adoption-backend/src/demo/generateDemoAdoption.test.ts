@@ -7,10 +7,16 @@ import { DEMO_PROVENANCE, generateDemoAdoption } from './generateDemoAdoption';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3'],
+  disableDocker: true,
+});
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const firstDeploys = new Map(
-  DEMO_PROVENANCE.map((c, i) => [`component:default/${c.name}`, NOW - (80 - i) * DAY_MS]),
+  DEMO_PROVENANCE.map((c, i) => [
+    `component:default/${c.name}`,
+    NOW - (80 - i) * DAY_MS,
+  ]),
 );
 
 describe('demo adoption data', () => {
@@ -19,15 +25,25 @@ describe('demo adoption data', () => {
     expect(generateDemoAdoption({ now: NOW, firstDeploys })).toEqual(a);
     const provenance = a.events.filter(e => e.entityRef);
     // Every demo service from a golden path, created before its first production deploy.
-    expect(provenance).toHaveLength(DEMO_PROVENANCE.filter(c => c.template).length);
+    expect(provenance).toHaveLength(
+      DEMO_PROVENANCE.filter(c => c.template).length,
+    );
     for (const e of provenance) {
       const first = firstDeploys.get(e.entityRef!)!;
       expect(e.occurredAt).toBeLessThan(first);
       expect(first - e.occurredAt).toBeLessThan(6 * 24 * HOUR_MS);
     }
-    expect(a.runs.every(r => r.createdAt >= NOW - 90 * DAY_MS && r.createdAt < NOW)).toBe(true);
-    expect(a.tickets.every(t => t.resolvedAt === null || t.resolvedAt > t.openedAt)).toBe(true);
-    expect(a.nps.every(n => Number.isInteger(n.score) && n.score >= 0 && n.score <= 10)).toBe(true);
+    expect(
+      a.runs.every(r => r.createdAt >= NOW - 90 * DAY_MS && r.createdAt < NOW),
+    ).toBe(true);
+    expect(
+      a.tickets.every(t => t.resolvedAt === null || t.resolvedAt > t.openedAt),
+    ).toBe(true);
+    expect(
+      a.nps.every(
+        n => Number.isInteger(n.score) && n.score >= 0 && n.score <= 10,
+      ),
+    ).toBe(true);
   });
 
   it('seeds once across replicas, after DORA has first deployments, into plausible figures', async () => {
@@ -51,8 +67,14 @@ describe('demo adoption data', () => {
     ]);
     expect(seeded.filter(Boolean)).toHaveLength(1);
 
-    const summary = await SummaryService.create({ store, config: readTestConfig() }).compute(90, NOW);
-    expect(summary.coverage.overall).toMatchObject({ components: 13, fromTemplate: 11 });
+    const summary = await SummaryService.create({
+      store,
+      config: readTestConfig(),
+    }).compute(90, NOW);
+    expect(summary.coverage.overall).toMatchObject({
+      components: 13,
+      fromTemplate: 11,
+    });
     expect(summary.coverage.overall.coverage).toBeLessThan(0.9);
     expect(summary.templateRuns.successRate).toBeGreaterThan(0.8);
     expect(summary.templateRuns.failures.length).toBeGreaterThan(0);

@@ -82,7 +82,10 @@ export function portalRequestFactsOf(
   }
   return {
     counts: [...counts.values()],
-    readyMinutes: [...minutes.entries()].map(([m, count]) => ({ minutes: m, count })),
+    readyMinutes: [...minutes.entries()].map(([m, count]) => ({
+      minutes: m,
+      count,
+    })),
   };
 }
 
@@ -117,7 +120,10 @@ export function computeSelfService(options: {
   for (const c of requests.counts) {
     portalTotal += c.count;
     portalByTeam.set(c.team, (portalByTeam.get(c.team) ?? 0) + c.count);
-    portalByWeek.set(c.weekStart, (portalByWeek.get(c.weekStart) ?? 0) + c.count);
+    portalByWeek.set(
+      c.weekStart,
+      (portalByWeek.get(c.weekStart) ?? 0) + c.count,
+    );
   }
   const ticketsByTeam = groupBy(tickets, t => t.team ?? NO_OWNER);
   const ticketWeeks = groupBy(tickets, t => String(weekStart(t.openedAt)));
@@ -132,7 +138,11 @@ export function computeSelfService(options: {
     target,
     overall: row('all', portalTotal, tickets.length),
     teams: teamNames.map(team =>
-      row(team, portalByTeam.get(team) ?? 0, ticketsByTeam.get(team)?.length ?? 0),
+      row(
+        team,
+        portalByTeam.get(team) ?? 0,
+        ticketsByTeam.get(team)?.length ?? 0,
+      ),
     ),
     portalTimeToReadyP50Hours:
       portalP50Minutes === null ? null : portalP50Minutes / 60,
@@ -144,7 +154,10 @@ export function computeSelfService(options: {
     ),
     categories: [...groupBy(tickets, t => t.category).entries()]
       .map(([category, items]) => ({ category, tickets: items.length }))
-      .sort((a, b) => b.tickets - a.tickets || compareStrings(a.category, b.category)),
+      .sort(
+        (a, b) =>
+          b.tickets - a.tickets || compareStrings(a.category, b.category),
+      ),
     trend: weeksOf(window).map(w => {
       const portal = portalByWeek.get(w) ?? 0;
       const t = ticketWeeks.get(String(w))?.length ?? 0;

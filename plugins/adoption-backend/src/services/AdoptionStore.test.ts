@@ -210,53 +210,59 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('aggregates template runs in SQL exactly as the domain does from the rows', async () => {
-    const { store } = await createTestStore(databases, databaseId);
-    const runs = Array.from({ length: 60 }, (_, i) => {
-      const status = (['completed', 'failed', 'processing'] as const)[i % 3];
-      return {
-        taskId: `t${i}`,
-        templateRef: `template:default/t${i % 4}`,
-        templateVersion: '1.0.0',
-        status,
-        createdAt: T - (i % 20) * DAY_MS + i * 1000,
-        finishedAt: null,
-        durationMs: status === 'completed' ? 1000 * (i % 7) + 999 : null,
-        failedStep: status === 'failed' ? `step-${i % 2}` : null,
-        errorMessage: status === 'failed' ? `Failed with code ${i % 5}` : null,
-      };
+      const { store } = await createTestStore(databases, databaseId);
+      const runs = Array.from({ length: 60 }, (_, i) => {
+        const status = (['completed', 'failed', 'processing'] as const)[i % 3];
+        return {
+          taskId: `t${i}`,
+          templateRef: `template:default/t${i % 4}`,
+          templateVersion: '1.0.0',
+          status,
+          createdAt: T - (i % 20) * DAY_MS + i * 1000,
+          finishedAt: null,
+          durationMs: status === 'completed' ? 1000 * (i % 7) + 999 : null,
+          failedStep: status === 'failed' ? `step-${i % 2}` : null,
+          errorMessage:
+            status === 'failed' ? `Failed with code ${i % 5}` : null,
+        };
+      });
+      await store.upsertRuns(runs);
+      const w = { from: T - 15 * DAY_MS, to: T + DAY_MS };
+      expect(computeTemplateRuns(await store.templateRunFacts(w), w)).toEqual(
+        computeTemplateRuns(factsOfRuns(runs, w), w),
+      );
     });
-    await store.upsertRuns(runs);
-    const w = { from: T - 15 * DAY_MS, to: T + DAY_MS };
-    expect(computeTemplateRuns(await store.templateRunFacts(w), w)).toEqual(
-      computeTemplateRuns(factsOfRuns(runs, w), w),
-    );
-  });
 
-  it('aggregates portal requests in SQL exactly as the domain does from the events', async () => {
-    const { store } = await createTestStore(databases, databaseId);
-    const events = Array.from({ length: 40 }, (_, i) =>
-      event(`e${i}`, {
-        type: i % 4 === 0 ? 'template-run' : 'self-service',
-        owner: i % 5 === 0 ? null : `group:default/team-${i % 3}`,
-        occurredAt: T - (i % 12) * DAY_MS,
-        requestedAt: i % 6 === 0 ? null : T - (i % 12) * DAY_MS - 3_600_000,
-        readyAt: i % 7 === 0 ? null : T - (i % 12) * DAY_MS + i * 61_000,
-        durationMs: i % 7 === 0 && i % 2 === 0 ? 125_000 : null,
-        status: (['completed', 'failed', null] as const)[i % 3],
-      }),
-    );
-    await store.insertEvents(events);
-    const w = { from: T - 8 * DAY_MS, to: T + DAY_MS };
-    const sorted = (f: any) => ({
-      counts: [...f.counts].sort((a: any, b: any) => a.weekStart - b.weekStart || a.team.localeCompare(b.team)),
-      readyMinutes: [...f.readyMinutes].sort((a: any, b: any) => a.minutes - b.minutes),
+    it('aggregates portal requests in SQL exactly as the domain does from the events', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      const events = Array.from({ length: 40 }, (_, i) =>
+        event(`e${i}`, {
+          type: i % 4 === 0 ? 'template-run' : 'self-service',
+          owner: i % 5 === 0 ? null : `group:default/team-${i % 3}`,
+          occurredAt: T - (i % 12) * DAY_MS,
+          requestedAt: i % 6 === 0 ? null : T - (i % 12) * DAY_MS - 3_600_000,
+          readyAt: i % 7 === 0 ? null : T - (i % 12) * DAY_MS + i * 61_000,
+          durationMs: i % 7 === 0 && i % 2 === 0 ? 125_000 : null,
+          status: (['completed', 'failed', null] as const)[i % 3],
+        }),
+      );
+      await store.insertEvents(events);
+      const w = { from: T - 8 * DAY_MS, to: T + DAY_MS };
+      const sorted = (f: any) => ({
+        counts: [...f.counts].sort(
+          (a: any, b: any) =>
+            a.weekStart - b.weekStart || a.team.localeCompare(b.team),
+        ),
+        readyMinutes: [...f.readyMinutes].sort(
+          (a: any, b: any) => a.minutes - b.minutes,
+        ),
+      });
+      expect(sorted(await store.portalRequestFacts(w))).toEqual(
+        sorted(portalRequestFactsOf(portalRequestsOf(events), w)),
+      );
     });
-    expect(sorted(await store.portalRequestFacts(w))).toEqual(
-      sorted(portalRequestFactsOf(portalRequestsOf(events), w)),
-    );
-  });
 
-  it('replaces the catalog snapshot as a whole', async () => {
+    it('replaces the catalog snapshot as a whole', async () => {
       const { store } = await createTestStore(databases, databaseId);
       const c = {
         entityRef: 'component:default/a',
@@ -292,9 +298,7 @@ describe.each(databases.eachSupportedId())(
       expect(await store.replaceCatalogSnapshot([c, b], templates)).toBe(true);
       expect(await catalogVersion()).toBe(v0 + 1);
       // The same content in another order is no change and is not rewritten.
-      expect(await store.replaceCatalogSnapshot([b, c], templates)).toBe(
-        false,
-      );
+      expect(await store.replaceCatalogSnapshot([b, c], templates)).toBe(false);
       expect(await catalogVersion()).toBe(v0 + 1);
       expect(
         await store.replaceCatalogSnapshot(
@@ -302,9 +306,7 @@ describe.each(databases.eachSupportedId())(
           templates,
         ),
       ).toBe(true);
-      expect(await store.replaceCatalogSnapshot([c, b], new Map())).toBe(
-        true,
-      );
+      expect(await store.replaceCatalogSnapshot([c, b], new Map())).toBe(true);
       expect(await catalogVersion()).toBe(v0 + 3);
 
       const deploys = new Map([[c.entityRef, T + DAY_MS]]);

@@ -4,16 +4,25 @@ import { IngestService, rollUpAnalytics } from './IngestService';
 
 jest.setTimeout(30_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3'],
+  disableDocker: true,
+});
 const logger = mockServices.logger.mock();
 
 describe('IngestService analytics identity', () => {
   it('keys users by a salted hash, never the entity ref, or drops them', async () => {
     const { store } = await createTestStore(databases, 'SQLITE_3');
-    const hashing = IngestService.create({ store, config: readTestConfig(), logger });
+    const hashing = IngestService.create({
+      store,
+      config: readTestConfig(),
+      logger,
+    });
     const otherSalt = IngestService.create({
       store,
-      config: readTestConfig({ analytics: { identity: 'hash', salt: 'another-salt-0123456' } }),
+      config: readTestConfig({
+        analytics: { identity: 'hash', salt: 'another-salt-0123456' },
+      }),
       logger,
     });
     const dropping = IngestService.create({
@@ -32,7 +41,12 @@ describe('IngestService analytics identity', () => {
   });
 
   it('rolls page views up per day and plugin and one user per week', () => {
-    const at = (iso: string) => ({ action: 'navigate', subject: '/x', at: iso, pluginId: 'catalog' });
+    const at = (iso: string) => ({
+      action: 'navigate',
+      subject: '/x',
+      at: iso,
+      pluginId: 'catalog',
+    });
     const batch = rollUpAnalytics(
       [
         at('2026-11-16T09:00:00Z'),
@@ -43,10 +57,22 @@ describe('IngestService analytics identity', () => {
       'k',
     );
     expect(batch.views).toEqual([
-      { day: Date.parse('2026-11-16T00:00:00Z'), pluginId: 'catalog', views: 2 },
-      { day: Date.parse('2026-11-17T00:00:00Z'), pluginId: 'unknown', views: 1 },
+      {
+        day: Date.parse('2026-11-16T00:00:00Z'),
+        pluginId: 'catalog',
+        views: 2,
+      },
+      {
+        day: Date.parse('2026-11-17T00:00:00Z'),
+        pluginId: 'unknown',
+        views: 1,
+      },
     ]);
-    expect(batch.users).toEqual([{ week: Date.parse('2026-11-16T00:00:00Z'), userKey: 'k' }]);
-    expect(rollUpAnalytics([at('2026-11-16T09:00:00Z')], undefined).users).toEqual([]);
+    expect(batch.users).toEqual([
+      { week: Date.parse('2026-11-16T00:00:00Z'), userKey: 'k' },
+    ]);
+    expect(
+      rollUpAnalytics([at('2026-11-16T09:00:00Z')], undefined).users,
+    ).toEqual([]);
   });
 });

@@ -132,7 +132,10 @@ export class SummaryService {
       this.store.listNpsAnswers(window),
     ]);
     const templateRuns = computeTemplateRuns(
-      mergeFacts(runFacts, factsOfRuns(eventOnlyRuns(eventOnly, new Set()), window)),
+      mergeFacts(
+        runFacts,
+        factsOfRuns(eventOnlyRuns(eventOnly, new Set()), window),
+      ),
       window,
     );
     const selfService = computeSelfService({

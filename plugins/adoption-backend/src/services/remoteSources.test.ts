@@ -5,16 +5,24 @@ import { ScaffolderTaskHistory } from './ScaffolderTaskHistory';
 
 jest.setTimeout(30_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3'],
+  disableDocker: true,
+});
 const discovery = mockServices.discovery();
 const auth = mockServices.auth();
 
-function fakeFetch(responses: Record<string, { status: number; body: unknown }>) {
+function fakeFetch(
+  responses: Record<string, { status: number; body: unknown }>,
+) {
   const calls: Array<{ url: string; authorization?: string }> = [];
   const fn = (async (url: string, init?: RequestInit) => {
     calls.push({ url, authorization: (init?.headers as any)?.Authorization });
     const path = new URL(url).pathname + new URL(url).search;
-    const match = responses[path] ?? { status: 404, body: { error: { message: 'not found' } } };
+    const match = responses[path] ?? {
+      status: 404,
+      body: { error: { message: 'not found' } },
+    };
     return new Response(JSON.stringify(match.body), {
       status: match.status,
       headers: { 'Content-Type': 'application/json' },
@@ -28,9 +36,21 @@ describe('ScaffolderTaskHistory', () => {
     const { fn, calls } = fakeFetch({
       '/api/scaffolder/v2/tasks?order=desc:created_at&limit=100&offset=200': {
         status: 200,
-        body: { tasks: [{ id: 't1', status: 'completed', createdAt: '2026-11-01T00:00:00Z' }], totalTasks: 201 },
+        body: {
+          tasks: [
+            {
+              id: 't1',
+              status: 'completed',
+              createdAt: '2026-11-01T00:00:00Z',
+            },
+          ],
+          totalTasks: 201,
+        },
       },
-      '/api/scaffolder/v2/tasks/t%2F1/events': { status: 200, body: [{ type: 'completion', createdAt: '2026-11-01T00:01:00Z' }] },
+      '/api/scaffolder/v2/tasks/t%2F1/events': {
+        status: 200,
+        body: [{ type: 'completion', createdAt: '2026-11-01T00:01:00Z' }],
+      },
     });
     const history = new ScaffolderTaskHistory({ discovery, auth, fetch: fn });
     expect((await history.list(200, 100)).map(t => t.id)).toEqual(['t1']);
@@ -41,9 +61,14 @@ describe('ScaffolderTaskHistory', () => {
 
   it('surfaces other errors with the status', async () => {
     const { fn } = fakeFetch({
-      '/api/scaffolder/v2/tasks?order=desc:created_at&limit=100&offset=0': { status: 403, body: { error: { name: 'NotAllowedError', message: 'no' } } },
+      '/api/scaffolder/v2/tasks?order=desc:created_at&limit=100&offset=0': {
+        status: 403,
+        body: { error: { name: 'NotAllowedError', message: 'no' } },
+      },
     });
-    await expect(new ScaffolderTaskHistory({ discovery, auth, fetch: fn }).list(0, 100)).rejects.toThrow(/403/);
+    await expect(
+      new ScaffolderTaskHistory({ discovery, auth, fetch: fn }).list(0, 100),
+    ).rejects.toThrow(/403/);
   });
 });
 
@@ -55,17 +80,31 @@ describe('DoraFirstDeploys', () => {
         status: 200,
         body: {
           items: [
-            { entityRef: 'component:default/Payments-API', firstProductionDeployAt: '2026-10-01T10:00:00Z' },
-            { entityRef: 'component:default/bad', firstProductionDeployAt: 'never' },
+            {
+              entityRef: 'component:default/Payments-API',
+              firstProductionDeployAt: '2026-10-01T10:00:00Z',
+            },
+            {
+              entityRef: 'component:default/bad',
+              firstProductionDeployAt: 'never',
+            },
             { firstProductionDeployAt: '2026-10-01T10:00:00Z' },
           ],
         },
       },
     });
-    const source = new DoraFirstDeploys({ discovery, auth, store, logger: mockServices.logger.mock(), fetch: fn });
+    const source = new DoraFirstDeploys({
+      discovery,
+      auth,
+      store,
+      logger: mockServices.logger.mock(),
+      fetch: fn,
+    });
     expect(await source.refresh()).toBe(1);
     expect(await store.firstDeploys()).toEqual(
-      new Map([['component:default/payments-api', Date.parse('2026-10-01T10:00:00Z')]]),
+      new Map([
+        ['component:default/payments-api', Date.parse('2026-10-01T10:00:00Z')],
+      ]),
     );
   });
 
@@ -73,7 +112,13 @@ describe('DoraFirstDeploys', () => {
     const { store } = await createTestStore(databases, 'SQLITE_3');
     await store.replaceFirstDeploys(new Map([['component:default/a', 1]]));
     const logger = mockServices.logger.mock();
-    const source = new DoraFirstDeploys({ discovery, auth, store, logger, fetch: fakeFetch({}).fn });
+    const source = new DoraFirstDeploys({
+      discovery,
+      auth,
+      store,
+      logger,
+      fetch: fakeFetch({}).fn,
+    });
     expect(await source.refresh()).toBeUndefined();
     expect(logger.warn).toHaveBeenCalled();
     expect((await store.firstDeploys()).size).toBe(1);

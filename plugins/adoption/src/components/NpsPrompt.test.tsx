@@ -70,14 +70,20 @@ describe('NpsPrompt', () => {
 
   it('does not survey automated browsers', async () => {
     const adoptionApi = api(true);
-    Object.defineProperty(navigator, 'webdriver', { value: true, configurable: true });
+    Object.defineProperty(navigator, 'webdriver', {
+      value: true,
+      configurable: true,
+    });
     try {
       await render(adoptionApi);
       await new Promise(resolve => setTimeout(resolve, 50));
       expect(adoptionApi.getNpsStatus).not.toHaveBeenCalled();
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     } finally {
-      Object.defineProperty(navigator, 'webdriver', { value: false, configurable: true });
+      Object.defineProperty(navigator, 'webdriver', {
+        value: false,
+        configurable: true,
+      });
     }
   });
 

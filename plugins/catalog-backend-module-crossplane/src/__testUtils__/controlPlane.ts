@@ -38,7 +38,9 @@ export async function startControlPlane() {
     });
     if (!response.ok) {
       throw new Error(
-        `${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`,
+        `${init.method ?? 'GET'} ${path}: ${
+          response.status
+        } ${await response.text()}`,
       );
     }
     return response.json();

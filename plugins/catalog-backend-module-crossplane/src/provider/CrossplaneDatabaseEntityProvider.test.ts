@@ -142,9 +142,9 @@ describe('CrossplaneDatabaseEntityProvider against the local control plane', () 
     ]);
     for (const { entity } of lastEntities()) {
       await expect(policies.enforce(entity)).resolves.toBeDefined();
-      await expect(
-        resourceEntityV1alpha1Validator.check(entity),
-      ).resolves.toBe(true);
+      await expect(resourceEntityV1alpha1Validator.check(entity)).resolves.toBe(
+        true,
+      );
     }
   });
 

@@ -96,10 +96,9 @@ export function databaseResourceEntity(
   const secretName =
     text(xr.status?.secretName) ?? text(xr.spec?.connectionSecretName);
   const status = statusWord(xr);
-  const location = `crossplane:${context.clusterUrl.replace(
-    /\/+$/,
-    '',
-  )}/apis/${xr.apiVersion}/namespaces/${namespace}/postgresqlinstances/${name}`;
+  const location = `crossplane:${context.clusterUrl.replace(/\/+$/, '')}/apis/${
+    xr.apiVersion
+  }/namespaces/${namespace}/postgresqlinstances/${name}`;
 
   const annotations: Record<string, string> = {
     [ANNOTATION_LOCATION]: location,

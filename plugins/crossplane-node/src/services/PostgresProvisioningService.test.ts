@@ -131,13 +131,14 @@ describe('PostgresProvisioningService against the local control plane', () => {
     anyTeam: AuthorizeResult,
     component: AuthorizeResult = AuthorizeResult.ALLOW,
   ) =>
-    permissions.authorize.mockImplementation(async requests =>
-      requests.map(r => ({
-        result:
-          r.permission.name === 'crossplane.postgres.create-for-any-team'
-            ? anyTeam
-            : component,
-      })) as any,
+    permissions.authorize.mockImplementation(
+      async requests =>
+        requests.map(r => ({
+          result:
+            r.permission.name === 'crossplane.postgres.create-for-any-team'
+              ? anyTeam
+              : component,
+        })) as any,
     );
 
   beforeEach(() => {
@@ -194,24 +195,28 @@ describe('PostgresProvisioningService against the local control plane', () => {
       ],
       { credentials },
     );
-    expect((await listXrs('team-catalog')).map(x => x.metadata?.name)).toEqual(
-      ['platform-made-db'],
-    );
+    expect((await listXrs('team-catalog')).map(x => x.metadata?.name)).toEqual([
+      'platform-made-db',
+    ]);
     await deleteXr('team-catalog', 'platform-made-db');
   });
 
   describe('for a component that is not in the catalog yet (created in the same run)', () => {
     const published: unknown[] = [];
     const notInCatalog = () =>
-      service(PORTAL_TOKEN, {}, {
-        componentExists: async () => false,
-        events: {
-          publish: async event => {
-            published.push(event);
+      service(
+        PORTAL_TOKEN,
+        {},
+        {
+          componentExists: async () => false,
+          events: {
+            publish: async event => {
+              published.push(event);
+            },
+            subscribe: async () => {},
           },
-          subscribe: async () => {},
         },
-      });
+      );
     const newComponent = {
       ...request,
       name: 'fresh-db',
@@ -220,7 +225,10 @@ describe('PostgresProvisioningService against the local control plane', () => {
 
     it('authorizes a member of the owning team without asking about the component', async () => {
       const result = await notInCatalog().create(newComponent, { credentials });
-      expect(result).toMatchObject({ namespace: 'team-payments', name: 'fresh-db' });
+      expect(result).toMatchObject({
+        namespace: 'team-payments',
+        name: 'fresh-db',
+      });
       expect(permissions.authorize).not.toHaveBeenCalled();
       expect(published).toEqual([
         {
@@ -233,7 +241,10 @@ describe('PostgresProvisioningService against the local control plane', () => {
 
     it('refuses a non-member with a clear error, writing nothing', async () => {
       await expect(
-        notInCatalog().create({ ...newComponent, owner: 'catalog' }, { credentials }),
+        notInCatalog().create(
+          { ...newComponent, owner: 'catalog' },
+          { credentials },
+        ),
       ).rejects.toMatchObject({
         name: 'NotAllowedError',
         message:

@@ -83,7 +83,9 @@ export interface PostgresCreateOptions {
 function isUser(
   credentials: BackstageCredentials,
 ): credentials is BackstageCredentials<BackstageUserPrincipal> {
-  return (credentials.principal as { type?: string } | undefined)?.type === 'user';
+  return (
+    (credentials.principal as { type?: string } | undefined)?.type === 'user'
+  );
 }
 
 function firstIssue(error: {
@@ -347,8 +349,9 @@ export class PostgresProvisioningService {
     refusal: 'input' | 'not-allowed',
   ) {
     if (!isUser(credentials)) return;
-    const { ownershipEntityRefs } =
-      await this.#options.userInfo.getUserInfo(credentials);
+    const { ownershipEntityRefs } = await this.#options.userInfo.getUserInfo(
+      credentials,
+    );
     const teamRef = spec.teamRef.toLocaleLowerCase('en-US');
     if (
       ownershipEntityRefs.some(r => r.toLocaleLowerCase('en-US') === teamRef)

@@ -168,7 +168,9 @@ describe('crossplane:postgres:create for a component created in the same run', (
   it('refuses someone outside the owning team with a clear error', async () => {
     await expect(
       action.handler(
-        createMockActionContext({ input: { ...newComponent, owner: 'search' } }),
+        createMockActionContext({
+          input: { ...newComponent, owner: 'search' },
+        }),
       ),
     ).rejects.toMatchObject({
       name: 'NotAllowedError',

@@ -160,7 +160,10 @@ export function createCrossplanePostgresAction(options: {
       ctx.output('name', created.name);
       ctx.output('namespace', created.namespace);
       ctx.output('secretName', created.secretName);
-      ctx.output('entityRef', databaseEntityRef(created.namespace, created.name));
+      ctx.output(
+        'entityRef',
+        databaseEntityRef(created.namespace, created.name),
+      );
 
       if (!waitForReady) {
         ctx.output('ready', false);

@@ -55,7 +55,9 @@ export function createEnsureNameAvailableAction(options: {
         repoUrl: z =>
           z
             .string()
-            .describe('The web address the repository will have at the publisher'),
+            .describe(
+              'The web address the repository will have at the publisher',
+            ),
       },
     },
     async handler(ctx) {

@@ -31,7 +31,9 @@ function publisherFor(
           host: 'gitlab.fernhill.example',
           apiBaseUrl: `${serverUrl}/api/v4`,
           baseUrl: 'https://gitlab.fernhill.example',
-          ...('token' in options ? { token: options.token } : { token: 'glpat-secret' }),
+          ...('token' in options
+            ? { token: options.token }
+            : { token: 'glpat-secret' }),
         },
       ],
     },
@@ -330,10 +332,16 @@ describe('GitlabRepositoryPublisher', () => {
       const action = createPortalPublishAction({
         publisher: publisherFor('http://127.0.0.1:1'),
       });
-      const dryRun = env.context({ repoName: 'orders-api' }, { isDryRun: true });
+      const dryRun = env.context(
+        { repoName: 'orders-api' },
+        { isDryRun: true },
+      );
       await action.handler(dryRun);
       expect(handler).not.toHaveBeenCalled();
-      const ctx = env.context({ repoName: 'orders-api', description: 'Orders' });
+      const ctx = env.context({
+        repoName: 'orders-api',
+        description: 'Orders',
+      });
       await action.handler(ctx);
       expect(handler).toHaveBeenCalledTimes(1);
       for (const run of [dryRun, ctx]) {
