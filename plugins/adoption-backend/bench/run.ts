@@ -10,8 +10,8 @@
  *    through the same roll-up as `POST /analytics`, in batches of 1,000 (the API's maximum);
  * 2. `GET /api/adoption/summary` latency over HTTP (the plugin's router, in this process),
  *    windows of 90 and 30 days: reads served from the stored summary the collector keeps, and
- *    the first read after a real write over HTTP (ticket import, adoption event, analytics batch),
- *    which recomputes the summary from the daily rollups.
+ *    the first read after a real write over HTTP (ticket import, self-service event, analytics
+ *    batch, golden-path run event), which recomputes the summary from the daily rollups.
  *
  *   ./portal bench adoption
  *   BENCH_ANALYTICS=100000 ./portal bench adoption
@@ -318,9 +318,12 @@ async function measure(store: AdoptionStore) {
         reads,
         `, ${Math.round(size / 1024)} KiB`,
       );
-      // A real write over HTTP (ticket import, adoption event, analytics batch, in turn), then
-      // the read: the summary is recomputed, from the daily rollups.
+      // A real write over HTTP, then the read: the summary is recomputed from the daily rollups.
+      // In turn: a ticket import, a self-service event, an analytics batch (catalog-side inputs
+      // reused) and a golden-path run naming a new component (a provenance event: the
+      // catalog-side inputs are reloaded too).
       const recomputes: number[] = [];
+      const afterGoldenPath: number[] = [];
       const writes: number[] = [];
       const post = async (path: string, body: unknown) => {
         const start = performance.now();
@@ -339,10 +342,10 @@ async function measure(store: AdoptionStore) {
         }
         writes.push(performance.now() - start);
       };
-      for (let i = 0; i < Math.max(6, Math.round(QUERIES / 3)); i++) {
+      for (let i = 0; i < Math.max(8, Math.round(QUERIES / 3)); i++) {
         const at = new Date(Date.now() - 3_600_000).toISOString();
         const key = `${window}-${i}-${Date.now()}`;
-        if (i % 3 === 0) {
+        if (i % 4 === 0) {
           await post('/tickets', {
             tickets: Array.from({ length: 50 }, (_, j) => ({
               externalId: `BENCH-${key}-${j}`,
@@ -351,7 +354,7 @@ async function measure(store: AdoptionStore) {
               team: 'group:default/team-1',
             })),
           });
-        } else if (i % 3 === 1) {
+        } else if (i % 4 === 1) {
           await post('/events', {
             events: [
               {
@@ -366,7 +369,7 @@ async function measure(store: AdoptionStore) {
               },
             ],
           });
-        } else {
+        } else if (i % 4 === 2) {
           await post('/analytics', {
             events: [
               {
@@ -377,12 +380,34 @@ async function measure(store: AdoptionStore) {
               },
             ],
           });
+        } else {
+          await post('/events', {
+            events: [
+              {
+                id: `bench-run-${key}`,
+                type: 'template-run',
+                occurredAt: at,
+                templateRef: 'template:default/golden-1',
+                templateVersion: '1.3.0',
+                entityRef: `component:default/bench-${key}`,
+                owner: 'group:default/team-1',
+                status: 'completed',
+                durationMs: 95_000,
+              },
+            ],
+          });
         }
-        recomputes.push((await timed(url)).ms);
+        const { ms } = await timed(url);
+        recomputes.push(ms);
+        if (i % 4 === 3) afterGoldenPath.push(ms);
       }
       report(
         `GET /summary?window=${window} right after a write (recomputed)`,
         recomputes,
+      );
+      report(
+        `  of which right after a golden-path run (catalog side reloaded)`,
+        afterGoldenPath,
       );
       profile.print();
       report(
