@@ -22,6 +22,16 @@ describe('portal:name:ensure-available examples', () => {
           'entityRef',
           `component:default/${step.input.name}`,
         );
+        expect(ctx.output).toHaveBeenCalledWith('publishingTarget', 'local');
+        // Later steps of an example may only read outputs the action declares.
+        const declared = Object.keys(
+          (action.schema?.output?.properties as object | undefined) ?? {},
+        );
+        for (const [, output] of example.matchAll(
+          /steps\['check-name'\]\.output\.(\w+)/g,
+        )) {
+          expect(declared).toContain(output);
+        }
       } finally {
         await env.cleanup();
       }

@@ -33,4 +33,48 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Render the planned repository into the skeleton and keep only the CI definition of the publishing target',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'check-name',
+          action: 'portal:name:ensure-available',
+          name: 'Check the name is free',
+          input: { name: 'billing-api' },
+        },
+        {
+          id: 'fetch',
+          action: 'fetch:template',
+          name: 'Render the skeleton',
+          input: {
+            url: './skeleton',
+            copyWithoutTemplating: ['.github/workflows/*', '.gitlab-ci.yml'],
+            values: {
+              name: 'billing-api',
+              repoSlug: "${{ steps['check-name'].output.repoSlug }}",
+              repoUrl: "${{ steps['check-name'].output.repoUrl }}",
+              publishingTarget:
+                "${{ steps['check-name'].output.publishingTarget }}",
+            },
+          },
+        },
+        {
+          id: 'drop-github-actions',
+          action: 'fs:delete',
+          name: 'Keep GitLab CI only',
+          if: "${{ steps['check-name'].output.publishingTarget === 'gitlab' }}",
+          input: { files: ['.github'] },
+        },
+        {
+          id: 'drop-gitlab-ci',
+          action: 'fs:delete',
+          name: 'Keep GitHub Actions only',
+          if: "${{ steps['check-name'].output.publishingTarget !== 'gitlab' }}",
+          input: { files: ['.gitlab-ci.yml'] },
+        },
+      ],
+    }),
+  },
 ];

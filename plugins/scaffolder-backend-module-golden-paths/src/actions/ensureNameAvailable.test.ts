@@ -23,7 +23,7 @@ describe('portal:name:ensure-available', () => {
   });
   afterEach(() => env.cleanup());
 
-  it('passes a free name and outputs the future entity ref', async () => {
+  it('passes a free name and outputs the future entity ref, repository and publishing target', async () => {
     const catalog = catalogServiceMock({ entities: [payments] });
     const action = createEnsureNameAvailableAction({
       catalog,
@@ -41,6 +41,8 @@ describe('portal:name:ensure-available', () => {
       'repoUrl',
       env.publisher.plannedUrls('orders-api', 'main').remoteUrl,
     );
+    // The local Git host keeps the skeletons' GitHub Actions (portable to a GitHub mirror).
+    expect(ctx.output).toHaveBeenCalledWith('publishingTarget', 'local');
   });
 
   it('asks the catalog with the initiator credentials', async () => {

@@ -58,6 +58,12 @@ export function createEnsureNameAvailableAction(options: {
             .describe(
               'The web address the repository will have at the publisher',
             ),
+        publishingTarget: z =>
+          z
+            .enum(['local', 'github', 'gitlab'])
+            .describe(
+              'Where portal:publish will put the repository (portal.publishing.target), for skeletons to keep the matching CI definition and source annotation',
+            ),
       },
     },
     async handler(ctx) {
@@ -102,6 +108,7 @@ export function createEnsureNameAvailableAction(options: {
       ctx.output('entityRef', entityRef);
       ctx.output('repoSlug', publisher.plannedSlug(name));
       ctx.output('repoUrl', publisher.plannedUrls(name, 'main').remoteUrl);
+      ctx.output('publishingTarget', publisher.target);
     },
   });
 }

@@ -1,7 +1,10 @@
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startTestHttpServer } from '../__testUtils__/testHttpServer';
+import { createTestEnvironment } from '../__testUtils__/testEnvironment';
+import { createEnsureNameAvailableAction } from '../actions/ensureNameAvailable';
 import { GithubRepositoryPublisher } from './GithubRepositoryPublisher';
 
 const handler = jest.fn();
@@ -87,5 +90,31 @@ describe('GithubRepositoryPublisher', () => {
       cloneUrl: 'https://github.com/fernhill/orders-api.git',
     });
     expect(publisher.plannedUrls('orders-api', 'main')).toEqual(result);
+  });
+
+  it('portal:name:ensure-available renders the GitHub slug, address and target for a free name', async () => {
+    const server = await startTestHttpServer(() => ({ status: 404 }));
+    const env = await createTestEnvironment();
+    try {
+      const action = createEnsureNameAvailableAction({
+        catalog: catalogServiceMock({ entities: [] }),
+        publisher: publisherFor(server.url),
+      });
+      const ctx = env.context({ name: 'orders-api' });
+      await action.handler(ctx);
+      expect(ctx.output).toHaveBeenCalledWith(
+        'repoSlug',
+        'fernhill/orders-api',
+      );
+      expect(ctx.output).toHaveBeenCalledWith(
+        'repoUrl',
+        'https://github.com/fernhill/orders-api',
+      );
+      // Skeletons keep GitHub Actions and the github.com/project-slug annotation by this.
+      expect(ctx.output).toHaveBeenCalledWith('publishingTarget', 'github');
+    } finally {
+      await env.cleanup();
+      await server.stop();
+    }
   });
 });

@@ -21,6 +21,7 @@ import { runDelegatedPublish } from './delegatePublish';
  */
 export class GithubRepositoryPublisher implements RepositoryPublisher {
   readonly displayName: string;
+  readonly target = 'github';
   private readonly credentialsProvider: GithubCredentialsProvider;
   private readonly publishAction: ReturnType<typeof createPublishGithubAction>;
 

@@ -271,7 +271,7 @@ describe('GitlabRepositoryPublisher', () => {
     });
     afterEach(() => env.cleanup());
 
-    it('portal:name:ensure-available refuses a project taken on GitLab and renders the GitLab slug for a free one', async () => {
+    it('portal:name:ensure-available refuses a project taken on GitLab and renders the GitLab slug and target for a free one', async () => {
       const server = await startTestHttpServer(req => ({
         status: req.url?.endsWith('%2Fpayments-api') ? 200 : 404,
       }));
@@ -297,6 +297,8 @@ describe('GitlabRepositoryPublisher', () => {
           'repoUrl',
           'https://gitlab.fernhill.example/platform/services/orders-api',
         );
+        // Skeletons keep .gitlab-ci.yml and the gitlab.com/project-slug annotation by this.
+        expect(ctx.output).toHaveBeenCalledWith('publishingTarget', 'gitlab');
       } finally {
         await server.stop();
       }

@@ -21,6 +21,7 @@ import { runDelegatedPublish } from './delegatePublish';
  */
 export class GitlabRepositoryPublisher implements RepositoryPublisher {
   readonly displayName: string;
+  readonly target = 'gitlab';
   private readonly integration: GitLabIntegrationConfig;
   private readonly publishAction: ReturnType<typeof createPublishGitlabAction>;
 

@@ -11,6 +11,7 @@ import {
 /** Publishes to the portal's own Git host (bare repositories under the data folder). */
 export class LocalRepositoryPublisher implements RepositoryPublisher {
   readonly displayName = 'the local Git host';
+  readonly target = 'local';
 
   constructor(private readonly repositories: LocalGitRepositories) {}
 

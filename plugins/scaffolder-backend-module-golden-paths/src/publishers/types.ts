@@ -1,5 +1,6 @@
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
+import { PublishingTarget } from '@internal/plugin-local-git-node';
 
 /** What `portal:publish` returns, whichever the publisher. */
 export interface PublishedRepository {
@@ -24,13 +25,19 @@ export interface PublishRequest {
 export interface RepositoryPublisher {
   /** Name for messages, e.g. "the local Git host" or "GitHub organisation fernhill". */
   readonly displayName: string;
+  /**
+   * Where repositories go (`portal.publishing.target`); skeletons choose their CI definition and
+   * source annotation by it.
+   */
+  readonly target: PublishingTarget;
   /** Whether a repository of this name already exists at the publisher. */
   exists(repoName: string): Promise<boolean>;
   /** The scaffolder task that created the repository, when the publisher records it. */
   createdByTask(repoName: string): Promise<string | undefined>;
   /**
-   * The `owner/name` slug the repository will have, which skeletons render into their
-   * `github.com/project-slug` annotation, chart image and Argo CD source before publishing.
+   * The `owner/name` (or `group/subgroup/name`) slug the repository will have, which skeletons
+   * render into their `github.com/project-slug` or `gitlab.com/project-slug` annotation and
+   * chart image before publishing.
    */
   plannedSlug(repoName: string): string;
   /** The URLs a publish would produce, for dry runs. */
