@@ -39,6 +39,28 @@ describe('doraPlugin', () => {
   }
 
   const user = mockCredentials.user.header();
+  const deployerToken = testDoraConfig.sources.deployer.token;
+  const argocdToken = testDoraConfig.argocd.token;
+  const may2019 = { from: '2019-05-01T00:00:00Z', to: '2019-06-01T00:00:00Z' };
+
+  /** GET /api/dora/metrics as the test user, or with another Authorization header. */
+  function getMetrics(
+    server: any,
+    query: Record<string, string>,
+    authorization = user,
+  ) {
+    return request(server)
+      .get('/api/dora/metrics')
+      .query(query)
+      .set('Authorization', authorization);
+  }
+
+  /** POST to an ingest path below /api/dora with a source's bearer token. */
+  function postWithToken(server: any, path: string, token: string) {
+    return request(server)
+      .post(`/api/dora${path}`)
+      .set('Authorization', `Bearer ${token}`);
+  }
 
   async function deliverGithub(
     server: any,
@@ -70,15 +92,11 @@ describe('doraPlugin', () => {
       ).toBe(202);
     }
 
-    const res = await request(server)
-      .get('/api/dora/metrics')
-      .query({
-        scope: 'service',
-        ref: 'hello-world',
-        from: '2019-05-01T00:00:00Z',
-        to: '2019-06-01T00:00:00Z',
-      })
-      .set('Authorization', user);
+    const res = await getMetrics(server, {
+      scope: 'service',
+      ref: 'hello-world',
+      ...may2019,
+    });
     expect(res.status).toBe(200);
     expect(res.body.ref).toBe('component:default/hello-world');
     // Three deliveries of the same successful production deployment, and one to github-pages.
@@ -87,32 +105,25 @@ describe('doraPlugin', () => {
       'component:default/hello-world#production',
     ]);
 
-    const stream = await request(server)
-      .get('/api/dora/metrics')
-      .query({
-        scope: 'stream',
-        ref: 'component:default/hello-world#production',
-        from: '2019-05-01T00:00:00Z',
-        to: '2019-06-01T00:00:00Z',
-      })
-      .set('Authorization', user);
+    const stream = await getMetrics(server, {
+      scope: 'stream',
+      ref: 'component:default/hello-world#production',
+      ...may2019,
+    });
     expect(stream.status).toBe(200);
     expect(stream.body.metrics.deploymentFrequency.numerator.value).toBe(1);
-    const badStream = await request(server)
-      .get('/api/dora/metrics')
-      .query({ scope: 'stream', ref: 'hello-world', window: '7' })
-      .set('Authorization', user);
+    const badStream = await getMetrics(server, {
+      scope: 'stream',
+      ref: 'hello-world',
+      window: '7',
+    });
     expect(badStream.status).toBe(400);
 
-    const team = await request(server)
-      .get('/api/dora/metrics')
-      .query({
-        scope: 'team',
-        ref: 'payments',
-        from: '2019-05-01T00:00:00Z',
-        to: '2019-06-01T00:00:00Z',
-      })
-      .set('Authorization', user);
+    const team = await getMetrics(server, {
+      scope: 'team',
+      ref: 'payments',
+      ...may2019,
+    });
     expect(team.status).toBe(200);
     expect(team.body.metrics.deploymentFrequency.numerator.value).toBe(1);
   });
@@ -182,37 +193,36 @@ describe('doraPlugin', () => {
 
   it('ingests Argo CD notifications and generic events, and computes metrics', async () => {
     const server = await start();
-    const argo = await request(server)
-      .post('/api/dora/webhooks/argocd')
-      .set('Authorization', 'Bearer argocd-token-0123456789')
-      .send({
-        app: 'hello-world-prod',
-        revision: 'abcdef1234567',
-        phase: 'Succeeded',
-        startedAt: new Date(Date.now() - 3_600_000).toISOString(),
-        finishedAt: new Date(Date.now() - 3_500_000).toISOString(),
-        environment: 'production',
-      });
+    const argo = await postWithToken(
+      server,
+      '/webhooks/argocd',
+      argocdToken,
+    ).send({
+      app: 'hello-world-prod',
+      revision: 'abcdef1234567',
+      phase: 'Succeeded',
+      startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      finishedAt: new Date(Date.now() - 3_500_000).toISOString(),
+      environment: 'production',
+    });
     expect(argo.status).toBe(202);
-    const generic = await request(server)
-      .post('/api/dora/events')
-      .set('Authorization', 'Bearer deployer-token-0123456789')
-      .send({
-        events: [
-          {
-            type: 'change',
-            service: 'hello-world',
-            sha: 'abcdef1234567',
-            committedAt: new Date(Date.now() - 7_200_000).toISOString(),
-          },
-        ],
-      });
+    const generic = await postWithToken(server, '/events', deployerToken).send({
+      events: [
+        {
+          type: 'change',
+          service: 'hello-world',
+          sha: 'abcdef1234567',
+          committedAt: new Date(Date.now() - 7_200_000).toISOString(),
+        },
+      ],
+    });
     expect(generic.status).toBe(202);
     expect(generic.body).toEqual({ accepted: 1 });
 
-    const res = await request(server)
-      .get('/api/dora/metrics?scope=organisation&window=7')
-      .set('Authorization', user);
+    const res = await getMetrics(server, {
+      scope: 'organisation',
+      window: '7',
+    });
     expect(res.status).toBe(200);
     expect(res.body.metrics.deploymentFrequency.numerator.value).toBe(1);
     expect(res.body.metrics.changeLeadTime.value).toBeCloseTo(3700 / 3600, 2);
@@ -235,10 +245,8 @@ describe('doraPlugin', () => {
 
   it('names the problem in 4xx responses', async () => {
     const server = await start();
-    const post = (body: string, token = 'deployer-token-0123456789') =>
-      request(server)
-        .post('/api/dora/events')
-        .set('Authorization', `Bearer ${token}`)
+    const post = (body: string, token = deployerToken) =>
+      postWithToken(server, '/events', token)
         .set('Content-Type', 'application/json')
         .send(body);
     expect((await post('{"type":')).body.error.message).toContain(
@@ -261,18 +269,16 @@ describe('doraPlugin', () => {
     expect(future.body.error.message).toContain(
       'openedAt: must not be in the future',
     );
-    const query = await request(server)
-      .get('/api/dora/metrics?scope=team&window=12')
-      .set('Authorization', user);
+    const query = await getMetrics(server, { scope: 'team', window: '12' });
     expect(query.status).toBe(400);
     expect(query.body.error.message).toMatch(/window: Invalid option/);
-    const unknown = await request(server)
-      .get('/api/dora/metrics?scope=service&ref=nope')
-      .set('Authorization', user);
+    const unknown = await getMetrics(server, { scope: 'service', ref: 'nope' });
     expect(unknown.status).toBe(404);
-    const anonymous = await request(server)
-      .get('/api/dora/metrics?scope=organisation')
-      .set('Authorization', mockCredentials.none.header());
+    const anonymous = await getMetrics(
+      server,
+      { scope: 'organisation' },
+      mockCredentials.none.header(),
+    );
     expect(anonymous.status).toBe(401);
   });
 
@@ -286,13 +292,11 @@ describe('doraPlugin', () => {
     ];
     expect(curls.map(m => m[1])).toEqual(['/events', '/webhooks/argocd']);
     const tokens: Record<string, string> = {
-      DORA_DEPLOYER_TOKEN: 'deployer-token-0123456789',
-      DORA_ARGOCD_TOKEN: 'argocd-token-0123456789',
+      DORA_DEPLOYER_TOKEN: deployerToken,
+      DORA_ARGOCD_TOKEN: argocdToken,
     };
     for (const [, path, token, body] of curls) {
-      const res = await request(server)
-        .post(`/api/dora${path}`)
-        .set('Authorization', `Bearer ${tokens[token]}`)
+      const res = await postWithToken(server, path, tokens[token])
         .set('Content-Type', 'application/json')
         .send(body);
       expect({ path, status: res.status, body: res.body }).toEqual({
@@ -301,15 +305,12 @@ describe('doraPlugin', () => {
         body: expect.objectContaining({ accepted: expect.any(Number) }),
       });
     }
-    const metrics = await request(server)
-      .get('/api/dora/metrics')
-      .query({
-        scope: 'service',
-        ref: 'payments-api',
-        from: '2026-11-20T00:00:00Z',
-        to: '2026-11-21T00:00:00Z',
-      })
-      .set('Authorization', user);
+    const metrics = await getMetrics(server, {
+      scope: 'service',
+      ref: 'payments-api',
+      from: '2026-11-20T00:00:00Z',
+      to: '2026-11-21T00:00:00Z',
+    });
     expect(metrics.status).toBe(200);
     expect(metrics.body.metrics.changeFailureRate.numerator.value).toBe(1);
   });
@@ -317,10 +318,7 @@ describe('doraPlugin', () => {
   it('checks a custom range before computing anything', async () => {
     const server = await start();
     const ask = (from: string, to: string) =>
-      request(server)
-        .get('/api/dora/metrics')
-        .query({ scope: 'organisation', from, to })
-        .set('Authorization', user);
+      getMetrics(server, { scope: 'organisation', from, to });
     const reversed = await ask('2025-03-10T00:00:00Z', '2025-03-01T00:00:00Z');
     expect(reversed.status).toBe(400);
     expect(reversed.body.error.message).toContain('to: must be after from');
@@ -337,9 +335,7 @@ describe('doraPlugin', () => {
 
   it('lists events no component claims', async () => {
     const server = await start();
-    await request(server)
-      .post('/api/dora/events')
-      .set('Authorization', 'Bearer deployer-token-0123456789')
+    await postWithToken(server, '/events', deployerToken)
       .send({
         type: 'deployment',
         id: 'd1',

@@ -67,68 +67,106 @@ const leadHours = (ms: number) => ms / HOUR_MS;
 const recoveryHours = (f: DeploymentFact) =>
   Math.max(0, f.recoveredAt! - f.failureStart!) / HOUR_MS;
 
-/** Sums facts into one rollup per service, stream and day. */
-export function rollupFacts(facts: DeploymentFact[]): DailyRollup[] {
-  const groups = new Map<
-    string,
-    { rollup: DailyRollup; lead: LogHistogram; recovery: LogHistogram }
-  >();
-  for (const f of facts) {
-    const day = dayOf(f.finishedAt);
-    const key = `${f.service}\u0000${f.stream}\u0000${day}`;
+/** The counts a rollup sums; a weekly rollup is the sum of its days' counts. */
+const ROLLUP_COUNTS = [
+  'deployments',
+  'rework',
+  'inferred',
+  'failed',
+  'failedViaFallback',
+  'rolledBack',
+  'linkedIncidents',
+  'rollbacks',
+  'recovered',
+  'unrecovered',
+  'commits',
+  'commitsWithoutTime',
+] as const satisfies readonly (keyof DailyRollup)[];
+
+const zeroCounts = () =>
+  Object.fromEntries(ROLLUP_COUNTS.map(count => [count, 0])) as Pick<
+    DailyRollup,
+    (typeof ROLLUP_COUNTS)[number]
+  >;
+
+/** A rollup being summed, with the histograms and deployment days it gathers until encoded. */
+interface RollupInProgress {
+  rollup: DailyRollup;
+  lead: LogHistogram;
+  recovery: LogHistogram;
+  deploymentDays: Set<number>;
+}
+
+/**
+ * Sums items into one rollup per service, stream and period (`periodOf` gives its day: the day
+ * itself, or a week's Monday); `add` adds one item to the rollup of its group.
+ */
+function sumRollups<T extends { service: string; stream: string }>(
+  items: readonly T[],
+  periodOf: (item: T) => number,
+  add: (group: RollupInProgress, item: T) => void,
+): RollupInProgress[] {
+  const groups = new Map<string, RollupInProgress>();
+  for (const item of items) {
+    const day = periodOf(item);
+    const key = `${item.service}\u0000${item.stream}\u0000${day}`;
     let group = groups.get(key);
     if (!group) {
+      const rollup: DailyRollup = {
+        service: item.service,
+        stream: item.stream,
+        day,
+        ...zeroCounts(),
+        leadTimeHistogram: '',
+        recoveryHistogram: '',
+      };
       group = {
-        rollup: {
-          service: f.service,
-          stream: f.stream,
-          day,
-          deployments: 0,
-          rework: 0,
-          inferred: 0,
-          failed: 0,
-          failedViaFallback: 0,
-          rolledBack: 0,
-          linkedIncidents: 0,
-          rollbacks: 0,
-          recovered: 0,
-          unrecovered: 0,
-          commits: 0,
-          commitsWithoutTime: 0,
-          leadTimeHistogram: '',
-          recoveryHistogram: '',
-        },
+        rollup,
         lead: new LogHistogram(),
         recovery: new LogHistogram(),
+        deploymentDays: new Set<number>(),
       };
       groups.set(key, group);
     }
-    const r = group.rollup;
-    r.deployments++;
-    r.rework += Number(f.rework);
-    r.inferred += Number(f.inferred);
-    r.failed += Number(f.failed);
-    r.failedViaFallback += Number(f.failedViaFallback);
-    r.rolledBack += Number(f.rolledBack);
-    r.linkedIncidents += f.linkedIncidents;
-    r.rollbacks += f.rollbacks;
-    r.commits += f.leadTimesMs.length;
-    r.commitsWithoutTime += f.commitsWithoutTime;
-    f.leadTimesMs.forEach(ms => group!.lead.add(leadHours(ms)));
-    if (f.failed) {
-      if (f.recoveredAt === null) {
-        r.unrecovered++;
-      } else {
-        r.recovered++;
-        group.recovery.add(recoveryHours(f));
-      }
+    add(group, item);
+  }
+  return [...groups.values()];
+}
+
+const encodeHistograms = (group: RollupInProgress): DailyRollup => ({
+  ...group.rollup,
+  leadTimeHistogram: group.lead.encode(),
+  recoveryHistogram: group.recovery.encode(),
+});
+
+function addFactToRollup(group: RollupInProgress, f: DeploymentFact): void {
+  const r = group.rollup;
+  r.deployments++;
+  r.rework += Number(f.rework);
+  r.inferred += Number(f.inferred);
+  r.failed += Number(f.failed);
+  r.failedViaFallback += Number(f.failedViaFallback);
+  r.rolledBack += Number(f.rolledBack);
+  r.linkedIncidents += f.linkedIncidents;
+  r.rollbacks += f.rollbacks;
+  r.commits += f.leadTimesMs.length;
+  r.commitsWithoutTime += f.commitsWithoutTime;
+  f.leadTimesMs.forEach(ms => group.lead.add(leadHours(ms)));
+  if (f.failed) {
+    if (f.recoveredAt === null) {
+      r.unrecovered++;
+    } else {
+      r.recovered++;
+      group.recovery.add(recoveryHours(f));
     }
   }
-  return [...groups.values()].map(({ rollup, lead, recovery }) => ({
-    ...rollup,
-    leadTimeHistogram: lead.encode(),
-    recoveryHistogram: recovery.encode(),
-  }));
+}
+
+/** Sums facts into one rollup per service, stream and day. */
+export function rollupFacts(facts: DeploymentFact[]): DailyRollup[] {
+  return sumRollups(facts, f => dayOf(f.finishedAt), addFactToRollup).map(
+    encodeHistograms,
+  );
 }
 
 /** Monday (days since the epoch) of the UTC week containing `day`. */
@@ -137,70 +175,26 @@ export function weekStartDay(day: number): number {
   return day - ((day + 3) % 7);
 }
 
+function addDayToWeek(group: RollupInProgress, daily: DailyRollup): void {
+  const week = group.rollup;
+  ROLLUP_COUNTS.forEach(count => (week[count] += daily[count]));
+  group.lead.merge(daily.leadTimeHistogram);
+  group.recovery.merge(daily.recoveryHistogram);
+  if (daily.deployments > 0) {
+    group.deploymentDays.add(daily.day);
+  }
+}
+
 /** Sums daily rollups into one rollup per service, stream and week (`day` = the week's Monday). */
 export function weeklyRollups(daily: DailyRollup[]): DailyRollup[] {
-  const groups = new Map<
-    string,
-    {
-      rollup: DailyRollup;
-      lead: LogHistogram;
-      recovery: LogHistogram;
-      days: Set<number>;
-    }
-  >();
-  for (const r of daily) {
-    const day = weekStartDay(r.day);
-    const key = `${r.service}\u0000${r.stream}\u0000${day}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = {
-        rollup: {
-          ...r,
-          day,
-          deployments: 0,
-          rework: 0,
-          inferred: 0,
-          failed: 0,
-          failedViaFallback: 0,
-          rolledBack: 0,
-          linkedIncidents: 0,
-          rollbacks: 0,
-          recovered: 0,
-          unrecovered: 0,
-          commits: 0,
-          commitsWithoutTime: 0,
-        },
-        lead: new LogHistogram(),
-        recovery: new LogHistogram(),
-        days: new Set<number>(),
-      };
-      groups.set(key, group);
-    }
-    const w = group.rollup;
-    w.deployments += r.deployments;
-    w.rework += r.rework;
-    w.inferred += r.inferred;
-    w.failed += r.failed;
-    w.failedViaFallback += r.failedViaFallback;
-    w.rolledBack += r.rolledBack;
-    w.linkedIncidents += r.linkedIncidents;
-    w.rollbacks += r.rollbacks;
-    w.recovered += r.recovered;
-    w.unrecovered += r.unrecovered;
-    w.commits += r.commits;
-    w.commitsWithoutTime += r.commitsWithoutTime;
-    group.lead.merge(r.leadTimeHistogram);
-    group.recovery.merge(r.recoveryHistogram);
-    if (r.deployments > 0) {
-      group.days.add(r.day);
-    }
-  }
-  return [...groups.values()].map(({ rollup, lead, recovery, days }) => ({
-    ...rollup,
-    deploymentDays: JSON.stringify([...days].sort((a, b) => a - b)),
-    leadTimeHistogram: lead.encode(),
-    recoveryHistogram: recovery.encode(),
-  }));
+  return sumRollups(daily, r => weekStartDay(r.day), addDayToWeek).map(
+    group => ({
+      ...encodeHistograms(group),
+      deploymentDays: JSON.stringify(
+        [...group.deploymentDays].sort((a, b) => a - b),
+      ),
+    }),
+  );
 }
 
 /** Running totals for one scope and window, fed by facts (exact) and rollups (histograms). */

@@ -83,6 +83,29 @@ describe('derived facts and daily rollups', () => {
     return { knex, store };
   }
 
+  /** Where the hand-written events of the tests below come from. */
+  const origin = {
+    source: 'api:test',
+    serviceKeyType: 'entity' as const,
+    serviceKey: 'component:default/payments-api',
+  };
+
+  /** A successful production deployment of one commit, taking a minute. */
+  const deployment = (id: string, finishedAt: number, sha: string) => ({
+    ...origin,
+    type: 'deployment' as const,
+    externalId: id,
+    environment: 'production',
+    stream: 'production',
+    production: true,
+    status: 'success' as const,
+    kind: 'regular' as const,
+    commitSha: sha,
+    commits: [sha],
+    startedAt: finishedAt - 60_000,
+    finishedAt,
+  });
+
   async function ingestAll(store: DoraStore, groups: NormalizedEvent[][]) {
     for (const group of groups) {
       await store.ingest(group, resolve, NOW);
@@ -157,26 +180,7 @@ describe('derived facts and daily rollups', () => {
     'move an unlinked incident to a deployment reported after it, across midnight, %p',
     async databaseId => {
       const { knex, store } = await createStore(databaseId);
-      const origin = {
-        source: 'api:test',
-        serviceKeyType: 'entity' as const,
-        serviceKey: 'component:default/payments-api',
-      };
       const midnight = NOW - 10 * DAY_MS;
-      const deployment = (id: string, finishedAt: number, sha: string) => ({
-        ...origin,
-        type: 'deployment' as const,
-        externalId: id,
-        environment: 'production',
-        stream: 'production',
-        production: true,
-        status: 'success' as const,
-        kind: 'regular' as const,
-        commitSha: sha,
-        commits: [sha],
-        startedAt: finishedAt - 60_000,
-        finishedAt,
-      });
       // P before midnight, the incident after it, D (between them) reported last.
       await store.ingest(
         [deployment('p', midnight - 3_600_000, 'aaaaaaa')],
@@ -244,30 +248,10 @@ describe('derived facts and daily rollups', () => {
     'reflect a commit reported long after the deployment that shipped it, %p',
     async databaseId => {
       const { knex, store } = await createStore(databaseId);
-      const origin = {
-        source: 'api:test',
-        serviceKeyType: 'entity' as const,
-        serviceKey: 'component:default/payments-api',
-      };
       const committedAt = NOW - 40 * DAY_MS;
       const deployedAt = NOW - 20 * DAY_MS;
       await store.ingest(
-        [
-          {
-            ...origin,
-            type: 'deployment',
-            externalId: 'd1',
-            environment: 'production',
-            stream: 'production',
-            production: true,
-            status: 'success',
-            kind: 'regular',
-            commitSha: 'c0ffee1',
-            commits: ['c0ffee1'],
-            startedAt: deployedAt - 60_000,
-            finishedAt: deployedAt,
-          },
-        ],
+        [deployment('d1', deployedAt, 'c0ffee1')],
         resolve,
         NOW,
       );
