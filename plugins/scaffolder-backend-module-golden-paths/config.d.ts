@@ -21,6 +21,11 @@ export interface Config {
         host?: string;
         /** Visibility of new projects. Default private. */
         repoVisibility?: 'private' | 'internal' | 'public';
+        /**
+         * Host (and port) of the GitLab container registry the generated GitLab CI pushes images
+         * to and the Helm charts pull from. Default `registry.<host>` (registry.gitlab.com).
+         */
+        registry?: string;
       };
     };
   };

@@ -77,6 +77,7 @@ describe('readGoldenPathsPublishingConfig', () => {
                 group: 'fernhill',
                 host: 'gitlab.fernhill.example',
                 repoVisibility: 'internal',
+                registry: 'gitlab.fernhill.example:5050',
               },
               github: { owner: 'ignored' },
             },
@@ -87,6 +88,7 @@ describe('readGoldenPathsPublishingConfig', () => {
       group: 'fernhill',
       host: 'gitlab.fernhill.example',
       repoVisibility: 'internal',
+      registry: 'gitlab.fernhill.example:5050',
     });
   });
 
@@ -128,6 +130,11 @@ describe('readGoldenPathsPublishingConfig', () => {
         /Invalid portal.publishing.gitlab.host/,
       );
     }
+    expect(
+      read({ group: 'fernhill', registry: 'https://registry.gitlab.com' }),
+    ).toThrow(
+      /Invalid portal.publishing.gitlab.registry "https:\/\/registry.gitlab.com": use a host name such as registry.gitlab.com/,
+    );
     expect(read({ group: 'fernhill', repoVisibility: 'secret' })).toThrow(
       /Invalid portal.publishing.gitlab.repoVisibility "secret": use private, internal or public/,
     );

@@ -16,6 +16,8 @@ export interface GoldenPathsPublishingConfig {
     group: string;
     host: string;
     repoVisibility: RepoVisibility;
+    /** Container registry of the host, when it is not the default (see `gitlabRegistryFor`). */
+    registry?: string;
   };
 }
 
@@ -54,19 +56,39 @@ function readGitlabConfig(config: Config) {
       )}: use a GitLab group path such as platform or platform/services (letters, digits, _ . -, segments separated by /)`,
     );
   }
-  const host = gitlab.getOptionalString('host')?.trim() || 'gitlab.com';
-  if (!/^[A-Za-z0-9.-]+(:[0-9]+)?$/.test(host)) {
-    throw new Error(
-      `Invalid portal.publishing.gitlab.host ${JSON.stringify(
-        host,
-      )}: use a host name such as gitlab.com, without scheme or path`,
-    );
-  }
+  const host = readHostName(gitlab, 'host', 'gitlab.com') ?? 'gitlab.com';
+  const registry = readHostName(gitlab, 'registry', 'registry.gitlab.com');
   return {
     group,
     host,
     repoVisibility: readRepoVisibility(gitlab, 'portal.publishing.gitlab'),
+    ...(registry ? { registry } : {}),
   };
+}
+
+/** An optional `host[:port]` under `portal.publishing.gitlab`, refused with the key when malformed. */
+function readHostName(gitlab: Config, key: string, example: string) {
+  const value = gitlab.getOptionalString(key)?.trim();
+  if (value && !/^[A-Za-z0-9.-]+(:[0-9]+)?$/.test(value)) {
+    throw new Error(
+      `Invalid portal.publishing.gitlab.${key} ${JSON.stringify(
+        value,
+      )}: use a host name such as ${example}, without scheme or path`,
+    );
+  }
+  return value || undefined;
+}
+
+/**
+ * The container registry GitLab CI pushes a project's images to (`$CI_REGISTRY`): the configured
+ * one, `registry.gitlab.com` on gitlab.com, and by the common convention `registry.<host>` on a
+ * self-managed GitLab (set `portal.publishing.gitlab.registry` where it differs).
+ */
+export function gitlabRegistryFor(options: {
+  host: string;
+  registry?: string;
+}): string {
+  return options.registry ?? `registry.${options.host}`;
 }
 
 /**

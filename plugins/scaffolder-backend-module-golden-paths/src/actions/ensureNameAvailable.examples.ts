@@ -55,6 +55,8 @@ export const examples: TemplateExample[] = [
               name: 'billing-api',
               repoSlug: "${{ steps['check-name'].output.repoSlug }}",
               repoUrl: "${{ steps['check-name'].output.repoUrl }}",
+              imageRepository:
+                "${{ steps['check-name'].output.imageRepository }}",
               publishingTarget:
                 "${{ steps['check-name'].output.publishingTarget }}",
             },

@@ -41,7 +41,11 @@ describe('portal:name:ensure-available', () => {
       'repoUrl',
       env.publisher.plannedUrls('orders-api', 'main').remoteUrl,
     );
-    // The local Git host keeps the skeletons' GitHub Actions (portable to a GitHub mirror).
+    expect(ctx.output).toHaveBeenCalledWith(
+      'imageRepository',
+      'ghcr.io/local/orders-api',
+    );
+    // The local Git host keeps the skeletons' GitHub Actions.
     expect(ctx.output).toHaveBeenCalledWith('publishingTarget', 'local');
   });
 

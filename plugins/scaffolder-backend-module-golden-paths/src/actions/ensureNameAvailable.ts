@@ -58,6 +58,12 @@ export function createEnsureNameAvailableAction(options: {
             .describe(
               'The web address the repository will have at the publisher',
             ),
+        imageRepository: z =>
+          z
+            .string()
+            .describe(
+              "The container image repository the skeleton's CI pushes to and its Helm chart pulls from (GHCR, or the GitLab project's registry)",
+            ),
         publishingTarget: z =>
           z
             .enum(['local', 'github', 'gitlab'])
@@ -108,6 +114,7 @@ export function createEnsureNameAvailableAction(options: {
       ctx.output('entityRef', entityRef);
       ctx.output('repoSlug', publisher.plannedSlug(name));
       ctx.output('repoUrl', publisher.plannedUrls(name, 'main').remoteUrl);
+      ctx.output('imageRepository', publisher.plannedImageRepository(name));
       ctx.output('publishingTarget', publisher.target);
     },
   });

@@ -110,6 +110,10 @@ describe('GithubRepositoryPublisher', () => {
         'repoUrl',
         'https://github.com/fernhill/orders-api',
       );
+      expect(ctx.output).toHaveBeenCalledWith(
+        'imageRepository',
+        'ghcr.io/fernhill/orders-api',
+      );
       // Skeletons keep GitHub Actions and the github.com/project-slug annotation by this.
       expect(ctx.output).toHaveBeenCalledWith('publishingTarget', 'github');
     } finally {

@@ -51,6 +51,11 @@ export class GithubRepositoryPublisher implements RepositoryPublisher {
     return `${this.options.owner}/${repoName}`;
   }
 
+  plannedImageRepository(repoName: string): string {
+    // The skeleton's GitHub Actions push to GHCR, which accepts lowercase names only.
+    return `ghcr.io/${this.plannedSlug(repoName)}`.toLowerCase();
+  }
+
   private repoWebUrl(repoName: string) {
     return `https://${this.options.host}/${this.options.owner}/${repoName}`;
   }

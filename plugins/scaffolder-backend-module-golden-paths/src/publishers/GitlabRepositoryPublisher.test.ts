@@ -155,6 +155,35 @@ describe('GitlabRepositoryPublisher', () => {
     );
   });
 
+  it("plans the image in the project's container registry, lowercase", () => {
+    expect(
+      publisherFor('http://127.0.0.1:1', {
+        group: 'Platform/Services',
+      }).plannedImageRepository('orders-api'),
+    ).toBe('registry.gitlab.fernhill.example/platform/services/orders-api');
+    const config = new ConfigReader({
+      integrations: {
+        gitlab: [
+          {
+            host: 'gitlab.fernhill.example',
+            apiBaseUrl: 'https://gitlab.fernhill.example/api/v4',
+            token: 't',
+          },
+        ],
+      },
+    });
+    expect(
+      new GitlabRepositoryPublisher({
+        config,
+        integrations: ScmIntegrations.fromConfig(config),
+        group: 'platform',
+        host: 'gitlab.fernhill.example',
+        repoVisibility: 'private',
+        registry: 'gitlab.fernhill.example:5050',
+      }).plannedImageRepository('orders-api'),
+    ).toBe('gitlab.fernhill.example:5050/platform/orders-api');
+  });
+
   it("delegates to Backstage's publish:gitlab with the configured group, branch and visibility", async () => {
     handler.mockImplementation(async ctx => {
       ctx.output(
@@ -244,6 +273,9 @@ describe('GitlabRepositoryPublisher', () => {
     expect(publisher.plannedUrls('orders-api', 'main').remoteUrl).toBe(
       'https://gitlab.com/fernhill/orders-api',
     );
+    expect(publisher.plannedImageRepository('orders-api')).toBe(
+      'registry.gitlab.com/fernhill/orders-api',
+    );
   });
 
   it('refuses a host that integrations.gitlab does not configure', () => {
@@ -296,6 +328,10 @@ describe('GitlabRepositoryPublisher', () => {
         expect(ctx.output).toHaveBeenCalledWith(
           'repoUrl',
           'https://gitlab.fernhill.example/platform/services/orders-api',
+        );
+        expect(ctx.output).toHaveBeenCalledWith(
+          'imageRepository',
+          'registry.gitlab.fernhill.example/platform/services/orders-api',
         );
         // Skeletons keep .gitlab-ci.yml and the gitlab.com/project-slug annotation by this.
         expect(ctx.output).toHaveBeenCalledWith('publishingTarget', 'gitlab');

@@ -14,6 +14,7 @@ import {
   RepositoryPublisher,
 } from './types';
 import { runDelegatedPublish } from './delegatePublish';
+import { gitlabRegistryFor } from '../config';
 
 /**
  * Publishes to a GitLab group by delegating to Backstage's own `publish:gitlab` action, so
@@ -33,6 +34,8 @@ export class GitlabRepositoryPublisher implements RepositoryPublisher {
       group: string;
       host: string;
       repoVisibility: 'private' | 'internal' | 'public';
+      /** Container registry, when not `registry.<host>`. */
+      registry?: string;
       fetch?: typeof fetch;
     },
   ) {
@@ -52,6 +55,13 @@ export class GitlabRepositoryPublisher implements RepositoryPublisher {
 
   plannedSlug(repoName: string): string {
     return `${this.options.group}/${repoName}`;
+  }
+
+  plannedImageRepository(repoName: string): string {
+    // $CI_REGISTRY_IMAGE, where the skeleton's GitLab CI pushes: registry and project path, lowercase.
+    return `${gitlabRegistryFor(this.options)}/${this.plannedSlug(
+      repoName,
+    )}`.toLowerCase();
   }
 
   private repoWebUrl(repoName: string) {

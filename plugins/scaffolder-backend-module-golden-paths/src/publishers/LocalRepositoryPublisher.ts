@@ -28,6 +28,11 @@ export class LocalRepositoryPublisher implements RepositoryPublisher {
     return `local/${repoName}`;
   }
 
+  plannedImageRepository(repoName: string): string {
+    // The local host has no registry; its skeletons keep GitHub Actions, which push to GHCR.
+    return `ghcr.io/${this.plannedSlug(repoName)}`;
+  }
+
   plannedUrls(repoName: string, defaultBranch: string): PublishedRepository {
     return this.repositories.urls(repoName, defaultBranch);
   }

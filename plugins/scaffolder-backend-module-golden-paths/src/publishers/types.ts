@@ -40,6 +40,12 @@ export interface RepositoryPublisher {
    * chart image before publishing.
    */
   plannedSlug(repoName: string): string;
+  /**
+   * The container image repository the skeleton's CI pushes to and its Helm chart pulls from:
+   * the registry of the publishing host (GHCR for GitHub, the GitLab container registry for
+   * GitLab), lowercase as registries require.
+   */
+  plannedImageRepository(repoName: string): string;
   /** The URLs a publish would produce, for dry runs. */
   plannedUrls(repoName: string, defaultBranch: string): PublishedRepository;
   /** Creates the repository from the workspace; idempotent for a recovered task. */
