@@ -1,12 +1,16 @@
 import {
   DEFAULT_ADMIN_TOKEN,
-  PORTAL_SERVICE_ACCOUNT_USER,
-  startLocalControlPlane,
   LocalControlPlane,
 } from '@internal/local-control-plane';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { loadKubernetesClientNatively } from '../__testUtils__/loadKubernetesClientNatively';
+import {
+  TEST_PORTAL_TOKEN,
+  loadKubernetesClientNatively,
+  mockPostgresPolicy,
+  startTestControlPlane,
+  testClusterConfig,
+} from '../testUtils';
 import { KubernetesClusterClient } from './KubernetesClusterClient';
 import {
   POSTGRES_INSTANCE_CHANGED_TOPIC,
@@ -19,7 +23,6 @@ import {
   PostgresInstanceObject,
 } from './postgresInstanceManifest';
 
-const PORTAL_TOKEN = 'test-portal';
 const request = {
   name: 'orders-db',
   size: 'small',
@@ -34,21 +37,15 @@ describe('PostgresProvisioningService against the local control plane', () => {
   const permissions = mockServices.permissions.mock();
   const credentials = mockCredentials.user('user:default/alice');
 
-  const clusterFor = (token: string) => ({
-    url: plane.httpsUrl,
-    token,
-    caData: Buffer.from(plane.caCertificate).toString('base64'),
-  });
-
   const service = (
-    token = PORTAL_TOKEN,
+    token = TEST_PORTAL_TOKEN,
     extraTeams: Record<string, string> = {},
     extra: Partial<PostgresProvisioningServiceOptions> = {},
   ) =>
     PostgresProvisioningService.create({
       ...extra,
       client: KubernetesClusterClient.create({
-        cluster: clusterFor(token),
+        cluster: testClusterConfig(plane, token),
         loadClient: loadKubernetesClientNatively,
       }),
       teamNamespaces: {
@@ -106,44 +103,19 @@ describe('PostgresProvisioningService against the local control plane', () => {
   };
 
   beforeAll(async () => {
-    plane = await startLocalControlPlane({
-      port: 0,
-      postgres: false,
-      tokens: [
-        { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
-        {
-          token: DEFAULT_ADMIN_TOKEN,
-          user: 'admin',
-          groups: ['system:masters'],
-        },
-      ],
-    });
+    plane = await startTestControlPlane();
     admin = KubernetesClusterClient.create({
-      cluster: clusterFor(DEFAULT_ADMIN_TOKEN),
+      cluster: testClusterConfig(plane, DEFAULT_ADMIN_TOKEN),
       loadClient: loadKubernetesClientNatively,
     });
   });
 
   afterAll(() => plane?.stop());
 
-  /** The policy as for a Payments engineer: their components yes, other teams' namespaces no. */
-  const decide = (
-    anyTeam: AuthorizeResult,
-    component: AuthorizeResult = AuthorizeResult.ALLOW,
-  ) =>
-    permissions.authorize.mockImplementation(
-      async requests =>
-        requests.map(r => ({
-          result:
-            r.permission.name === 'crossplane.postgres.create-for-any-team'
-              ? anyTeam
-              : component,
-        })) as any,
-    );
-
   beforeEach(() => {
     permissions.authorize.mockReset();
-    decide(AuthorizeResult.DENY);
+    // As for a Payments engineer: their components yes, other teams' namespaces no.
+    mockPostgresPolicy(permissions, { anyTeam: AuthorizeResult.DENY });
   });
 
   it('rejects invalid input naming the field before anything is written', async () => {
@@ -179,7 +151,7 @@ describe('PostgresProvisioningService against the local control plane', () => {
   });
 
   it('lets a platform member (allowed every team by the policy) use any team namespace', async () => {
-    decide(AuthorizeResult.ALLOW);
+    mockPostgresPolicy(permissions, { anyTeam: AuthorizeResult.ALLOW });
     const result = await service().create(
       { ...request, name: 'platform-made-db', owner: 'catalog' },
       { credentials },
@@ -205,7 +177,7 @@ describe('PostgresProvisioningService against the local control plane', () => {
     const published: unknown[] = [];
     const notInCatalog = () =>
       service(
-        PORTAL_TOKEN,
+        TEST_PORTAL_TOKEN,
         {},
         {
           componentExists: async () => false,
@@ -254,7 +226,10 @@ describe('PostgresProvisioningService against the local control plane', () => {
     });
 
     it('lets a platform member request it for any team', async () => {
-      decide(AuthorizeResult.ALLOW, AuthorizeResult.DENY);
+      mockPostgresPolicy(permissions, {
+        anyTeam: AuthorizeResult.ALLOW,
+        component: AuthorizeResult.DENY,
+      });
       await notInCatalog().create(
         { ...newComponent, owner: 'catalog', name: 'fresh-catalog-db' },
         { credentials },
@@ -264,7 +239,10 @@ describe('PostgresProvisioningService against the local control plane', () => {
     });
 
     it('leaves a service principal to the permission check on the component', async () => {
-      decide(AuthorizeResult.DENY, AuthorizeResult.DENY);
+      mockPostgresPolicy(permissions, {
+        anyTeam: AuthorizeResult.DENY,
+        component: AuthorizeResult.DENY,
+      });
       await expect(
         notInCatalog().create(newComponent, {
           credentials: mockCredentials.service('plugin:cli'),
@@ -275,7 +253,10 @@ describe('PostgresProvisioningService against the local control plane', () => {
   });
 
   it('refuses callers the policy does not allow, writing nothing', async () => {
-    decide(AuthorizeResult.DENY, AuthorizeResult.DENY);
+    mockPostgresPolicy(permissions, {
+      anyTeam: AuthorizeResult.DENY,
+      component: AuthorizeResult.DENY,
+    });
     await expect(
       service().create(request, { credentials }),
     ).rejects.toMatchObject({ name: 'NotAllowedError' });
@@ -410,7 +391,7 @@ describe('PostgresProvisioningService against the local control plane', () => {
 
   it('maps 403 from the cluster to NotAllowedError naming verb and resource', async () => {
     await expect(
-      service(PORTAL_TOKEN, { intruders: 'kube-system' }).create(
+      service(TEST_PORTAL_TOKEN, { intruders: 'kube-system' }).create(
         { ...request, owner: 'intruders' },
         { credentials },
       ),
@@ -429,7 +410,7 @@ describe('PostgresProvisioningService against the local control plane', () => {
     const client = KubernetesClusterClient.create({
       cluster: {
         url: 'http://127.0.0.1:1',
-        token: PORTAL_TOKEN,
+        token: TEST_PORTAL_TOKEN,
         skipTLSVerify: true,
       },
       loadClient: loadKubernetesClientNatively,
