@@ -6,21 +6,20 @@ import {
 import {
   DEFAULT_ADMIN_TOKEN,
   LocalControlPlane,
-  PORTAL_SERVICE_ACCOUNT_USER,
-  startLocalControlPlane,
 } from '@internal/local-control-plane';
 import { createPostgresProvisioningServiceFactory } from '@internal/plugin-crossplane-node';
+import {
+  loadKubernetesClientNatively,
+  mockPostgresPolicy,
+  paymentsApiComponent,
+  startTestControlPlane,
+  testClusterConfig,
+} from '@internal/plugin-crossplane-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createRequire } from 'node:module';
 import request from 'supertest';
 import { crossplanePlugin } from './plugin';
 
-// Jest cannot import() the ESM-only client without --experimental-vm-modules; Node 22 can require() it.
-const loadClient = async () =>
-  createRequire(__filename)('@kubernetes/client-node');
-
-const PORTAL_TOKEN = 'test-portal';
 const body = {
   name: 'checkout-db',
   size: 'medium',
@@ -43,39 +42,24 @@ describe('crossplanePlugin', () => {
     return ((await response.json()) as { items: unknown[] }).items.length;
   };
 
+  /** POST /api/crossplane/postgres, as alice unless told otherwise. */
+  const requestDatabase = (payload: object, authorization = user) =>
+    request(server)
+      .post('/api/crossplane/postgres')
+      .set('Authorization', authorization)
+      .send(payload);
+
   beforeAll(async () => {
-    plane = await startLocalControlPlane({
-      port: 0,
-      postgres: false,
-      tokens: [
-        { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
-        {
-          token: DEFAULT_ADMIN_TOKEN,
-          user: 'admin',
-          groups: ['system:masters'],
-        },
-      ],
-    });
+    plane = await startTestControlPlane();
     ({ server } = await startTestBackend({
       features: [
         crossplanePlugin,
-        createPostgresProvisioningServiceFactory({ loadClient }),
+        createPostgresProvisioningServiceFactory({
+          loadClient: loadKubernetesClientNatively,
+        }),
         permissions.factory,
         mockServices.events.factory(),
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: { name: 'payments-api', namespace: 'default' },
-              spec: {
-                type: 'service',
-                lifecycle: 'production',
-                owner: 'payments',
-              },
-            },
-          ],
-        }),
+        catalogServiceMock.factory({ entities: [paymentsApiComponent] }),
         mockServices.userInfo.mock({
           getUserInfo: async () => ({
             userEntityRef: 'user:default/alice',
@@ -89,11 +73,7 @@ describe('crossplanePlugin', () => {
         mockServices.rootConfig.factory({
           data: {
             crossplane: {
-              cluster: {
-                url: plane.httpsUrl,
-                token: PORTAL_TOKEN,
-                caData: Buffer.from(plane.caCertificate).toString('base64'),
-              },
+              cluster: testClusterConfig(plane),
               teamNamespaces: {
                 payments: 'team-payments',
                 search: 'team-search',
@@ -108,24 +88,10 @@ describe('crossplanePlugin', () => {
 
   afterAll(() => plane?.stop());
 
-  /** Allowed on the component; `anyTeam` decides about other teams' namespaces. */
-  const decide = (
-    anyTeam: AuthorizeResult,
-    component: AuthorizeResult = AuthorizeResult.ALLOW,
-  ) =>
-    permissions.authorize.mockImplementation(
-      async requests =>
-        requests.map(r => ({
-          result:
-            r.permission.name === 'crossplane.postgres.create-for-any-team'
-              ? anyTeam
-              : component,
-        })) as any,
-    );
-
   beforeEach(() => {
     permissions.authorize.mockReset();
-    decide(AuthorizeResult.DENY);
+    // As for a Payments engineer: their components yes, other teams' namespaces no.
+    mockPostgresPolicy(permissions, { anyTeam: AuthorizeResult.DENY });
   });
 
   it.each([
@@ -137,10 +103,7 @@ describe('crossplanePlugin', () => {
     [{ owner: 'search' }, 'Invalid owner: you are not a member of team search'],
     [{ dryRun: 'yes' }, 'Invalid dryRun'],
   ])('rejects %j with 400 before writing', async (patch, message) => {
-    const response = await request(server)
-      .post('/api/crossplane/postgres')
-      .set('Authorization', user)
-      .send({ ...body, ...patch });
+    const response = await requestDatabase({ ...body, ...patch });
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({
       name: 'InputError',
@@ -150,62 +113,58 @@ describe('crossplanePlugin', () => {
   });
 
   it('rejects invalid credentials', async () => {
-    const response = await request(server)
-      .post('/api/crossplane/postgres')
-      .set('Authorization', mockCredentials.user.invalidHeader())
-      .send(body);
+    const response = await requestDatabase(
+      body,
+      mockCredentials.user.invalidHeader(),
+    );
     expect(response.status).toBe(401);
   });
 
   it('lets a platform member request a database in another team namespace', async () => {
-    decide(AuthorizeResult.ALLOW);
-    const response = await request(server)
-      .post('/api/crossplane/postgres')
-      .set('Authorization', user)
-      .send({ ...body, name: 'platform-db', owner: 'search', dryRun: true });
+    mockPostgresPolicy(permissions, { anyTeam: AuthorizeResult.ALLOW });
+    const response = await requestDatabase({
+      ...body,
+      name: 'platform-db',
+      owner: 'search',
+      dryRun: true,
+    });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ namespace: 'team-search' });
   });
 
   it('authorizes a component not yet in the catalog through team membership', async () => {
-    decide(AuthorizeResult.DENY, AuthorizeResult.DENY);
-    const mine = await request(server)
-      .post('/api/crossplane/postgres')
-      .set('Authorization', user)
-      .send({
-        ...body,
-        component: 'component:default/new-service',
-        dryRun: true,
-      });
+    mockPostgresPolicy(permissions, {
+      anyTeam: AuthorizeResult.DENY,
+      component: AuthorizeResult.DENY,
+    });
+    const mine = await requestDatabase({
+      ...body,
+      component: 'component:default/new-service',
+      dryRun: true,
+    });
     expect(mine.status).toBe(200);
-    const theirs = await request(server)
-      .post('/api/crossplane/postgres')
-      .set('Authorization', user)
-      .send({
-        ...body,
-        owner: 'search',
-        component: 'component:default/new-service',
-      });
+    const theirs = await requestDatabase({
+      ...body,
+      owner: 'search',
+      component: 'component:default/new-service',
+    });
     expect(theirs.status).toBe(403);
     expect(theirs.body.error.message).toContain('not in the catalog yet');
     expect(await countXrs('team-search')).toBe(0);
   });
 
   it('returns 403 when the policy denies, writing nothing', async () => {
-    decide(AuthorizeResult.DENY, AuthorizeResult.DENY);
-    const response = await request(server)
-      .post('/api/crossplane/postgres')
-      .set('Authorization', user)
-      .send(body);
+    mockPostgresPolicy(permissions, {
+      anyTeam: AuthorizeResult.DENY,
+      component: AuthorizeResult.DENY,
+    });
+    const response = await requestDatabase(body);
     expect(response.status).toBe(403);
     expect(await countXrs()).toBe(0);
   });
 
   it('dry-runs on the server without storing', async () => {
-    const response = await request(server)
-      .post('/api/crossplane/postgres')
-      .set('Authorization', user)
-      .send({ ...body, dryRun: true });
+    const response = await requestDatabase({ ...body, dryRun: true });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
       dryRun: true,
@@ -216,12 +175,7 @@ describe('crossplanePlugin', () => {
 
   it('creates one XR for 20 identical concurrent requests and lists it', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        request(server)
-          .post('/api/crossplane/postgres')
-          .set('Authorization', user)
-          .send(body),
-      ),
+      Array.from({ length: 20 }, () => requestDatabase(body)),
     );
     expect(responses.map(r => r.status)).toEqual(Array(20).fill(201));
     expect(responses[0].body).toMatchObject({
@@ -274,10 +228,7 @@ describe('crossplanePlugin', () => {
       }
     };
     const [response] = await Promise.all([
-      request(server)
-        .post('/api/crossplane/postgres')
-        .set('Authorization', user)
-        .send({ ...body, name: 'waiting-db', waitForReadySeconds: 30 }),
+      requestDatabase({ ...body, name: 'waiting-db', waitForReadySeconds: 30 }),
       setReady(),
     ]);
     expect(response.status).toBe(201);
@@ -296,10 +247,7 @@ describe('crossplanePlugin', () => {
   });
 
   it('maps 403 from the cluster to a NotAllowedError naming verb and resource', async () => {
-    const response = await request(server)
-      .post('/api/crossplane/postgres')
-      .set('Authorization', user)
-      .send({ ...body, owner: 'platform' });
+    const response = await requestDatabase({ ...body, owner: 'platform' });
     expect(response.status).toBe(403);
     expect(response.body.error).toMatchObject({
       name: 'NotAllowedError',
