@@ -5,12 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  DEFAULT_ADMIN_TOKEN,
-  LocalControlPlane,
-  PORTAL_SERVICE_ACCOUNT_USER,
-  startLocalControlPlane,
-} from '@internal/local-control-plane';
+import type { LocalControlPlane } from '@internal/local-control-plane';
 import {
   POSTGRES_DELETION_POLICIES,
   POSTGRES_ENVIRONMENTS,
@@ -19,9 +14,14 @@ import {
   RESERVED_POSTGRES_NAMES,
 } from '@internal/plugin-crossplane-common';
 import { createPostgresProvisioningServiceFactory } from '@internal/plugin-crossplane-node';
+import {
+  TEST_PORTAL_TOKEN,
+  loadKubernetesClientNatively,
+  paymentsApiComponent,
+  startTestControlPlane,
+} from '@internal/plugin-crossplane-node/testUtils';
 import { Schema, Validator } from 'jsonschema';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import request from 'supertest';
 import yaml from 'yaml';
@@ -37,7 +37,6 @@ const testValues = yaml.parse(readFileSync(`${dir}/test-values.yaml`, 'utf8'));
 jest.setTimeout(60_000);
 
 const USER = 'user:default/priya.raman';
-const PORTAL_TOKEN = 'template-test';
 
 /** The form's pages merged, as the scaffolder's frontend validates them page by page. */
 function formErrors(values: Record<string, unknown>): string[] {
@@ -89,18 +88,7 @@ describe('the request-postgres-database template', () => {
     let backend: Awaited<ReturnType<typeof startTestBackend>>;
 
     beforeAll(async () => {
-      plane = await startLocalControlPlane({
-        port: 0,
-        postgres: false,
-        tokens: [
-          { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
-          {
-            token: DEFAULT_ADMIN_TOKEN,
-            user: 'admin',
-            groups: ['system:masters'],
-          },
-        ],
-      });
+      plane = await startTestControlPlane();
       backend = await startTestBackend({
         features: [
           mockServices.rootConfig.factory({
@@ -109,27 +97,14 @@ describe('the request-postgres-database template', () => {
               crossplane: {
                 cluster: {
                   url: plane.url,
-                  token: PORTAL_TOKEN,
+                  token: TEST_PORTAL_TOKEN,
                   skipTLSVerify: true,
                 },
                 teamNamespaces: { payments: 'team-payments' },
               },
             },
           }),
-          catalogServiceMock.factory({
-            entities: [
-              {
-                apiVersion: 'backstage.io/v1alpha1',
-                kind: 'Component',
-                metadata: { name: 'payments-api', namespace: 'default' },
-                spec: {
-                  type: 'service',
-                  lifecycle: 'production',
-                  owner: 'payments',
-                },
-              },
-            ],
-          }),
+          catalogServiceMock.factory({ entities: [paymentsApiComponent] }),
           mockServices.userInfo.mock({
             getUserInfo: async () => ({
               userEntityRef: USER,
@@ -137,8 +112,7 @@ describe('the request-postgres-database template', () => {
             }),
           }).factory,
           createPostgresProvisioningServiceFactory({
-            loadClient: async () =>
-              createRequire(__filename)('@kubernetes/client-node'),
+            loadClient: loadKubernetesClientNatively,
             maxAttempts: 1,
           }),
           scaffolderPlugin,
