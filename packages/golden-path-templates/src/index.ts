@@ -16,3 +16,9 @@ export {
   TEMPLATE_VERSION_ANNOTATION,
 } from './templates';
 export type { GoldenPathTemplate } from './templates';
+export {
+  gitlabCiProblems,
+  parseGitlabCi,
+  GOLDEN_PATH_GITLAB_JOBS,
+} from './gitlabCi';
+export type { GitlabPipeline } from './gitlabCi';

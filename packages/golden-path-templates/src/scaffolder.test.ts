@@ -18,8 +18,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import yaml from 'yaml';
+import {
+  GOLDEN_PATH_GITLAB_JOBS,
+  gitlabCiProblems,
+  parseGitlabCi,
+} from './gitlabCi';
 import {
   actionsOf,
   directoryContents,
@@ -78,6 +85,61 @@ const catalogEntities = [
   },
 ];
 
+/** The files of a dry run's result, by path. */
+function renderedFiles(response: { body: any }): Map<string, string> {
+  return new Map(
+    response.body.directoryContents.map((f: any) => [
+      f.path,
+      Buffer.from(f.base64Content, 'base64').toString('utf8'),
+    ]),
+  );
+}
+
+/** Nothing left unrendered outside the files copied as they are. */
+function expectFullyRendered(files: Map<string, string>) {
+  for (const [path, text] of files) {
+    if (path.startsWith('.github/') || path.startsWith('chart/templates/')) {
+      continue;
+    }
+    expect({ path, leftover: /\$\{\{|\{%/.test(text) }).toEqual({
+      path,
+      leftover: false,
+    });
+  }
+}
+
+/** The first lines of a Go skeleton's go.mod (module path, blank line, Go version). */
+const goModHeader = (files: Map<string, string>) =>
+  files.get('go.mod')?.split('\n').slice(0, 3);
+const annotationsOf = (files: Map<string, string>) =>
+  yaml.parse(files.get('catalog-info.yaml')!).metadata.annotations;
+const imageRepositoryOf = (files: Map<string, string>) =>
+  yaml.parse(files.get('chart/values.yaml')!).image.repository;
+const docsText = (files: Map<string, string>) =>
+  [...files]
+    .filter(([path]) => path.startsWith('docs/'))
+    .map(([, text]) => text)
+    .join('\n');
+
+/** A repository published to GitHub or the local Git host: GitHub Actions, GitHub annotation. */
+function expectGithubActionsOnly(files: Map<string, string>, slug: string) {
+  const workflow = files.get('.github/workflows/ci.yaml');
+  expect(workflow).toContain('${{ github.repository }}');
+  expect(yaml.parse(workflow!).jobs).toHaveProperty('image');
+  expect(files.has('.gitlab-ci.yml')).toBe(false);
+  const annotations = annotationsOf(files);
+  expect(annotations['github.com/project-slug']).toBe(slug);
+  expect(annotations).not.toHaveProperty(['gitlab.com/project-slug']);
+  expect(imageRepositoryOf(files)).toBe(`ghcr.io/${slug}`);
+  expect(docsText(files)).toContain('.github/workflows/ci.yaml');
+  expect(docsText(files)).not.toContain('.gitlab-ci.yml');
+  expect(goModHeader(files)).toEqual(
+    files.has('go.mod')
+      ? [`module github.com/${slug}`, '', 'go 1.24']
+      : undefined,
+  );
+}
+
 jest.setTimeout(180_000);
 
 describe('golden-path templates on the portal scaffolder', () => {
@@ -87,34 +149,17 @@ describe('golden-path templates on the portal scaffolder', () => {
   let workDir: string;
   let stopBackend: () => Promise<void>;
 
-  beforeAll(async () => {
-    templates = await Promise.all(
-      (await listTemplateDirs(templatesDir)).map(loadTemplate),
-    );
-    workDir = await fs.mkdtemp(join(tmpdir(), 'golden-path-templates-'));
-    plane = await startLocalControlPlane({
-      port: 0,
-      postgres: false,
-      tokens: [
-        { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
-        {
-          token: DEFAULT_ADMIN_TOKEN,
-          user: 'admin',
-          groups: ['system:masters'],
-        },
-      ],
-    });
-    const backend = await startTestBackend({
+  /**
+   * The portal's scaffolder (the modules of packages/backend) on the demo catalog and the local
+   * control plane, publishing where `publishing` says.
+   */
+  const startPortalScaffolder = (publishing: Record<string, unknown>) =>
+    startTestBackend({
       features: [
         mockServices.rootConfig.factory({
           data: {
             backend: { baseUrl: 'http://localhost:7007' },
-            portal: {
-              publishing: {
-                target: 'local',
-                local: { dataDir: join(workDir, 'git') },
-              },
-            },
+            ...publishing,
             crossplane: {
               cluster: {
                 url: plane.url,
@@ -152,6 +197,32 @@ describe('golden-path templates on the portal scaffolder', () => {
         ),
       ],
     });
+
+  beforeAll(async () => {
+    templates = await Promise.all(
+      (await listTemplateDirs(templatesDir)).map(loadTemplate),
+    );
+    workDir = await fs.mkdtemp(join(tmpdir(), 'golden-path-templates-'));
+    plane = await startLocalControlPlane({
+      port: 0,
+      postgres: false,
+      tokens: [
+        { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
+        {
+          token: DEFAULT_ADMIN_TOKEN,
+          user: 'admin',
+          groups: ['system:masters'],
+        },
+      ],
+    });
+    const backend = await startPortalScaffolder({
+      portal: {
+        publishing: {
+          target: 'local',
+          local: { dataDir: join(workDir, 'git') },
+        },
+      },
+    });
     server = backend.server;
     stopBackend = () => backend.stop();
   });
@@ -165,8 +236,9 @@ describe('golden-path templates on the portal scaffolder', () => {
   const dryRun = async (
     template: GoldenPathTemplate,
     values: Record<string, unknown> = template.testValues,
+    scaffolder: any = server,
   ) =>
-    request(server)
+    request(scaffolder)
       .post('/api/scaffolder/v2/dry-run')
       .set('Authorization', mockCredentials.user.header(USER))
       .send({
@@ -225,12 +297,7 @@ describe('golden-path templates on the portal scaffolder', () => {
       ) {
         continue;
       }
-      const files = new Map<string, string>(
-        response.body.directoryContents.map((f: any) => [
-          f.path,
-          Buffer.from(f.base64Content, 'base64').toString('utf8'),
-        ]),
-      );
+      const files = renderedFiles(response);
       // The rendered entity: owner, system and provenance from this run.
       const entity = yaml.parse(files.get('catalog-info.yaml')!);
       const values = template.testValues as Record<string, string>;
@@ -247,22 +314,9 @@ describe('golden-path templates on the portal scaffolder', () => {
       expect(
         JSON.parse(entity.metadata.annotations['fernhill.io/template-inputs']),
       ).toMatchObject({ name: values.name, owner: values.owner });
-      // Nothing left unrendered outside the files copied as they are.
-      for (const [path, text] of files) {
-        if (
-          path.startsWith('.github/') ||
-          path.startsWith('chart/templates/')
-        ) {
-          continue;
-        }
-        expect({ path, leftover: /\$\{\{|\{%/.test(text) }).toEqual({
-          path,
-          leftover: false,
-        });
-      }
-      expect(files.get('.github/workflows/ci.yaml')).toContain(
-        '${{ github.repository }}',
-      );
+      expectFullyRendered(files);
+      // The local Git host keeps GitHub Actions, like a GitHub target.
+      expectGithubActionsOnly(files, `local/${values.name}`);
       for (const file of ['mkdocs.yml', 'docs/index.md', 'Dockerfile']) {
         expect(files.has(file)).toBe(true);
       }
@@ -382,6 +436,123 @@ describe('golden-path templates on the portal scaffolder', () => {
         .catch(() => [] as string[]);
       expect(repositories).not.toContain('payments-api.git');
     });
+  });
+
+  describe('renders the skeletons for the publishing target', () => {
+    const SERVICE_TEMPLATES = [
+      'typescript-service',
+      'go-service',
+      'static-site',
+    ];
+    const scaffolders: Record<
+      string,
+      { server: any; stop: () => Promise<void> }
+    > = {};
+    // GitHub's and GitLab's APIs as the name check sees them: no repository exists yet.
+    const hostApi = createServer((_req, res) => {
+      res.writeHead(404, { 'Content-Type': 'application/json' });
+      res.end('{"message":"404 Not Found"}');
+    });
+
+    beforeAll(async () => {
+      await new Promise<void>(done => hostApi.listen(0, '127.0.0.1', done));
+      const apiUrl = `http://127.0.0.1:${
+        (hostApi.address() as AddressInfo).port
+      }`;
+      scaffolders.gitlab = await startPortalScaffolder({
+        portal: {
+          publishing: {
+            target: 'gitlab',
+            gitlab: { group: 'platform/services' },
+          },
+        },
+        integrations: {
+          gitlab: [
+            {
+              host: 'gitlab.com',
+              apiBaseUrl: `${apiUrl}/api/v4`,
+              baseUrl: 'https://gitlab.com',
+              token: 'glpat-test',
+            },
+          ],
+        },
+      });
+      scaffolders.github = await startPortalScaffolder({
+        portal: {
+          publishing: { target: 'github', github: { owner: 'fernhill' } },
+        },
+        integrations: {
+          github: [
+            { host: 'github.com', apiBaseUrl: apiUrl, token: 'gh-test' },
+          ],
+        },
+      });
+    });
+
+    afterAll(async () => {
+      await Promise.all(Object.values(scaffolders).map(s => s.stop()));
+      await new Promise(done => hostApi.close(done));
+    });
+
+    const render = async (target: string, name: string) => {
+      const template = byName(name);
+      const response = await dryRun(
+        template,
+        template.testValues,
+        scaffolders[target].server,
+      );
+      expect({
+        status: response.status,
+        error: response.body.error?.message,
+      }).toEqual({
+        status: 200,
+        error: undefined,
+      });
+      return {
+        files: renderedFiles(response),
+        values: template.testValues as Record<string, string>,
+      };
+    };
+
+    it.each(SERVICE_TEMPLATES)(
+      '%s for gitlab: GitLab CI with the expected jobs, the GitLab annotation and registry, no GitHub Actions',
+      async name => {
+        const { files, values } = await render('gitlab', name);
+        const slug = `platform/services/${values.name}`;
+        const ci = files.get('.gitlab-ci.yml');
+        expect(ci).toBeDefined();
+        expect(gitlabCiProblems(ci!)).toEqual([]);
+        expect([...parseGitlabCi(ci!).jobs.keys()]).toEqual(
+          expect.arrayContaining([...GOLDEN_PATH_GITLAB_JOBS]),
+        );
+        expect(
+          [...files.keys()].filter(path => path.startsWith('.github')),
+        ).toEqual([]);
+        const annotations = annotationsOf(files);
+        expect(annotations['gitlab.com/project-slug']).toBe(slug);
+        expect(annotations).not.toHaveProperty(['github.com/project-slug']);
+        // The chart pulls what GitLab CI pushes ($CI_REGISTRY_IMAGE on gitlab.com).
+        expect(imageRepositoryOf(files)).toBe(`registry.gitlab.com/${slug}`);
+        expect(docsText(files)).toContain('.gitlab-ci.yml');
+        expect(docsText(files)).not.toContain('.github/workflows');
+        expect(goModHeader(files)).toEqual(
+          name === 'go-service'
+            ? [`module gitlab.com/${slug}`, '', 'go 1.24']
+            : undefined,
+        );
+        expectFullyRendered(files);
+      },
+    );
+
+    it.each(SERVICE_TEMPLATES)(
+      '%s for github: GitHub Actions and the GitHub annotation, no GitLab CI',
+      async name => {
+        const { files, values } = await render('github', name);
+        expect(files.has('.github/workflows/ci.yaml')).toBe(true);
+        expectGithubActionsOnly(files, `fernhill/${values.name}`);
+        expectFullyRendered(files);
+      },
+    );
   });
 
   it.each([

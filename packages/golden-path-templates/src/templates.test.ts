@@ -39,7 +39,7 @@ describe('golden-path templates (static checks)', () => {
     }
   });
 
-  it('files with GitHub Actions expressions are copied without templating', async () => {
+  it('files with GitHub Actions expressions or GitLab CI variables are copied without templating', async () => {
     for (const template of templates) {
       const skeleton = join(template.dir, 'skeleton');
       const exists = await fs.stat(skeleton).then(
@@ -57,14 +57,15 @@ describe('golden-path templates (static checks)', () => {
         if (
           !/\$\{\{\s*(github|secrets|env|steps|needs|matrix|inputs|vars)\./.test(
             text,
-          )
+          ) &&
+          !/\$\{?CI_[A-Z_]+/.test(text)
         )
           continue;
         const dir = file.split('/').slice(0, -1).join('/');
         expect({
           template: template.name,
           file,
-          excluded: excluded.includes(`${dir}/*`),
+          excluded: excluded.includes(`${dir}/*`) || excluded.includes(file),
         }).toEqual({ template: template.name, file, excluded: true });
       }
     }
@@ -78,7 +79,9 @@ describe('golden-path templates (static checks)', () => {
       for (const annotation of [
         'backstage.io/techdocs-ref: dir:.',
         'backstage.io/kubernetes-id:',
+        // One of the two, by publishing target (rendering is tested in scaffolder.test.ts).
         'github.com/project-slug:',
+        'gitlab.com/project-slug:',
         'argocd/app-name:',
         'pagerduty.com/service-id:',
       ]) {
@@ -88,6 +91,31 @@ describe('golden-path templates (static checks)', () => {
           ok: text.includes(annotation),
         }).toEqual({ template: template.name, has: annotation, ok: true });
       }
+    }
+  });
+
+  it('a skeleton with CI for GitHub and GitLab keeps only the one of the publishing target', async () => {
+    for (const template of templates) {
+      const skeleton = join(template.dir, 'skeleton');
+      const files = await listFiles(skeleton).catch(() => [] as string[]);
+      if (!files.includes('.github/workflows/ci.yaml')) continue;
+      expect({
+        template: template.name,
+        gitlab: files.includes('.gitlab-ci.yml'),
+      }).toEqual({ template: template.name, gitlab: true });
+      const deletions = template.entity.spec.steps
+        .filter(step => step.action === 'fs:delete')
+        .map(step => ({ if: step.if, files: (step.input as any)?.files }));
+      expect(deletions).toEqual([
+        {
+          if: "${{ steps['check-name'].output.publishingTarget === 'gitlab' }}",
+          files: ['.github'],
+        },
+        {
+          if: "${{ steps['check-name'].output.publishingTarget !== 'gitlab' }}",
+          files: ['.gitlab-ci.yml'],
+        },
+      ]);
     }
   });
 

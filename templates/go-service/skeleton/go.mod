@@ -1,5 +1,8 @@
+{% if values.publishingTarget == 'gitlab' -%}
+module ${{ values.repoUrl | replace('https://', '') | replace('http://', '') }}
+{% else -%}
 module github.com/${{ values.repoSlug }}
-
+{% endif %}
 go 1.24
 
 require (
