@@ -1,10 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startTestHttpServer } from '../__testUtils__/testHttpServer';
-import { createTestEnvironment } from '../__testUtils__/testEnvironment';
-import { createEnsureNameAvailableAction } from '../actions/ensureNameAvailable';
 import { GithubRepositoryPublisher } from './GithubRepositoryPublisher';
 
 const handler = jest.fn();
@@ -92,33 +89,13 @@ describe('GithubRepositoryPublisher', () => {
     expect(publisher.plannedUrls('orders-api', 'main')).toEqual(result);
   });
 
-  it('portal:name:ensure-available renders the GitHub slug, address and target for a free name', async () => {
-    const server = await startTestHttpServer(() => ({ status: 404 }));
-    const env = await createTestEnvironment();
-    try {
-      const action = createEnsureNameAvailableAction({
-        catalog: catalogServiceMock({ entities: [] }),
-        publisher: publisherFor(server.url),
-      });
-      const ctx = env.context({ name: 'orders-api' });
-      await action.handler(ctx);
-      expect(ctx.output).toHaveBeenCalledWith(
-        'repoSlug',
-        'fernhill/orders-api',
-      );
-      expect(ctx.output).toHaveBeenCalledWith(
-        'repoUrl',
-        'https://github.com/fernhill/orders-api',
-      );
-      expect(ctx.output).toHaveBeenCalledWith(
-        'imageRepository',
-        'ghcr.io/fernhill/orders-api',
-      );
-      // Skeletons keep GitHub Actions and the github.com/project-slug annotation by this.
-      expect(ctx.output).toHaveBeenCalledWith('publishingTarget', 'github');
-    } finally {
-      await env.cleanup();
-      await server.stop();
-    }
+  it('plans the GitHub slug, the GHCR image (lowercase, as GHCR requires) and the github target', () => {
+    const publisher = publisherFor('https://api.github.com');
+    expect(publisher.plannedSlug('Orders-API')).toBe('fernhill/Orders-API');
+    expect(publisher.plannedImageRepository('Orders-API')).toBe(
+      'ghcr.io/fernhill/orders-api',
+    );
+    // portal:name:ensure-available outputs it; skeletons keep GitHub Actions by it.
+    expect(publisher.target).toBe('github');
   });
 });
