@@ -3,6 +3,11 @@ export function formatShare(value: number | null): string {
   return value === null ? '–' : `${Math.round(value * 100)}%`;
 }
 
+/** A figure as it is (32.5 -> "32.5"); null -> "–". */
+export function formatFigure(value: number | null): string {
+  return value === null ? '–' : String(value);
+}
+
 /** Hours as "45 min", "5.2 h" or "3.1 days". */
 export function formatHours(hours: number | null): string {
   if (hours === null) return '–';

@@ -6,46 +6,37 @@ import {
   AdoptionSummary,
   AdoptionTemplateRunFailure,
 } from '@internal/plugin-adoption-common';
-import { formatDuration, formatHours, formatShare } from '../format';
 import { MeasureTable } from './MeasureTable';
+import {
+  countColumn,
+  durationColumn,
+  hoursColumn,
+  shareColumn,
+  textColumn,
+  timestampColumn,
+} from './measureColumns';
 
 type TemplateRow = AdoptionSummary['templateRuns']['templates'][number];
 type PluginRow = AdoptionSummary['usage']['plugins'][number];
-
-const share = (v: number | null) =>
-  v === null ? null : Math.round(v * 1000) / 1000;
-const hours = (v: number | null) =>
-  v === null ? null : Math.round(v * 10) / 10;
+type RoiAssumption = AdoptionSummary['roi']['assumptions'][number];
 
 /** Per-team and per-template tables of the measures, each sortable and exportable. */
 export function MeasureTables({ summary }: { summary: AdoptionSummary }) {
+  const { coverage, timeToFirstDeploy, selfService, templateRuns, usage, roi } =
+    summary;
   return (
     <Grid container spacing={2}>
       <Grid item xs={12} lg={6}>
         <MeasureTable<AdoptionCoverageRow>
           title="Golden-path coverage by team"
           fileName="adoption-coverage.csv"
-          rows={summary.coverage.teams}
+          rows={coverage.teams}
           columns={[
-            { title: 'Team', value: r => r.team },
-            { title: 'Components', value: r => r.components, numeric: true },
-            {
-              title: 'From a template',
-              value: r => r.fromTemplate,
-              numeric: true,
-            },
-            {
-              title: 'Coverage',
-              value: r => share(r.coverage),
-              render: r => formatShare(r.coverage),
-              numeric: true,
-            },
-            {
-              title: 'On latest version',
-              value: r => share(r.latestShare),
-              render: r => formatShare(r.latestShare),
-              numeric: true,
-            },
+            textColumn('Team', r => r.team),
+            countColumn('Components', r => r.components),
+            countColumn('From a template', r => r.fromTemplate),
+            shareColumn('Coverage', r => r.coverage),
+            shareColumn('On latest version', r => r.latestShare),
           ]}
         />
       </Grid>
@@ -53,23 +44,13 @@ export function MeasureTables({ summary }: { summary: AdoptionSummary }) {
         <MeasureTable<AdoptionLeadTimeRow>
           title="Repository to first production deploy by team"
           fileName="adoption-first-deploy.csv"
-          rows={summary.timeToFirstDeploy.teams}
+          rows={timeToFirstDeploy.teams}
           columns={[
-            { title: 'Team', value: r => r.team },
-            { title: 'Deployed', value: r => r.deployed, numeric: true },
-            { title: 'Not yet deployed', value: r => r.pending, numeric: true },
-            {
-              title: 'p50 (h)',
-              value: r => hours(r.p50Hours),
-              render: r => formatHours(r.p50Hours),
-              numeric: true,
-            },
-            {
-              title: 'p95 (h)',
-              value: r => hours(r.p95Hours),
-              render: r => formatHours(r.p95Hours),
-              numeric: true,
-            },
+            textColumn('Team', r => r.team),
+            countColumn('Deployed', r => r.deployed),
+            countColumn('Not yet deployed', r => r.pending),
+            hoursColumn('p50 (h)', r => r.p50Hours),
+            hoursColumn('p95 (h)', r => r.p95Hours),
           ]}
         />
       </Grid>
@@ -77,21 +58,12 @@ export function MeasureTables({ summary }: { summary: AdoptionSummary }) {
         <MeasureTable<AdoptionSelfServiceRow>
           title="Self-service and tickets by team"
           fileName="adoption-self-service.csv"
-          rows={summary.selfService.teams}
+          rows={selfService.teams}
           columns={[
-            { title: 'Team', value: r => r.team },
-            {
-              title: 'Portal requests',
-              value: r => r.portalRequests,
-              numeric: true,
-            },
-            { title: 'Tickets', value: r => r.tickets, numeric: true },
-            {
-              title: 'No-ticket share',
-              value: r => share(r.noTicketShare),
-              render: r => formatShare(r.noTicketShare),
-              numeric: true,
-            },
+            textColumn('Team', r => r.team),
+            countColumn('Portal requests', r => r.portalRequests),
+            countColumn('Tickets', r => r.tickets),
+            shareColumn('No-ticket share', r => r.noTicketShare),
           ]}
         />
       </Grid>
@@ -99,23 +71,13 @@ export function MeasureTables({ summary }: { summary: AdoptionSummary }) {
         <MeasureTable<TemplateRow>
           title="Template runs by template"
           fileName="adoption-template-runs.csv"
-          rows={summary.templateRuns.templates}
+          rows={templateRuns.templates}
           columns={[
-            { title: 'Template', value: r => r.templateRef },
-            { title: 'Runs', value: r => r.count, numeric: true },
-            { title: 'Failed', value: r => r.failed, numeric: true },
-            {
-              title: 'Success rate',
-              value: r => share(r.successRate),
-              render: r => formatShare(r.successRate),
-              numeric: true,
-            },
-            {
-              title: 'p50 duration (ms)',
-              value: r => r.p50DurationMs,
-              render: r => formatDuration(r.p50DurationMs),
-              numeric: true,
-            },
+            textColumn('Template', r => r.templateRef),
+            countColumn('Runs', r => r.count),
+            countColumn('Failed', r => r.failed),
+            shareColumn('Success rate', r => r.successRate),
+            durationColumn('p50 duration (ms)', r => r.p50DurationMs),
           ]}
         />
       </Grid>
@@ -123,16 +85,13 @@ export function MeasureTables({ summary }: { summary: AdoptionSummary }) {
         <MeasureTable<AdoptionTemplateRunFailure>
           title="Where template runs fail"
           fileName="adoption-template-failures.csv"
-          rows={summary.templateRuns.failures}
+          rows={templateRuns.failures}
           columns={[
-            { title: 'Template', value: r => r.templateRef },
-            { title: 'Step', value: r => r.step },
-            { title: 'Error', value: r => r.message },
-            { title: 'Runs', value: r => r.count, numeric: true },
-            {
-              title: 'Last',
-              value: r => r.lastAt.slice(0, 16).replace('T', ' '),
-            },
+            textColumn('Template', r => r.templateRef),
+            textColumn('Step', r => r.step),
+            textColumn('Error', r => r.message),
+            countColumn('Runs', r => r.count),
+            timestampColumn('Last', r => r.lastAt),
           ]}
         />
       </Grid>
@@ -140,22 +99,22 @@ export function MeasureTables({ summary }: { summary: AdoptionSummary }) {
         <MeasureTable<PluginRow>
           title="Page views by plugin"
           fileName="adoption-page-views.csv"
-          rows={summary.usage.plugins}
+          rows={usage.plugins}
           columns={[
-            { title: 'Plugin', value: r => r.pluginId },
-            { title: 'Page views', value: r => r.pageViews, numeric: true },
+            textColumn('Plugin', r => r.pluginId),
+            countColumn('Page views', r => r.pageViews),
           ]}
         />
       </Grid>
       <Grid item xs={12} lg={6}>
-        <MeasureTable<AdoptionSummary['roi']['assumptions'][number]>
+        <MeasureTable<RoiAssumption>
           title="Return on investment: assumptions"
           fileName="adoption-roi-assumptions.csv"
-          rows={summary.roi.assumptions}
+          rows={roi.assumptions}
           columns={[
-            { title: 'Assumption', value: r => r.name },
-            { title: 'Value', value: r => r.value },
-            { title: 'Source', value: r => r.source },
+            textColumn('Assumption', r => r.name),
+            textColumn('Value', r => r.value),
+            textColumn('Source', r => r.source),
           ]}
         />
       </Grid>
