@@ -131,7 +131,7 @@ test('a Payments engineer creates a TypeScript service with a database', async (
   expect(entity.spec.owner).toBe('group:default/payments');
   expect(entity.metadata.annotations).toMatchObject({
     'backstage.io/source-template': 'template:default/typescript-service',
-    'fernhill.io/template-version': '1.0.0',
+    'fernhill.io/template-version': '1.1.0',
   });
 
   // The requester was notified.
