@@ -1,12 +1,11 @@
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { openAsGuest } from './signIn';
+import { backend, identityHeaders, openAsGuest } from './signIn';
 
 // Adoption dashboards on the demo data (adoption.demoData, seeded after the DORA demo history).
 // The guest is a Payments engineer and is told the page is for leadership and the platform team;
 // the local demo's second identity, "Platform team demo" (Chloé Dubois), sees the figures, imports
 // tickets, and runs a golden path whose outcome moves the coverage and template-run figures.
 
-const backend = 'http://localhost:7007';
 const runId = Date.now().toString(36);
 
 const shot = (page: Page, name: string) =>
@@ -28,15 +27,6 @@ async function openAsPlatform(page: Page, path: string) {
   }
 }
 
-async function platformHeaders(request: APIRequestContext) {
-  const session = await (
-    await request.get(`${backend}/api/auth/demo-platform/refresh`, {
-      headers: { 'X-Requested-With': 'XMLHttpRequest' },
-    })
-  ).json();
-  return { Authorization: `Bearer ${session.backstageIdentity.token}` };
-}
-
 async function summary(request: APIRequestContext, headers: object) {
   const response = await request.get(
     `${backend}/api/adoption/summary?window=90`,
@@ -52,11 +42,8 @@ test('a Payments engineer is told who the adoption dashboards are for', async ({
   page,
   request,
 }) => {
-  const guest = await (
-    await request.get(`${backend}/api/auth/guest/refresh`)
-  ).json();
   const response = await request.get(`${backend}/api/adoption/summary`, {
-    headers: { Authorization: `Bearer ${guest.backstageIdentity.token}` },
+    headers: await identityHeaders(request),
   });
   expect(response.status()).toBe(403);
   await openAsGuest(page, '/adoption');
@@ -72,7 +59,7 @@ test('the platform team reads adoption, imports tickets and sees a golden-path r
   request,
 }) => {
   test.setTimeout(600_000);
-  const headers = await platformHeaders(request);
+  const headers = await identityHeaders(request, 'demo-platform');
 
   // The demo is seeded once DORA's demo history has first deployments (a minute or two after start).
   await expect

@@ -1,14 +1,13 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { openAsGuest } from './signIn';
+import { backend, identityHeaders, openAsGuest } from './signIn';
 
 // Self-service PostgreSQL through the form, as a developer does it: the Payments guest opens
 // Create, chooses "Request a PostgreSQL database", fills the form for her component and clicks
 // Create; the task waits for Ready, its output leads to the component's Databases tab, and the
 // database appears in the catalog as a Resource owned by payments that the component depends on.
 // (databases.test.ts covers the REST API path, the credentials and kubectl.)
-const backend = 'http://localhost:7007';
 const kubeconfig = resolve(
   __dirname,
   '../../../.data/control-plane/kubeconfig',
@@ -95,12 +94,7 @@ test('a Payments engineer requests a database through the form', async ({
   await shot('10-databases-tab-ready');
 
   // The Resource entity, owned by payments and linked to the component, within seconds.
-  const session = await (
-    await request.get(`${backend}/api/auth/guest/refresh`)
-  ).json();
-  const headers = {
-    Authorization: `Bearer ${session.backstageIdentity.token}`,
-  };
+  const headers = await identityHeaders(request);
   await expect
     .poll(
       async () => {

@@ -2,12 +2,11 @@ import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { openAsGuest } from './signIn';
+import { backend, identityHeaders, openAsGuest } from './signIn';
 
 // Self-service PostgreSQL on the local control plane that `./portal start` runs: a Payments
 // engineer requests a database for her component, sees it Ready on the Databases tab, and the
 // credentials in the Secret connect; kubectl lists and deletes it as a platform engineer would.
-const backend = 'http://localhost:7007';
 const kubeconfig = resolve(
   __dirname,
   '../../../.data/control-plane/kubeconfig',
@@ -25,12 +24,7 @@ test('a Payments engineer gets a working database for her component', async ({
   page,
   request,
 }) => {
-  const session = await (
-    await request.get(`${backend}/api/auth/guest/refresh`)
-  ).json();
-  const headers = {
-    Authorization: `Bearer ${session.backstageIdentity.token}`,
-  };
+  const headers = await identityHeaders(request);
 
   // A request for another team's component is refused, and nothing is created.
   const refused = await request.post(`${backend}/api/crossplane/postgres`, {

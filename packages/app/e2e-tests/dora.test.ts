@@ -1,10 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { openAsGuest } from './signIn';
+import { backend, identityHeaders, openAsGuest } from './signIn';
 
 // DORA dashboards on the demo history (dora.demoData in app-config.yaml). The demo guest is a
 // Payments engineer: the organisation-wide view is for leadership, so the page offers the team's.
-
-const backend = 'http://localhost:7007';
 
 test('a developer sees DORA metrics for a component and for their team', async ({
   page,
@@ -13,12 +11,7 @@ test('a developer sees DORA metrics for a component and for their team', async (
   test.setTimeout(300_000);
   // The demo history is seeded while the backend starts, mapped to the demo components by their
   // own refs, so it is there as soon as the backend answers; the poll only absorbs a slow start.
-  const session = await (
-    await request.get(`${backend}/api/auth/guest/refresh`)
-  ).json();
-  const headers = {
-    Authorization: `Bearer ${session.backstageIdentity.token}`,
-  };
+  const headers = await identityHeaders(request);
   await expect
     .poll(
       async () => {

@@ -1,14 +1,13 @@
 import { expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { openAsGuest } from './signIn';
+import { backend, identityHeaders, openAsGuest } from './signIn';
 
 // The golden path as a new developer walks it: the Payments guest opens Create, picks "Create
 // TypeScript service", asks for a database, clicks Create, and follows the task's link to her new
 // component: owned by payments, its source on the portal's Git host, its TechDocs rendered from the
 // skeleton's docs, and its database on the Databases tab. A taken name is refused before anything
 // is created.
-const backend = 'http://localhost:7007';
 const kubeconfig = resolve(
   __dirname,
   '../../../.data/control-plane/kubeconfig',
@@ -116,12 +115,7 @@ test('a Payments engineer creates a TypeScript service with a database', async (
   await shot(page, '22-golden-path-component');
 
   // The entity itself: owner, database dependency and provenance.
-  const session = await (
-    await request.get(`${backend}/api/auth/guest/refresh`)
-  ).json();
-  const headers = {
-    Authorization: `Bearer ${session.backstageIdentity.token}`,
-  };
+  const headers = await identityHeaders(request);
   const entity = await (
     await request.get(
       `${backend}/api/catalog/entities/by-name/component/default/${serviceName}`,

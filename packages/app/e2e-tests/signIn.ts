@@ -1,4 +1,7 @@
-import { expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Page } from '@playwright/test';
+
+/** The local backend the browser journeys also call directly. */
+export const backend = 'http://localhost:7007';
 
 /** Opens a page fresh, signing in as the local guest when the portal asks for it. */
 export async function openAsGuest(page: Page, path: string) {
@@ -9,4 +12,23 @@ export async function openAsGuest(page: Page, path: string) {
   if (await enter.isVisible()) {
     await enter.click();
   }
+}
+
+/**
+ * Authorization headers for calling the backend as one of the local sign-in identities: `guest`
+ * (Priya Raman, Payments) or `demo-platform` (Chloé Dubois, platform team).
+ */
+export async function identityHeaders(
+  request: APIRequestContext,
+  provider: 'guest' | 'demo-platform' = 'guest',
+): Promise<Record<string, string>> {
+  const response = await request.get(
+    `${backend}/api/auth/${provider}/refresh`,
+    {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    },
+  );
+  expect(response.status()).toBe(200);
+  const session = await response.json();
+  return { Authorization: `Bearer ${session.backstageIdentity.token}` };
 }
