@@ -65,6 +65,14 @@ describe('golden-path GitLab CI', () => {
     it.each<[string, (ci: any) => void, string]>([
       ['without a sign job', ci => delete ci.sign, 'job sign is missing'],
       [
+        'with a misspelt keyword',
+        ci => {
+          ci.sign.id_token = ci.sign.id_tokens;
+          delete ci.sign.id_tokens;
+        },
+        'job sign: unknown keyword id_token',
+      ],
+      [
         'with a stage that is not listed',
         ci => (ci.sbom.stage = 'audit'),
         'job sbom: stage audit is not in stages',

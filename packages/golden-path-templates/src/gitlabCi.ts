@@ -15,6 +15,42 @@ const GLOBAL_KEYWORDS = new Set([
   'workflow',
 ]);
 
+/** The keywords GitLab accepts in a job; anything else is a typo GitLab would reject. */
+const JOB_KEYWORDS = new Set([
+  'after_script',
+  'allow_failure',
+  'artifacts',
+  'before_script',
+  'cache',
+  'coverage',
+  'dependencies',
+  'environment',
+  'extends',
+  'hooks',
+  'id_tokens',
+  'identity',
+  'image',
+  'inherit',
+  'interruptible',
+  'manual_confirmation',
+  'needs',
+  'pages',
+  'parallel',
+  'release',
+  'resource_group',
+  'retry',
+  'rules',
+  'script',
+  'secrets',
+  'services',
+  'stage',
+  'tags',
+  'timeout',
+  'trigger',
+  'variables',
+  'when',
+]);
+
 /** GitLab's stages when a file lists none, and the stage of a job that names none. */
 const DEFAULT_STAGES = ['.pre', 'build', 'test', 'deploy', '.post'];
 const DEFAULT_STAGE = 'test';
@@ -123,6 +159,11 @@ export function gitlabCiProblems(text: string): string[] {
     if (!jobs.has(name)) problems.push(`job ${name} is missing`);
   }
   for (const [name, job] of jobs) {
+    for (const keyword of Object.keys(job)) {
+      if (!JOB_KEYWORDS.has(keyword)) {
+        problems.push(`job ${name}: unknown keyword ${keyword}`);
+      }
+    }
     const stage = job.stage ?? DEFAULT_STAGE;
     if (!stages.includes(stage)) {
       problems.push(`job ${name}: stage ${stage} is not in stages`);
