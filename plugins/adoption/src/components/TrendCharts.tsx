@@ -15,14 +15,24 @@ const ORANGE = '#ef6c00';
 const PURPLE = '#8e24aa';
 const GREY = '#9e9e9e';
 
-const countAxis: TrendAxis = { id: 'count', side: 'left', wholeNumbers: true };
+const countAxis: TrendAxis = {
+  id: 'count',
+  side: 'left',
+  wholeNumbers: true,
+  grid: true,
+};
 const percentAxis: TrendAxis = {
   id: 'percent',
   side: 'right',
   domain: [0, 100],
   unit: '%',
 };
-const usersAxis: TrendAxis = { id: 'users', side: 'left', wholeNumbers: true };
+const usersAxis: TrendAxis = {
+  id: 'users',
+  side: 'left',
+  wholeNumbers: true,
+  grid: true,
+};
 const viewsAxis: TrendAxis = { id: 'views', side: 'right', wholeNumbers: true };
 const npsAxis: TrendAxis = {
   id: 'nps',
