@@ -22,6 +22,8 @@ test('a guest browses the demo catalog, a component and the create page', async 
   // The catalog is the landing page. The demo guest is on the Payments team, so it opens on
   // the components they own; "All" shows the whole demo organisation.
   await expect(page.getByRole('link', { name: 'Payments API' })).toBeVisible();
+  // At Backstage's usual address, so shared catalog links work.
+  await expect(page).toHaveURL(/\/catalog(\?|$)/);
   await expect(page.getByRole('link', { name: 'Search Indexer' })).toHaveCount(
     0,
   );

@@ -50,7 +50,9 @@ test('a developer answers the platform survey once, and the platform team sees i
   const survey = page.getByRole('dialog', { name: 'Platform survey' });
   const visitAndWait = async () => {
     await openAsGuest(page, '/catalog');
-    await expect(page.getByRole('button', { name: 'Search' })).toBeVisible();
+    await expect(
+      page.getByRole('link', { name: 'Payments API' }),
+    ).toBeVisible();
     const asked = page.waitForResponse(r =>
       r.url().endsWith('/api/adoption/nps/status'),
     );
