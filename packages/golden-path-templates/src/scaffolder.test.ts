@@ -124,7 +124,8 @@ const docsText = (files: Map<string, string>) =>
 /** A repository published to GitHub or the local Git host: GitHub Actions, GitHub annotation. */
 function expectGithubActionsOnly(files: Map<string, string>, slug: string) {
   const workflow = files.get('.github/workflows/ci.yaml');
-  expect(workflow).toContain('${{ github.repository }}');
+  // Copied without templating: GitHub's own expressions survive.
+  expect(workflow).toContain('${{ github.sha }}');
   expect(yaml.parse(workflow!).jobs).toHaveProperty('image');
   expect(files.has('.gitlab-ci.yml')).toBe(false);
   const annotations = annotationsOf(files);

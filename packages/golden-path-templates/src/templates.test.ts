@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
+import yaml from 'yaml';
 import {
   GoldenPathTemplate,
   listFiles,
@@ -116,6 +117,25 @@ describe('golden-path templates (static checks)', () => {
           files: ['.gitlab-ci.yml'],
         },
       ]);
+    }
+  });
+
+  it('GitHub workflows name the image in lowercase, as registries require', async () => {
+    for (const template of templates) {
+      const file = join(template.dir, 'skeleton', '.github/workflows/ci.yaml');
+      const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      const workflow = yaml.parse(text);
+      // An organisation such as "Fernhill" would otherwise push to ghcr.io/Fernhill/..., refused.
+      expect({ template: template.name, env: workflow.env?.IMAGE }).toEqual({
+        template: template.name,
+        env: undefined,
+      });
+      const [first] = workflow.jobs.image.steps;
+      expect({ template: template.name, run: first.run }).toEqual({
+        template: template.name,
+        run: 'echo "IMAGE=ghcr.io/${GITHUB_REPOSITORY,,}" >> "$GITHUB_ENV"',
+      });
     }
   });
 
