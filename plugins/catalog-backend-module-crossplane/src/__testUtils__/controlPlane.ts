@@ -1,29 +1,16 @@
+import { DEFAULT_ADMIN_TOKEN } from '@internal/local-control-plane';
 import {
-  DEFAULT_ADMIN_TOKEN,
-  LocalControlPlane,
-  PORTAL_SERVICE_ACCOUNT_USER,
-  startLocalControlPlane,
-} from '@internal/local-control-plane';
-import type { KubernetesClientModule } from '@internal/plugin-crossplane-node';
-import { createRequire } from 'node:module';
-
-export const PORTAL_TOKEN = 'test-portal';
+  loadKubernetesClientNatively,
+  startTestControlPlane,
+  testClusterConfig,
+} from '@internal/plugin-crossplane-node/testUtils';
 
 /** Jest cannot import() the ESM-only client; Node 22's require() of ES modules can. */
-export async function loadClient(): Promise<KubernetesClientModule> {
-  return createRequire(__filename)('@kubernetes/client-node');
-}
+export const loadClient = loadKubernetesClientNatively;
 
 /** A real local control plane (API only, no reconciler): tests play Crossplane through the admin. */
 export async function startControlPlane() {
-  const plane: LocalControlPlane = await startLocalControlPlane({
-    port: 0,
-    postgres: false,
-    tokens: [
-      { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
-      { token: DEFAULT_ADMIN_TOKEN, user: 'admin', groups: ['system:masters'] },
-    ],
-  });
+  const plane = await startTestControlPlane();
 
   const admin = async (path: string, init: RequestInit = {}) => {
     const response = await fetch(`${plane.url}${path}`, {
@@ -52,11 +39,7 @@ export async function startControlPlane() {
 
   return {
     plane,
-    cluster: {
-      url: plane.httpsUrl,
-      token: PORTAL_TOKEN,
-      caData: Buffer.from(plane.caCertificate).toString('base64'),
-    },
+    cluster: testClusterConfig(plane),
     /** Writes an XR as the portal's service would (labels, component annotation). */
     async createXr(
       namespace: string,

@@ -1,18 +1,16 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  DEFAULT_ADMIN_TOKEN,
-  LocalControlPlane,
-  PORTAL_SERVICE_ACCOUNT_USER,
-  startLocalControlPlane,
-} from '@internal/local-control-plane';
+import { DEFAULT_ADMIN_TOKEN } from '@internal/local-control-plane';
 import {
   KubernetesClusterClient,
   PostgresProvisioningService,
 } from '@internal/plugin-crossplane-node';
-import { createRequire } from 'node:module';
-
-const PORTAL_TOKEN = 'test-portal';
+import {
+  loadKubernetesClientNatively,
+  mockPostgresPolicy,
+  startTestControlPlane as startPlane,
+  testClusterConfig,
+} from '@internal/plugin-crossplane-node/testUtils';
 
 /**
  * A real local control plane (API only) and the real provisioning service with the portal's RBAC.
@@ -24,35 +22,14 @@ export async function startTestControlPlane(
     componentExists?: (ref: string) => Promise<boolean>;
   } = {},
 ) {
-  const plane: LocalControlPlane = await startLocalControlPlane({
-    port: 0,
-    postgres: false,
-    tokens: [
-      { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
-      { token: DEFAULT_ADMIN_TOKEN, user: 'admin', groups: ['system:masters'] },
-    ],
-  });
+  const plane = await startPlane();
   const permissions = mockServices.permissions.mock();
   // A Payments engineer: allowed on the component, not in other teams' namespaces.
-  permissions.authorize.mockImplementation(
-    async requests =>
-      requests.map(r => ({
-        result:
-          r.permission.name === 'crossplane.postgres.create-for-any-team'
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-      })) as any,
-  );
+  mockPostgresPolicy(permissions, { anyTeam: AuthorizeResult.DENY });
   const provisioning = PostgresProvisioningService.create({
     client: KubernetesClusterClient.create({
-      cluster: {
-        url: plane.httpsUrl,
-        token: PORTAL_TOKEN,
-        caData: Buffer.from(plane.caCertificate).toString('base64'),
-      },
-      // Jest cannot import() ESM without --experimental-vm-modules; Node 22 can require() it.
-      loadClient: async () =>
-        createRequire(__filename)('@kubernetes/client-node'),
+      cluster: testClusterConfig(plane),
+      loadClient: loadKubernetesClientNatively,
     }),
     teamNamespaces: { payments: 'team-payments', search: 'team-search' },
     componentExists: options.componentExists,
