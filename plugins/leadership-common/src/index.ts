@@ -1,5 +1,5 @@
 /**
- * Permissions shared by the leadership dashboards (DORA and adoption).
+ * What the leadership dashboards (DORA and adoption) share: who may read them, and CSV export.
  *
  * @packageDocumentation
  */
@@ -7,3 +7,4 @@ export {
   leadershipDashboardsReadPermission,
   leadershipPermissions,
 } from './permissions';
+export { csvField, csvOfLines, downloadCsv, toCsv } from './csv';

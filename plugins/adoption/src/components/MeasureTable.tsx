@@ -1,5 +1,5 @@
 import { Table, TableColumn } from '@backstage/core-components';
-import { downloadCsv, toCsv } from '../csv';
+import { downloadCsv, toCsv } from '@internal/plugin-leadership-common';
 
 /** A column shown in the table and written to its CSV export. */
 export interface MeasureColumn<T extends object> {

@@ -1,11 +1,11 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { adoptionSummaryFixture as summary } from '../__fixtures__/adoptionSummary';
-import { downloadCsv } from '../csv';
+import { downloadCsv } from '@internal/plugin-leadership-common';
 import { MeasureTables } from './MeasureTables';
 
-jest.mock('../csv', () => ({
-  ...jest.requireActual('../csv'),
+jest.mock('@internal/plugin-leadership-common', () => ({
+  ...jest.requireActual('@internal/plugin-leadership-common'),
   downloadCsv: jest.fn(),
 }));
 

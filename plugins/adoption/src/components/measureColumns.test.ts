@@ -1,4 +1,4 @@
-import { toCsv } from '../csv';
+import { toCsv } from '@internal/plugin-leadership-common';
 import * as columns from './measureColumns';
 
 interface Row {

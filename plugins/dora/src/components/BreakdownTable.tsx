@@ -5,19 +5,10 @@ import {
   DoraBreakdownRow,
   DoraMetricId,
 } from '@internal/plugin-dora-common';
+import { downloadCsv } from '@internal/plugin-leadership-common';
 import { breakdownToCsv } from '../csv';
 import { formatMetricValue, METRIC_TITLES } from '../format';
 import { BandChip } from './BandChip';
-
-function downloadCsv(rows: DoraBreakdownRow[], fileName: string) {
-  const blob = new Blob([breakdownToCsv(rows)], { type: 'text/csv' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  URL.revokeObjectURL(url);
-}
 
 function metricColumn(id: DoraMetricId): TableColumn<DoraBreakdownRow> {
   return {
@@ -70,7 +61,11 @@ export function BreakdownTable(props: {
           icon: () => <span>CSV</span>,
           tooltip: 'Export as CSV',
           isFreeAction: true,
-          onClick: () => downloadCsv(rows, `dora-${title.toLowerCase()}.csv`),
+          onClick: () =>
+            downloadCsv(
+              breakdownToCsv(rows),
+              `dora-${title.toLowerCase()}.csv`,
+            ),
         },
       ]}
     />
