@@ -8,6 +8,7 @@ export { createEnsureNameAvailableAction } from './actions/ensureNameAvailable';
 export { createPortalPublishAction } from './actions/publish';
 export { createRecordProvenanceAction } from './actions/recordProvenance';
 export { createEmitAdoptionAction } from './actions/emitAdoption';
+export { createAwaitEntityAction } from './actions/awaitEntity';
 export { AdoptionEventSender, buildAdoptionEvent } from './adoption';
 export type { AdoptionEvent, AdoptionDelivery } from './adoption';
 export { PROVENANCE_ANNOTATIONS } from './provenance';

@@ -18,7 +18,7 @@ describe('scaffolderModuleGoldenPaths', () => {
     ['github', { target: 'github', github: { owner: 'fernhill' } }],
     ['gitlab', { target: 'gitlab', gitlab: { group: 'fernhill' } }],
   ])(
-    'registers the four actions (%s publishing)',
+    'registers the five actions (%s publishing)',
     async (_target, publishing) => {
       const addActions = jest.fn();
       await startTestBackend({
@@ -43,6 +43,7 @@ describe('scaffolderModuleGoldenPaths', () => {
           'portal:name:ensure-available',
           'portal:publish',
           'portal:provenance:record',
+          'portal:catalog:await-entity',
           'portal:adoption:emit',
         ],
       );

@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { localGitRepositoriesServiceRef } from '@internal/plugin-local-git-node';
+import { createAwaitEntityAction } from './actions/awaitEntity';
 import { createEmitAdoptionAction } from './actions/emitAdoption';
 import { createEnsureNameAvailableAction } from './actions/ensureNameAvailable';
 import { createPortalPublishAction } from './actions/publish';
@@ -14,7 +15,8 @@ import { createRepositoryPublisher } from './publishers/createRepositoryPublishe
 
 /**
  * Adds the golden-path actions to the scaffolder: `portal:name:ensure-available`,
- * `portal:publish`, `portal:provenance:record` and `portal:adoption:emit`.
+ * `portal:publish`, `portal:provenance:record`, `portal:catalog:await-entity` and
+ * `portal:adoption:emit`.
  *
  * @public
  */
@@ -47,6 +49,7 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
           createEnsureNameAvailableAction({ catalog, publisher }),
           createPortalPublishAction({ publisher }),
           createRecordProvenanceAction(),
+          createAwaitEntityAction({ catalog }),
           createEmitAdoptionAction({
             sender: new AdoptionEventSender({ discovery, auth, logger }),
           }),
