@@ -39,6 +39,17 @@ export interface Config {
       /** Git refs whose pushes are recorded as changes. Default: the repository's default branch. */
       branches?: string[];
     };
+    /** GitLab project or group webhooks (`POST /api/dora/webhooks/gitlab`). */
+    gitlab?: {
+      /**
+       * The webhook's secret token (at least 16 characters); GitLab sends it in X-Gitlab-Token.
+       * Without it the GitLab route is off.
+       * @visibility secret
+       */
+      secretToken?: string;
+      /** Branches whose pushes are recorded as changes. Default: the project's default branch. */
+      branches?: string[];
+    };
     /** PagerDuty v3 webhooks (`POST /api/dora/webhooks/pagerduty`). */
     pagerduty?: {
       /**

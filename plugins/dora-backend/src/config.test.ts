@@ -28,8 +28,24 @@ describe('readDoraConfig', () => {
     expect(config.github).toEqual({ webhookSecret: 's', branches: ['main'] });
   });
 
+  it('reads the GitLab token and branches, and leaves GitLab off without a token', () => {
+    expect(
+      read({
+        gitlab: { secretToken: 'gitlab-token-0123456789', branches: ['main'] },
+      }).gitlab,
+    ).toEqual({ secretToken: 'gitlab-token-0123456789', branches: ['main'] });
+    expect(
+      read({ gitlab: { secretToken: 'gitlab-token-0123456789' } }).gitlab,
+    ).toEqual({ secretToken: 'gitlab-token-0123456789' });
+    // Production's optional DORA_GITLAB_WEBHOOK_SECRET leaves an empty section when unset.
+    expect(read({ gitlab: {} }).gitlab).toBeUndefined();
+    expect(read().gitlab).toBeUndefined();
+  });
+
   it.each([
     [{ bandYear: '2021' }, 'dora.bandYear'],
+    [{ gitlab: { secretToken: 'short' } }, 'dora.gitlab.secretToken'],
+    [{ gitlab: { branches: ['main'] } }, 'dora.gitlab.secretToken'],
     [{ incidentFallbackHours: -1 }, 'dora.incidentFallbackHours'],
     [
       { sources: { deployer: { token: 'short' } } },

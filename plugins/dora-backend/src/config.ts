@@ -11,6 +11,7 @@ export interface DoraConfig {
   /** Bearer tokens of the generic API, by source name. */
   sourceTokens: Map<string, string>;
   github?: { webhookSecret: string; branches?: string[] };
+  gitlab?: { secretToken: string; branches?: string[] };
   pagerduty?: { webhookSecret: string };
   argocd?: { token: string };
 }
@@ -48,6 +49,21 @@ export function readDoraConfig(config: Config): DoraConfig {
     sourceTokens.set(name, token);
   }
   const github = dora?.getOptionalConfig('github');
+  const gitlab = dora?.getOptionalConfig('gitlab');
+  // Without a token GitLab stays off: production writes the token as an optional variable, which
+  // leaves an empty `gitlab` section when it is not set.
+  const gitlabToken = gitlab?.getOptionalString('secretToken');
+  if (gitlab?.has('branches') && !gitlabToken) {
+    throw new InputError(
+      'dora.gitlab.secretToken is required when dora.gitlab.branches is set',
+    );
+  }
+  // GitLab sends the token itself, not a signature: it must be as hard to guess as a bearer token.
+  if (gitlabToken !== undefined && gitlabToken.length < 16) {
+    throw new InputError(
+      'dora.gitlab.secretToken must be at least 16 characters',
+    );
+  }
   const pagerduty = dora?.getOptionalConfig('pagerduty');
   const argocd = dora?.getOptionalConfig('argocd');
   return {
@@ -65,6 +81,12 @@ export function readDoraConfig(config: Config): DoraConfig {
       webhookSecret: github.getString('webhookSecret'),
       branches: github.getOptionalStringArray('branches'),
     },
+    gitlab: gitlabToken
+      ? {
+          secretToken: gitlabToken,
+          branches: gitlab!.getOptionalStringArray('branches'),
+        }
+      : undefined,
     pagerduty: pagerduty && {
       webhookSecret: pagerduty.getString('webhookSecret'),
     },

@@ -22,15 +22,18 @@ import {
   authenticateSource,
   authenticateToken,
   verifyGithubSignature,
+  verifyGitlabToken,
   verifyPagerDutySignature,
 } from './ingest/authentication';
 import { normalizeGenericRequest } from './ingest/generic';
-import { normalizeGithubWebhook, WebhookResult } from './ingest/github';
+import { normalizeGithubWebhook } from './ingest/github';
+import { normalizeGitlabWebhook } from './ingest/gitlab';
 import { normalizePagerDutyWebhook } from './ingest/pagerduty';
 import { parseJsonBody, parseWith } from '@internal/request-validation';
 import { DoraStore } from './services/DoraStore';
 import { IngestService } from './services/IngestService';
 import { MetricsService } from './services/MetricsService';
+import { WebhookResult } from './services/types';
 
 /** Largest accepted request body (a full batch of events with commit lists). */
 const BODY_LIMIT = '5mb';
@@ -107,6 +110,28 @@ export async function createRouter(
       normalizeGithubWebhook(event, payload, {
         productionEnvironments: config.productionEnvironments,
         branches: config.github.branches,
+      }),
+    );
+  });
+
+  // Redeliveries (GitLab's X-Gitlab-Event-UUID / Idempotency-Key repeat) need no bookkeeping:
+  // the events' ids come from the payload, so a second delivery updates the same rows.
+  router.post('/webhooks/gitlab', rawBody, async (req, res) => {
+    if (!config.gitlab) {
+      throw new NotFoundError(
+        'GitLab webhooks are not configured (dora.gitlab.secretToken)',
+      );
+    }
+    verifyGitlabToken(config.gitlab.secretToken, req.header('x-gitlab-token'));
+    const event = req.header('x-gitlab-event');
+    if (!event) {
+      throw new InputError('Missing X-Gitlab-Event header');
+    }
+    await respond(
+      res,
+      normalizeGitlabWebhook(event, parseJsonBody(req.body), {
+        productionEnvironments: config.productionEnvironments,
+        branches: config.gitlab.branches,
       }),
     );
   });

@@ -28,6 +28,21 @@ export const testEntities: Entity[] = [
   },
 ];
 
+/**
+ * A service published to GitLab: its project is the documented examples' `mike/diaspora`, written
+ * with other capitals than GitLab's payloads to show the match ignores case.
+ */
+export const gitlabTestEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'diaspora',
+    namespace: 'default',
+    annotations: { 'gitlab.com/project-slug': 'Mike/Diaspora' },
+  },
+  spec: { type: 'service', owner: 'web', lifecycle: 'production' },
+};
+
 export const testDoraConfig = {
   sources: { deployer: { token: 'deployer-token-0123456789' } },
   github: { webhookSecret: 'github-secret' },

@@ -49,6 +49,7 @@ const commitSha = z
  *
  * - `entity`: an entity reference or a component name (`component:default/payments-api`, `payments-api`)
  * - `github`: a repository slug (`github.com/project-slug`)
+ * - `gitlab`: a GitLab project path with its groups, `path_with_namespace` (`gitlab.com/project-slug`)
  * - `argocd`: an Argo CD application name (`argocd/app-name`)
  * - `pagerduty`: a PagerDuty service id (`pagerduty.com/service-id`)
  *
@@ -57,6 +58,7 @@ const commitSha = z
 export const doraServiceKeyTypeSchema = z.enum([
   'entity',
   'github',
+  'gitlab',
   'argocd',
   'pagerduty',
 ]);

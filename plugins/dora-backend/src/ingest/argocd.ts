@@ -1,7 +1,7 @@
 import { doraDeploymentKindSchema } from '@internal/plugin-dora-common';
 import { z } from 'zod';
 import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
-import { WebhookResult } from './github';
+import { WebhookResult } from '../services/types';
 import { isProduction, NormalizeOptions } from './generic';
 import { parseWith } from '@internal/request-validation';
 

@@ -70,6 +70,24 @@ export async function verifyGithubSignature(
 }
 
 /**
+ * Checks GitLab's X-Gitlab-Token. GitLab sends the webhook's secret token itself rather than a
+ * signature, so it is compared in constant time like a bearer token.
+ */
+export function verifyGitlabToken(
+  secretToken: string,
+  header: string | undefined,
+): void {
+  if (!header) {
+    throw new AuthenticationError('Missing X-Gitlab-Token header');
+  }
+  if (!safeEqual(header, secretToken)) {
+    throw new AuthenticationError(
+      'X-Gitlab-Token does not match the configured secret token',
+    );
+  }
+}
+
+/**
  * Verifies PagerDuty's X-PagerDuty-Signature (`v1=<hex HMAC-SHA256>`, several comma-separated
  * while a secret is being rotated).
  */

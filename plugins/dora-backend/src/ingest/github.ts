@@ -1,8 +1,17 @@
 import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
 import { z } from 'zod';
-import { NormalizedEvent } from '../services/types';
+import { WebhookResult } from '../services/types';
 import { isProduction, NormalizeOptions } from './generic';
 import { parseWith } from '@internal/request-validation';
+import {
+  branchOfRef,
+  fullCommitSha as sha,
+  isTrackedBranch,
+  mergeCommitChange,
+  pushedCommitChanges,
+  RepositoryOrigin,
+  repositoryDeployment,
+} from './gitHost';
 
 /** The GitHub events this plugin records; everything else is acknowledged and ignored. */
 export const GITHUB_EVENTS = [
@@ -12,10 +21,6 @@ export const GITHUB_EVENTS = [
 ] as const;
 
 const iso = z.iso.datetime({ offset: true });
-const sha = z
-  .string()
-  .regex(/^[0-9a-f]{40,64}$/i)
-  .transform(s => s.toLowerCase());
 const repository = z.object({
   full_name: z.string().min(1).max(256),
   default_branch: z.string().max(256).optional(),
@@ -69,6 +74,12 @@ const STATES: Record<string, DoraDeploymentStatus | undefined> = {
   error: 'failure',
 };
 
+const originOf = (repo: { full_name: string }): RepositoryOrigin => ({
+  source: 'github',
+  serviceKeyType: 'github',
+  repository: repo.full_name,
+});
+
 /** A deployment's own payload may say it is a hotfix or rollback: `{ "kind": "hotfix" }`. */
 function kindOf(payload: unknown): 'regular' | 'hotfix' | 'rollback' {
   const kind =
@@ -77,9 +88,6 @@ function kindOf(payload: unknown): 'regular' | 'hotfix' | 'rollback' {
       : undefined;
   return kind === 'hotfix' || kind === 'rollback' ? kind : 'regular';
 }
-
-/** The outcome of one webhook delivery: events to store, or why nothing is stored. */
-export type WebhookResult = { events: NormalizedEvent[] } | { ignored: string };
 
 /**
  * Converts a verified GitHub webhook delivery. Deployment statuses become deployments (GitHub
@@ -92,13 +100,13 @@ export function normalizeGithubWebhook(
   body: unknown,
   options: NormalizeOptions & { branches?: string[] },
 ): WebhookResult {
-  const base = { source: 'github', serviceKeyType: 'github' as const };
   if (event === 'deployment_status') {
     const p = parseWith(
       deploymentStatusPayload,
       body,
       'deployment_status payload',
     );
+    const origin = originOf(p.repository);
     const status = STATES[p.deployment_status.state];
     if (!status) {
       return {
@@ -107,49 +115,37 @@ export function normalizeGithubWebhook(
     }
     const environment =
       p.deployment_status.environment ?? p.deployment.environment;
-    const terminal = status === 'success' || status === 'failure';
     return {
       events: [
-        {
-          ...base,
-          type: 'deployment',
+        repositoryDeployment(origin, {
           externalId: String(p.deployment.id),
-          serviceKey: p.repository.full_name,
           environment,
-          stream: environment,
           production: isProduction(environment, options),
           status,
           kind: kindOf(p.deployment.payload),
           commitSha: p.deployment.sha,
-          startedAt: Date.parse(p.deployment.created_at),
-          finishedAt: terminal
-            ? Date.parse(p.deployment_status.created_at)
-            : undefined,
-        },
+          startedAt: p.deployment.created_at,
+          reportedAt: p.deployment_status.created_at,
+        }),
       ],
     };
   }
   if (event === 'push') {
     const p = parseWith(pushPayload, body, 'push payload');
-    const branches = options.branches ?? [
-      p.repository.default_branch ?? 'main',
-    ];
-    if (p.deleted || !branches.some(b => p.ref === `refs/heads/${b}`)) {
+    const origin = originOf(p.repository);
+    const branch = branchOfRef(p.ref);
+    if (
+      p.deleted ||
+      branch === undefined ||
+      !isTrackedBranch(branch, options.branches, p.repository.default_branch)
+    ) {
       return { ignored: `ref ${p.ref} is not a tracked branch` };
     }
-    return {
-      events: p.commits.map(c => ({
-        ...base,
-        type: 'change' as const,
-        externalId: `${p.repository.full_name}@${c.id}`,
-        serviceKey: p.repository.full_name,
-        sha: c.id,
-        committedAt: Date.parse(c.timestamp),
-      })),
-    };
+    return { events: pushedCommitChanges(origin, p.commits) };
   }
   if (event === 'pull_request') {
     const p = parseWith(pullRequestPayload, body, 'pull_request payload');
+    const origin = originOf(p.repository);
     const pr = p.pull_request;
     if (
       p.action !== 'closed' ||
@@ -163,16 +159,12 @@ export function normalizeGithubWebhook(
     }
     return {
       events: [
-        {
-          ...base,
-          type: 'change',
-          externalId: `${p.repository.full_name}@${pr.merge_commit_sha}`,
-          serviceKey: p.repository.full_name,
+        mergeCommitChange(origin, {
           sha: pr.merge_commit_sha,
-          committedAt: Date.parse(pr.merged_at),
-          prNumber: pr.number,
-          prUrl: pr.html_url,
-        },
+          mergedAt: pr.merged_at,
+          number: pr.number,
+          url: pr.html_url,
+        }),
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WebhookResult } from './github';
+import { WebhookResult } from '../services/types';
 import { parseWith } from '@internal/request-validation';
 
 const iso = z.iso.datetime({ offset: true });

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { testEntities } from '../testUtils';
+import { gitlabTestEntity, testEntities } from '../testUtils';
 import { CatalogServiceMap } from './CatalogServiceMap';
 
 describe('CatalogServiceMap', () => {
@@ -35,5 +35,25 @@ describe('CatalogServiceMap', () => {
     expect([...map.componentsWithIncidentSource()]).toEqual([
       'component:default/hello-world',
     ]);
+  });
+
+  it('maps GitLab projects through gitlab.com/project-slug, ignoring case', async () => {
+    const map = CatalogServiceMap.create({
+      catalog: catalogServiceMock({
+        entities: [...testEntities, gitlabTestEntity],
+      }),
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+    });
+    await map.refresh();
+    expect(map.resolve('gitlab', 'mike/diaspora')).toBe(
+      'component:default/diaspora',
+    );
+    expect(map.resolve('gitlab', ' MIKE/DIASPORA ')).toBe(
+      'component:default/diaspora',
+    );
+    // A GitHub repository of the same name is another project.
+    expect(map.resolve('github', 'mike/diaspora')).toBeNull();
+    expect(map.resolve('gitlab', 'codertocat/hello-world')).toBeNull();
   });
 });

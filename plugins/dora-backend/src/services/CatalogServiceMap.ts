@@ -13,6 +13,7 @@ export const SERVICE_ANNOTATIONS: Record<
   string
 > = {
   github: 'github.com/project-slug',
+  gitlab: 'gitlab.com/project-slug',
   argocd: 'argocd/app-name',
   pagerduty: 'pagerduty.com/service-id',
 };
@@ -32,7 +33,7 @@ const keyOf = (type: DoraServiceKeyType, key: string) =>
   `${type}\u0000${lower(key.trim())}`;
 
 /**
- * Maps service keys (repository slug, Argo CD app, PagerDuty service, entity ref) to catalog
+ * Maps service keys (GitHub or GitLab repository slug, Argo CD app, PagerDuty service, entity ref) to catalog
  * components, and components to their owning teams, from a periodically refreshed snapshot.
  */
 export class CatalogServiceMap {

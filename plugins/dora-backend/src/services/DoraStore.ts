@@ -16,6 +16,7 @@ import {
   EventSet,
   HOUR_MS,
 } from '../domain';
+import { SERVICE_ANNOTATIONS } from './CatalogServiceMap';
 import {
   AffectedSpans,
   DEPLOYMENT_SHAS,
@@ -64,9 +65,7 @@ const CHUNK = 400;
 /** The annotation a component needs to claim events with this kind of service key. */
 export const ANNOTATION_BY_KEY_TYPE: Record<DoraServiceKeyType, string> = {
   entity: 'metadata.name (component:<namespace>/<name>)',
-  github: 'github.com/project-slug',
-  argocd: 'argocd/app-name',
-  pagerduty: 'pagerduty.com/service-id',
+  ...SERVICE_ANNOTATIONS,
 };
 
 export { serviceOf };

@@ -63,6 +63,9 @@ export type NormalizedEvent =
   | NormalizedIncident
   | NormalizedRollback;
 
+/** The outcome of one webhook delivery: events to store, or why nothing is stored. */
+export type WebhookResult = { events: NormalizedEvent[] } | { ignored: string };
+
 /** Maps a service key to a catalog entity ref, or null when no component claims it. */
 export type ServiceKeyResolver = (
   type: DoraServiceKeyType,
