@@ -46,6 +46,7 @@ export const gitlabTestEntity: Entity = {
 export const testDoraConfig = {
   sources: { deployer: { token: 'deployer-token-0123456789' } },
   github: { webhookSecret: 'github-secret' },
+  gitlab: { secretToken: 'gitlab-token-0123456789' },
   pagerduty: { webhookSecret: 'pagerduty-secret' },
   argocd: { token: 'argocd-token-0123456789' },
 };

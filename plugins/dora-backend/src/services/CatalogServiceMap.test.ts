@@ -1,16 +1,22 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { gitlabTestEntity, testEntities } from '../testUtils';
 import { CatalogServiceMap } from './CatalogServiceMap';
 
+async function mapOf(entities: Entity[]) {
+  const map = CatalogServiceMap.create({
+    catalog: catalogServiceMock({ entities }),
+    auth: mockServices.auth(),
+    logger: mockServices.logger.mock(),
+  });
+  await map.refresh();
+  return map;
+}
+
 describe('CatalogServiceMap', () => {
   it('maps service keys through annotations, ignoring case, and knows owners', async () => {
-    const map = CatalogServiceMap.create({
-      catalog: catalogServiceMock({ entities: testEntities }),
-      auth: mockServices.auth(),
-      logger: mockServices.logger.mock(),
-    });
-    await map.refresh();
+    const map = await mapOf(testEntities);
     expect(map.resolve('github', 'codertocat/hello-world')).toBe(
       'component:default/hello-world',
     );
@@ -38,14 +44,7 @@ describe('CatalogServiceMap', () => {
   });
 
   it('maps GitLab projects through gitlab.com/project-slug, ignoring case', async () => {
-    const map = CatalogServiceMap.create({
-      catalog: catalogServiceMock({
-        entities: [...testEntities, gitlabTestEntity],
-      }),
-      auth: mockServices.auth(),
-      logger: mockServices.logger.mock(),
-    });
-    await map.refresh();
+    const map = await mapOf([...testEntities, gitlabTestEntity]);
     expect(map.resolve('gitlab', 'mike/diaspora')).toBe(
       'component:default/diaspora',
     );
