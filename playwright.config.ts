@@ -4,6 +4,12 @@ import { defineConfig } from '@playwright/test';
 // :7007, demo data), in Debian's Chromium: Playwright cannot download its own browser here.
 const chromiumPath = process.env.PORTAL_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+// The journeys run on a data folder of their own, emptied before the portal starts: what they
+// create (services, databases, tickets, survey answers) never shows up in the local demo's .data,
+// and every run starts from the demo data alone. To iterate on a journey against a running portal,
+// start it with `PORTAL_DATA_DIR=.data/e2e ./portal start` (it is reused outside CI).
+process.env.PORTAL_DATA_DIR ??= '.data/e2e';
+
 export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 30_000 },
@@ -16,7 +22,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: './portal start',
+      command: 'rm -rf -- "${PORTAL_DATA_DIR:?}" && ./portal start',
       url: 'http://localhost:7007/.backstage/health/v1/readiness',
       reuseExistingServer: !process.env.CI,
       timeout: 300_000,

@@ -10,7 +10,9 @@ import { backend, identityHeaders, openAsGuest } from './signIn';
 // (databases.test.ts covers the REST API path, the credentials and kubectl.)
 const kubeconfig = resolve(
   __dirname,
-  '../../../.data/control-plane/kubeconfig',
+  '../../..',
+  process.env.PORTAL_DATA_DIR ?? '.data',
+  'control-plane/kubeconfig',
 );
 const databaseName = `form-${Date.now().toString(36)}`;
 const entityName = `team-payments.${databaseName}`;

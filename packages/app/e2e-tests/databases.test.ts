@@ -9,7 +9,9 @@ import { backend, identityHeaders, openAsGuest } from './signIn';
 // credentials in the Secret connect; kubectl lists and deletes it as a platform engineer would.
 const kubeconfig = resolve(
   __dirname,
-  '../../../.data/control-plane/kubeconfig',
+  '../../..',
+  process.env.PORTAL_DATA_DIR ?? '.data',
+  'control-plane/kubeconfig',
 );
 const databaseName = 'checkout-e2e-db';
 

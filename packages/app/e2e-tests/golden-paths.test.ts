@@ -10,7 +10,9 @@ import { backend, identityHeaders, openAsGuest } from './signIn';
 // is created.
 const kubeconfig = resolve(
   __dirname,
-  '../../../.data/control-plane/kubeconfig',
+  '../../..',
+  process.env.PORTAL_DATA_DIR ?? '.data',
+  'control-plane/kubeconfig',
 );
 const serviceName = `gp-${Date.now().toString(36)}`;
 
