@@ -109,7 +109,18 @@ describe('app-config.production.yaml on top of app-config.yaml', () => {
       'not-a-real-webhook-secret',
     );
     expect(config.getBoolean('adoption.demoData')).toBe(false);
+    // GitLab webhooks are optional: without their secret the section is empty (the route is off).
+    expect(config.getOptionalString('dora.gitlab.secretToken')).toBeUndefined();
     config.close();
+
+    const withGitlab = await loadProductionConfig({
+      ...completeProductionEnv,
+      DORA_GITLAB_WEBHOOK_SECRET: 'not-a-real-gitlab-token',
+    });
+    expect(withGitlab.getString('dora.gitlab.secretToken')).toBe(
+      'not-a-real-gitlab-token',
+    );
+    withGitlab.close();
   });
 
   it('keeps the demo organisation out', async () => {
