@@ -3,7 +3,13 @@ import { createTestStore, readTestConfig } from '../__testUtils__/testUtils';
 import { DAY_MS, HOUR_MS } from '../domain';
 import { seedDemoAdoption } from '../services/DemoSeeder';
 import { SummaryService } from '../services/SummaryService';
-import { DEMO_PROVENANCE, generateDemoAdoption } from './generateDemoAdoption';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  DEMO_PROVENANCE,
+  DEMO_TEMPLATE_VERSIONS,
+  generateDemoAdoption,
+} from './generateDemoAdoption';
 
 jest.setTimeout(60_000);
 
@@ -46,6 +52,20 @@ describe('demo adoption data', () => {
     ).toBe(true);
   });
 
+  it("puts the demo's components on the golden paths' current template version", () => {
+    // A template bump without a demo update would show leadership a collapsed "on latest" share.
+    for (const name of ['typescript-service', 'go-service', 'static-site']) {
+      const template = readFileSync(
+        resolve(__dirname, '../../../../templates', name, 'template.yaml'),
+        'utf8',
+      );
+      expect({
+        name,
+        version: /fernhill\.io\/template-version: (\S+)/.exec(template)?.[1],
+      }).toEqual({ name, version: DEMO_TEMPLATE_VERSIONS.current });
+    }
+  });
+
   it('seeds once across replicas, after DORA has first deployments, into plausible figures', async () => {
     const { store } = await createTestStore(databases, 'SQLITE_3');
     const logger = mockServices.logger.mock();
@@ -59,7 +79,9 @@ describe('demo adoption data', () => {
         templateVersion: null,
         createdAt: null,
       })),
-      new Map([['template:default/typescript-service', '1.0.0']]),
+      new Map([
+        ['template:default/typescript-service', DEMO_TEMPLATE_VERSIONS.current],
+      ]),
     );
     const seeded = await Promise.all([
       seedDemoAdoption({ store, logger, now: NOW }),
@@ -76,6 +98,9 @@ describe('demo adoption data', () => {
       fromTemplate: 11,
     });
     expect(summary.coverage.overall.coverage).toBeLessThan(0.9);
+    // Most on the current template version, some behind: a meaningful "on latest" figure.
+    expect(summary.coverage.overall.latestShare).toBeGreaterThan(0.6);
+    expect(summary.coverage.overall.latestShare).toBeLessThan(1);
     expect(summary.templateRuns.successRate).toBeGreaterThan(0.8);
     expect(summary.templateRuns.failures.length).toBeGreaterThan(0);
     expect(summary.timeToFirstDeploy.overall.deployed).toBeGreaterThan(5);

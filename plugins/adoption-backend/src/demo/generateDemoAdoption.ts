@@ -19,6 +19,15 @@ const GO = 'template:default/go-service';
 const SITE = 'template:default/static-site';
 
 /**
+ * The golden-path templates' current version (`fernhill.io/template-version` in templates/, which
+ * a test compares) and the one before it: most demo components are on the current one, a few lag,
+ * as in an organisation that adopts template updates.
+ */
+export const DEMO_TEMPLATE_VERSIONS = { current: '1.1.0', previous: '1.0.0' };
+const CURRENT = DEMO_TEMPLATE_VERSIONS.current;
+const PREVIOUS = DEMO_TEMPLATE_VERSIONS.previous;
+
+/**
  * The demo components of demo/systems.yaml (the services of the DORA demo history) and the golden
  * path each was created from; ledger-service and merchant-portal predate the golden paths.
  */
@@ -28,23 +37,23 @@ export const DEMO_PROVENANCE: Array<{
   template?: string;
   version?: string;
 }> = [
-  { name: 'payments-api', team: 'payments', template: TS, version: '1.0.0' },
-  { name: 'checkout-web', team: 'payments', template: SITE, version: '1.0.0' },
+  { name: 'payments-api', team: 'payments', template: TS, version: CURRENT },
+  { name: 'checkout-web', team: 'payments', template: SITE, version: CURRENT },
   { name: 'ledger-service', team: 'payments' },
-  { name: 'fraud-scoring', team: 'payments', template: GO, version: '0.9.0' },
-  { name: 'catalog-api', team: 'catalog', template: TS, version: '0.9.0' },
-  { name: 'product-ingest', team: 'catalog', template: GO, version: '1.0.0' },
-  { name: 'pricing-service', team: 'catalog', template: TS, version: '1.0.0' },
+  { name: 'fraud-scoring', team: 'payments', template: GO, version: PREVIOUS },
+  { name: 'catalog-api', team: 'catalog', template: TS, version: PREVIOUS },
+  { name: 'product-ingest', team: 'catalog', template: GO, version: CURRENT },
+  { name: 'pricing-service', team: 'catalog', template: TS, version: CURRENT },
   { name: 'merchant-portal', team: 'catalog' },
-  { name: 'search-api', team: 'search', template: GO, version: '1.0.0' },
-  { name: 'search-indexer', team: 'search', template: GO, version: '0.9.0' },
-  { name: 'recommendations', team: 'search', template: TS, version: '1.0.0' },
-  { name: 'ci-runners', team: 'platform', template: GO, version: '1.0.0' },
+  { name: 'search-api', team: 'search', template: GO, version: CURRENT },
+  { name: 'search-indexer', team: 'search', template: GO, version: PREVIOUS },
+  { name: 'recommendations', team: 'search', template: TS, version: CURRENT },
+  { name: 'ci-runners', team: 'platform', template: GO, version: CURRENT },
   {
     name: 'platform-compositions',
     team: 'platform',
     template: TS,
-    version: '1.0.0',
+    version: CURRENT,
   },
 ];
 
@@ -194,7 +203,7 @@ export function generateDemoAdoption(options: {
       runs.push({
         taskId,
         templateRef: template,
-        templateVersion: '1.0.0',
+        templateVersion: CURRENT,
         status: failed ? 'failed' : 'completed',
         createdAt,
         finishedAt: createdAt + durationMs,
@@ -208,7 +217,7 @@ export function generateDemoAdoption(options: {
         type: 'template-run',
         occurredAt: createdAt + durationMs,
         templateRef: template,
-        templateVersion: '1.0.0',
+        templateVersion: CURRENT,
         taskId,
         owner: `group:default/${team}`,
         kind: template === SITE ? 'site' : 'service',
