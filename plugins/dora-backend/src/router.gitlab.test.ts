@@ -152,6 +152,19 @@ describe('POST /webhooks/gitlab', () => {
     expect(await metricsOf(reversed.app)).toEqual(inOrder);
   });
 
+  it('keeps events of a project no component claims, naming the annotation to add', async () => {
+    const { app, store } = await start();
+    await post(app, ['Deployment Hook', gitlabExamples.deployment]).expect(202);
+    expect(await store.listUnmapped()).toEqual([
+      expect.objectContaining({
+        serviceKeyType: 'gitlab',
+        service: 'root/test-deployment-webhooks',
+        annotation: 'gitlab.com/project-slug',
+        eventCount: 1,
+      }),
+    ]);
+  });
+
   it('refuses a wrong or missing X-Gitlab-Token and stores nothing', async () => {
     const { app, store } = await start();
     const wrong = await post(app, delivery.push, {

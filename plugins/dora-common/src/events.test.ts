@@ -16,7 +16,17 @@ describe('event schemas', () => {
     expect(parsed).toMatchObject({ serviceKeyType: 'entity', kind: 'regular' });
   });
 
+  it.each(['entity', 'github', 'gitlab', 'argocd', 'pagerduty'])(
+    'accepts the service key type %s',
+    serviceKeyType => {
+      expect(
+        doraEventInputSchema.parse({ ...deployment, serviceKeyType }),
+      ).toMatchObject({ serviceKeyType });
+    },
+  );
+
   it.each([
+    [{ ...deployment, serviceKeyType: 'bitbucket' }, 'serviceKeyType'],
     [{ ...deployment, startedAt: '1970-01-01T00:00:00Z' }, 'startedAt'],
     [{ ...deployment, finishedAt: '2999-01-01T00:00:00Z' }, 'finishedAt'],
     [{ ...deployment, finishedAt: '2024-01-01T00:00:00Z' }, 'finishedAt'],
