@@ -191,6 +191,39 @@ describe('doraPlugin', () => {
     expect(bad.status).toBe(401);
   });
 
+  it('records a pull request merged into the default branch, not one merged into a feature branch', async () => {
+    const server = await start();
+    // GitHub's documented "closed" delivery, as sent when the pull request was merged.
+    const closed = githubExamples('pull_request').find(
+      p => p.action === 'closed',
+    );
+    const merged = (baseRef: string) => ({
+      ...closed,
+      pull_request: {
+        ...closed.pull_request,
+        merged: true,
+        merged_at: '2019-05-15T15:20:40Z',
+        base: { ...closed.pull_request.base, ref: baseRef },
+      },
+    });
+    const intoFeature = await deliverGithub(
+      server,
+      'pull_request',
+      merged('feature/checkout'),
+    );
+    expect(intoFeature.status).toBe(202);
+    expect(intoFeature.body.ignored).toMatch(
+      /merged into feature\/checkout, not a tracked branch/,
+    );
+    const intoDefault = await deliverGithub(
+      server,
+      'pull_request',
+      merged(closed.repository.default_branch),
+    );
+    expect(intoDefault.status).toBe(202);
+    expect(intoDefault.body).toEqual({ accepted: 1 });
+  });
+
   it('ingests Argo CD notifications and generic events, and computes metrics', async () => {
     const server = await start();
     const argo = await postWithToken(

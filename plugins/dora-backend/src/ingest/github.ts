@@ -61,6 +61,7 @@ const pullRequestPayload = z.object({
     merged: z.boolean().nullable().optional(),
     merged_at: iso.nullable().optional(),
     merge_commit_sha: sha.nullable().optional(),
+    base: z.object({ ref: z.string().max(256) }).optional(),
   }),
   repository,
 });
@@ -155,6 +156,19 @@ export function normalizeGithubWebhook(
     ) {
       return {
         ignored: `pull request ${p.action} without merge is not recorded`,
+      };
+    }
+    // A merge into a feature branch is not a change yet: it counts when that branch is merged.
+    if (
+      pr.base &&
+      !isTrackedBranch(
+        pr.base.ref,
+        options.branches,
+        p.repository.default_branch,
+      )
+    ) {
+      return {
+        ignored: `pull request merged into ${pr.base.ref}, not a tracked branch`,
       };
     }
     return {

@@ -1,4 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import fc from 'fast-check';
 import { DoraStore } from './DoraStore';
 import { NormalizedEvent } from './types';
 
@@ -97,6 +98,76 @@ describe('DoraStore', () => {
           }),
         ]);
       }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'ends in the same rows for any delivery order and batching of partial reports, %p',
+    async databaseId => {
+      // Reports of one deployment and one commit that disagree in their details: a start report
+      // that alone names the commits, a success without them, a later success, and the commit's
+      // push and merge events with different times.
+      const reports: NormalizedEvent[] = [
+        {
+          ...inProgress,
+          startedAt: T - 30_000,
+          commits: ['abc1234', 'def5678'],
+          version: '1.4.0',
+        },
+        { ...success, commitSha: undefined, finishedAt: T + 60_000 },
+        { ...success, commitSha: 'abc1234', finishedAt: T + 90_000 },
+        { ...inProgress, startedAt: T },
+        {
+          ...origin,
+          type: 'change',
+          externalId: 'fernhill/payments-api@abc1234',
+          sha: 'abc1234',
+          committedAt: T - 600_000,
+        },
+        {
+          ...origin,
+          type: 'change',
+          externalId: 'fernhill/payments-api@abc1234',
+          sha: 'abc1234',
+          committedAt: T - 590_000,
+          prNumber: 12,
+        },
+      ];
+      const rowsAfter = async (batches: NormalizedEvent[][]) => {
+        const { knex, store } = await createStore(databaseId);
+        for (const batch of batches) await store.ingest(batch, resolve);
+        const rows = await Promise.all(
+          ['dora_deployments', 'dora_changes'].map(table =>
+            knex(table)
+              .select('*')
+              .then(r => r.map(({ received_at, ...row }) => row)),
+          ),
+        );
+        return JSON.parse(JSON.stringify(rows));
+      };
+      const expected = await rowsAfter(reports.map(r => [r]));
+      expect(expected[0][0]).toMatchObject({
+        status: 'success',
+        started_at: expect.anything(),
+        commit_sha: 'abc1234',
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.shuffledSubarray(reports, {
+            minLength: reports.length,
+            maxLength: reports.length,
+          }),
+          fc.integer({ min: 1, max: 3 }),
+          async (order, size) => {
+            const batches: NormalizedEvent[][] = [];
+            for (let i = 0; i < order.length; i += size) {
+              batches.push(order.slice(i, i + size));
+            }
+            expect(await rowsAfter(batches)).toEqual(expected);
+          },
+        ),
+        { numRuns: databaseId === 'POSTGRES_18' ? 8 : 25 },
+      );
     },
   );
 

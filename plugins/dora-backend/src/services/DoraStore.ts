@@ -106,6 +106,9 @@ function mergeReports(a: NormalizedEvent, b: NormalizedEvent): NormalizedEvent {
   if (a.type === 'change' && b.type === 'change') {
     return {
       ...a,
+      // The push and the merge event of one commit may report slightly different times; the
+      // earlier one is kept whatever the delivery order (as the stored row's upsert does).
+      committedAt: Math.min(a.committedAt, b.committedAt),
       authoredAt: a.authoredAt ?? b.authoredAt,
       prNumber: b.prNumber ?? a.prNumber,
       prUrl: b.prUrl ?? a.prUrl,
@@ -298,6 +301,9 @@ export class DoraStore {
           .insert(rows.map(e => ({ ...base(e), ...changeRow(e) })))
           .onConflict(['source', 'external_id'])
           .merge({
+            committed_at: tx.raw(
+              'case when excluded.committed_at < dora_changes.committed_at then excluded.committed_at else dora_changes.committed_at end',
+            ),
             authored_at: tx.raw(
               'coalesce(dora_changes.authored_at, excluded.authored_at)',
             ),
@@ -730,32 +736,35 @@ export class DoraStore {
     tx: Knex.Transaction,
     rows: Record<string, unknown>[],
   ) {
-    // A report never moves a deployment back to an earlier status; equal status keeps the later
-    // finish, so any delivery order ends in the same row.
+    // The same rule as mergeReports, so any delivery order ends in the same row: the newer report
+    // (a later status, or the same status finishing later) gives status, kind and finish; the
+    // earliest start is kept; commit, commits and version come from the newer report when it has
+    // them, else from the older one. A report never moves a deployment back to an earlier status.
+    const newer =
+      '(excluded.status_rank > dora_deployments.status_rank or (excluded.status_rank = dora_deployments.status_rank and coalesce(excluded.finished_at, 0) > coalesce(dora_deployments.finished_at, 0)))';
+    const fromNewer = (column: string) =>
+      tx.raw(
+        `case when ${newer} then excluded.${column} else dora_deployments.${column} end`,
+      );
+    const preferNewer = (column: string) =>
+      tx.raw(
+        `case when ${newer} then coalesce(excluded.${column}, dora_deployments.${column}) else coalesce(dora_deployments.${column}, excluded.${column}) end`,
+      );
     await tx(TABLES.deployment)
       .insert(rows)
       .onConflict(['source', 'external_id'])
       .merge({
-        status: tx.raw('excluded.status'),
-        status_rank: tx.raw('excluded.status_rank'),
-        kind: tx.raw('excluded.kind'),
-        finished_at: tx.raw(
-          'case when excluded.status_rank > dora_deployments.status_rank or dora_deployments.finished_at is null then excluded.finished_at when excluded.finished_at > dora_deployments.finished_at then excluded.finished_at else dora_deployments.finished_at end',
-        ),
+        status: fromNewer('status'),
+        status_rank: fromNewer('status_rank'),
+        kind: fromNewer('kind'),
+        finished_at: fromNewer('finished_at'),
         started_at: tx.raw(
           'case when excluded.started_at < dora_deployments.started_at then excluded.started_at else dora_deployments.started_at end',
         ),
-        commit_sha: tx.raw(
-          'coalesce(excluded.commit_sha, dora_deployments.commit_sha)',
-        ),
-        commits: tx.raw('coalesce(excluded.commits, dora_deployments.commits)'),
-        version: tx.raw('coalesce(excluded.version, dora_deployments.version)'),
-      })
-      .where(
-        'dora_deployments.status_rank',
-        '<=',
-        tx.raw('excluded.status_rank'),
-      );
+        commit_sha: preferNewer('commit_sha'),
+        commits: preferNewer('commits'),
+        version: preferNewer('version'),
+      });
   }
 
   /**
