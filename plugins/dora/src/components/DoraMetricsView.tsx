@@ -90,7 +90,8 @@ export function DoraMetricsView(props: {
           title="No delivery events for this component yet"
           description={
             'Connect a source so deployments, changes and incidents reach the portal: add the ' +
-            'annotation github.com/project-slug (GitHub webhooks), argocd/app-name (Argo CD ' +
+            'annotation github.com/project-slug (GitHub webhooks), gitlab.com/project-slug ' +
+            '(GitLab webhooks), argocd/app-name (Argo CD ' +
             'notifications) or pagerduty.com/service-id (PagerDuty v3 webhooks) to catalog-info.yaml, ' +
             'or send events to POST /api/dora/events with a source token (see the DORA backend ' +
             'README for curl examples). If it delivered before this window, pick a longer one above.'
