@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { resolve } from 'node:path';
 
 // Browser journeys run against the portal as `./portal start` runs it (frontend :3000, backend
 // :7007, demo data), in Debian's Chromium: Playwright cannot download its own browser here.
@@ -6,9 +7,13 @@ const chromiumPath = process.env.PORTAL_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // The journeys run on a data folder of their own, emptied before the portal starts: what they
 // create (services, databases, tickets, survey answers) never shows up in the local demo's .data,
-// and every run starts from the demo data alone. To iterate on a journey against a running portal,
-// start it with `PORTAL_DATA_DIR=.data/e2e ./portal start` (it is reused outside CI).
-process.env.PORTAL_DATA_DIR ??= '.data/e2e';
+// and every run starts from the demo data alone. Fixed here, whatever PORTAL_DATA_DIR the shell
+// exports, so the folder emptied is always this one. A portal already listening is not reused
+// (it would be the demo's, on .data) unless PORTAL_E2E_REUSE=1 says it was started for the
+// journeys: `PORTAL_DATA_DIR=.data/e2e ./portal start`.
+const e2eDataDir = resolve(__dirname, '.data/e2e');
+process.env.PORTAL_DATA_DIR = e2eDataDir;
+const reusePortal = process.env.PORTAL_E2E_REUSE === '1';
 
 export default defineConfig({
   timeout: 120_000,
@@ -22,9 +27,9 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: 'rm -rf -- "${PORTAL_DATA_DIR:?}" && ./portal start',
+      command: `rm -rf -- ${JSON.stringify(e2eDataDir)} && ./portal start`,
       url: 'http://localhost:7007/.backstage/health/v1/readiness',
-      reuseExistingServer: !process.env.CI,
+      reuseExistingServer: reusePortal,
       timeout: 300_000,
       stdout: 'ignore',
     },

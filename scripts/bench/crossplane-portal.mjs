@@ -10,7 +10,7 @@
 // concurrent batch (default 20). Every database it creates is deleted at the end.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   BACKEND,
   ensurePortal,
@@ -21,7 +21,11 @@ import {
 } from './portal.mjs';
 
 const { Client } = createRequire(join(root, 'packages/app/package.json'))('pg');
-const KUBECONFIG = join(root, '.data/control-plane/kubeconfig');
+const KUBECONFIG = resolve(
+  root,
+  process.env.PORTAL_DATA_DIR ?? '.data',
+  'control-plane/kubeconfig',
+);
 const SEQUENTIAL = Number(process.env.BENCH_FORM_REQUESTS ?? 20);
 const CONCURRENT = Number(process.env.BENCH_FORM_CONCURRENT ?? 20);
 const TEMPLATE = 'template:default/request-postgres-database';

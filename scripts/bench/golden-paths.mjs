@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import {
   BACKEND,
   ensurePortal,
@@ -183,7 +183,11 @@ async function main() {
             {
               env: {
                 ...process.env,
-                KUBECONFIG: join(root, '.data/control-plane/kubeconfig'),
+                KUBECONFIG: resolve(
+                  root,
+                  process.env.PORTAL_DATA_DIR ?? '.data',
+                  'control-plane/kubeconfig',
+                ),
               },
               stdio: 'ignore',
             },

@@ -14,6 +14,14 @@ describe('csv', () => {
       expect(csvField(formula)).toBe(`'${formula}`);
     }
     expect(csvField('=HYPERLINK("x","y")')).toBe(`"'=HYPERLINK(""x"",""y"")"`);
+    expect(csvField('\t=1+1')).toBe("'\t=1+1");
+    expect(csvField('\r=1+1')).toBe(`"'\r=1+1"`);
+  });
+
+  it('keeps numbers as numbers, negative ones too', () => {
+    expect(csvField(-5)).toBe('-5');
+    expect(csvField(-0.25)).toBe('-0.25');
+    expect(csvField('-5')).toBe("'-5");
   });
 
   it('leaves missing values empty', () => {

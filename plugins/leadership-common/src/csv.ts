@@ -5,15 +5,17 @@
  */
 
 /**
- * One CSV field: quoted when it holds a separator, a quote or a line break; a leading `=`, `+`,
- * `-` or `@` (a formula to spreadsheet programs) is prefixed with `'`; null is empty.
+ * One CSV field: quoted when it holds a separator, a quote or a line break; text starting with
+ * `=`, `+`, `-`, `@`, a tab or a carriage return (a formula to spreadsheet programs) is prefixed
+ * with `'`; numbers stay numbers (-5 is not a formula); null is empty.
  *
  * @public
  */
 export function csvField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  if (typeof value === 'number') return String(value);
+  // Tab and carriage return too: some spreadsheet programs skip them before a formula.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
@@ -58,5 +60,6 @@ export function downloadCsv(csv: string, fileName: string): void {
   link.href = url;
   link.download = fileName;
   link.click();
-  URL.revokeObjectURL(url);
+  // Revoked once the download has started, not while the click is still being handled.
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

@@ -52,6 +52,33 @@ describe('portal:catalog:await-entity', () => {
     );
   });
 
+  it('keeps waiting through catalog errors and reports the last one if it never appears', async () => {
+    const catalog = catalogServiceMock.mock();
+    catalog.getEntityByRef
+      .mockRejectedValueOnce(new Error('503 Service Unavailable'))
+      .mockResolvedValue(ordersApi);
+    const action = createAwaitEntityAction({ catalog, pollIntervalMs: 1 });
+    const ctx = env.context({ entityRef: 'component:default/orders-api' });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('visible', true);
+
+    const down = catalogServiceMock.mock();
+    down.getEntityByRef.mockRejectedValue(new Error('connect ECONNREFUSED'));
+    const waiting = env.context({
+      entityRef: 'component:default/orders-api',
+      timeoutSeconds: 1,
+    });
+    const warn = jest.spyOn(waiting.logger, 'warn');
+    await createAwaitEntityAction({
+      catalog: down,
+      pollIntervalMs: 1,
+    }).handler(waiting);
+    expect(waiting.output).toHaveBeenCalledWith('visible', false);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('last catalog error: connect ECONNREFUSED'),
+    );
+  });
+
   it('normalises kind:name to the default namespace', async () => {
     const catalog = catalogServiceMock({ entities: [ordersApi] });
     const action = createAwaitEntityAction({ catalog });

@@ -65,11 +65,17 @@ export function createAwaitEntityAction(options: {
       const timeoutMs = (ctx.input.timeoutSeconds ?? 60) * 1000;
       const credentials = await ctx.getInitiatorCredentials();
       const deadline = Date.now() + timeoutMs;
+      let lastError: string | undefined;
       for (;;) {
-        if (await catalog.getEntityByRef(entityRef, { credentials })) {
-          ctx.logger.info(`${entityRef} is in the catalog`);
-          ctx.output('visible', true);
-          return;
+        try {
+          if (await catalog.getEntityByRef(entityRef, { credentials })) {
+            ctx.logger.info(`${entityRef} is in the catalog`);
+            ctx.output('visible', true);
+            return;
+          }
+        } catch (error) {
+          // A catalog replica restarting must not fail a task whose work is all done.
+          lastError = errorMessage(error);
         }
         if (Date.now() >= deadline || ctx.signal?.aborted) break;
         await new Promise(resolve => setTimeout(resolve, pollIntervalMs));
@@ -77,11 +83,17 @@ export function createAwaitEntityAction(options: {
       ctx.logger.warn(
         `${entityRef} was registered but the catalog has not shown it within ${
           timeoutMs / 1000
-        } s; it appears once the catalog has processed its location`,
+        } s; it appears once the catalog has processed its location${
+          lastError ? ` (last catalog error: ${lastError})` : ''
+        }`,
       );
       ctx.output('visible', false);
     },
   });
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function parseFullRef(ref: string): string {
