@@ -306,8 +306,9 @@ describe.each(databases.eachSupportedId())(
       await check();
       const [{ n }] = await knex('adoption_run_days').sum({ n: 'count' });
       expect(Number(n)).toBe(40);
-      // Down through the catalog version, the covering index and the weekly durations.
-      for (let i = 0; i < 3; i++) await knex.migrate.down({ directory });
+      // Down through the summaries' and the state's catalog version, the covering index and the
+      // weekly durations.
+      for (let i = 0; i < 4; i++) await knex.migrate.down({ directory });
       await knex.migrate.latest({ directory });
       await check();
     });

@@ -1117,10 +1117,14 @@ export class AdoptionStore {
       .increment('value', 1);
   }
 
-  async storedSummary(
-    windowDays: number,
-  ): Promise<
-    { computedAt: number; dataVersion: number; body: string } | undefined
+  async storedSummary(windowDays: number): Promise<
+    | {
+        computedAt: number;
+        dataVersion: number;
+        catalogVersion: number;
+        body: string;
+      }
+    | undefined
   > {
     const row = await this.db('adoption_summaries')
       .where({ window_days: windowDays })
@@ -1129,6 +1133,7 @@ export class AdoptionStore {
       ? {
           computedAt: num(row.computed_at),
           dataVersion: num(row.data_version),
+          catalogVersion: num(row.catalog_version),
           body: row.body,
         }
       : undefined;
@@ -1138,6 +1143,7 @@ export class AdoptionStore {
     windowDays: number;
     computedAt: number;
     dataVersion: number;
+    catalogVersion: number;
     body: string;
   }): Promise<void> {
     await this.db('adoption_summaries')
@@ -1145,6 +1151,7 @@ export class AdoptionStore {
         window_days: options.windowDays,
         computed_at: options.computedAt,
         data_version: options.dataVersion,
+        catalog_version: options.catalogVersion,
         body: options.body,
       })
       .onConflict('window_days')

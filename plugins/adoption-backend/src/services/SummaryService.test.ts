@@ -108,8 +108,9 @@ describe.each(databases.eachSupportedId())(
         ],
         new Map(),
       );
+      // A stored summary is stale after a catalog change too, not only after a data write.
       expect(
-        (await service.refresh(30, T + 3000)).coverage.overall.components,
+        (await service.summary(30, T + 3000)).coverage.overall.components,
       ).toBe(3);
       expect(listComponents).toHaveBeenCalledTimes(2);
 
@@ -143,6 +144,28 @@ describe.each(databases.eachSupportedId())(
         (await service.refresh(30, T + 5000)).coverage.overall.fromTemplate,
       ).toBe(2);
       expect(listComponents).toHaveBeenCalledTimes(4);
+    });
+
+    it('reloads the catalog side after maxAgeMs even without a catalog change', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      const service = SummaryService.create({
+        store,
+        config: readTestConfig(),
+        maxAgeMs: 60_000,
+      });
+      const listComponents = jest.spyOn(store, 'listComponents');
+      const now = jest.spyOn(Date, 'now').mockReturnValue(T);
+      try {
+        await service.refresh(30, T);
+        now.mockReturnValue(T + 30_000);
+        await service.refresh(30, T + 30_000);
+        expect(listComponents).toHaveBeenCalledTimes(1);
+        now.mockReturnValue(T + 61_000);
+        await service.refresh(30, T + 61_000);
+        expect(listComponents).toHaveBeenCalledTimes(2);
+      } finally {
+        now.mockRestore();
+      }
     });
 
     it('shares one computation between concurrent reads', async () => {

@@ -29,8 +29,9 @@ export const STANDARD_WINDOWS = [30, 90, 180];
  * Reads are served from stored summaries: the scheduled collector recomputes the standard windows
  * on every run, and a read recomputes (once per process at a time) when its window's summary is
  * missing, older than `maxAgeMs`, or computed before a write that must show at once (events,
- * tickets, analytics, NPS answers: `dataVersion`). Template runs and portal requests come from
- * daily rollups kept at write time, so a recomputation costs about as much as a stored read.
+ * tickets, analytics, NPS answers: `dataVersion`) or a catalog change (`catalogVersion`).
+ * Template runs and portal requests come from daily rollups kept at write time, so a
+ * recomputation costs about as much as a stored read.
  * The catalog-side inputs (components with their provenance, first deploys, and the coverage
  * they give) are kept in memory between recomputations while `catalogVersion` is unchanged, so
  * a write elsewhere does not reload ten thousand components.
@@ -50,7 +51,11 @@ export class SummaryService {
   }
 
   private readonly inFlight = new Map<number, Promise<AdoptionSummary>>();
-  private catalogInputs?: { version: number; inputs: Promise<CatalogInputs> };
+  private catalogInputs?: {
+    version: number;
+    loadedAt: number;
+    inputs: Promise<CatalogInputs>;
+  };
 
   private constructor(
     private readonly store: AdoptionStore,
@@ -70,6 +75,7 @@ export class SummaryService {
     if (
       stored &&
       stored.dataVersion === versions.dataVersion &&
+      stored.catalogVersion === versions.catalogVersion &&
       now - stored.computedAt < this.maxAgeMs
     ) {
       return JSON.parse(stored.body);
@@ -92,6 +98,7 @@ export class SummaryService {
         windowDays,
         computedAt: now,
         dataVersion,
+        catalogVersion,
         body: JSON.stringify(summary),
       });
       return summary;
@@ -178,11 +185,20 @@ export class SummaryService {
     };
   }
 
-  /** The catalog-side inputs at `version`: kept from the last load, or loaded (once) now. */
+  /**
+   * The catalog-side inputs at `version`: kept from the last load, or loaded (once) now. They are
+   * also reloaded after `maxAgeMs`, a safety net for writes that did not count as a catalog change
+   * (an older replica during a rolling upgrade, a restored database).
+   */
   private catalogInputsAt(version: number): Promise<CatalogInputs> {
-    if (this.catalogInputs?.version !== version) {
+    const cached = this.catalogInputs;
+    if (
+      !cached ||
+      cached.version !== version ||
+      Date.now() - cached.loadedAt > this.maxAgeMs
+    ) {
       const inputs = this.loadCatalogInputs();
-      const entry = { version, inputs };
+      const entry = { version, loadedAt: Date.now(), inputs };
       this.catalogInputs = entry;
       // A failed load is not kept: the next computation tries again.
       inputs.catch(() => {
