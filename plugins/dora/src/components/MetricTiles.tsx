@@ -1,7 +1,20 @@
 import { Box, Chip, Grid, Paper, Tooltip, Typography } from '@material-ui/core';
-import { DORA_METRIC_IDS, DoraMetricSet } from '@internal/plugin-dora-common';
+import {
+  DORA_METRIC_IDS,
+  DoraCoverageWarning,
+  DoraMetricSet,
+} from '@internal/plugin-dora-common';
 import { formatMetricValue, formatWorking, METRIC_TITLES } from '../format';
 import { BandChip } from './BandChip';
+
+/**
+ * Notes about how a figure is stated rather than doubts about the data behind it: shown as
+ * information, not in the error colour that asks a team to act.
+ */
+const INFORMATIONAL: ReadonlySet<DoraCoverageWarning['code']> = new Set([
+  'approximate-median',
+  'no-band-defined',
+]);
 
 /**
  * The five metrics as tiles: the figure, its band in colour, the working (numerator and
@@ -38,12 +51,12 @@ export function MetricTiles({ metrics }: { metrics: DoraMetricSet }) {
                     variant="caption"
                     display="block"
                     color={
-                      warning.code === 'approximate-median'
+                      INFORMATIONAL.has(warning.code)
                         ? 'textSecondary'
                         : 'error'
                     }
                   >
-                    {warning.code === 'approximate-median' ? 'ⓘ' : '⚠'}{' '}
+                    {INFORMATIONAL.has(warning.code) ? 'ⓘ' : '⚠'}{' '}
                     {warning.message}
                   </Typography>
                 ))}

@@ -1,0 +1,52 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { screen } from '@testing-library/react';
+import {
+  DORA_METRIC_IDS,
+  DoraMetricResult,
+  DoraMetricSet,
+} from '@internal/plugin-dora-common';
+import { MetricTiles } from './MetricTiles';
+
+const base = (id: DoraMetricResult['metric']): DoraMetricResult => ({
+  metric: id,
+  unit: 'ratio',
+  value: 0.05,
+  definition: `definition of ${id}`,
+  numerator: { label: 'numerator', value: 1 },
+  denominator: { label: 'denominator', value: 20 },
+  eventCount: 20,
+  band: null,
+  warnings: [],
+  details: {},
+});
+
+describe('MetricTiles', () => {
+  it('shows doubts about the data as warnings and notes about the figure as information', async () => {
+    const metrics = Object.fromEntries(
+      DORA_METRIC_IDS.map(id => [id, base(id)]),
+    ) as DoraMetricSet;
+    metrics.changeFailureRate.warnings = [
+      {
+        code: 'no-incident-source',
+        message: 'search-indexer deploys but has no incident source',
+      },
+    ];
+    metrics.deploymentReworkRate.warnings = [
+      {
+        code: 'no-band-defined',
+        message:
+          'The DORA reports publish no bands for deployment rework rate.',
+      },
+    ];
+    await renderInTestApp(<MetricTiles metrics={metrics} />);
+
+    const doubt = screen.getByText(
+      /⚠ search-indexer deploys but has no incident source/,
+    );
+    const note = screen.getByText(
+      /ⓘ The DORA reports publish no bands for deployment rework rate/,
+    );
+    expect(doubt.className).toMatch(/colorError/);
+    expect(note.className).toMatch(/colorTextSecondary/);
+  });
+});
