@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { kubectl } from './controlPlane';
 import { backend, identityHeaders, openAsGuest } from './signIn';
 
 // Self-service PostgreSQL through the form, as a developer does it: the Payments guest opens
@@ -8,21 +7,8 @@ import { backend, identityHeaders, openAsGuest } from './signIn';
 // Create; the task waits for Ready, its output leads to the component's Databases tab, and the
 // database appears in the catalog as a Resource owned by payments that the component depends on.
 // (databases.test.ts covers the REST API path, the credentials and kubectl.)
-const kubeconfig = resolve(
-  __dirname,
-  '../../..',
-  process.env.PORTAL_DATA_DIR ?? '.data',
-  'control-plane/kubeconfig',
-);
 const databaseName = `form-${Date.now().toString(36)}`;
 const entityName = `team-payments.${databaseName}`;
-
-function kubectl(...args: string[]): string {
-  return execFileSync('kubectl', args, {
-    encoding: 'utf8',
-    env: { ...process.env, KUBECONFIG: kubeconfig },
-  });
-}
 
 test.afterAll(() => {
   kubectl(

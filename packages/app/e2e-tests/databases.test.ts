@@ -1,26 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { Client } from 'pg';
+import { kubectl } from './controlPlane';
 import { backend, identityHeaders, openAsGuest } from './signIn';
 
 // Self-service PostgreSQL on the local control plane that `./portal start` runs: a Payments
 // engineer requests a database for her component, sees it Ready on the Databases tab, and the
 // credentials in the Secret connect; kubectl lists and deletes it as a platform engineer would.
-const kubeconfig = resolve(
-  __dirname,
-  '../../..',
-  process.env.PORTAL_DATA_DIR ?? '.data',
-  'control-plane/kubeconfig',
-);
 const databaseName = 'checkout-e2e-db';
-
-function kubectl(...args: string[]): string {
-  return execFileSync('kubectl', args, {
-    encoding: 'utf8',
-    env: { ...process.env, KUBECONFIG: kubeconfig },
-  });
-}
 
 test('a Payments engineer gets a working database for her component', async ({
   page,

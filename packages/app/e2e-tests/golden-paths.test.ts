@@ -1,6 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { kubectl } from './controlPlane';
 import { backend, identityHeaders, openAsGuest } from './signIn';
 
 // The golden path as a new developer walks it: the Payments guest opens Create, picks "Create
@@ -8,20 +7,7 @@ import { backend, identityHeaders, openAsGuest } from './signIn';
 // component: owned by payments, its source on the portal's Git host, its TechDocs rendered from the
 // skeleton's docs, and its database on the Databases tab. A taken name is refused before anything
 // is created.
-const kubeconfig = resolve(
-  __dirname,
-  '../../..',
-  process.env.PORTAL_DATA_DIR ?? '.data',
-  'control-plane/kubeconfig',
-);
 const serviceName = `gp-${Date.now().toString(36)}`;
-
-function kubectl(...args: string[]): string {
-  return execFileSync('kubectl', args, {
-    encoding: 'utf8',
-    env: { ...process.env, KUBECONFIG: kubeconfig },
-  });
-}
 
 const shot = (page: Page, name: string) =>
   page.screenshot({
