@@ -10,10 +10,11 @@
 // concurrent batch (default 20). Every database it creates is deleted at the end.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   BACKEND,
   ensurePortal,
+  KUBECONFIG,
   guestToken,
   percentile,
   root,
@@ -21,11 +22,6 @@ import {
 } from './portal.mjs';
 
 const { Client } = createRequire(join(root, 'packages/app/package.json'))('pg');
-const KUBECONFIG = resolve(
-  root,
-  process.env.PORTAL_DATA_DIR ?? '.data',
-  'control-plane/kubeconfig',
-);
 const SEQUENTIAL = Number(process.env.BENCH_FORM_REQUESTS ?? 20);
 const CONCURRENT = Number(process.env.BENCH_FORM_CONCURRENT ?? 20);
 const TEMPLATE = 'template:default/request-postgres-database';

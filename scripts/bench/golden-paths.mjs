@@ -12,11 +12,12 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import {
   BACKEND,
   ensurePortal,
   guestToken,
+  KUBECONFIG,
   percentile,
   root,
   sleep,
@@ -183,11 +184,7 @@ async function main() {
             {
               env: {
                 ...process.env,
-                KUBECONFIG: resolve(
-                  root,
-                  process.env.PORTAL_DATA_DIR ?? '.data',
-                  'control-plane/kubeconfig',
-                ),
+                KUBECONFIG,
               },
               stdio: 'ignore',
             },

@@ -1,9 +1,17 @@
 // What the benchmarks that go through a running portal share: starting it when nothing listens on
-// :7007 (and stopping only what they started), the guest's token, and percentiles.
+// :7007 (and stopping only what they started), the guest's token, the control plane's kubeconfig,
+// and percentiles.
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 
 export const root = new URL('../..', import.meta.url).pathname;
 export const BACKEND = 'http://localhost:7007';
+/** The kubeconfig `./portal start` writes for its local control plane, in its data folder. */
+export const KUBECONFIG = resolve(
+  root,
+  process.env.PORTAL_DATA_DIR ?? '.data',
+  'control-plane/kubeconfig',
+);
 const READINESS = `${BACKEND}/.backstage/health/v1/readiness`;
 const START_LIMIT_MS = 300_000;
 
