@@ -33,6 +33,21 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /**
+ * An event that gives a component its provenance: a template run that did not fail and names the
+ * entity it created. The store lists these in SQL by the same rule and counts a new one as a
+ * catalog change.
+ */
+export function isProvenanceEvent(
+  e: AdoptionEventRecord,
+): e is AdoptionEventRecord & { entityRef: string } {
+  return (
+    e.type === 'template-run' &&
+    e.entityRef !== null &&
+    (e.status === null || e.status === 'completed')
+  );
+}
+
+/**
  * A component's provenance: its own annotations first; for a component created before the
  * annotations existed, the successful template-run event that names it.
  */
@@ -42,7 +57,7 @@ export function withEventProvenance(
 ): ComponentRecord[] {
   const byEntity = new Map<string, AdoptionEventRecord>();
   for (const e of events) {
-    if (e.type === 'template-run' && e.entityRef && e.status !== 'failed') {
+    if (isProvenanceEvent(e)) {
       const seen = byEntity.get(e.entityRef);
       if (!seen || e.occurredAt < seen.occurredAt) {
         byEntity.set(e.entityRef, e);

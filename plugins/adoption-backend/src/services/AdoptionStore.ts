@@ -14,6 +14,7 @@ import {
   durationBucketSeconds,
   DURATION_EXACT_BELOW_SECONDS,
   FIRST_MONDAY_MS,
+  isProvenanceEvent,
   NO_OWNER,
   PortalRequestFacts,
   NpsAnswerRecord,
@@ -122,12 +123,6 @@ function requestOf(
 }
 
 /** A stored event row as the domain's record. */
-/** An event that gives a component its provenance (see `listProvenanceEvents`). */
-const isProvenanceEvent = (e: AdoptionEventRecord) =>
-  e.type === 'template-run' &&
-  e.entityRef !== null &&
-  (e.status === null || e.status === 'completed');
-
 function eventOf(r: any): AdoptionEventRecord {
   return {
     id: r.id,
@@ -1085,17 +1080,10 @@ export class AdoptionStore {
 
   // --- stored summaries ------------------------------------------------------------------
 
-  /** The version of the data that must show at once; bumped by events, tickets and seeding. */
-  async dataVersion(): Promise<number> {
-    const row = await this.db('adoption_state')
-      .where({ name: 'data_version' })
-      .first();
-    return row ? num(row.value) : 0;
-  }
-
   /**
-   * Both versions in one read: `dataVersion` (writes that must show at once) and
-   * `catalogVersion` (components, declared template versions, first deploys, provenance events).
+   * Both versions in one read: `dataVersion` (writes that must show at once: events, tickets,
+   * analytics, NPS answers, seeding) and `catalogVersion` (components, declared template versions,
+   * first deploys, provenance events).
    */
   async versions(): Promise<{ dataVersion: number; catalogVersion: number }> {
     const rows = await this.db('adoption_state')
