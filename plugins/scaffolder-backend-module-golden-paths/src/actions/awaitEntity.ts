@@ -56,7 +56,7 @@ export function createAwaitEntityAction(options: {
       },
     },
     async handler(ctx) {
-      const entityRef = parseFullRef(ctx.input.entityRef);
+      const entityRef = normalizedEntityRef(ctx.input.entityRef);
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would wait for ${entityRef} in the catalog`);
         ctx.output('visible', false);
@@ -96,7 +96,7 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function parseFullRef(ref: string): string {
+function normalizedEntityRef(ref: string): string {
   try {
     // Without defaults, a ref lacking its kind is refused; the namespace defaults to default.
     return stringifyEntityRef(parseEntityRef(ref));
