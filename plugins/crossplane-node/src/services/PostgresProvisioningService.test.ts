@@ -23,6 +23,10 @@ import {
   PostgresInstanceObject,
 } from './postgresInstanceManifest';
 
+// Every test talks to a real local control plane through the real Kubernetes client; on a busy
+// 2-core CI machine a test took longer than Jest's default 5 s once.
+jest.setTimeout(30_000);
+
 const request = {
   name: 'orders-db',
   size: 'small',
