@@ -102,6 +102,18 @@ describe('crossplanePlugin', () => {
     [{ owner: 'strangers' }, 'Invalid owner: unknown team strangers'],
     [{ owner: 'search' }, 'Invalid owner: you are not a member of team search'],
     [{ dryRun: 'yes' }, 'Invalid dryRun'],
+    [
+      { component: "payments-api'; DROP TABLE pg_roles; --" },
+      'Invalid component: must be a component entity ref',
+    ],
+    [
+      { component: '<script>alert(1)</script>' },
+      'Invalid component: must be a component entity ref',
+    ],
+    [
+      { component: 'component:default/../../team-search/search-api' },
+      'Invalid component: must be a component entity ref',
+    ],
   ])('rejects %j with 400 before writing', async (patch, message) => {
     const response = await requestDatabase({ ...body, ...patch });
     expect(response.status).toBe(400);
@@ -238,6 +250,37 @@ describe('crossplanePlugin', () => {
     });
   });
 
+  it('refuses with 409 naming the owner a request for a name another component has', async () => {
+    const first = await requestDatabase({ ...body, name: 'taken-db' });
+    expect(first.status).toBe(201);
+    const takeover = await requestDatabase({
+      ...body,
+      name: 'taken-db',
+      component: 'component:default/checkout-web',
+      deletionPolicy: 'Orphan',
+    });
+    expect(takeover.status).toBe(409);
+    expect(takeover.body.error).toMatchObject({
+      name: 'ConflictError',
+      message:
+        'Database team-payments/taken-db already exists and belongs to component:default/payments-api of team payments; choose another name',
+    });
+    // The same request for the same component stays a harmless repeat.
+    const again = await requestDatabase({ ...body, name: 'taken-db' });
+    expect(again.status).toBe(201);
+  });
+
+  it('rejects a hostile component in the list query', async () => {
+    const response = await request(server)
+      .get('/api/crossplane/postgres')
+      .query({ component: 'payments-api,backstage.io/component!=x' })
+      .set('Authorization', user);
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toMatch(
+      /^Invalid component: must be a component entity ref/,
+    );
+  });
+
   it('requires the component query parameter', async () => {
     const response = await request(server)
       .get('/api/crossplane/postgres')
@@ -252,8 +295,99 @@ describe('crossplanePlugin', () => {
     expect(response.body.error).toMatchObject({
       name: 'NotAllowedError',
       message: expect.stringContaining(
-        'not allowed to patch PostgreSQLInstance/checkout-db in namespace kube-system',
+        'not allowed to get PostgreSQLInstance/checkout-db in namespace kube-system',
       ),
     });
+  });
+});
+
+// The real permission client (mockServices.permissions.factory() without options): it allows a
+// service principal everything its token's access restrictions do not exclude, without asking the
+// policy; only crossplane.serviceCallers stands between another plugin and a team's namespace.
+describe('crossplanePlugin for service callers, with the real permission client', () => {
+  let plane: LocalControlPlane;
+  let server: any;
+
+  const serviceHeader = (subject: string) =>
+    mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service(subject),
+      targetPluginId: 'crossplane',
+    });
+
+  beforeAll(async () => {
+    plane = await startTestControlPlane();
+    ({ server } = await startTestBackend({
+      features: [
+        crossplanePlugin,
+        createPostgresProvisioningServiceFactory({
+          loadClient: loadKubernetesClientNatively,
+        }),
+        mockServices.permissions.factory(),
+        mockServices.events.factory(),
+        catalogServiceMock.factory({ entities: [paymentsApiComponent] }),
+        mockServices.rootConfig.factory({
+          data: {
+            permission: { enabled: true },
+            crossplane: {
+              cluster: testClusterConfig(plane),
+              teamNamespaces: {
+                payments: 'team-payments',
+                search: 'team-search',
+              },
+              serviceCallers: ['plugin:platform-bot'],
+            },
+          },
+        }),
+      ],
+    }));
+  });
+
+  afterAll(() => plane?.stop());
+
+  const xrs = async (namespace: string) => {
+    const response = await fetch(
+      `${plane.url}/apis/platform.fernhill.io/v1alpha1/namespaces/${namespace}/postgresqlinstances`,
+      { headers: { authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}` } },
+    );
+    return ((await response.json()) as { items: unknown[] }).items;
+  };
+
+  it.each([
+    ['another backend plugin', 'plugin:catalog'],
+    ['an external access token', 'external:deploy-bot'],
+  ])(
+    'refuses %s not listed in crossplane.serviceCallers with 403, writing nothing',
+    async (_who, subject) => {
+      const response = await request(server)
+        .post('/api/crossplane/postgres')
+        .set('Authorization', serviceHeader(subject))
+        .send({ ...body, owner: 'search', name: 'borrowed-db' });
+      expect(response.status).toBe(403);
+      expect(response.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message: `The service ${subject} may not request databases: only users may, and services listed in crossplane.serviceCallers`,
+      });
+      expect(await xrs('team-search')).toEqual([]);
+    },
+  );
+
+  it('lets a listed service request for a component in the catalog, and no other', async () => {
+    const listed = await request(server)
+      .post('/api/crossplane/postgres')
+      .set('Authorization', serviceHeader('plugin:platform-bot'))
+      .send({ ...body, name: 'bot-db', dryRun: true });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({ namespace: 'team-payments' });
+
+    const unknown = await request(server)
+      .post('/api/crossplane/postgres')
+      .set('Authorization', serviceHeader('plugin:platform-bot'))
+      .send({
+        ...body,
+        name: 'bot-db',
+        component: 'component:default/not-in-catalog',
+      });
+    expect(unknown.status).toBe(403);
+    expect(unknown.body.error.message).toContain('it is not in the catalog');
   });
 });

@@ -57,10 +57,16 @@ export async function createRouter(
     });
     const result = await provisioning.create(request, { credentials, dryRun });
     if (!dryRun && waitForReadySeconds) {
+      // A client that hung up no longer needs the answer: stop polling the cluster for it.
+      const hungUp = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) hungUp.abort();
+      });
       const instance = await provisioning.waitForReady(
         result.namespace,
         result.name,
         waitForReadySeconds * 1000,
+        { signal: hungUp.signal },
       );
       res.status(201).json({ ...result, ready: true, instance });
       return;

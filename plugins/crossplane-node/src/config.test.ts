@@ -20,7 +20,49 @@ describe('readCrossplaneConfig', () => {
         skipTLSVerify: true,
       },
       teamNamespaces: { payments: 'team-payments', search: 'team-search' },
+      compositionByEnvironment: {
+        dev: 'shared-server',
+        staging: 'shared-server',
+        prod: 'shared-server',
+      },
+      serviceCallers: [],
     });
+  });
+
+  it('reads the class of service per environment and the allowed service callers', () => {
+    const config = new ConfigReader({
+      crossplane: {
+        cluster: { url: 'https://k8s.example', token: 't' },
+        teamNamespaces: {},
+        compositionByEnvironment: { prod: 'aws-rds' },
+        serviceCallers: ['plugin:platform-bot', 'platform-cli'],
+      },
+    });
+    expect(readCrossplaneConfig(config)).toMatchObject({
+      compositionByEnvironment: {
+        dev: 'shared-server',
+        staging: 'shared-server',
+        prod: 'aws-rds',
+      },
+      serviceCallers: ['plugin:platform-bot', 'platform-cli'],
+    });
+  });
+
+  it.each([
+    [{ prod: 'gcp-cloudsql' }, /compositionByEnvironment\.prod: gcp-cloudsql/],
+    [{ qa: 'shared-server' }, /unknown environment qa/],
+  ])('refuses %j naming the key', (compositionByEnvironment, message) => {
+    expect(() =>
+      readCrossplaneConfig(
+        new ConfigReader({
+          crossplane: {
+            cluster: { url: 'https://k8s.example', token: 't' },
+            teamNamespaces: {},
+            compositionByEnvironment,
+          },
+        }),
+      ),
+    ).toThrow(message);
   });
 
   it('names the missing key', () => {

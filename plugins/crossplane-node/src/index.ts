@@ -13,23 +13,27 @@ export type {
   KubernetesClusterClientOptions,
 } from './services/KubernetesClusterClient';
 export {
-  PORTAL_FIELD_MANAGER,
   POSTGRES_INSTANCE_CHANGED_TOPIC,
   PostgresProvisioningService,
 } from './services/PostgresProvisioningService';
 export type {
   PostgresCreateOptions,
   PostgresProvisioningServiceOptions,
+  PostgresWaitOptions,
 } from './services/PostgresProvisioningService';
 export {
   COMPONENT_LABEL,
   COMPONENT_REF_ANNOTATION,
   OWNER_LABEL,
+  PORTAL_FIELD_MANAGER,
   POSTGRES_INSTANCE_API_VERSION,
   POSTGRES_INSTANCE_KIND,
   buildPostgresInstance,
   connectionSecretName,
   explainNotReady,
+  isReadyForCurrentGeneration,
+  portalFieldManager,
+  selectedProvider,
   summarizePostgresInstance,
 } from './services/postgresInstanceManifest';
 export type {

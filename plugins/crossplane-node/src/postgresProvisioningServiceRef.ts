@@ -65,6 +65,8 @@ export function createPostgresProvisioningServiceFactory(
           backoffMs: options.backoffMs,
         }),
         teamNamespaces: crossplane.teamNamespaces,
+        compositionByEnvironment: crossplane.compositionByEnvironment,
+        serviceCallers: crossplane.serviceCallers,
         permissions,
         userInfo,
         logger,

@@ -27,6 +27,11 @@ export interface KubernetesClusterClientOptions {
 export interface ApplyOptions {
   fieldManager: string;
   dryRun?: boolean;
+  /**
+   * Take over fields other managers own (default false: a conflict is a `ConflictError` naming
+   * the manager and fields, for the caller to surface).
+   */
+  force?: boolean;
 }
 
 /** What an operation was, for error messages naming verb and resource. */
@@ -97,7 +102,10 @@ export class KubernetesClusterClient {
     this.#options = options;
   }
 
-  /** Server-side apply of a whole object; returns the object as stored (or as it would be). */
+  /**
+   * Server-side apply of a whole object; returns the object as stored (or as it would be). Without
+   * `force`, a field another manager set differently is a 409 `ConflictError`.
+   */
   async apply<T extends K8s.KubernetesObject>(
     object: T,
     options: ApplyOptions,
@@ -116,7 +124,7 @@ export class KubernetesClusterClient {
           undefined,
           options.dryRun ? 'All' : undefined,
           options.fieldManager,
-          true,
+          options.force ?? false,
           k8s.PatchStrategy.ServerSideApply,
         ) as Promise<T>,
     );

@@ -47,7 +47,6 @@ describe('PostgresProvisioningService against the local control plane', () => {
     extra: Partial<PostgresProvisioningServiceOptions> = {},
   ) =>
     PostgresProvisioningService.create({
-      ...extra,
       client: KubernetesClusterClient.create({
         cluster: testClusterConfig(plane, token),
         loadClient: loadKubernetesClientNatively,
@@ -70,6 +69,8 @@ describe('PostgresProvisioningService against the local control plane', () => {
       }),
       logger: mockServices.logger.mock(),
       pollIntervalMs: 20,
+      serviceCallers: ['plugin:platform-bot'],
+      ...extra,
     });
 
   const listXrs = (namespace = 'team-payments') =>
@@ -91,9 +92,13 @@ describe('PostgresProvisioningService against the local control plane', () => {
   };
 
   /** Plays Crossplane: sets the XR's conditions through the status subresource. */
-  const setConditions = async (name: string, conditions: object[]) => {
+  const setConditions = async (
+    name: string,
+    conditions: object[],
+    namespace = 'team-payments',
+  ) => {
     const response = await fetch(
-      `${plane.url}/apis/platform.fernhill.io/v1alpha1/namespaces/team-payments/postgresqlinstances/${name}/status`,
+      `${plane.url}/apis/platform.fernhill.io/v1alpha1/namespaces/${namespace}/postgresqlinstances/${name}/status`,
       {
         method: 'PATCH',
         headers: {
@@ -242,14 +247,10 @@ describe('PostgresProvisioningService against the local control plane', () => {
       await deleteXr('team-catalog', 'fresh-catalog-db');
     });
 
-    it('leaves a service principal to the permission check on the component', async () => {
-      mockPostgresPolicy(permissions, {
-        anyTeam: AuthorizeResult.DENY,
-        component: AuthorizeResult.DENY,
-      });
+    it('refuses an allowed service caller too: it has no team to vouch for the component', async () => {
       await expect(
         notInCatalog().create(newComponent, {
-          credentials: mockCredentials.service('plugin:cli'),
+          credentials: mockCredentials.service('plugin:platform-bot'),
         }),
       ).rejects.toMatchObject({ name: 'NotAllowedError' });
       expect(await listXrs()).toEqual([]);
@@ -308,7 +309,7 @@ describe('PostgresProvisioningService against the local control plane', () => {
       connectionSecretName: 'orders-db-connection',
     });
     expect(xrs[0].metadata?.managedFields?.map(f => f.manager)).toContain(
-      'developer-portal',
+      'developer-portal:component:default/payments-api',
     );
   });
 
@@ -402,7 +403,7 @@ describe('PostgresProvisioningService against the local control plane', () => {
     ).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: expect.stringMatching(
-        /not allowed to patch PostgreSQLInstance\/orders-db in namespace kube-system/,
+        /not allowed to get PostgreSQLInstance\/orders-db in namespace kube-system/,
       ),
     });
     await expect(
@@ -430,6 +431,302 @@ describe('PostgresProvisioningService against the local control plane', () => {
     ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: expect.stringMatching(/unreachable .* after 2 attempts/),
+    });
+  });
+
+  describe('a request whose name is taken', () => {
+    const checkout = {
+      ...request,
+      name: 'shared-name-db',
+      component: 'component:default/checkout',
+    };
+
+    it('refuses to take over another component’s database with a 409 naming its owner', async () => {
+      await service().create(request, { credentials });
+      for (const dryRun of [true, false]) {
+        await expect(
+          service().create(
+            { ...checkout, name: 'orders-db', deletionPolicy: 'Orphan' },
+            { credentials, dryRun },
+          ),
+        ).rejects.toMatchObject({
+          name: 'ConflictError',
+          message:
+            'Database team-payments/orders-db already exists and belongs to component:default/payments-api of team payments; choose another name',
+        });
+      }
+      const [xr] = (await listXrs()).filter(
+        x => x.metadata?.name === 'orders-db',
+      );
+      expect(xr.metadata?.labels).toMatchObject({
+        'backstage.io/component': 'payments-api',
+      });
+      expect(xr.spec?.deletionPolicy).toBe('Delete');
+    });
+
+    it('refuses one created outside the portal', async () => {
+      await admin.apply(
+        {
+          apiVersion: POSTGRES_INSTANCE_API_VERSION,
+          kind: POSTGRES_INSTANCE_KIND,
+          metadata: { name: 'hand-made-db', namespace: 'team-payments' },
+          spec: {
+            size: 'small',
+            environment: 'dev',
+            owner: 'payments',
+            connectionSecretName: 'hand-made-db-connection',
+          },
+        },
+        { fieldManager: 'kubectl' },
+      );
+      await expect(
+        service().create({ ...request, name: 'hand-made-db' }, { credentials }),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(
+          'hand-made-db already exists and was not requested through the portal (owner: team payments)',
+        ),
+      });
+      await deleteXr('team-payments', 'hand-made-db');
+    });
+
+    it('gives the name to exactly one of two components racing for it', async () => {
+      const results = await Promise.allSettled([
+        service().create(checkout, { credentials }),
+        service().create(
+          { ...checkout, component: 'component:default/payments-api' },
+          { credentials },
+        ),
+      ]);
+      const refused = results.flatMap(r =>
+        r.status === 'rejected' ? [r.reason] : [],
+      );
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringMatching(
+          /shared-name-db already exists and belongs to component:default\/(checkout|payments-api) of team payments/,
+        ),
+      });
+      const [xr] = (await listXrs()).filter(
+        x => x.metadata?.name === 'shared-name-db',
+      );
+      const winner = results.findIndex(r => r.status === 'fulfilled');
+      expect(xr.metadata?.annotations?.['backstage.io/component-ref']).toBe(
+        winner === 0
+          ? 'component:default/checkout'
+          : 'component:default/payments-api',
+      );
+      await deleteXr('team-payments', 'shared-name-db');
+    });
+
+    it('surfaces a conflict with changes made outside the portal instead of forcing', async () => {
+      await service().create(
+        { ...request, name: 'resized-db' },
+        { credentials },
+      );
+      // The platform team resized it by hand.
+      const patched = await fetch(
+        `${plane.url}/apis/platform.fernhill.io/v1alpha1/namespaces/team-payments/postgresqlinstances/resized-db?fieldManager=kubectl-edit`,
+        {
+          method: 'PATCH',
+          headers: {
+            authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}`,
+            'content-type': 'application/merge-patch+json',
+          },
+          body: JSON.stringify({ spec: { size: 'large' } }),
+        },
+      );
+      expect(patched.status).toBe(200);
+      // The same request again, same values as before: SSA would take spec.size back.
+      await expect(
+        service().create({ ...request, name: 'resized-db' }, { credentials }),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringMatching(
+          /Database team-payments\/resized-db was changed outside the portal .*kubectl-edit.*spec\.size/s,
+        ),
+      });
+      const [xr] = (await listXrs()).filter(
+        x => x.metadata?.name === 'resized-db',
+      );
+      expect(xr.spec?.size).toBe('large');
+      // Asking for what it is now is fine.
+      await expect(
+        service().create(
+          { ...request, name: 'resized-db', size: 'large' },
+          { credentials },
+        ),
+      ).resolves.toMatchObject({ name: 'resized-db' });
+      await deleteXr('team-payments', 'resized-db');
+    });
+  });
+
+  describe('the class of service', () => {
+    const rdsForProd = () =>
+      service(
+        TEST_PORTAL_TOKEN,
+        {},
+        {
+          compositionByEnvironment: {
+            dev: 'shared-server',
+            staging: 'shared-server',
+            prod: 'aws-rds',
+          },
+        },
+      );
+
+    it('selects the Composition configured for the environment', async () => {
+      const prod = await rdsForProd().create(
+        { ...request, name: 'prod-db', environment: 'prod' },
+        { credentials, dryRun: true },
+      );
+      const staging = await rdsForProd().create(
+        { ...request, name: 'staging-db' },
+        { credentials, dryRun: true },
+      );
+      expect(prod.provider).toBe('aws-rds');
+      expect(prod.instance?.object.spec).toMatchObject({
+        crossplane: {
+          compositionSelector: {
+            matchLabels: { 'platform.fernhill.io/provider': 'aws-rds' },
+          },
+        },
+      });
+      expect(staging.provider).toBe('shared-server');
+      expect(staging.instance?.provider).toBe('shared-server');
+    });
+
+    it('refuses to move an existing database to another class of service', async () => {
+      await rdsForProd().create(
+        { ...request, name: 'promoted-db' },
+        { credentials },
+      );
+      await expect(
+        rdsForProd().create(
+          { ...request, name: 'promoted-db', environment: 'prod' },
+          { credentials },
+        ),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(
+          'promoted-db already exists on shared-server, and a prod database gets aws-rds',
+        ),
+      });
+      await deleteXr('team-payments', 'promoted-db');
+    });
+  });
+
+  describe('waiting for Ready', () => {
+    it('does not take the previous generation’s Ready for the latest request', async () => {
+      await service().create({ ...request, name: 'regen-db' }, { credentials });
+      await setConditions('regen-db', [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Available',
+          observedGeneration: 1,
+        },
+      ]);
+      await expect(
+        service().waitForReady('team-payments', 'regen-db', 1000),
+      ).resolves.toMatchObject({ ready: true });
+
+      // A changed request: generation 2, the reconciler has not looked yet.
+      const resized = await service().create(
+        { ...request, name: 'regen-db', size: 'medium' },
+        { credentials },
+      );
+      expect(resized.ready).toBe(false);
+      await expect(
+        service().waitForReady('team-payments', 'regen-db', 100),
+      ).rejects.toThrow(
+        /regen-db was not Ready after 0s: Ready=True is for generation 1, but the request is at generation 2/,
+      );
+
+      await setConditions('regen-db', [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Available',
+          observedGeneration: 2,
+        },
+      ]);
+      await expect(
+        service().waitForReady('team-payments', 'regen-db', 1000),
+      ).resolves.toMatchObject({ ready: true, size: 'medium' });
+      await deleteXr('team-payments', 'regen-db');
+    });
+
+    it('stops at once when its signal aborts', async () => {
+      await service().create(
+        { ...request, name: 'abandoned-db' },
+        { credentials },
+      );
+      const controller = new AbortController();
+      const waiting = service().waitForReady(
+        'team-payments',
+        'abandoned-db',
+        10 * 60_000,
+        { signal: controller.signal },
+      );
+      controller.abort();
+      await expect(waiting).rejects.toMatchObject({
+        name: 'AbortError',
+        message: expect.stringContaining(
+          'Stopped waiting for database team-payments/abandoned-db to be Ready',
+        ),
+      });
+      await deleteXr('team-payments', 'abandoned-db');
+    });
+  });
+
+  describe('service callers', () => {
+    it('refuses a service principal that is not in crossplane.serviceCallers, writing nothing', async () => {
+      // What the permission framework answers for every service principal.
+      mockPostgresPolicy(permissions, {
+        anyTeam: AuthorizeResult.ALLOW,
+        component: AuthorizeResult.ALLOW,
+      });
+      await expect(
+        service().create(
+          { ...request, name: 'bot-db' },
+          { credentials: mockCredentials.service('plugin:catalog') },
+        ),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message:
+          'The service plugin:catalog may not request databases: only users may, and services listed in crossplane.serviceCallers',
+      });
+      expect(await listXrs()).not.toContainEqual(
+        expect.objectContaining({
+          metadata: expect.objectContaining({ name: 'bot-db' }),
+        }),
+      );
+    });
+
+    it('lets a listed service request for a component in the catalog, subject to the permission check', async () => {
+      const bot = mockCredentials.service('plugin:platform-bot');
+      mockPostgresPolicy(permissions, {
+        anyTeam: AuthorizeResult.DENY,
+        component: AuthorizeResult.DENY,
+      });
+      await expect(
+        service().create({ ...request, name: 'bot-db' }, { credentials: bot }),
+      ).rejects.toMatchObject({ name: 'NotAllowedError' });
+      mockPostgresPolicy(permissions, { anyTeam: AuthorizeResult.DENY });
+      await expect(
+        service().create(
+          { ...request, name: 'bot-db', owner: 'catalog' },
+          { credentials: bot, dryRun: true },
+        ),
+      ).resolves.toMatchObject({ namespace: 'team-catalog' });
+    });
+
+    it('refuses callers that are neither users nor services', async () => {
+      await expect(
+        service().create(request, { credentials: mockCredentials.none() }),
+      ).rejects.toMatchObject({ name: 'NotAllowedError' });
     });
   });
 });

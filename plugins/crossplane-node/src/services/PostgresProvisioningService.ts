@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BackstageCredentials,
+  BackstageServicePrincipal,
   BackstageUserPrincipal,
   LoggerService,
   PermissionsService,
@@ -7,6 +9,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  ConflictError,
   InputError,
   NotAllowedError,
   ServiceUnavailableError,
@@ -14,6 +17,8 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { EventsService } from '@backstage/plugin-events-node';
 import {
+  POSTGRES_COMPONENT_REF_PATTERN,
+  POSTGRES_COMPONENT_REF_RULE,
   PostgresCreateResult,
   PostgresEvent,
   PostgresInstanceSummary,
@@ -27,6 +32,7 @@ import { KubernetesClusterClient } from './KubernetesClusterClient';
 import {
   COMPONENT_LABEL,
   COMPONENT_REF_ANNOTATION,
+  OWNER_LABEL,
   POSTGRES_INSTANCE_API_VERSION,
   POSTGRES_INSTANCE_KIND,
   PostgresInstanceObject,
@@ -34,11 +40,11 @@ import {
   buildPostgresInstance,
   connectionSecretName,
   explainNotReady,
+  isReadyForCurrentGeneration,
+  portalFieldManager,
+  selectedProvider,
   summarizePostgresInstance,
 } from './postgresInstanceManifest';
-
-/** The field manager of every write the portal makes. @public */
-export const PORTAL_FIELD_MANAGER = 'developer-portal';
 
 const RECENT_EVENTS = 10;
 
@@ -55,6 +61,10 @@ export const POSTGRES_INSTANCE_CHANGED_TOPIC = 'crossplane.postgres.changed';
 export interface PostgresProvisioningServiceOptions {
   client: KubernetesClusterClient;
   teamNamespaces: CrossplaneConfig['teamNamespaces'];
+  /** The class of service per environment (default: shared-server for every one). */
+  compositionByEnvironment?: CrossplaneConfig['compositionByEnvironment'];
+  /** Service principals (by subject) allowed to request databases; none by default. */
+  serviceCallers?: CrossplaneConfig['serviceCallers'];
   permissions: PermissionsService;
   /** Tells which teams a user belongs to (ownership entity refs). */
   userInfo: UserInfoService;
@@ -80,6 +90,12 @@ export interface PostgresCreateOptions {
   dryRun?: boolean;
 }
 
+/** Options of {@link PostgresProvisioningService.waitForReady}. @public */
+export interface PostgresWaitOptions {
+  /** Stops the wait (a cancelled scaffolder task, a client that went away). */
+  signal?: AbortSignal;
+}
+
 function isUser(
   credentials: BackstageCredentials,
 ): credentials is BackstageCredentials<BackstageUserPrincipal> {
@@ -87,6 +103,17 @@ function isUser(
     (credentials.principal as { type?: string } | undefined)?.type === 'user'
   );
 }
+
+function isService(
+  credentials: BackstageCredentials,
+): credentials is BackstageCredentials<BackstageServicePrincipal> {
+  return (
+    (credentials.principal as { type?: string } | undefined)?.type === 'service'
+  );
+}
+
+const sameRef = (a: string | undefined, b: string) =>
+  a?.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
 
 function firstIssue(error: {
   issues: { path: PropertyKey[]; message: string }[];
@@ -156,9 +183,7 @@ export class PostgresProvisioningService {
       componentRef = stringifyEntityRef(ref);
       componentName = ref.name;
     } catch {
-      throw new InputError(
-        `Invalid component: ${input.component} is not a component entity ref`,
-      );
+      throw new InputError(`Invalid component: ${POSTGRES_COMPONENT_REF_RULE}`);
     }
     return {
       name: input.name,
@@ -172,37 +197,44 @@ export class PostgresProvisioningService {
       region: input.region,
       backupRetentionDays: input.backupRetentionDays,
       deletionPolicy: input.deletionPolicy,
+      provider:
+        this.#options.compositionByEnvironment?.[input.environment] ??
+        'shared-server',
     };
   }
 
   /**
-   * Validates, checks the caller may request databases for the component, and server-side applies
-   * the XR. Applying the same request again changes nothing.
+   * Validates, checks the caller may request databases for the component, refuses to take over a
+   * database of another component, and server-side applies the XR without force. Applying the same
+   * request again for the same component changes nothing.
    */
   async create(
     request: unknown,
     options: PostgresCreateOptions,
   ): Promise<PostgresCreateResult> {
     const spec = this.resolve(request);
-    const inCatalog =
-      (await this.#options.componentExists?.(spec.componentRef)) ?? true;
-    if (inCatalog || !isUser(options.credentials)) {
-      // The policy decides about the component first (403 for someone else's component); a
-      // caller allowed there may still only use a team namespace they belong to (400 naming owner).
-      await this.#authorize(spec.componentRef, options.credentials);
-      await this.#checkMembership(spec, options.credentials, 'input');
-    } else {
-      // A component created in this very template run: its owning team is all there is to go by.
-      await this.#checkMembership(spec, options.credentials, 'not-allowed');
+    await this.#authorizeCaller(spec, options.credentials);
+    const existing = await this.#get(spec.namespace, spec.name);
+    if (existing) this.#refuseTakeover(existing, spec);
+    let applied: PostgresInstanceObject;
+    try {
+      applied = await this.#options.client.apply(buildPostgresInstance(spec), {
+        fieldManager: portalFieldManager(spec.componentRef),
+        dryRun: options.dryRun,
+      });
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      // A request for another component may have created it since we looked: name its owner.
+      const now = await this.#get(spec.namespace, spec.name);
+      if (now) this.#refuseTakeover(now, spec);
+      throw new ConflictError(
+        `Database ${spec.namespace}/${spec.name} was changed outside the portal and your request would overwrite those changes; request it with the values it has now, or ask the platform team. ${error.message}`,
+      );
     }
-    const applied = await this.#options.client.apply(
-      buildPostgresInstance(spec),
-      { fieldManager: PORTAL_FIELD_MANAGER, dryRun: options.dryRun },
-    );
     this.#options.logger.info(
       `${options.dryRun ? 'Dry-run applied' : 'Applied'} PostgreSQLInstance ${
         spec.namespace
-      }/${spec.name} for ${spec.componentRef}`,
+      }/${spec.name} for ${spec.componentRef} (${spec.provider})`,
     );
     const instance = summarizePostgresInstance(applied, []);
     if (!options.dryRun) await this.#announce(spec.namespace, spec.name);
@@ -210,6 +242,7 @@ export class PostgresProvisioningService {
       name: spec.name,
       namespace: spec.namespace,
       secretName: connectionSecretName(spec.name),
+      provider: spec.provider,
       dryRun: Boolean(options.dryRun),
       ready: instance.ready,
       instance,
@@ -217,22 +250,30 @@ export class PostgresProvisioningService {
   }
 
   /**
-   * Waits until the XR is Ready; on timeout fails with the condition that explains why not.
+   * Waits until the XR is Ready for its current generation (a Ready condition observed for an
+   * earlier spec does not count); on timeout fails with the condition that explains why not. The
+   * signal stops the wait at once.
    */
   async waitForReady(
     namespace: string,
     name: string,
     timeoutMs: number,
+    options: PostgresWaitOptions = {},
   ): Promise<PostgresInstanceSummary> {
+    const { signal } = options;
     const deadline = Date.now() + timeoutMs;
     const interval = this.#options.pollIntervalMs ?? 1000;
+    const cancelled = () =>
+      Object.assign(
+        new Error(
+          `Stopped waiting for database ${namespace}/${name} to be Ready: the request was cancelled`,
+        ),
+        { name: 'AbortError' },
+      );
     for (;;) {
+      if (signal?.aborted) throw cancelled();
       const xr = await this.#get(namespace, name);
-      if (
-        xr?.status?.conditions?.some(
-          c => c.type === 'Ready' && c.status === 'True',
-        )
-      ) {
+      if (xr && isReadyForCurrentGeneration(xr)) {
         await this.#announce(namespace, name);
         return this.#summarize(xr);
       }
@@ -243,9 +284,16 @@ export class PostgresProvisioningService {
           )}s: ${xr ? explainNotReady(xr) : 'it does not exist'}`,
         );
       }
-      await new Promise(r =>
-        setTimeout(r, Math.min(interval, Math.max(deadline - Date.now(), 0))),
-      );
+      try {
+        await sleep(
+          Math.min(interval, Math.max(deadline - Date.now(), 0)),
+          undefined,
+          { signal },
+        );
+      } catch (error) {
+        if (signal?.aborted) throw cancelled();
+        throw error;
+      }
     }
   }
 
@@ -253,15 +301,14 @@ export class PostgresProvisioningService {
   async listForComponent(
     component: string,
   ): Promise<PostgresInstanceSummary[]> {
-    let ref;
-    try {
-      ref = parseEntityRef(component, {
-        defaultKind: 'component',
-        defaultNamespace: 'default',
-      });
-    } catch {
-      throw new InputError(`Invalid component: ${component}`);
+    // The name goes into a label selector: nothing but a component ref may get there.
+    if (!POSTGRES_COMPONENT_REF_PATTERN.test(component)) {
+      throw new InputError(`Invalid component: ${POSTGRES_COMPONENT_REF_RULE}`);
     }
+    const ref = parseEntityRef(component, {
+      defaultKind: 'component',
+      defaultNamespace: 'default',
+    });
     const componentRef = stringifyEntityRef(ref);
     const namespaces = [
       ...new Set(Object.values(this.#options.teamNamespaces)),
@@ -339,23 +386,99 @@ export class PostgresProvisioningService {
   }
 
   /**
+   * Who may request: a user allowed `crossplane.postgres.create` on the component by the policy
+   * and a member of the owning team (or granted every team); for a component not in the catalog
+   * yet, membership alone. A service principal only when its subject is in
+   * `crossplane.serviceCallers`, and only for a component in the catalog: the permission framework
+   * allows service principals everything (bar a token's access restrictions), so the list is the
+   * only gate. The scaffolder action passes its initiator's user credentials.
+   */
+  async #authorizeCaller(
+    spec: PostgresInstanceSpecInput,
+    credentials: BackstageCredentials,
+  ) {
+    const inCatalog =
+      (await this.#options.componentExists?.(spec.componentRef)) ?? true;
+    if (isService(credentials)) {
+      const subject = credentials.principal.subject;
+      if (!(this.#options.serviceCallers ?? []).includes(subject)) {
+        throw new NotAllowedError(
+          `The service ${subject} may not request databases: only users may, and services listed in crossplane.serviceCallers`,
+        );
+      }
+      if (!inCatalog) {
+        throw new NotAllowedError(
+          `You may not request databases for ${spec.componentRef}: it is not in the catalog`,
+        );
+      }
+      // Still asked, so a token's access restrictions apply.
+      await this.#authorize(spec.componentRef, credentials);
+      return;
+    }
+    if (!isUser(credentials)) {
+      throw new NotAllowedError('Only signed-in users may request databases');
+    }
+    if (inCatalog) {
+      // The policy decides about the component first (403 for someone else's component); a
+      // caller allowed there may still only use a team namespace they belong to (400 naming owner).
+      await this.#authorize(spec.componentRef, credentials);
+      await this.#checkMembership(spec, credentials, 'input');
+    } else {
+      // A component created in this very template run: its owning team is all there is to go by.
+      await this.#checkMembership(spec, credentials, 'not-allowed');
+    }
+  }
+
+  /**
+   * Refuses a request whose name is taken by a database of another component (or one the portal
+   * did not create), one being deleted, or one on another class of service: applying would
+   * relabel it, change its deletion policy or be ignored by Crossplane.
+   */
+  #refuseTakeover(
+    existing: PostgresInstanceObject,
+    spec: PostgresInstanceSpecInput,
+  ) {
+    const target = `Database ${spec.namespace}/${spec.name}`;
+    const ownerComponent =
+      existing.metadata?.annotations?.[COMPONENT_REF_ANNOTATION];
+    if (!sameRef(ownerComponent, spec.componentRef)) {
+      const team =
+        existing.spec?.owner ?? existing.metadata?.labels?.[OWNER_LABEL];
+      const owner = ownerComponent
+        ? `belongs to ${ownerComponent}${team ? ` of team ${team}` : ''}`
+        : `was not requested through the portal${
+            team ? ` (owner: team ${team})` : ''
+          }`;
+      throw new ConflictError(
+        `${target} already exists and ${owner}; choose another name`,
+      );
+    }
+    if (existing.metadata?.deletionTimestamp) {
+      throw new ConflictError(
+        `${target} is being deleted; request it again once it is gone, or choose another name`,
+      );
+    }
+    const provider = selectedProvider(existing);
+    if (provider && provider !== spec.provider) {
+      throw new ConflictError(
+        `${target} already exists on ${provider}, and a ${spec.environment} database gets ${spec.provider}; Crossplane chooses the Composition once, so choose another name for a new database`,
+      );
+    }
+  }
+
+  /**
    * A user may only put databases in a team namespace they belong to, unless the policy grants
-   * them every team (the platform team). Service principals (CLIs with static tokens) have no
-   * team; for them the permission check on the component alone decides.
+   * them every team (the platform team).
    */
   async #checkMembership(
     spec: PostgresInstanceSpecInput,
-    credentials: BackstageCredentials,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
     refusal: 'input' | 'not-allowed',
   ) {
-    if (!isUser(credentials)) return;
     const { ownershipEntityRefs } = await this.#options.userInfo.getUserInfo(
       credentials,
     );
-    const teamRef = spec.teamRef.toLocaleLowerCase('en-US');
-    if (
-      ownershipEntityRefs.some(r => r.toLocaleLowerCase('en-US') === teamRef)
-    ) {
+    if (ownershipEntityRefs.some(r => sameRef(r, spec.teamRef))) {
       return;
     }
     const [anyTeam] = await this.#options.permissions.authorize(

@@ -42,6 +42,37 @@ describe('crossplane:postgres:create', () => {
     expect(errors({ deletionPolicy: 'Retain' })).toEqual([
       'instance.deletionPolicy',
     ]);
+    expect(errors({ component: '<b>payments</b>' })).toEqual([
+      'instance.component',
+    ]);
+  });
+
+  it('rejects a hostile component naming the field, before anything is written', async () => {
+    for (const component of [
+      "payments-api'); DROP DATABASE x; --",
+      'component:default/../../kube-system/x',
+      '<img src=x onerror=alert(1)>',
+    ]) {
+      await expect(
+        action.handler(
+          createMockActionContext({ input: { ...input, component } }),
+        ),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(
+          /^Invalid component: must be a component entity ref/,
+        ),
+      });
+    }
+    expect(await env.xrNames()).toEqual([]);
+  });
+
+  it('describes sizes as what they are on each class of service', () => {
+    const size = (action.schema!.input as Schema).properties!.size;
+    expect(size.description).toContain(
+      'small: shared server up to 20 connections; RDS db.t4g.small (2 vCPU, 2 GiB RAM',
+    );
+    expect(size.description).not.toMatch(/1 vCPU/);
   });
 
   it('rejects invalid input before anything is written', async () => {
@@ -62,6 +93,11 @@ describe('crossplane:postgres:create', () => {
       'search-db-connection',
     );
     expect(ctx.output).toHaveBeenCalledWith('ready', false);
+    expect(ctx.output).toHaveBeenCalledWith('provider', 'shared-server');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'classOfService',
+      'a database on the shared PostgreSQL server',
+    );
     expect(await env.xrNames()).toEqual([]);
   });
 
@@ -111,6 +147,44 @@ describe('crossplane:postgres:create', () => {
     expect(fnCalls).toHaveLength(2);
     expect(recovered.output).toHaveBeenCalledWith('ready', true);
     expect(await env.xrNames()).toEqual(['search-db']);
+  });
+
+  it('refuses with a ConflictError naming the owner a name another component has', async () => {
+    await expect(
+      action.handler(
+        createMockActionContext({
+          input: {
+            ...input,
+            component: 'component:default/checkout-web',
+            waitForReady: false,
+          },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message:
+        'Database team-payments/search-db already exists and belongs to component:default/payments-api of team payments; choose another name',
+    });
+  });
+
+  it('stops waiting for Ready when the task is cancelled', async () => {
+    const cancel = new AbortController();
+    const ctx = {
+      ...createMockActionContext({
+        input: { ...input, name: 'cancelled-db', timeoutSeconds: 1800 },
+      }),
+      signal: cancel.signal,
+    };
+    const running = action.handler(ctx);
+    // Cancel once the request is in the cluster and the wait has begun.
+    while (!(await env.xrNames()).includes('cancelled-db')) {
+      await new Promise(r => setTimeout(r, 10));
+    }
+    cancel.abort();
+    await expect(running).rejects.toThrow(
+      'Stopped waiting for database team-payments/cancelled-db to be Ready: the request was cancelled',
+    );
+    expect(ctx.output).not.toHaveBeenCalledWith('ready', true);
   });
 
   it('fails a timed-out wait with the last condition message', async () => {

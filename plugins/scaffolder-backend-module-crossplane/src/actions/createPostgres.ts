@@ -1,12 +1,17 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  POSTGRES_COMPONENT_REF_PATTERN,
+  POSTGRES_COMPONENT_REF_RULE,
   POSTGRES_DELETION_POLICIES,
   POSTGRES_ENVIRONMENTS,
   POSTGRES_NAME_PATTERN,
+  POSTGRES_PROVIDERS,
+  POSTGRES_PROVIDER_TITLES,
   POSTGRES_REGION_PATTERN,
   POSTGRES_SIZES,
   RESERVED_POSTGRES_NAMES,
   databaseEntityRef,
+  describePostgresSize,
 } from '@internal/plugin-crossplane-common';
 import { PostgresProvisioningService } from '@internal/plugin-crossplane-node';
 import { examples } from './createPostgres.examples';
@@ -46,9 +51,20 @@ export function createCrossplanePostgresAction(options: {
             .describe(
               'Database name: 3 to 30 characters, lowercase letters, digits and dashes, starting with a letter',
             ),
-        size: z => z.enum(POSTGRES_SIZES).describe('small, medium or large'),
+        size: z =>
+          z
+            .enum(POSTGRES_SIZES)
+            .describe(
+              `What the database gets depends on its class of service (output classOfService). ${POSTGRES_SIZES.map(
+                describePostgresSize,
+              ).join('. ')}`,
+            ),
         environment: z =>
-          z.enum(POSTGRES_ENVIRONMENTS).describe('dev, staging or prod'),
+          z
+            .enum(POSTGRES_ENVIRONMENTS)
+            .describe(
+              'dev, staging or prod. Chooses the class of service through crossplane.compositionByEnvironment: the shared PostgreSQL server unless the platform team gives the environment dedicated RDS instances (production config: prod)',
+            ),
         owner: z =>
           z
             .string()
@@ -56,7 +72,10 @@ export function createCrossplanePostgresAction(options: {
         component: z =>
           z
             .string()
-            .describe('Entity ref of the component the database is for'),
+            .regex(POSTGRES_COMPONENT_REF_PATTERN, POSTGRES_COMPONENT_REF_RULE)
+            .describe(
+              'Entity ref of the component the database is for, e.g. component:default/payments-api',
+            ),
         region: z =>
           z
             .string()
@@ -66,7 +85,9 @@ export function createCrossplanePostgresAction(options: {
               'must be a cloud region such as eu-west-1',
             )
             .optional()
-            .describe('Cloud region, e.g. eu-west-1 (RDS only)'),
+            .describe(
+              'Cloud region of a dedicated RDS instance, e.g. eu-west-1; the shared server ignores it',
+            ),
         backupRetentionDays: z =>
           z
             .number()
@@ -74,7 +95,9 @@ export function createCrossplanePostgresAction(options: {
             .min(0)
             .max(35)
             .optional()
-            .describe('Days of backups'),
+            .describe(
+              'Days of automated RDS backups (0 disables them); the shared server ignores it',
+            ),
         deletionPolicy: z =>
           z
             .enum(POSTGRES_DELETION_POLICIES)
@@ -93,7 +116,7 @@ export function createCrossplanePostgresAction(options: {
             .max(MAX_TIMEOUT_SECONDS)
             .optional()
             .describe(
-              `How long to wait for Ready (default ${DEFAULT_TIMEOUT_SECONDS})`,
+              `How long to wait for Ready (default ${DEFAULT_TIMEOUT_SECONDS}); cancelling the task stops the wait`,
             ),
       },
       output: {
@@ -111,6 +134,18 @@ export function createCrossplanePostgresAction(options: {
             .string()
             .describe(
               'The catalog Resource entity of the database, e.g. resource:default/team-payments.orders-db',
+            ),
+        provider: z =>
+          z
+            .enum(POSTGRES_PROVIDERS)
+            .describe(
+              'The class of service: the platform.fernhill.io/provider label of the Composition selected (shared-server or aws-rds)',
+            ),
+        classOfService: z =>
+          z
+            .string()
+            .describe(
+              'The class of service in words, e.g. a database on the shared PostgreSQL server',
             ),
         ready: z => z.boolean().describe('Whether the database was Ready'),
         endpoint: z => z.string().optional().describe('host:port, once Ready'),
@@ -138,6 +173,8 @@ export function createCrossplanePostgresAction(options: {
           'entityRef',
           databaseEntityRef(result.namespace, result.name),
         );
+        ctx.output('provider', result.provider);
+        ctx.output('classOfService', POSTGRES_PROVIDER_TITLES[result.provider]);
         ctx.output('ready', false);
         return;
       }
@@ -151,12 +188,17 @@ export function createCrossplanePostgresAction(options: {
             name: result.name,
             namespace: result.namespace,
             secretName: result.secretName,
+            provider: result.provider,
           };
         },
       });
       ctx.logger.info(
-        `Requested PostgreSQLInstance ${target}; credentials will be in Secret ${created.secretName}`,
+        `Requested PostgreSQLInstance ${target} (${
+          POSTGRES_PROVIDER_TITLES[created.provider]
+        }); credentials will be in Secret ${created.secretName}`,
       );
+      ctx.output('provider', created.provider);
+      ctx.output('classOfService', POSTGRES_PROVIDER_TITLES[created.provider]);
       ctx.output('name', created.name);
       ctx.output('namespace', created.namespace);
       ctx.output('secretName', created.secretName);
@@ -176,6 +218,8 @@ export function createCrossplanePostgresAction(options: {
             created.namespace,
             created.name,
             (timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+            // A cancelled task stops waiting at once instead of polling to the timeout.
+            { signal: ctx.signal },
           );
           return { endpoint: instance.endpoint ?? null };
         },
