@@ -11,9 +11,14 @@ import {
   POSTGRES_ENVIRONMENTS,
   POSTGRES_REGION_PATTERN,
   POSTGRES_SIZES,
+  POSTGRES_SIZE_DETAILS,
   RESERVED_POSTGRES_NAMES,
+  describePostgresSize,
 } from '@internal/plugin-crossplane-common';
-import { createPostgresProvisioningServiceFactory } from '@internal/plugin-crossplane-node';
+import {
+  createPostgresProvisioningServiceFactory,
+  readCrossplaneConfig,
+} from '@internal/plugin-crossplane-node';
 import {
   TEST_PORTAL_TOKEN,
   loadKubernetesClientNatively,
@@ -81,6 +86,57 @@ describe('the request-postgres-database template', () => {
     for (const region of database.region.enum) {
       expect(region).toMatch(POSTGRES_REGION_PATTERN);
     }
+  });
+
+  it('describes each size as what it is on each class of service', () => {
+    const { size } = template.spec.parameters[1].properties;
+    expect(size.enumNames).toEqual(POSTGRES_SIZES.map(describePostgresSize));
+    // The old labels promised RDS-like machines on a shared server, and wrong ones at that.
+    expect(size.enumNames.join()).not.toMatch(/1 vCPU/);
+  });
+
+  it('states sizes as crossplane/environment-sizes.yaml defines them', () => {
+    const sizes = yaml.parse(
+      readFileSync(
+        resolve(__dirname, '../../../crossplane/environment-sizes.yaml'),
+        'utf8',
+      ),
+    ).data;
+    for (const size of POSTGRES_SIZES) {
+      const { sharedServer, rds } = POSTGRES_SIZE_DETAILS[size];
+      expect(sizes.sharedServer[size]).toEqual(sharedServer);
+      expect(sizes.rds[size]).toEqual({
+        instanceClass: rds.instanceClass,
+        allocatedStorage: rds.allocatedStorageGiB,
+        maxAllocatedStorage: rds.maxAllocatedStorageGiB,
+      });
+    }
+  });
+
+  it('says how the environment chooses the class of service, as the configs have it', () => {
+    const { environment } = template.spec.parameters[1].properties;
+    expect(environment.description).toMatch(
+      /In production dev and staging get a database on the\s+shared PostgreSQL server and prod a dedicated Amazon RDS instance; the local demo puts\s+every environment on the shared server/,
+    );
+    const appConfig = (file: string) =>
+      yaml.parse(readFileSync(resolve(__dirname, '../../..', file), 'utf8'))
+        .crossplane;
+    const local = appConfig('app-config.yaml');
+    const production = { ...local, ...appConfig('app-config.production.yaml') };
+    const byEnvironment = (crossplane: object) =>
+      readCrossplaneConfig(mockServices.rootConfig({ data: { crossplane } }))
+        .compositionByEnvironment;
+    // The local control plane carries out the shared-server Composition only.
+    expect(byEnvironment(local)).toEqual({
+      dev: 'shared-server',
+      staging: 'shared-server',
+      prod: 'shared-server',
+    });
+    expect(byEnvironment(production)).toEqual({
+      dev: 'shared-server',
+      staging: 'shared-server',
+      prod: 'aws-rds',
+    });
   });
 
   describe('on the scaffolder', () => {
@@ -159,6 +215,9 @@ describe('the request-postgres-database template', () => {
       ]);
       expect(response.body.output.text[0].content).toContain(
         'orders-db-connection',
+      );
+      expect(response.body.output.text[0].content).toContain(
+        'is Ready: a database on the shared PostgreSQL server.',
       );
       expect(JSON.stringify(response.body)).not.toMatch(/password"?\s*:/i);
     });
