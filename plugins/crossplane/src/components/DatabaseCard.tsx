@@ -6,7 +6,10 @@ import {
   StatusPending,
 } from '@backstage/core-components';
 import {
+  POSTGRES_PROVIDERS,
+  POSTGRES_PROVIDER_TITLES,
   PostgresInstanceSummary,
+  PostgresProvider,
   databaseEntityRef,
 } from '@internal/plugin-crossplane-common';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
@@ -34,6 +37,14 @@ function Readiness({ db }: { db: PostgresInstanceSummary }) {
   return <StatusPending>Provisioning</StatusPending>;
 }
 
+/** The Composition label in words; one the portal does not know is shown as it is. */
+function classOfService(provider?: string) {
+  if (!provider) return undefined;
+  return (POSTGRES_PROVIDERS as readonly string[]).includes(provider)
+    ? POSTGRES_PROVIDER_TITLES[provider as PostgresProvider]
+    : provider;
+}
+
 function Fact({ label, value }: { label: string; value?: string }) {
   return (
     <Grid item xs={6} md={3}>
@@ -52,6 +63,7 @@ export function DatabaseCard({ db }: { db: PostgresInstanceSummary }) {
       <Grid container spacing={2}>
         <Fact label="Size" value={db.size} />
         <Fact label="Environment" value={db.environment} />
+        <Fact label="Class of service" value={classOfService(db.provider)} />
         <Fact label="Namespace" value={db.namespace} />
         <Fact label="Secret" value={db.secretName} />
         <Fact label="Endpoint" value={db.endpoint} />

@@ -15,6 +15,7 @@ const ready: PostgresInstanceSummary = {
   component: 'component:default/payments-api',
   size: 'small',
   environment: 'staging',
+  provider: 'shared-server',
   secretName: 'orders-db-connection',
   endpoint: 'pg.local:5432',
   ready: true,
@@ -74,6 +75,9 @@ describe('DatabasesView', () => {
     expect(screen.getByText('Ready', { selector: 'span' })).toBeInTheDocument();
     expect(screen.getByText(/Not ready: ReconcileError/)).toBeInTheDocument();
     expect(screen.getByText('cannot connect to server')).toBeInTheDocument();
+    expect(
+      screen.getAllByText('a database on the shared PostgreSQL server'),
+    ).toHaveLength(2);
     expect(
       screen.getByText('created database team_payments_orders_db'),
     ).toBeInTheDocument();
