@@ -270,6 +270,27 @@ describe('crossplanePlugin', () => {
     expect(again.status).toBe(201);
   });
 
+  it('answers 409 with the server-side apply conflict when a change made outside the portal would be undone', async () => {
+    const edited = await fetch(
+      `${plane.url}/apis/platform.fernhill.io/v1alpha1/namespaces/team-payments/postgresqlinstances/taken-db?fieldManager=kubectl-edit`,
+      {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}`,
+          'content-type': 'application/merge-patch+json',
+        },
+        body: JSON.stringify({ spec: { size: 'large' } }),
+      },
+    );
+    expect(edited.status).toBe(200);
+    const response = await requestDatabase({ ...body, name: 'taken-db' });
+    expect(response.status).toBe(409);
+    expect(response.body.error.name).toBe('ConflictError');
+    expect(response.body.error.message).toMatch(
+      /^Database team-payments\/taken-db was changed outside the portal .*conflict with "kubectl-edit".*\.spec\.size/s,
+    );
+  });
+
   it('rejects a hostile component in the list query', async () => {
     const response = await request(server)
       .get('/api/crossplane/postgres')
