@@ -59,6 +59,14 @@ export const POSTGRES_PROVIDERS = ['shared-server', 'aws-rds'] as const;
 /** @public */
 export type PostgresProvider = (typeof POSTGRES_PROVIDERS)[number];
 
+/**
+ * What an environment gets when the portal's config does not say: the shared server, the XRD's
+ * `defaultCompositionRef`.
+ *
+ * @public
+ */
+export const POSTGRES_DEFAULT_PROVIDER: PostgresProvider = 'shared-server';
+
 /** What each class of service is, in words for forms and results. @public */
 export const POSTGRES_PROVIDER_TITLES: Readonly<
   Record<PostgresProvider, string>

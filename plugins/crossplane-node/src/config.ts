@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import {
+  POSTGRES_DEFAULT_PROVIDER,
   POSTGRES_ENVIRONMENTS,
   POSTGRES_PROVIDERS,
   PostgresProvider,
@@ -30,9 +31,6 @@ export interface CrossplaneConfig {
   serviceCallers: string[];
 }
 
-/** What an environment gets when the config does not say: the XRD's defaultCompositionRef. */
-const DEFAULT_PROVIDER: PostgresProvider = 'shared-server';
-
 /** Reads `crossplane.*` from app-config. @public */
 export function readCrossplaneConfig(config: Config): CrossplaneConfig {
   const root = config.getConfig('crossplane');
@@ -51,7 +49,8 @@ export function readCrossplaneConfig(config: Config): CrossplaneConfig {
   const compositionByEnvironment = Object.fromEntries(
     POSTGRES_ENVIRONMENTS.map(environment => {
       const provider =
-        byEnvironment?.getOptionalString(environment) ?? DEFAULT_PROVIDER;
+        byEnvironment?.getOptionalString(environment) ??
+        POSTGRES_DEFAULT_PROVIDER;
       if (!(POSTGRES_PROVIDERS as readonly string[]).includes(provider)) {
         throw new Error(
           `Invalid crossplane.compositionByEnvironment.${environment}: ${provider} is not a Composition the portal knows (allowed: ${POSTGRES_PROVIDERS.join(

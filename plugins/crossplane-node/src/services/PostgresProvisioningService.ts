@@ -18,6 +18,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { EventsService } from '@backstage/plugin-events-node';
 import {
   POSTGRES_COMPONENT_REF_PATTERN,
+  POSTGRES_DEFAULT_PROVIDER,
   POSTGRES_COMPONENT_REF_RULE,
   PostgresCreateResult,
   PostgresEvent,
@@ -199,7 +200,7 @@ export class PostgresProvisioningService {
       deletionPolicy: input.deletionPolicy,
       provider:
         this.#options.compositionByEnvironment?.[input.environment] ??
-        'shared-server',
+        POSTGRES_DEFAULT_PROVIDER,
     };
   }
 
@@ -216,20 +217,28 @@ export class PostgresProvisioningService {
     await this.#authorizeCaller(spec, options.credentials);
     const existing = await this.#get(spec.namespace, spec.name);
     if (existing) this.#refuseTakeover(existing, spec);
-    let applied: PostgresInstanceObject;
-    try {
-      applied = await this.#options.client.apply(buildPostgresInstance(spec), {
-        fieldManager: portalFieldManager(spec.componentRef),
-        dryRun: options.dryRun,
-      });
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      // A request for another component may have created it since we looked: name its owner.
-      const now = await this.#get(spec.namespace, spec.name);
-      if (now) this.#refuseTakeover(now, spec);
-      throw new ConflictError(
-        `Database ${spec.namespace}/${spec.name} was changed outside the portal and your request would overwrite those changes; request it with the values it has now, or ask the platform team. ${error.message}`,
-      );
+    let applied: PostgresInstanceObject | undefined;
+    for (let attempt = 1; !applied; attempt++) {
+      try {
+        applied = await this.#options.client.apply(
+          buildPostgresInstance(spec),
+          {
+            fieldManager: portalFieldManager(spec.componentRef),
+            dryRun: options.dryRun,
+          },
+        );
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        // A request for another component may have created it since we looked: name its owner.
+        const now = await this.#get(spec.namespace, spec.name);
+        if (now) this.#refuseTakeover(now, spec);
+        // An identical request creating it at the same moment can make the API server answer
+        // 409 once; a field conflict repeats and is reported.
+        if (attempt < 2) continue;
+        throw new ConflictError(
+          `Database ${spec.namespace}/${spec.name} was changed outside the portal and your request would overwrite those changes; request it with the values it has now, or ask the platform team. ${error.message}`,
+        );
+      }
     }
     this.#options.logger.info(
       `${options.dryRun ? 'Dry-run applied' : 'Applied'} PostgreSQLInstance ${
