@@ -44,10 +44,12 @@ async function fillServicePage(page: Page, name: string) {
 }
 
 test.afterAll(() => {
+  // One database per environment: <name>-staging and <name>-prod.
   kubectl(
     'delete',
     'postgresqlinstance',
-    serviceName,
+    `${serviceName}-staging`,
+    `${serviceName}-prod`,
     '-n',
     'team-payments',
     '--ignore-not-found',
@@ -113,7 +115,7 @@ test('a Payments engineer creates a TypeScript service with a database', async (
   expect(entity.spec.owner).toBe('group:default/payments');
   expect(entity.metadata.annotations).toMatchObject({
     'backstage.io/source-template': 'template:default/typescript-service',
-    'fernhill.io/template-version': '1.1.0',
+    'fernhill.io/template-version': '2.0.0',
   });
 
   // The requester was notified.
@@ -150,9 +152,9 @@ test('a Payments engineer creates a TypeScript service with a database', async (
     page,
     `/catalog/default/component/${serviceName}/databases`,
   );
-  await expect(page.getByText(`${serviceName}-connection`).first()).toBeVisible(
-    { timeout: 60_000 },
-  );
+  await expect(
+    page.getByText(`${serviceName}-staging-connection`).first(),
+  ).toBeVisible({ timeout: 60_000 });
   await shot(page, '24-golden-path-database');
   await expect
     .poll(
@@ -168,7 +170,12 @@ test('a Payments engineer creates a TypeScript service with a database', async (
       },
       { timeout: 60_000 },
     )
-    .toContain(`resource:default/team-payments.${serviceName}`);
+    .toEqual(
+      expect.arrayContaining([
+        `resource:default/team-payments.${serviceName}-staging`,
+        `resource:default/team-payments.${serviceName}-prod`,
+      ]),
+    );
 });
 
 test('a taken name is refused before anything is created', async ({

@@ -80,11 +80,11 @@ describe('golden-path templates (static checks)', () => {
       for (const annotation of [
         'backstage.io/techdocs-ref: dir:.',
         'backstage.io/kubernetes-id:',
+        'backstage.io/kubernetes-namespace:',
         // One of the two, by publishing target (rendering is tested in scaffolder.test.ts).
         'github.com/project-slug:',
         'gitlab.com/project-slug:',
         'argocd/app-name:',
-        'pagerduty.com/service-id:',
       ]) {
         expect({
           template: template.name,
