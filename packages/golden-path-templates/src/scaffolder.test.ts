@@ -397,6 +397,89 @@ describe('golden-path templates on the portal scaffolder', () => {
     }
   });
 
+  it("a new service's Kubernetes tab lists every kind the portal config names in its namespace, with no 403, as the portal", async () => {
+    const template = byName('go-service');
+    const response = await dryRun(template);
+    expect(response.status).toBe(200);
+    const annotations = annotationsOf(renderedFiles(response));
+    const namespace = annotations['backstage.io/kubernetes-namespace'];
+    const id = annotations['backstage.io/kubernetes-id'];
+    expect(namespace).toBe('team-payments');
+
+    const configs = ['app-config.yaml', 'app-config.production.yaml'].map(
+      file =>
+        yaml.parse(
+          require('node:fs').readFileSync(join(repoRoot, file), 'utf8'),
+        ).kubernetes,
+    );
+    const objectTypes: string[] = configs[0].objectTypes;
+    expect(configs[1].objectTypes).toEqual(objectTypes);
+    // Production skips the metrics lookup: the role grants no metrics.k8s.io.
+    for (const cluster of configs[1].clusterLocatorMethods[0].clusters) {
+      expect(cluster.skipMetricsLookup).toBe(true);
+    }
+
+    // The role names the same kinds, no more and no fewer.
+    const role = yaml
+      .parseAllDocuments(
+        await fs.readFile(
+          join(
+            repoRoot,
+            'crossplane/rbac/portal-kubernetes-plugin-reader.yaml',
+          ),
+          'utf8',
+        ),
+      )
+      .map(d => d.toJS())
+      .find(o => o?.kind === 'ClusterRole');
+    expect(
+      role.rules.flatMap((r: { resources: string[] }) => r.resources).sort(),
+    ).toEqual([...objectTypes].sort());
+
+    // Where each kind lives, from the control plane's discovery (as an administrator).
+    const admin = `Bearer ${DEFAULT_ADMIN_TOKEN}`;
+    const prefixes = new Map<string, string>();
+    const core = await request(plane.url)
+      .get('/api/v1')
+      .set('Authorization', admin);
+    for (const r of core.body.resources) prefixes.set(r.name, '/api/v1');
+    const groups = await request(plane.url)
+      .get('/apis')
+      .set('Authorization', admin);
+    for (const group of groups.body.groups) {
+      const version = group.preferredVersion.groupVersion;
+      const list = await request(plane.url)
+        .get(`/apis/${version}`)
+        .set('Authorization', admin);
+      for (const r of list.body.resources) {
+        if (!prefixes.has(r.name)) prefixes.set(r.name, `/apis/${version}`);
+      }
+    }
+
+    // What the Kubernetes plugin asks for, as the portal's service account: a list per kind in the
+    // component's namespace, by its kubernetes-id label.
+    const statuses: Record<string, number> = {};
+    for (const kind of objectTypes) {
+      expect({ kind, served: prefixes.has(kind) }).toEqual({
+        kind,
+        served: true,
+      });
+      const listed = await request(plane.url)
+        .get(`${prefixes.get(kind)}/namespaces/${namespace}/${kind}`)
+        .query({ labelSelector: `backstage.io/kubernetes-id=${id}` })
+        .set('Authorization', `Bearer ${PORTAL_TOKEN}`);
+      statuses[kind] = listed.status;
+    }
+    expect(statuses).toEqual(
+      Object.fromEntries(objectTypes.map(kind => [kind, 200])),
+    );
+    // Without the namespace annotation the plugin would list cluster-wide, which the role refuses.
+    const clusterWide = await request(plane.url)
+      .get('/api/v1/pods')
+      .set('Authorization', `Bearer ${PORTAL_TOKEN}`);
+    expect(clusterWide.status).toBe(403);
+  });
+
   describe('refuses bad input on the server', () => {
     const template = () => byName('typescript-service');
 
