@@ -121,7 +121,7 @@ export function imageTagProblems(files: RenderedFiles): string[] {
     files.get('.gitlab-ci.yml'),
   ].filter((text): text is string => text !== undefined);
   const writesStagingTag = (text: string) =>
-    /sed -i -E "s\/\^\(  tag: \)\.\*\$\/\\1'\$\{(GITHUB_SHA|CI_COMMIT_SHA)\}'\/" chart\/values-staging\.yaml/.test(
+    /sed -i -E "s\/\^\( {2}tag: \)\.\*\$\/\\1'\$\{(GITHUB_SHA|CI_COMMIT_SHA)\}'\/" chart\/values-staging\.yaml/.test(
       text,
     );
   if (!ci.length || !ci.every(writesStagingTag)) {

@@ -334,10 +334,10 @@ describe('golden-path templates on the portal scaffolder', () => {
   it.each(['typescript-service', 'go-service'])(
     '%s asks for one database per environment, only when a database is asked for, and each environment mounts its own',
     async name => {
-      const template = byName(name);
-      const values = template.testValues as Record<string, string>;
-      const run = async (database: boolean) => {
-        const response = await dryRun(template, {
+      const service = byName(name);
+      const values = service.testValues as Record<string, string>;
+      const dryRunWith = async (database: boolean) => {
+        const response = await dryRun(service, {
           ...values,
           database,
           size: database ? 'medium' : undefined,
@@ -355,11 +355,11 @@ describe('golden-path templates on the portal scaffolder', () => {
           problems: databaseProblems(files, { name: values.name, database }),
         };
       };
-      const withDatabase = await run(true);
+      const withDatabase = await dryRunWith(true);
       expect(withDatabase.staging).toContain('completed');
       expect(withDatabase.production).toContain('completed');
       expect(withDatabase.problems).toEqual([]);
-      const without = await run(false);
+      const without = await dryRunWith(false);
       for (const statuses of [without.staging, without.production]) {
         expect(statuses).toContain('skipped');
         expect(statuses).not.toContain('completed');
@@ -446,8 +446,8 @@ describe('golden-path templates on the portal scaffolder', () => {
     const groups = await request(plane.url)
       .get('/apis')
       .set('Authorization', admin);
-    for (const group of groups.body.groups) {
-      const version = group.preferredVersion.groupVersion;
+    for (const apiGroup of groups.body.groups) {
+      const version = apiGroup.preferredVersion.groupVersion;
       const list = await request(plane.url)
         .get(`/apis/${version}`)
         .set('Authorization', admin);
@@ -784,9 +784,9 @@ describe('golden-path templates on the portal scaffolder', () => {
 
     it('go-service names server spans by route, not after the otelhttp operation', async () => {
       const { files } = await render('github', 'go-service');
-      const server = files.get('server.go')!;
-      expect(server).toContain('otelhttp.WithSpanNameFormatter(spanName)');
-      expect(server).toMatch(
+      const serverGo = files.get('server.go')!;
+      expect(serverGo).toContain('otelhttp.WithSpanNameFormatter(spanName)');
+      expect(serverGo).toMatch(
         /func spanName\(_ string, r \*http\.Request\) string \{[\s\S]*r\.Pattern/,
       );
       // The skeleton's own Go test pins the names (not run here: see templates/README.md).
