@@ -176,7 +176,9 @@ async function main() {
             [
               'delete',
               'postgresqlinstance',
-              name,
+              // One database per environment (templates 2.0.0).
+              `${name}-staging`,
+              `${name}-prod`,
               '-n',
               'team-payments',
               '--ignore-not-found',

@@ -1,4 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { kubectl } from './controlPlane';
 import { backend, identityHeaders, openAsGuest } from './signIn';
 
@@ -46,8 +49,18 @@ async function fillServicePage(page: Page, name: string) {
 test.afterAll(() => {
   kubectl(
     'delete',
-    'postgresqlinstance',
+    'deployment',
     serviceName,
+    '-n',
+    'team-payments',
+    '--ignore-not-found',
+  );
+  // One database per environment: <name>-staging and <name>-prod.
+  kubectl(
+    'delete',
+    'postgresqlinstance',
+    `${serviceName}-staging`,
+    `${serviceName}-prod`,
     '-n',
     'team-payments',
     '--ignore-not-found',
@@ -113,8 +126,70 @@ test('a Payments engineer creates a TypeScript service with a database', async (
   expect(entity.spec.owner).toBe('group:default/payments');
   expect(entity.metadata.annotations).toMatchObject({
     'backstage.io/source-template': 'template:default/typescript-service',
-    'fernhill.io/template-version': '1.1.0',
+    'fernhill.io/template-version': '2.0.0',
   });
+
+  // The Kubernetes tab asks the backend for the component's objects on the local control plane:
+  // in its namespace (backstage.io/kubernetes-namespace), only the kinds the portal's role may read.
+  // With a workload of the service there (as Argo CD would create it), the cluster answers with it
+  // and without errors; before templates 2.0.0 every kind was refused (403).
+  expect(entity.metadata.annotations).toMatchObject({
+    'backstage.io/kubernetes-namespace': 'team-payments',
+  });
+  const manifest = join(mkdtempSync(join(tmpdir(), 'gp-')), 'deployment.json');
+  writeFileSync(
+    manifest,
+    JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: serviceName,
+        namespace: 'team-payments',
+        labels: { 'backstage.io/kubernetes-id': serviceName },
+      },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: serviceName } },
+        template: {
+          metadata: { labels: { app: serviceName } },
+          spec: { containers: [{ name: 'app', image: 'example:1' }] },
+        },
+      },
+    }),
+  );
+  kubectl('create', '-f', manifest);
+  const workloads = await request.post(
+    `${backend}/api/kubernetes/services/${serviceName}`,
+    { headers, data: { entity } },
+  );
+  expect(workloads.status()).toBe(200);
+  const clusters = (await workloads.json()).items as Array<{
+    cluster: { name: string };
+    errors: unknown[];
+    resources: Array<{ type: string; resources: unknown[] }>;
+  }>;
+  expect(
+    clusters.map(c => ({
+      cluster: c.cluster.name,
+      errors: c.errors,
+      deployments: c.resources.find(r => r.type === 'deployments')?.resources
+        .length,
+    })),
+  ).toEqual([{ cluster: 'local', errors: [], deployments: 1 }]);
+  await openAsGuest(
+    page,
+    `/catalog/default/component/${serviceName}/kubernetes`,
+  );
+  // The tab lists the local cluster with the workload, and no error.
+  await expect(page.getByText('local', { exact: true }).first()).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(page.getByText('No pods with errors')).toBeVisible();
+  // The plugin's error panel ("Error communicating with Kubernetes: UNAUTHORIZED_ERROR ... 403").
+  await expect(
+    page.getByText(/403|forbidden|UNAUTHORIZED_ERROR|Error communicating/i),
+  ).toHaveCount(0);
+  await shot(page, '22b-golden-path-kubernetes-tab');
 
   // The requester was notified.
   const notifications = await (
@@ -150,9 +225,9 @@ test('a Payments engineer creates a TypeScript service with a database', async (
     page,
     `/catalog/default/component/${serviceName}/databases`,
   );
-  await expect(page.getByText(`${serviceName}-connection`).first()).toBeVisible(
-    { timeout: 60_000 },
-  );
+  await expect(
+    page.getByText(`${serviceName}-staging-connection`).first(),
+  ).toBeVisible({ timeout: 60_000 });
   await shot(page, '24-golden-path-database');
   await expect
     .poll(
@@ -168,7 +243,12 @@ test('a Payments engineer creates a TypeScript service with a database', async (
       },
       { timeout: 60_000 },
     )
-    .toContain(`resource:default/team-payments.${serviceName}`);
+    .toEqual(
+      expect.arrayContaining([
+        `resource:default/team-payments.${serviceName}-staging`,
+        `resource:default/team-payments.${serviceName}-prod`,
+      ]),
+    );
 });
 
 test('a taken name is refused before anything is created', async ({

@@ -28,6 +28,13 @@ import {
   parseGitlabCi,
 } from './gitlabCi';
 import {
+  databaseProblems,
+  imageTagProblems,
+  kubernetesTabProblems,
+  runAsNonRootProblems,
+} from './deployability';
+import { githubWorkflowProblems } from './githubWorkflow';
+import {
   actionsOf,
   directoryContents,
   GoldenPathTemplate,
@@ -324,26 +331,153 @@ describe('golden-path templates on the portal scaffolder', () => {
     }
   });
 
-  it('the database step runs only when a database is asked for', async () => {
-    const template = byName('typescript-service');
-    const steps = async (values: Record<string, unknown>) => {
-      const response = await dryRun(template, values);
-      expect(response.status).toBe(200);
-      return (response.body.log as any[])
-        .map(l => l.body)
-        .filter(b => b.stepId === 'database')
-        .map(b => b.status);
-    };
+  it.each(['typescript-service', 'go-service'])(
+    '%s asks for one database per environment, only when a database is asked for, and each environment mounts its own',
+    async name => {
+      const service = byName(name);
+      const values = service.testValues as Record<string, string>;
+      const dryRunWith = async (database: boolean) => {
+        const response = await dryRun(service, {
+          ...values,
+          database,
+          size: database ? 'medium' : undefined,
+        });
+        expect(response.status).toBe(200);
+        const steps = (response.body.log as any[])
+          .map(l => l.body)
+          .filter(b => /^database/.test(b.stepId ?? ''));
+        const status = (stepId: string) =>
+          steps.filter(b => b.stepId === stepId).map(b => b.status);
+        const files = renderedFiles(response);
+        return {
+          staging: status('database-staging'),
+          production: status('database-production'),
+          problems: databaseProblems(files, { name: values.name, database }),
+        };
+      };
+      const withDatabase = await dryRunWith(true);
+      expect(withDatabase.staging).toContain('completed');
+      expect(withDatabase.production).toContain('completed');
+      expect(withDatabase.problems).toEqual([]);
+      const without = await dryRunWith(false);
+      for (const statuses of [without.staging, without.production]) {
+        expect(statuses).toContain('skipped');
+        expect(statuses).not.toContain('completed');
+      }
+      expect(without.problems).toEqual([]);
+    },
+  );
+
+  it('requests each environment its own PostgreSQLInstance, named after the environment', () => {
+    for (const name of ['typescript-service', 'go-service']) {
+      const inputs = byName(name)
+        .entity.spec.steps.filter(
+          s => s.action === 'crossplane:postgres:create',
+        )
+        .map(s => ({
+          id: s.id,
+          name: (s.input as any).name,
+          environment: (s.input as any).environment,
+        }));
+      expect({ name, inputs }).toEqual({
+        name,
+        inputs: [
+          {
+            id: 'database-staging',
+            name: '${{ parameters.name }}-staging',
+            environment: 'staging',
+          },
+          {
+            id: 'database-production',
+            name: '${{ parameters.name }}-prod',
+            environment: 'prod',
+          },
+        ],
+      });
+    }
+  });
+
+  it("a new service's Kubernetes tab lists every kind the portal config names in its namespace, with no 403, as the portal", async () => {
+    const template = byName('go-service');
+    const response = await dryRun(template);
+    expect(response.status).toBe(200);
+    const annotations = annotationsOf(renderedFiles(response));
+    const namespace = annotations['backstage.io/kubernetes-namespace'];
+    const id = annotations['backstage.io/kubernetes-id'];
+    expect(namespace).toBe('team-payments');
+
+    const configs = ['app-config.yaml', 'app-config.production.yaml'].map(
+      file =>
+        yaml.parse(
+          require('node:fs').readFileSync(join(repoRoot, file), 'utf8'),
+        ).kubernetes,
+    );
+    const objectTypes: string[] = configs[0].objectTypes;
+    expect(configs[1].objectTypes).toEqual(objectTypes);
+    // Production skips the metrics lookup: the role grants no metrics.k8s.io.
+    for (const cluster of configs[1].clusterLocatorMethods[0].clusters) {
+      expect(cluster.skipMetricsLookup).toBe(true);
+    }
+
+    // The role names the same kinds, no more and no fewer.
+    const role = yaml
+      .parseAllDocuments(
+        await fs.readFile(
+          join(
+            repoRoot,
+            'crossplane/rbac/portal-kubernetes-plugin-reader.yaml',
+          ),
+          'utf8',
+        ),
+      )
+      .map(d => d.toJS())
+      .find(o => o?.kind === 'ClusterRole');
     expect(
-      await steps({ ...template.testValues, database: true, size: 'medium' }),
-    ).toContain('completed');
-    const without = await steps({
-      ...template.testValues,
-      database: false,
-      size: undefined,
-    });
-    expect(without).toContain('skipped');
-    expect(without).not.toContain('completed');
+      role.rules.flatMap((r: { resources: string[] }) => r.resources).sort(),
+    ).toEqual([...objectTypes].sort());
+
+    // Where each kind lives, from the control plane's discovery (as an administrator).
+    const admin = `Bearer ${DEFAULT_ADMIN_TOKEN}`;
+    const prefixes = new Map<string, string>();
+    const core = await request(plane.url)
+      .get('/api/v1')
+      .set('Authorization', admin);
+    for (const r of core.body.resources) prefixes.set(r.name, '/api/v1');
+    const groups = await request(plane.url)
+      .get('/apis')
+      .set('Authorization', admin);
+    for (const apiGroup of groups.body.groups) {
+      const version = apiGroup.preferredVersion.groupVersion;
+      const list = await request(plane.url)
+        .get(`/apis/${version}`)
+        .set('Authorization', admin);
+      for (const r of list.body.resources) {
+        if (!prefixes.has(r.name)) prefixes.set(r.name, `/apis/${version}`);
+      }
+    }
+
+    // What the Kubernetes plugin asks for, as the portal's service account: a list per kind in the
+    // component's namespace, by its kubernetes-id label.
+    const statuses: Record<string, number> = {};
+    for (const kind of objectTypes) {
+      expect({ kind, served: prefixes.has(kind) }).toEqual({
+        kind,
+        served: true,
+      });
+      const listed = await request(plane.url)
+        .get(`${prefixes.get(kind)}/namespaces/${namespace}/${kind}`)
+        .query({ labelSelector: `backstage.io/kubernetes-id=${id}` })
+        .set('Authorization', `Bearer ${PORTAL_TOKEN}`);
+      statuses[kind] = listed.status;
+    }
+    expect(statuses).toEqual(
+      Object.fromEntries(objectTypes.map(kind => [kind, 200])),
+    );
+    // Without the namespace annotation the plugin would list cluster-wide, which the role refuses.
+    const clusterWide = await request(plane.url)
+      .get('/api/v1/pods')
+      .set('Authorization', `Bearer ${PORTAL_TOKEN}`);
+    expect(clusterWide.status).toBe(403);
   });
 
   describe('refuses bad input on the server', () => {
@@ -357,6 +491,7 @@ describe('golden-path templates on the portal scaffolder', () => {
       'orders.service',
       'a'.repeat(31),
       '-orders',
+      'orders-',
       'orders service',
       '../../etc',
     ])('name %p', async name => {
@@ -368,8 +503,8 @@ describe('golden-path templates on the portal scaffolder', () => {
       expect(JSON.stringify(response.body.errors)).toContain('pattern');
     });
 
-    it('any name outside ^[a-z][a-z0-9-]{2,29}$, and accepts the ones inside', async () => {
-      const NAME = /^[a-z][a-z0-9-]{2,29}$/;
+    it('any name outside ^[a-z][a-z0-9-]{1,28}[a-z0-9]$, and accepts the ones inside', async () => {
+      const NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
       const status = async (name: string) =>
         (
           await request(server)
@@ -386,7 +521,7 @@ describe('golden-path templates on the portal scaffolder', () => {
         fc.asyncProperty(
           fc.oneof(
             fc.string({ maxLength: 40 }),
-            fc.stringMatching(/^[a-z][a-z0-9-]{2,29}$/),
+            fc.stringMatching(/^[a-z][a-z0-9-]{1,28}[a-z0-9]?$/),
           ),
           async name => {
             const nameErrors = (await status(name)).filter(e =>
@@ -411,6 +546,45 @@ describe('golden-path templates on the portal scaffolder', () => {
         });
         expect(response.status).toBe(400);
       }
+    });
+
+    it.each([
+      ['a line break', 'Exports ledger entries.\n} func init() { panic(1) }'],
+      ['HTML', 'Exports <script>alert(1)</script> entries.'],
+    ])(
+      'a description with %s (it lands in a Go comment and HTML)',
+      async (_, description) => {
+        for (const name of [
+          'typescript-service',
+          'go-service',
+          'static-site',
+        ]) {
+          const response = await dryRun(byName(name), {
+            ...byName(name).testValues,
+            description,
+          });
+          expect({ name, status: response.status }).toEqual({
+            name,
+            status: 400,
+          });
+          expect(JSON.stringify(response.body.errors)).toContain('description');
+        }
+      },
+    );
+
+    it('a name too long for its per-environment database names (<name>-staging, 30 at most)', async () => {
+      const values = (name: string, database: boolean) => ({
+        ...template().testValues,
+        name,
+        database,
+        size: database ? 'small' : undefined,
+      });
+      const long = `a${'b'.repeat(22)}`;
+      expect((await dryRun(template(), values(long, true))).status).toBe(400);
+      expect(
+        (await dryRun(template(), values(long.slice(0, 22), true))).status,
+      ).toBe(200);
+      expect((await dryRun(template(), values(long, false))).status).toBe(200);
     });
 
     it('a database without a size, or of an unknown size', async () => {
@@ -544,6 +718,102 @@ describe('golden-path templates on the portal scaffolder', () => {
         expectFullyRendered(files);
       },
     );
+
+    it.each(SERVICE_TEMPLATES)(
+      '%s runs as a numeric non-root user, the same in the image and the pod, so kubelet can verify runAsNonRoot',
+      async name => {
+        for (const target of ['github', 'gitlab']) {
+          const { files } = await render(target, name);
+          expect({ target, problems: runAsNonRootProblems(files) }).toEqual({
+            target,
+            problems: [],
+          });
+        }
+      },
+    );
+
+    it.each(SERVICE_TEMPLATES)(
+      '%s deploys per environment the commit CI pushed, never "latest"',
+      async name => {
+        for (const target of ['github', 'gitlab']) {
+          const { files } = await render(target, name);
+          expect({ target, problems: imageTagProblems(files) }).toEqual({
+            target,
+            problems: [],
+          });
+        }
+      },
+    );
+
+    it.each(SERVICE_TEMPLATES)(
+      '%s on GitHub: scans before it pushes, pushes and signs on main only, actions pinned by SHA',
+      async name => {
+        const { files } = await render('github', name);
+        for (const path of [
+          '.github/workflows/ci.yaml',
+          '.github/workflows/promote-production.yaml',
+        ]) {
+          const problems = githubWorkflowProblems(files.get(path) ?? '');
+          // The promotion workflow builds nothing; only its pins and permissions apply.
+          const relevant =
+            path === '.github/workflows/ci.yaml'
+              ? problems
+              : problems.filter(p => !/^no job /.test(p));
+          expect({ path, problems: relevant }).toEqual({ path, problems: [] });
+        }
+      },
+    );
+
+    it.each(SERVICE_TEMPLATES)(
+      '%s names the namespace Argo CD deploys to, for the Kubernetes tab, and makes the ServiceMonitor optional',
+      async name => {
+        const { files } = await render('github', name);
+        expect(kubernetesTabProblems(files)).toEqual([]);
+      },
+    );
+
+    it.each(SERVICE_TEMPLATES)(
+      '%s sets no placeholder PagerDuty service id (DORA would map incidents to it)',
+      async name => {
+        const { files } = await render('github', name);
+        expect(annotationsOf(files)).not.toHaveProperty([
+          'pagerduty.com/service-id',
+        ]);
+      },
+    );
+
+    it('go-service names server spans by route, not after the otelhttp operation', async () => {
+      const { files } = await render('github', 'go-service');
+      const serverGo = files.get('server.go')!;
+      expect(serverGo).toContain('otelhttp.WithSpanNameFormatter(spanName)');
+      expect(serverGo).toMatch(
+        /func spanName\(_ string, r \*http\.Request\) string \{[\s\S]*r\.Pattern/,
+      );
+      // The skeleton's own Go test pins the names (not run here: see templates/README.md).
+      expect(files.get('server_test.go')).toContain(
+        'func TestSpansAreNamedByRoute(t *testing.T)',
+      );
+    });
+
+    it('escapes the description into static-site HTML and keeps it on one Go comment line', async () => {
+      const description =
+        'Fish & chips, "quoted" and \'single\' for the ledger.';
+      const site = byName('static-site');
+      const siteResponse = await dryRun(site, {
+        ...site.testValues,
+        description,
+      });
+      expect(siteResponse.status).toBe(200);
+      expect(renderedFiles(siteResponse).get('public/index.html')).toContain(
+        '<p>Fish &amp; chips, &quot;quoted&quot; and &#39;single&#39; for the ledger.</p>',
+      );
+      const go = byName('go-service');
+      const goResponse = await dryRun(go, { ...go.testValues, description });
+      expect(goResponse.status).toBe(200);
+      const main = renderedFiles(goResponse).get('main.go')!.split('\n');
+      expect(main[0]).toBe(`// Command ${go.testValues.name}: ${description}`);
+      expect(main[1]).toBe('package main');
+    });
 
     it.each(SERVICE_TEMPLATES)(
       '%s for github: GitHub Actions and the GitHub annotation, no GitLab CI',

@@ -1,3 +1,4 @@
+import { SERVICE_NAME_PATTERN } from '@internal/plugin-scaffolder-backend-module-golden-paths';
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yaml from 'yaml';
@@ -37,6 +38,23 @@ describe('golden-path templates (static checks)', () => {
         template: template.name,
         problems: await templateProblems(template),
       }).toEqual({ template: template.name, problems: [] });
+    }
+  });
+
+  it("every golden path's form accepts the names portal:name:ensure-available accepts, no others", () => {
+    for (const template of templates) {
+      if (
+        !template.entity.spec.steps.some(
+          s => s.action === 'portal:name:ensure-available',
+        )
+      )
+        continue;
+      const pattern = (template.entity.spec.parameters as any[])[0].properties
+        .name.pattern;
+      expect({ template: template.name, pattern }).toEqual({
+        template: template.name,
+        pattern: SERVICE_NAME_PATTERN.source,
+      });
     }
   });
 
@@ -80,11 +98,11 @@ describe('golden-path templates (static checks)', () => {
       for (const annotation of [
         'backstage.io/techdocs-ref: dir:.',
         'backstage.io/kubernetes-id:',
+        'backstage.io/kubernetes-namespace:',
         // One of the two, by publishing target (rendering is tested in scaffolder.test.ts).
         'github.com/project-slug:',
         'gitlab.com/project-slug:',
         'argocd/app-name:',
-        'pagerduty.com/service-id:',
       ]) {
         expect({
           template: template.name,

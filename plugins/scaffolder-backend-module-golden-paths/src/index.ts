@@ -12,6 +12,7 @@ export { createAwaitEntityAction } from './actions/awaitEntity';
 export { AdoptionEventSender, buildAdoptionEvent } from './adoption';
 export type { AdoptionEvent, AdoptionDelivery } from './adoption';
 export { PROVENANCE_ANNOTATIONS } from './provenance';
+export { SERVICE_NAME_PATTERN } from './serviceName';
 export { readGoldenPathsPublishingConfig } from './config';
 export type { GoldenPathsPublishingConfig } from './config';
 export type {

@@ -1,4 +1,4 @@
-// Command ${{ values.name }}: ${{ values.description }}
+// Command ${{ values.name }}: ${{ values.description | replace("\n", " ") | replace("\r", " ") }}
 package main
 
 import (

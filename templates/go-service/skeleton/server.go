@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,7 +30,6 @@ func newHandler(registry *prometheus.Registry) http.Handler {
 
 	mux := http.NewServeMux()
 	route := func(pattern, name string, handler http.HandlerFunc) {
-		// otelhttp names spans after the matched pattern (Go 1.22+ ServeMux).
 		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			recorder := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -48,10 +48,26 @@ func newHandler(registry *prometheus.Registry) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"service": "${{ values.name }}", "message": "hello"})
 	})
 
-	// Spans for every request except probes and scrapes.
-	return otelhttp.NewHandler(mux, "http", otelhttp.WithFilter(func(r *http.Request) bool {
-		return r.URL.Path != "/healthz" && r.URL.Path != "/metrics"
-	}))
+	// Spans for every request except probes and scrapes, named by route (spanName).
+	return otelhttp.NewHandler(mux, "http",
+		otelhttp.WithSpanNameFormatter(spanName),
+		otelhttp.WithFilter(func(r *http.Request) bool {
+			return r.URL.Path != "/healthz" && r.URL.Path != "/metrics"
+		}))
+}
+
+// spanName names a server span as the HTTP semantic conventions ask: "{method} {route}", or the
+// method alone for a request no route matched. Without it otelhttp (up to v0.68) names every span
+// after NewHandler's operation argument ("http"). otelhttp starts the span before ServeMux has
+// matched (r.Pattern is still empty) and calls this again once the handler returned, when
+// ServeMux has set r.Pattern (otelhttp's handler.go, "handle request Pattern", contrib PR 7192).
+func spanName(_ string, r *http.Request) string {
+	if r.Pattern == "" {
+		return r.Method
+	}
+	// A pattern is "[METHOD ][HOST]/PATH"; the route is its path.
+	route := r.Pattern[strings.Index(r.Pattern, "/"):]
+	return r.Method + " " + route
 }
 
 type statusRecorder struct {

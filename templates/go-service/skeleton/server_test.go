@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
 
 func TestHealthz(t *testing.T) {
@@ -51,5 +54,30 @@ func TestUnknownPathIs404(t *testing.T) {
 	}
 	if response.StatusCode != http.StatusNotFound {
 		t.Fatalf("GET /nope = %d, want 404", response.StatusCode)
+	}
+}
+
+func TestSpansAreNamedByRoute(t *testing.T) {
+	recorder := tracetest.NewSpanRecorder()
+	previous := otel.GetTracerProvider()
+	otel.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(recorder)))
+	defer otel.SetTracerProvider(previous)
+	server := httptest.NewServer(newHandler(prometheus.NewRegistry()))
+
+	for _, path := range []string{"/", "/healthz"} {
+		if _, err := http.Get(server.URL + path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Close waits for the requests in flight, so their spans have ended.
+	server.Close()
+	// One span: probes are filtered out.
+	spans := recorder.Ended()
+	if len(spans) != 1 || spans[0].Name() != "GET /{$}" {
+		names := []string{}
+		for _, span := range spans {
+			names = append(names, span.Name())
+		}
+		t.Fatalf("server spans = %v, want [GET /{$}]", names)
 	}
 }

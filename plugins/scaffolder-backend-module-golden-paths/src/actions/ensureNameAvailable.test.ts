@@ -148,11 +148,12 @@ describe('portal:name:ensure-available', () => {
             'a'.repeat(31),
             'x; rm -rf /',
             '1abc',
+            'orders-',
             '',
           ),
         ),
         async name => {
-          fc.pre(!/^[a-z][a-z0-9-]{2,29}$/.test(name));
+          fc.pre(!/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/.test(name));
           await expect(action.handler(env.context({ name }))).rejects.toThrow(
             /Invalid name .*3 to 30 characters, lowercase letters, digits and dashes, starting with a letter/,
           );

@@ -2,9 +2,9 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { assertValidRepositoryName } from '@internal/plugin-local-git-node';
 import { PROVENANCE_ANNOTATIONS } from '../provenance';
 import { RepositoryPublisher } from '../publishers/types';
+import { assertValidServiceName } from '../serviceName';
 import { examples } from './ensureNameAvailable.examples';
 
 /**
@@ -30,7 +30,7 @@ export function createEnsureNameAvailableAction(options: {
           z
             .string()
             .describe(
-              'Name of the new component and its repository: 3 to 30 characters, lowercase letters, digits and dashes, starting with a letter',
+              'Name of the new component and its repository: 3 to 30 characters, lowercase letters, digits and dashes, starting with a letter and not ending with a dash',
             ),
         kind: z =>
           z
@@ -74,7 +74,7 @@ export function createEnsureNameAvailableAction(options: {
     },
     async handler(ctx) {
       const { name } = ctx.input;
-      assertValidRepositoryName(name, 'name');
+      assertValidServiceName(name, 'name');
       const entityRef = stringifyEntityRef({
         kind: ctx.input.kind ?? 'Component',
         namespace: ctx.input.namespace ?? 'default',
