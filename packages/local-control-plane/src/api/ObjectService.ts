@@ -33,6 +33,25 @@ export interface WriteResult {
   warnings: string[];
 }
 
+/** How dependents are treated when their owner is deleted (DeleteOptions.propagationPolicy). */
+export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
+
+/** Options of a delete (the DeleteOptions body and query parameters). */
+export interface DeleteOptions {
+  dryRun?: boolean;
+  preconditions?: { resourceVersion?: string; uid?: string };
+  propagationPolicy?: PropagationPolicy;
+}
+
+/**
+ * The finalizers by which kube-apiserver records a deletion's propagation policy on the object, for
+ * the garbage collector to carry out: `orphan` (dependents lose their ownerReference to it and
+ * survive) and `foregroundDeletion` (dependents are deleted first, the owner last).
+ * https://kubernetes.io/docs/concepts/architecture/garbage-collection/#cascading-deletion
+ */
+export const ORPHAN_FINALIZER = 'orphan';
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+
 /** Patch media types the API accepts. */
 export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
 
@@ -442,26 +461,30 @@ export class ObjectService {
       this.finalize(type, next);
       return { object: next, created: false, warnings };
     }
-    const stored = this.store.update(type.group, type.resource, next);
+    const stored = this.withTypeMeta(
+      type,
+      this.store.update(type.group, type.resource, next),
+    );
     return {
-      object: this.withTypeMeta(type, stored),
+      // A controller removing its finalizer may leave only the garbage collector's.
+      object: stored.metadata.deletionTimestamp
+        ? this.collectGarbage(type, stored)
+        : stored,
       created: false,
       warnings,
     };
   }
 
   /**
-   * Deletes an object: with finalizers it only gets a deletionTimestamp (controllers finish the job),
-   * without them it is removed and its dependents (ownerReferences) are deleted in the background.
+   * Deletes an object. With finalizers (including the one recording the propagation policy) it only
+   * gets a deletionTimestamp and controllers finish the job; without them it is removed and its
+   * dependents (ownerReferences) are deleted in the background.
    */
   delete(
     type: ResourceType,
     namespace: string | undefined,
     name: string,
-    options: {
-      dryRun?: boolean;
-      preconditions?: { resourceVersion?: string; uid?: string };
-    } = {},
+    options: DeleteOptions = {},
   ): KubeObject {
     const current = this.get(type, namespace, name);
     const pre = options.preconditions ?? {};
@@ -481,17 +504,110 @@ export class ObjectService {
     if (type.resource === 'namespaces' && type.group === '') {
       return this.deleteNamespace(current);
     }
-    if (current.metadata.finalizers?.length) {
-      if (current.metadata.deletionTimestamp) return current;
-      const marked = clone(current);
-      marked.metadata.deletionTimestamp = now();
-      marked.metadata.deletionGracePeriodSeconds = 0;
-      return this.withTypeMeta(
-        type,
-        this.store.update(type.group, type.resource, marked),
-      );
+    if (current.metadata.deletionTimestamp) return current;
+    const policyFinalizer = {
+      Orphan: ORPHAN_FINALIZER,
+      Foreground: FOREGROUND_FINALIZER,
+      Background: undefined,
+    }[options.propagationPolicy ?? 'Background'];
+    const finalizers = [
+      ...(current.metadata.finalizers ?? []),
+      ...(policyFinalizer ? [policyFinalizer] : []),
+    ];
+    if (!finalizers.length) return this.finalize(type, current);
+    const marked = clone(current);
+    marked.metadata.deletionTimestamp = now();
+    marked.metadata.deletionGracePeriodSeconds = 0;
+    marked.metadata.finalizers = [...new Set(finalizers)];
+    const stored = this.withTypeMeta(
+      type,
+      this.store.update(type.group, type.resource, marked),
+    );
+    return this.collectGarbage(type, stored);
+  }
+
+  /**
+   * Carries out the garbage collector's finalizers on an object being deleted. foregroundDeletion:
+   * deletes the dependents, and is removed once no dependent with blockOwnerDeletion is left.
+   * orphan: removes the ownerReferences to the object from its dependents, once it is the last
+   * finalizer. kube-controller-manager may orphan earlier, while other finalizers are still pending;
+   * waiting lets a controller here (the local reconciler) see the policy and keep what it composed
+   * outside the API too (the database and role), as composed resources are kept on a real cluster.
+   */
+  private collectGarbage(type: ResourceType, obj: KubeObject): KubeObject {
+    const ref = this.ref(type, obj.metadata.namespace, obj.metadata.name!);
+    let current = obj;
+    if (current.metadata.finalizers?.includes(FOREGROUND_FINALIZER)) {
+      this.collectDependents(current);
+      const fresh = this.store.get(ref);
+      // Removing the last dependent may already have finished this object (releaseOwners).
+      if (!fresh || fresh.metadata.uid !== obj.metadata.uid) return obj;
+      current = this.withTypeMeta(type, fresh);
     }
-    return this.finalize(type, current);
+    const finalizers = current.metadata.finalizers ?? [];
+    let remaining = finalizers;
+    if (
+      remaining.includes(FOREGROUND_FINALIZER) &&
+      !this.dependentsOf(current).some(c =>
+        c.object.metadata.ownerReferences?.some(
+          r => r.uid === current.metadata.uid && r.blockOwnerDeletion,
+        ),
+      )
+    ) {
+      remaining = remaining.filter(f => f !== FOREGROUND_FINALIZER);
+    }
+    if (remaining.length === 1 && remaining[0] === ORPHAN_FINALIZER) {
+      this.orphanDependents(current);
+      remaining = [];
+    }
+    if (remaining.length === finalizers.length) return current;
+    const next = clone(current);
+    if (remaining.length) next.metadata.finalizers = remaining;
+    else delete next.metadata.finalizers;
+    if (!remaining.length) return this.finalize(type, next);
+    return this.withTypeMeta(
+      type,
+      this.store.update(type.group, type.resource, next),
+    );
+  }
+
+  private dependentsOf(owner: KubeObject) {
+    const uid = owner.metadata.uid;
+    const candidates = owner.metadata.namespace
+      ? this.store.listNamespace(owner.metadata.namespace)
+      : this.store.listAll();
+    return candidates.filter(c =>
+      c.object.metadata.ownerReferences?.some(r => r.uid === uid),
+    );
+  }
+
+  private orphanDependents(owner: KubeObject) {
+    for (const c of this.dependentsOf(owner)) {
+      const next = clone(c.object);
+      const refs = (next.metadata.ownerReferences ?? []).filter(
+        r => r.uid !== owner.metadata.uid,
+      );
+      if (refs.length) next.metadata.ownerReferences = refs;
+      else delete next.metadata.ownerReferences;
+      this.store.update(c.group, c.resource, next);
+    }
+  }
+
+  /** After a dependent is gone, lets owners waiting in foreground deletion finish. */
+  private releaseOwners(removed: KubeObject) {
+    for (const owner of removed.metadata.ownerReferences ?? []) {
+      const found = this.store
+        .listAll()
+        .find(
+          e =>
+            e.object.metadata.uid === owner.uid &&
+            e.object.metadata.finalizers?.includes(FOREGROUND_FINALIZER),
+        );
+      const type = found && this.typeResolver(found.group, found.resource);
+      if (found && type) {
+        this.collectGarbage(type, this.withTypeMeta(type, found.object));
+      }
+    }
   }
 
   private finalize(type: ResourceType, obj: KubeObject): KubeObject {
@@ -500,6 +616,7 @@ export class ObjectService {
         this.ref(type, obj.metadata.namespace, obj.metadata.name!),
       ) ?? obj;
     this.collectDependents(removed);
+    this.releaseOwners(removed);
     this.maybeFinishNamespace(removed.metadata.namespace);
     return this.withTypeMeta(type, removed);
   }
@@ -509,13 +626,7 @@ export class ObjectService {
     () => undefined;
 
   private collectDependents(owner: KubeObject) {
-    const uid = owner.metadata.uid;
-    const candidates = owner.metadata.namespace
-      ? this.store.listNamespace(owner.metadata.namespace)
-      : this.store.listAll();
-    for (const c of candidates) {
-      if (!c.object.metadata.ownerReferences?.some(r => r.uid === uid))
-        continue;
+    for (const c of this.dependentsOf(owner)) {
       const type = this.typeResolver(c.group, c.resource);
       if (!type) continue;
       try {

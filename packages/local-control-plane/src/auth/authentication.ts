@@ -32,11 +32,19 @@ export function authenticate(
   if (!match) throw errors.unauthorized();
   const entry = tokens.find(t => safeEqual(t.token, match[1]));
   if (!entry) throw errors.unauthorized();
-  const groups = new Set([...(entry.groups ?? []), 'system:authenticated']);
-  const sa = entry.user.match(/^system:serviceaccount:([^:]+):/);
+  return withImplicitGroups(entry.user, entry.groups ?? []);
+}
+
+/**
+ * The groups kube-apiserver adds to every authenticated user: system:authenticated, and for a
+ * service account system:serviceaccounts and system:serviceaccounts:<namespace>.
+ */
+export function withImplicitGroups(user: string, groups: string[]): UserInfo {
+  const all = new Set([...groups, 'system:authenticated']);
+  const sa = user.match(/^system:serviceaccount:([^:]+):/);
   if (sa) {
-    groups.add('system:serviceaccounts');
-    groups.add(`system:serviceaccounts:${sa[1]}`);
+    all.add('system:serviceaccounts');
+    all.add(`system:serviceaccounts:${sa[1]}`);
   }
-  return { user: entry.user, groups: [...groups] };
+  return { user, groups: [...all] };
 }

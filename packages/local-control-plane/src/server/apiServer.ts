@@ -6,11 +6,26 @@ import {
   UserInfo,
 } from '../auth/authentication';
 import { isAllowed, RbacSource } from '../auth/rbacAuthorizer';
-import { ObjectService, PatchType, WriteOptions } from '../api/ObjectService';
+import {
+  DeleteOptions,
+  ObjectService,
+  PatchType,
+  PropagationPolicy,
+  WriteOptions,
+} from '../api/ObjectService';
 import { parseFieldSelector, parseLabelSelector } from '../api/labelSelector';
 import { KubeObject } from '../api/objects';
 import { ResourceType, ResourceTypeRegistry } from '../api/resourceTypes';
 import { ApiError, errors } from '../api/status';
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../api/protobuf';
+import { assertSafeKeys } from '../api/safeKeys';
+import { impersonate } from '../auth/impersonation';
+import {
+  REVIEW_RESOURCES,
+  selfSubjectAccessReview,
+  selfSubjectReview,
+  selfSubjectRulesReview,
+} from '../auth/reviews';
 import { ObjectStore, StoreEvent } from '../store/ObjectStore';
 import {
   coreVersions,
@@ -20,7 +35,7 @@ import {
   versionInfo,
 } from './discovery';
 import { openApiDocument, openApiIndex, openApiKey } from './openapi';
-import { toTable } from './table';
+import { includeObjectOf, toTable } from './table';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -64,7 +79,7 @@ function send(
   res.end(payload);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -78,18 +93,81 @@ async function readBody(req: IncomingMessage): Promise<string> {
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-function parseBody(raw: string, contentType: string): unknown {
-  if (!raw.trim()) return undefined;
+/**
+ * Decodes a request body by its media type (JSON, YAML, or Kubernetes protobuf for the built-in
+ * kinds client-go sends that way), and refuses keys that reach an object's prototype.
+ */
+function parseBody(raw: Buffer, contentType: string): unknown {
+  if (contentType === PROTOBUF_MEDIA_TYPE) {
+    return raw.length ? decodeKubernetesProtobuf(raw) : undefined;
+  }
+  const text = raw.toString('utf8');
+  if (!text.trim()) return undefined;
+  let body: unknown;
   try {
-    return contentType.includes('yaml') ? parseYaml(raw) : JSON.parse(raw);
+    body = contentType.includes('yaml') ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
     throw errors.badRequest(
       `the request body could not be decoded: ${(error as Error).message}`,
     );
   }
+  assertSafeKeys(body);
+  return body;
+}
+
+const POLICIES: PropagationPolicy[] = ['Orphan', 'Background', 'Foreground'];
+
+/**
+ * DeleteOptions from the body (kubectl, client-node) or the query string: propagationPolicy, or the
+ * deprecated orphanDependents (true = Orphan, false = Background), preconditions and dryRun.
+ */
+function deleteOptions(
+  body: unknown,
+  query: URLSearchParams,
+  dryRun: boolean,
+): DeleteOptions {
+  const opts = (body ?? {}) as {
+    preconditions?: { resourceVersion?: string; uid?: string };
+    dryRun?: string[];
+    propagationPolicy?: string;
+    orphanDependents?: boolean;
+  };
+  const policy = opts.propagationPolicy ?? query.get('propagationPolicy');
+  const orphan =
+    opts.orphanDependents ??
+    (query.has('orphanDependents')
+      ? query.get('orphanDependents') === 'true'
+      : undefined);
+  if (policy && !POLICIES.includes(policy as PropagationPolicy)) {
+    throw errors.badRequest(
+      `propagationPolicy: Unsupported value: "${policy}": supported values: "Orphan", "Background", "Foreground"`,
+    );
+  }
+  if (policy && orphan !== undefined) {
+    throw errors.badRequest(
+      'orphanDependents and propagationPolicy cannot both be set',
+    );
+  }
+  let propagationPolicy = policy as PropagationPolicy | undefined;
+  if (orphan !== undefined)
+    propagationPolicy = orphan ? 'Orphan' : 'Background';
+  return {
+    dryRun: dryRun || !!opts.dryRun?.includes('All'),
+    preconditions: opts.preconditions,
+    propagationPolicy,
+  };
+}
+
+const apiVersionOf = (type: ResourceType) =>
+  type.group ? `${type.group}/${type.version}` : type.version;
+
+function mediaTypeOf(req: IncomingMessage): string {
+  return String(req.headers['content-type'] ?? 'application/json')
+    .split(';')[0]
+    .trim();
 }
 
 function verbFor(method: string, r: ResourceRequest): string {
@@ -210,6 +288,7 @@ export function createApiHandler(deps: ApiServerDeps) {
           r.type,
           [obj],
           obj.metadata.resourceVersion ?? '',
+          includeObjectOf(query.get('includeObject')),
         );
         payload = columnsSent ? { ...table, columnDefinitions: [] } : table;
         columnsSent = true;
@@ -265,6 +344,11 @@ export function createApiHandler(deps: ApiServerDeps) {
   ) {
     const method = req.method ?? 'GET';
     const verb = verbFor(method, r);
+    if (r.type.verbs && !r.type.verbs.includes(verb)) {
+      throw errors.methodNotAllowed(
+        `${r.type.resource} does not support ${verb}`,
+      );
+    }
     if (r.subresource && r.subresource !== 'status') {
       throw errors.notFound(
         `${r.type.resource}/${r.subresource}`,
@@ -298,6 +382,7 @@ export function createApiHandler(deps: ApiServerDeps) {
       );
     }
     const wantsTable = String(req.headers.accept ?? '').includes('as=Table');
+    const includeObject = includeObjectOf(query.get('includeObject'));
     const respond = (
       code: number,
       object: KubeObject,
@@ -312,7 +397,12 @@ export function createApiHandler(deps: ApiServerDeps) {
         res,
         code,
         wantsTable
-          ? toTable(r.type, [object], object.metadata.resourceVersion ?? '')
+          ? toTable(
+              r.type,
+              [object],
+              object.metadata.resourceVersion ?? '',
+              includeObject,
+            )
           : object,
         headers,
       );
@@ -336,7 +426,7 @@ export function createApiHandler(deps: ApiServerDeps) {
           res,
           200,
           wantsTable
-            ? toTable(r.type, items, resourceVersion)
+            ? toTable(r.type, items, resourceVersion, includeObject)
             : {
                 apiVersion,
                 kind: r.type.listKind,
@@ -346,17 +436,9 @@ export function createApiHandler(deps: ApiServerDeps) {
         );
         return;
       }
-      case 'deletecollection':
-        throw errors.methodNotAllowed(
-          'deletecollection is not supported by the local control plane',
-        );
       default:
     }
-    const contentType = String(
-      req.headers['content-type'] ?? 'application/json',
-    )
-      .split(';')[0]
-      .trim();
+    const contentType = mediaTypeOf(req);
     const body = parseBody(await readBody(req), contentType);
     const options = writeOptions(query, req, r.subresource);
     switch (verb) {
@@ -400,15 +482,33 @@ export function createApiHandler(deps: ApiServerDeps) {
         return;
       }
       case 'delete': {
-        const opts = (body ?? {}) as {
-          preconditions?: { resourceVersion?: string; uid?: string };
-          dryRun?: string[];
-        };
-        const deleted = service.delete(r.type, r.namespace, r.name!, {
-          dryRun: options.dryRun || opts.dryRun?.includes('All'),
-          preconditions: opts.preconditions,
-        });
+        const deleted = service.delete(
+          r.type,
+          r.namespace,
+          r.name!,
+          deleteOptions(body, query, options.dryRun ?? false),
+        );
         respond(200, deleted);
+        return;
+      }
+      case 'deletecollection': {
+        const opts = deleteOptions(body, query, options.dryRun ?? false);
+        const { items } = service.list(r.type, r.namespace, {
+          labelSelector: query.get('labelSelector') ?? undefined,
+          fieldSelector: query.get('fieldSelector') ?? undefined,
+        });
+        const deleted = items.map(item =>
+          service.delete(r.type, item.metadata.namespace, item.metadata.name!, {
+            ...opts,
+            preconditions: undefined,
+          }),
+        );
+        send(res, 200, {
+          apiVersion: apiVersionOf(r.type),
+          kind: r.type.listKind,
+          metadata: { resourceVersion: String(store.resourceVersion) },
+          items: deleted,
+        });
         return;
       }
       default:
@@ -431,8 +531,38 @@ export function createApiHandler(deps: ApiServerDeps) {
         send(res, 200, versionInfo());
         return;
       }
-      const user = authenticate(req.headers.authorization, tokens);
+      const user = impersonate(
+        authenticate(req.headers.authorization, tokens),
+        req.headersDistinct,
+        rbac,
+      );
       const types = registry.all();
+      if (segments[0] === 'apis' && segments.length === 4) {
+        const review =
+          REVIEW_RESOURCES[
+            `${segments[1]}/${segments[3]}` as keyof typeof REVIEW_RESOURCES
+          ];
+        if (review && registry.lookup(segments[1], segments[2], segments[3])) {
+          if (req.method !== 'POST') {
+            throw errors.methodNotAllowed(
+              `${segments[3]} only support create (POST)`,
+            );
+          }
+          const contentType = mediaTypeOf(req);
+          const body = parseBody(await readBody(req), contentType);
+          const answers = {
+            SelfSubjectAccessReview: () =>
+              selfSubjectAccessReview(user, body, rbac),
+            SelfSubjectRulesReview: () =>
+              selfSubjectRulesReview(user, body, rbac),
+            SelfSubjectReview: () =>
+              selfSubjectReview(user, `${segments[1]}/${segments[2]}`),
+          };
+          const answer = answers[review]();
+          send(res, 201, answer);
+          return;
+        }
+      }
       if (url.pathname === '/openapi/v3') {
         send(res, 200, openApiIndex(types));
         return;

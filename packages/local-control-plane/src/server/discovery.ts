@@ -1,6 +1,15 @@
 import { ResourceType } from '../api/resourceTypes';
 
-const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+const VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 
 /** GET /version */
 export function versionInfo() {
@@ -70,9 +79,7 @@ export function resourceList(types: ResourceType[], groupVersion: string) {
       singularName: t.singular,
       namespaced: t.namespaced,
       kind: t.kind,
-      verbs: [...VERBS, 'deletecollection'].filter(
-        v => v !== 'deletecollection',
-      ),
+      verbs: t.verbs ?? VERBS,
       ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
       ...(t.categories.length ? { categories: t.categories } : {}),
     };

@@ -1,0 +1,378 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findCrossplaneDir } from './crossplane/manifests';
+import { PORTAL_SERVICE_ACCOUNT_USER } from './defaults';
+import {
+  LocalControlPlane,
+  startLocalControlPlane,
+} from './startLocalControlPlane';
+
+/**
+ * The everyday kubectl workflows of a platform engineer (issue 14), with Debian's real kubectl
+ * against an in-process control plane (API only, no PostgreSQL).
+ */
+const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
+const ADMIN = 'workflows-admin';
+const PORTAL = 'workflows-portal';
+const NS = 'team-payments';
+
+jest.setTimeout(60_000);
+
+describe('kubectl workflows against the local control plane', () => {
+  let dir: string;
+  let plane: LocalControlPlane;
+  const kubeconfigs: Record<string, string> = {};
+
+  type Result = { code: number; stdout: string; stderr: string };
+
+  function run(
+    command: string,
+    args: string[],
+    as: string = ADMIN,
+    stdin?: string,
+  ): Promise<Result> {
+    return new Promise(ok => {
+      const child = execFile(
+        command,
+        args,
+        {
+          env: { ...process.env, KUBECONFIG: kubeconfigs[as] },
+          cwd: join(findCrossplaneDir(), '..'),
+        },
+        (error, stdout, stderr) =>
+          ok({
+            code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+            stdout,
+            stderr,
+          }),
+      );
+      if (stdin !== undefined) child.stdin!.end(stdin);
+    });
+  }
+  const kubectl = (...args: string[]) => run(KUBECTL, args);
+  const kubectlAs = (token: string, ...args: string[]) =>
+    run(KUBECTL, args, token);
+  const apply = (yaml: string, ...args: string[]) =>
+    run(KUBECTL, ['apply', '-f', '-', ...args], ADMIN, yaml);
+
+  async function getJson(...args: string[]) {
+    const res = await kubectl('get', ...args, '-o', 'json');
+    expect(res.stderr).toBe('');
+    return JSON.parse(res.stdout);
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lcp-workflows-'));
+    plane = await startLocalControlPlane({
+      port: 0,
+      postgres: false,
+      tokens: [
+        { token: ADMIN, user: 'platform-admin', groups: ['system:masters'] },
+        { token: PORTAL, user: PORTAL_SERVICE_ACCOUNT_USER },
+      ],
+    });
+    for (const token of [ADMIN, PORTAL]) {
+      kubeconfigs[token] = join(dir, `${token}.kubeconfig`);
+      writeFileSync(kubeconfigs[token], plane.kubeconfig(token), {
+        mode: 0o600,
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await plane?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('delete --cascade', () => {
+    const ownerAndDependent = async (name: string, finalizer?: string) => {
+      await apply(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ${NS}}\ndata: {a: b}\n`,
+      );
+      const owner = await getJson('configmap', '-n', NS, name);
+      const applied = await apply(
+        [
+          'apiVersion: v1',
+          'kind: Secret',
+          `metadata:`,
+          `  name: ${name}-dependent`,
+          `  namespace: ${NS}`,
+          ...(finalizer ? [`  finalizers: [${finalizer}]`] : []),
+          '  ownerReferences:',
+          `  - {apiVersion: v1, kind: ConfigMap, name: ${name}, uid: ${owner.metadata.uid}, blockOwnerDeletion: true}`,
+          'stringData: {password: secret}',
+          '',
+        ].join('\n'),
+      );
+      expect(applied.code).toBe(0);
+      return owner;
+    };
+
+    it('--cascade=orphan keeps the dependents and removes their ownerReference', async () => {
+      await ownerAndDependent('orphaning');
+      const deleted = await kubectl(
+        'delete',
+        'configmap',
+        '-n',
+        NS,
+        'orphaning',
+        '--cascade=orphan',
+      );
+      expect(deleted.stdout).toContain('deleted');
+      const gone = await kubectl('get', 'configmap', '-n', NS, 'orphaning');
+      expect(gone.stderr).toContain('NotFound');
+      const dependent = await getJson(
+        'secret',
+        '-n',
+        NS,
+        'orphaning-dependent',
+      );
+      expect(dependent.metadata.ownerReferences).toBeUndefined();
+    });
+
+    it('--cascade=background (the default) deletes the dependents', async () => {
+      await ownerAndDependent('background');
+      await kubectl('delete', 'configmap', '-n', NS, 'background');
+      const dependent = await kubectl(
+        'get',
+        'secret',
+        '-n',
+        NS,
+        'background-dependent',
+      );
+      expect(dependent.stderr).toContain('NotFound');
+    });
+
+    it('--cascade=foreground keeps the owner until its blocking dependents are gone', async () => {
+      await ownerAndDependent('foreground', 'example.com/hold');
+      await kubectl(
+        'delete',
+        'configmap',
+        '-n',
+        NS,
+        'foreground',
+        '--cascade=foreground',
+        '--wait=false',
+      );
+      const owner = await getJson('configmap', '-n', NS, 'foreground');
+      expect(owner.metadata.finalizers).toEqual(['foregroundDeletion']);
+      expect(owner.metadata.deletionTimestamp).toBeDefined();
+      const dependent = await getJson(
+        'secret',
+        '-n',
+        NS,
+        'foreground-dependent',
+      );
+      expect(dependent.metadata.deletionTimestamp).toBeDefined();
+
+      await kubectl(
+        'patch',
+        'secret',
+        '-n',
+        NS,
+        'foreground-dependent',
+        '--type=merge',
+        '-p',
+        '{"metadata":{"finalizers":null}}',
+      );
+      const gone = await kubectl('get', 'configmap', '-n', NS, 'foreground');
+      expect(gone.stderr).toContain('NotFound');
+    });
+  });
+
+  describe('built-in kinds sent as protobuf', () => {
+    it('runs the secret step of crossplane/README.md verbatim', async () => {
+      const readme = readFileSync(
+        join(findCrossplaneDir(), 'README.md'),
+        'utf8',
+      );
+      const step = readme.match(
+        /^kubectl -n crossplane-system create secret generic(?:[^\n]*\\\n)*[^\n]*/m,
+      )?.[0];
+      expect(step).toBeDefined();
+      expect(
+        (await kubectl('create', 'namespace', 'crossplane-system')).stdout,
+      ).toBe('namespace/crossplane-system created\n');
+      const created = await run('sh', ['-c', step!]);
+      expect(created.stderr).toBe('');
+      expect(created).toMatchObject({
+        code: 0,
+        stdout: 'secret/shared-postgres-admin created\n',
+      });
+      const secret = await getJson(
+        'secret',
+        '-n',
+        'crossplane-system',
+        'shared-postgres-admin',
+      );
+      expect(Buffer.from(secret.data.endpoint, 'base64').toString()).toBe(
+        'shared-postgres.internal',
+      );
+      expect(Object.keys(secret.data).sort()).toEqual([
+        'endpoint',
+        'password',
+        'port',
+        'username',
+      ]);
+    });
+
+    it('creates configmaps, service accounts, roles and role bindings', async () => {
+      for (const args of [
+        ['configmap', 'settings', '--from-literal=region=eu-west-1'],
+        ['serviceaccount', 'ci'],
+        ['role', 'reader', '--verb=get,list', '--resource=configmaps'],
+        [
+          'rolebinding',
+          'ci-reader',
+          '--role=reader',
+          `--serviceaccount=${NS}:ci`,
+        ],
+      ]) {
+        const res = await kubectl('create', '-n', NS, ...args);
+        expect(res).toMatchObject({ code: 0, stderr: '' });
+      }
+      const binding = await getJson('rolebinding', '-n', NS, 'ci-reader');
+      expect(binding.subjects).toEqual([
+        { kind: 'ServiceAccount', name: 'ci', namespace: NS },
+      ]);
+      expect(binding.roleRef).toEqual({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: 'reader',
+      });
+      const role = await getJson('role', '-n', NS, 'reader');
+      expect(role.rules).toEqual([
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] },
+      ]);
+      const cm = await getJson('configmap', '-n', NS, 'settings');
+      expect(cm.data).toEqual({ region: 'eu-west-1' });
+    });
+  });
+
+  describe('kubectl auth', () => {
+    it('can-i answers from RBAC for the caller', async () => {
+      const yes = await kubectlAs(
+        PORTAL,
+        'auth',
+        'can-i',
+        'create',
+        'postgresqlinstances.platform.fernhill.io',
+        '-n',
+        NS,
+      );
+      expect(yes).toMatchObject({ code: 0, stdout: 'yes\n' });
+      const no = await kubectlAs(
+        PORTAL,
+        'auth',
+        'can-i',
+        'get',
+        'secrets',
+        '-n',
+        NS,
+      );
+      expect(no).toMatchObject({ code: 1, stdout: 'no\n' });
+    });
+
+    it('can-i --list lists the rules bound to the caller', async () => {
+      const list = await kubectlAs(PORTAL, 'auth', 'can-i', '--list', '-n', NS);
+      expect(list.code).toBe(0);
+      expect(list.stdout).toMatch(
+        /postgresqlinstances\.platform\.fernhill\.io\s+\[\]\s+\[\]\s+\[.*create.*\]/,
+      );
+      expect(list.stdout).not.toMatch(/^secrets\s/m);
+      expect(list.stdout).toMatch(
+        /selfsubjectaccessreviews\.authorization\.k8s\.io/,
+      );
+    });
+
+    it('whoami names the user and groups', async () => {
+      const me = await kubectlAs(PORTAL, 'auth', 'whoami');
+      expect(me.code).toBe(0);
+      expect(me.stdout).toMatch(
+        new RegExp(`Username\\s+${PORTAL_SERVICE_ACCOUNT_USER}`),
+      );
+      expect(me.stdout).toContain('system:serviceaccounts:backstage');
+    });
+  });
+
+  describe('impersonation', () => {
+    it('runs an admin request --as the portal with the portal rights only', async () => {
+      const denied = await kubectl(
+        'get',
+        'secrets',
+        '-n',
+        NS,
+        `--as=${PORTAL_SERVICE_ACCOUNT_USER}`,
+      );
+      expect(denied.stderr).toContain(
+        `User "${PORTAL_SERVICE_ACCOUNT_USER}" cannot list resource "secrets"`,
+      );
+      const canI = await kubectl(
+        'auth',
+        'can-i',
+        'delete',
+        'postgresqlinstances.platform.fernhill.io',
+        '-n',
+        NS,
+        `--as=${PORTAL_SERVICE_ACCOUNT_USER}`,
+      );
+      expect(canI.stdout).toBe('no\n');
+      const whoami = await kubectl(
+        'auth',
+        'whoami',
+        '--as=someone',
+        '--as-group=team-payments',
+      );
+      expect(whoami.stdout).toMatch(/Username\s+someone/);
+      expect(whoami.stdout).toMatch(
+        /Groups\s+\[team-payments system:authenticated\]/,
+      );
+    });
+
+    it('refuses impersonation without the impersonate verb', async () => {
+      const res = await kubectlAs(
+        PORTAL,
+        'get',
+        'postgresqlinstances',
+        '-n',
+        NS,
+        '--as=platform-admin',
+        '--as-group=system:masters',
+      );
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toContain(
+        `users "platform-admin" is forbidden: User "${PORTAL_SERVICE_ACCOUNT_USER}" cannot impersonate resource "users"`,
+      );
+    });
+  });
+
+  describe('get --sort-by', () => {
+    it('sorts events by lastTimestamp in table output', async () => {
+      for (const [name, time] of [
+        ['middle', '2026-02-01T00:00:00Z'],
+        ['latest', '2026-03-01T00:00:00Z'],
+        ['earliest', '2026-01-01T00:00:00Z'],
+      ]) {
+        await apply(
+          `apiVersion: v1\nkind: Event\nmetadata: {name: ${name}, namespace: ${NS}}\ninvolvedObject: {kind: ConfigMap, name: x, namespace: ${NS}}\nreason: Sorted\nmessage: ${name}\ntype: Normal\nlastTimestamp: "${time}"\n`,
+        );
+      }
+      const res = await kubectl(
+        'get',
+        'events',
+        '-n',
+        NS,
+        '--sort-by=.lastTimestamp',
+      );
+      expect(res.stderr).toBe('');
+      const names = res.stdout
+        .split('\n')
+        .slice(1)
+        .filter(Boolean)
+        .map(line => line.split(/\s+/)[0]);
+      expect(names).toEqual(['earliest', 'middle', 'latest']);
+    });
+  });
+});
