@@ -375,4 +375,39 @@ describe('kubectl workflows against the local control plane', () => {
       expect(names).toEqual(['earliest', 'middle', 'latest']);
     });
   });
+
+  describe('kubectl diff', () => {
+    it('reports no difference for the seeded RBAC and for an object applied unchanged', async () => {
+      const rbac = await kubectl('diff', '-f', 'crossplane/rbac/');
+      expect(rbac).toMatchObject({ code: 0, stdout: '', stderr: '' });
+      const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: drift, namespace: ${NS}}\ndata: {a: b}\n`;
+      expect((await apply(manifest)).code).toBe(0);
+      const diff = await run(KUBECTL, ['diff', '-f', '-'], ADMIN, manifest);
+      expect(diff).toMatchObject({ code: 0, stdout: '' });
+    });
+  });
+
+  describe('client-side to server-side apply', () => {
+    it('takes over the kubectl-client-side-apply fields, so a field the manifest dropped goes', async () => {
+      const manifest = (data: string) =>
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: migrated, namespace: ${NS}}\ndata: {${data}}\n`;
+      expect((await apply(manifest('a: "1", b: "2"'))).code).toBe(0);
+      const ssa = await apply(manifest('a: "1"'), '--server-side');
+      expect(ssa).toMatchObject({
+        code: 0,
+        stdout: 'configmap/migrated serverside-applied\n',
+      });
+      const cm = await getJson(
+        'configmap',
+        '-n',
+        NS,
+        'migrated',
+        '--show-managed-fields',
+      );
+      expect(cm.data).toEqual({ a: '1' });
+      expect(
+        cm.metadata.managedFields.map((m: { manager: string }) => m.manager),
+      ).not.toContain('kubectl-client-side-apply');
+    });
+  });
 });

@@ -55,6 +55,29 @@ export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 /** Patch media types the API accepts. */
 export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
 
+/**
+ * Drops empty label, annotation, finalizer and ownerReference collections: ObjectMeta declares them
+ * `omitempty`, so kube-apiserver never stores or returns `annotations: {}` (kubectl diff sends that
+ * in every patch and would otherwise always see a difference).
+ */
+function dropEmptyMetadata(obj: KubeObject) {
+  for (const key of [
+    'labels',
+    'annotations',
+    'finalizers',
+    'ownerReferences',
+  ]) {
+    const value = obj.metadata[key];
+    if (
+      (Array.isArray(value) && value.length === 0) ||
+      (isObject(value) && Object.keys(value).length === 0) ||
+      value === null
+    ) {
+      delete obj.metadata[key];
+    }
+  }
+}
+
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 const apiVersionOf = (type: ResourceType) =>
@@ -266,6 +289,7 @@ export class ObjectService {
       delete obj.metadata[f];
     }
     if (type.statusSubresource) delete obj.status;
+    dropEmptyMetadata(obj);
     const warnings = this.admit(type, obj, options);
     this.assertNamespaceUsable(type, namespace);
     if (this.store.get(this.ref(type, namespace, obj.metadata.name!))) {
@@ -377,6 +401,7 @@ export class ObjectService {
       group: type.group,
     });
     const result = this.withTypeMeta(type, merged);
+    dropEmptyMetadata(result);
     if (!current) {
       if (type.namespaced) result.metadata.namespace = namespace;
       const warnings = this.admit(type, result, options);
@@ -436,8 +461,9 @@ export class ObjectService {
       }
     }
     next.metadata.resourceVersion = current.metadata.resourceVersion;
+    dropEmptyMetadata(next);
     const owned = recordUpdate({
-      before: current,
+      before: this.withSuppliedManagedFields(current, incoming, scope),
       after: next,
       manager: options.fieldManager ?? 'unknown',
       scope,
@@ -445,6 +471,49 @@ export class ObjectService {
       now: now(),
     });
     return this.persist(type, current, owned, options);
+  }
+
+  /**
+   * A write that changes metadata.managedFields sets them, as kube-apiserver allows (its field
+   * manager decodes the managedFields of the request when present and non-empty, the live ones
+   * otherwise). `kubectl apply --server-side` relies on it to take over the fields of
+   * `kubectl-client-side-apply` (a JSON patch replacing managedFields) before it applies.
+   */
+  private withSuppliedManagedFields(
+    current: KubeObject,
+    incoming: KubeObject,
+    scope: Scope,
+  ): KubeObject {
+    const supplied = incoming.metadata.managedFields;
+    if (
+      scope !== 'main' ||
+      !Array.isArray(supplied) ||
+      supplied.length === 0 ||
+      deepEqual(supplied, current.metadata.managedFields)
+    ) {
+      return current;
+    }
+    const valid = supplied.every(
+      e =>
+        isObject(e) &&
+        typeof e.manager === 'string' &&
+        (e.operation === 'Apply' || e.operation === 'Update') &&
+        isObject(e.fieldsV1),
+    );
+    if (!valid) {
+      throw errors.invalid(current.kind, '', current.metadata.name ?? '', [
+        {
+          reason: 'FieldValueInvalid',
+          message:
+            'Invalid value: each entry needs a manager, an operation (Apply or Update) and fieldsV1',
+          field: 'metadata.managedFields',
+        },
+      ]);
+    }
+    return {
+      ...current,
+      metadata: { ...current.metadata, managedFields: clone(supplied) },
+    };
   }
 
   private persist(
