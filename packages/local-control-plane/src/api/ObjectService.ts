@@ -55,6 +55,50 @@ export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 /** Patch media types the API accepts. */
 export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
 
+const listKey = (o: KubeObject) =>
+  `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/**
+ * `limit` and `continue` of a list: a page of at most `limit` items after the continue token's
+ * key, with `metadata.continue` and `remainingItemCount` when more remain. kube-apiserver serves
+ * every page from the first page's etcd revision; this store keeps no snapshots, so later pages
+ * show the current state after the last key (objects are never repeated or skipped, but changes
+ * made between pages are visible).
+ * https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks
+ */
+function paginate(
+  items: KubeObject[],
+  limit: number | undefined,
+  token: string | undefined,
+): { items: KubeObject[]; continue?: string; remainingItemCount?: number } {
+  let rest = items;
+  if (token) {
+    let start: unknown;
+    try {
+      start = JSON.parse(
+        Buffer.from(token, 'base64url').toString('utf8'),
+      ).start;
+    } catch {
+      start = undefined;
+    }
+    if (typeof start !== 'string') {
+      throw errors.badRequest('continue key is not valid: malformed token');
+    }
+    rest = items.filter(o => listKey(o).localeCompare(start as string) > 0);
+  }
+  if (limit === undefined || limit <= 0 || rest.length <= limit) {
+    return { items: rest };
+  }
+  const page = rest.slice(0, limit);
+  return {
+    items: page,
+    continue: Buffer.from(
+      JSON.stringify({ v: 'meta.k8s.io/v1', start: listKey(page[limit - 1]) }),
+    ).toString('base64url'),
+    remainingItemCount: rest.length - limit,
+  };
+}
+
 /**
  * Drops empty label, annotation, finalizer and ownerReference collections: ObjectMeta declares them
  * `omitempty`, so kube-apiserver never stores or returns `annotations: {}` (kubectl diff sends that
@@ -122,15 +166,27 @@ export class ObjectService {
   list(
     type: ResourceType,
     namespace: string | undefined,
-    selectors: { labelSelector?: string; fieldSelector?: string } = {},
-  ): { items: KubeObject[]; resourceVersion: string } {
+    selectors: {
+      labelSelector?: string;
+      fieldSelector?: string;
+      limit?: number;
+      continue?: string;
+    } = {},
+  ): {
+    items: KubeObject[];
+    resourceVersion: string;
+    continue?: string;
+    remainingItemCount?: number;
+  } {
     const byLabel = parseLabelSelector(selectors.labelSelector);
-    const byField = parseFieldSelector(selectors.fieldSelector);
-    const items = this.store
+    const byField = parseFieldSelector(selectors.fieldSelector, type);
+    const all = this.store
       .list(type.group, type.resource, type.namespaced ? namespace : undefined)
       .filter(o => byLabel(o.metadata.labels) && byField(o))
       .map(o => this.withTypeMeta(type, o));
-    return { items, resourceVersion: String(this.store.resourceVersion) };
+    const resourceVersion = String(this.store.resourceVersion);
+    const page = paginate(all, selectors.limit, selectors.continue);
+    return { ...page, resourceVersion };
   }
 
   /** Validates, defaults and prunes an object of `type` before it is stored. */

@@ -25,6 +25,8 @@ export interface ResourceType {
   /** OpenAPI v3 schema objects are validated against; absent for built-in kinds. */
   schema?: StructuralSchema;
   printerColumns: PrinterColumn[];
+  /** Field selector paths beyond metadata.name/namespace (a CRD version's selectableFields). */
+  selectableFields?: string[];
   /** The verbs served, when not the usual set (the create-only review kinds). */
   verbs?: string[];
 }
@@ -167,6 +169,9 @@ export function resourceTypesFromCrd(crd: KubeObject): ResourceType[] {
         schema,
         printerColumns: ((v.additionalPrinterColumns as unknown[]) ??
           []) as PrinterColumn[],
+        selectableFields: ((v.selectableFields as JsonObject[]) ?? []).map(
+          field => String(field.jsonPath).replace(/^\./, ''),
+        ),
       };
     });
 }

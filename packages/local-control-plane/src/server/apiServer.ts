@@ -161,6 +161,26 @@ function deleteOptions(
   };
 }
 
+/**
+ * A resourceVersion newer than the store's: kube-apiserver waits briefly, then answers 504 Timeout
+ * with the ResourceVersionTooLarge cause, which client-go's reflector recognises and relists.
+ */
+function tooLargeResourceVersion(rv: string, current: number): never {
+  throw new ApiError(
+    504,
+    'Timeout',
+    `Too large resource version: ${rv}, current: ${current}`,
+    {
+      causes: [
+        {
+          reason: 'ResourceVersionTooLarge',
+          message: 'Too large resource version',
+        },
+      ],
+    },
+  );
+}
+
 const apiVersionOf = (type: ResourceType) =>
   type.group ? `${type.group}/${type.version}` : type.version;
 
@@ -256,18 +276,20 @@ export function createApiHandler(deps: ApiServerDeps) {
     query: URLSearchParams,
   ) {
     const byLabel = parseLabelSelector(query.get('labelSelector') ?? undefined);
-    const byField = parseFieldSelector(query.get('fieldSelector') ?? undefined);
-    const matches = (e: {
-      group: string;
-      resource: string;
-      object: KubeObject;
-    }) =>
-      e.group === r.type.group &&
-      e.resource === r.type.resource &&
-      (!r.namespace || e.object.metadata.namespace === r.namespace) &&
-      (!r.name || e.object.metadata.name === r.name) &&
-      byLabel(e.object.metadata.labels) &&
-      byField(e.object);
+    const byField = parseFieldSelector(
+      query.get('fieldSelector') ?? undefined,
+      r.type,
+    );
+    const selected = (object: KubeObject) =>
+      (!r.namespace || object.metadata.namespace === r.namespace) &&
+      (!r.name || object.metadata.name === r.name) &&
+      byLabel(object.metadata.labels) &&
+      byField(object);
+    const rv = query.get('resourceVersion');
+    if (rv && rv !== '0' && Number(rv) > store.resourceVersion) {
+      // Checked before the stream starts, so a bad request still gets its HTTP status.
+      tooLargeResourceVersion(rv, store.resourceVersion);
+    }
     const apiVersion = r.type.group
       ? `${r.type.group}/${r.type.version}`
       : r.type.version;
@@ -295,15 +317,32 @@ export function createApiHandler(deps: ApiServerDeps) {
       }
       res.write(`${JSON.stringify({ type, object: payload })}\n`);
     };
+    // A selector decides per event whether the watcher sees it, and how: an object entering the
+    // selection is ADDED, one leaving it is DELETED (with its previous content), as the watch
+    // cache converts events (k8s.io/apiserver cacheWatcher.convertToWatchEvent).
     const emitEvent = (e: StoreEvent) => {
-      if (matches(e))
-        emit(e.type, { ...e.object, apiVersion, kind: r.type.kind });
+      if (e.group !== r.type.group || e.resource !== r.type.resource) return;
+      const now = selected(e.object);
+      const before =
+        e.type === 'MODIFIED' && !!e.previous && selected(e.previous);
+      let type: string = e.type;
+      let object = e.object;
+      if (e.type === 'MODIFIED' && now && !before) type = 'ADDED';
+      else if (e.type === 'MODIFIED' && !now && before) {
+        type = 'DELETED';
+        object = {
+          ...e.previous!,
+          metadata: {
+            ...e.previous!.metadata,
+            resourceVersion: String(e.resourceVersion),
+          },
+        };
+      } else if (!now) return;
+      emit(type, { ...object, apiVersion, kind: r.type.kind });
     };
-    const rv = query.get('resourceVersion');
     if (!rv || rv === '0') {
       for (const object of service.list(r.type, r.namespace).items) {
-        if (matches({ group: r.type.group, resource: r.type.resource, object }))
-          emit('ADDED', object);
+        if (selected(object)) emit('ADDED', object);
       }
     } else {
       const events = store.eventsSince(Number(rv));
@@ -415,23 +454,53 @@ export function createApiHandler(deps: ApiServerDeps) {
         respond(200, service.get(r.type, r.namespace, r.name!));
         return;
       case 'list': {
-        const { items, resourceVersion } = service.list(r.type, r.namespace, {
+        const rv = query.get('resourceVersion');
+        if (rv && rv !== '0' && Number(rv) > store.resourceVersion) {
+          tooLargeResourceVersion(rv, store.resourceVersion);
+        }
+        const limit = query.has('limit')
+          ? Number(query.get('limit'))
+          : undefined;
+        if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+          throw errors.badRequest(
+            `limit: Invalid value: "${query.get(
+              'limit',
+            )}": must be a non-negative integer`,
+          );
+        }
+        const page = service.list(r.type, r.namespace, {
           labelSelector: query.get('labelSelector') ?? undefined,
           fieldSelector: query.get('fieldSelector') ?? undefined,
+          limit,
+          continue: query.get('continue') ?? undefined,
         });
-        const apiVersion = r.type.group
-          ? `${r.type.group}/${r.type.version}`
-          : r.type.version;
+        const metadata = {
+          resourceVersion: page.resourceVersion,
+          ...(page.continue
+            ? {
+                continue: page.continue,
+                remainingItemCount: page.remainingItemCount,
+              }
+            : {}),
+        };
         send(
           res,
           200,
           wantsTable
-            ? toTable(r.type, items, resourceVersion, includeObject)
+            ? {
+                ...toTable(
+                  r.type,
+                  page.items,
+                  page.resourceVersion,
+                  includeObject,
+                ),
+                metadata,
+              }
             : {
-                apiVersion,
+                apiVersion: apiVersionOf(r.type),
                 kind: r.type.listKind,
-                metadata: { resourceVersion },
-                items,
+                metadata,
+                items: page.items,
               },
         );
         return;
