@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { findCrossplaneDir } from './crossplane/manifests';
 import { PORTAL_SERVICE_ACCOUNT_USER } from './defaults';
 import {
@@ -408,6 +409,233 @@ describe('kubectl workflows against the local control plane', () => {
       expect(
         cm.metadata.managedFields.map((m: { manager: string }) => m.manager),
       ).not.toContain('kubectl-client-side-apply');
+    });
+  });
+
+  describe('validation like kube-apiserver', () => {
+    const xr = (name: string, metadata = '') =>
+      `apiVersion: platform.fernhill.io/v1alpha1\nkind: PostgreSQLInstance\nmetadata:\n  name: ${name}\n  namespace: ${NS}\n${metadata}spec: {size: small, environment: dev, owner: payments, connectionSecretName: ${name}-conn}\n`;
+
+    it('checks label keys and values: syntax, 63 characters, strings only', async () => {
+      const long = 'v'.repeat(64);
+      const res = await apply(
+        xr('labelled', `  labels: {"bad key!": x, ok: ${long}}\n`),
+      );
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toContain(
+        `metadata.labels: Invalid value: "bad key!": name part must consist of alphanumeric characters`,
+      );
+      expect(res.stderr).toContain(
+        `metadata.labels: Invalid value: "${long}": must be no more than 63 characters`,
+      );
+      // kubectl refuses a number as a label value itself; other clients send it as is.
+      const file = join(dir, 'numeric-label.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'numeric', labels: { count: 1 } },
+        }),
+      );
+      const raw = await kubectl(
+        'create',
+        '--raw',
+        `/api/v1/namespaces/${NS}/configmaps`,
+        '-f',
+        file,
+      );
+      expect(raw.code).not.toBe(0);
+      expect(raw.stderr).toContain(
+        'metadata.labels[count]: Invalid value: 1: must be a string',
+      );
+    });
+
+    it('names the length limit of a too long name', async () => {
+      const name = 'n'.repeat(254);
+      const res = await kubectl('create', 'configmap', '-n', NS, name);
+      expect(res.stderr).toContain(
+        `metadata.name: Invalid value: "${name}": must be no more than 253 characters`,
+      );
+    });
+
+    it('refuses ownerReferences without apiVersion, kind or uid', async () => {
+      const res = await apply(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: owned\n  namespace: ${NS}\n  ownerReferences: [{name: owner}]\n`,
+      );
+      expect(res.code).not.toBe(0);
+      for (const field of ['apiVersion', 'kind', 'uid']) {
+        expect(res.stderr).toContain(
+          `metadata.ownerReferences.${field}: Invalid value: ""`,
+        );
+      }
+    });
+
+    it('answers a strategic merge patch on a custom resource with 415', async () => {
+      expect((await apply(xr('patched'))).code).toBe(0);
+      const res = await kubectl(
+        'patch',
+        '-n',
+        NS,
+        'postgresqlinstance/patched',
+        '-p',
+        '{"spec":{"size":"medium"}}',
+      );
+      expect(res.code).not.toBe(0);
+      // kubectl's rendering of the 415 Status.
+      expect(res.stderr).toContain(
+        'application/strategic-merge-patch+json is not supported by platform.fernhill.io/v1alpha1, Kind=PostgreSQLInstance',
+      );
+      const merged = await kubectl(
+        'patch',
+        '-n',
+        NS,
+        'postgresqlinstance/patched',
+        '--type=merge',
+        '-p',
+        '{"spec":{"size":"medium"}}',
+      );
+      expect(merged.code).toBe(0);
+    });
+
+    it("merges a Deployment's containers by name in a strategic merge patch", async () => {
+      await apply(
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ${NS}}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - {name: app, image: app:1}\n      - {name: sidecar, image: proxy:1}\n`,
+      );
+      const res = await kubectl(
+        'patch',
+        '-n',
+        NS,
+        'deployment/web',
+        '-p',
+        '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"proxy:2"}]}}}}',
+      );
+      expect(res.code).toBe(0);
+      const deployment = await getJson('deployment', '-n', NS, 'web');
+      expect(deployment.spec.template.spec.containers).toEqual([
+        { name: 'app', image: 'app:1' },
+        { name: 'sidecar', image: 'proxy:2' },
+      ]);
+    });
+
+    it('refuses a PUT of a custom resource without resourceVersion (422)', async () => {
+      expect((await apply(xr('replaced'))).code).toBe(0);
+      // `kubectl replace` fills in the live resourceVersion itself; other clients PUT without one.
+      const file = join(dir, 'replaced.json');
+      writeFileSync(file, JSON.stringify(parseYaml(xr('replaced'))));
+      const res = await kubectl(
+        'replace',
+        '--raw',
+        `/apis/platform.fernhill.io/v1alpha1/namespaces/${NS}/postgresqlinstances/replaced`,
+        '-f',
+        file,
+      );
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toContain(
+        'metadata.resourceVersion: Invalid value: 0x0: must be specified for an update',
+      );
+    });
+
+    it('answers a failing JSON patch test with 422', async () => {
+      await apply(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tested, namespace: ${NS}}\ndata: {a: b}\n`,
+      );
+      const res = await kubectl(
+        'patch',
+        '-n',
+        NS,
+        'configmap/tested',
+        '--type=json',
+        '-p',
+        '[{"op":"test","path":"/data/a","value":"c"},{"op":"replace","path":"/data/a","value":"d"}]',
+        '-v=6',
+      );
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toMatch(/PATCH https:\S+ 422 Unprocessable Entity/);
+      expect(res.stderr).toContain('testing value /data/a failed');
+    });
+
+    it('refuses field selectors on fields the kind does not support (400)', async () => {
+      const res = await kubectl(
+        'get',
+        'configmaps',
+        '-n',
+        NS,
+        '--field-selector=data.a=b',
+      );
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toContain('field label not supported: data.a');
+      const events = await kubectl(
+        'get',
+        'events',
+        '-n',
+        NS,
+        '--field-selector=involvedObject.kind=ConfigMap,type=Normal',
+      );
+      expect(events.code).toBe(0);
+    });
+  });
+
+  describe('what every cluster has', () => {
+    it('has the default and kube-system namespaces', async () => {
+      const res = await kubectl('get', 'namespace', 'default', 'kube-system');
+      expect(res.code).toBe(0);
+      const cm = await kubectl(
+        'create',
+        'configmap',
+        'in-default',
+        '--from-literal=a=b',
+      );
+      expect(cm.stdout).toBe('configmap/in-default created\n');
+    });
+
+    it('advertises deletecollection and serves it', async () => {
+      const resources = await kubectl('api-resources', '-o', 'wide');
+      expect(resources.stdout).toMatch(/^configmaps\s.*deletecollection/m);
+      for (const name of ['bulk-1', 'bulk-2']) {
+        await kubectl('create', 'configmap', '-n', NS, name);
+        await kubectl('label', 'configmap', '-n', NS, name, 'bulk=yes');
+      }
+      const deleted = await kubectl(
+        'delete',
+        '--raw',
+        `/api/v1/namespaces/${NS}/configmaps?labelSelector=bulk%3Dyes`,
+      );
+      expect(deleted.code).toBe(0);
+      const left = await kubectl(
+        'get',
+        'configmaps',
+        '-n',
+        NS,
+        '-l',
+        'bulk=yes',
+      );
+      expect(left.stderr).toContain('No resources found');
+    });
+
+    it('kubectl explain shows apiVersion, kind and metadata', async () => {
+      for (const kind of ['postgresqlinstances', 'secrets']) {
+        const res = await kubectl('explain', kind);
+        expect(res.stderr).toBe('');
+        expect(res.stdout).toMatch(/^ {2}apiVersion\t<string>/m);
+        expect(res.stdout).toMatch(/^ {2}kind\t<string>/m);
+        expect(res.stdout).toMatch(/^ {2}metadata\t<ObjectMeta>/m);
+      }
+      const meta = await kubectl('explain', 'secrets.metadata.labels');
+      expect(meta.stdout).toContain('Map of string keys and values');
+    });
+
+    it('serves /openapi/v2', async () => {
+      const res = await kubectl('get', '--raw', '/openapi/v2');
+      expect(res.code).toBe(0);
+      const doc = JSON.parse(res.stdout);
+      expect(doc.swagger).toBe('2.0');
+      expect(
+        doc.definitions['io.fernhill.platform.v1alpha1.PostgreSQLInstance'],
+      ).toBeDefined();
+      expect(
+        doc.paths['/api/v1/namespaces/{namespace}/secrets/{name}'],
+      ).toBeDefined();
     });
   });
 });

@@ -15,6 +15,7 @@ import {
   validateName,
 } from './schemaValidation';
 import { ApiError, errors, StatusCause } from './status';
+import { validateObjectMeta } from './metadataValidation';
 import { ObjectStore } from '../store/ObjectStore';
 
 /** Options every write accepts (the query parameters of the Kubernetes API). */
@@ -198,6 +199,7 @@ export class ObjectService {
     const warnings: string[] = [];
     const causes: StatusCause[] = [
       ...validateName(obj.metadata.name, type.resource === 'namespaces'),
+      ...validateObjectMeta(obj.metadata),
     ];
     if (type.group === '' && type.resource === 'secrets') {
       this.admitSecret(obj, causes);
@@ -374,6 +376,17 @@ export class ObjectService {
   ): WriteResult {
     this.checkIdentity(type, namespace, name, body);
     const current = this.get(type, namespace, name);
+    if (type.custom && !body.metadata.resourceVersion) {
+      // Custom resources do not allow unconditional updates (the CRD strategy's
+      // AllowUnconditionalUpdate is false); most built-in kinds do.
+      throw errors.invalid(type.kind, type.group, name, [
+        {
+          reason: 'FieldValueInvalid',
+          message: 'Invalid value: 0x0: must be specified for an update',
+          field: 'metadata.resourceVersion',
+        },
+      ]);
+    }
     const incoming = this.withTypeMeta(type, clone(body));
     return this.commit(type, current, incoming, options, 'Update');
   }
@@ -388,6 +401,12 @@ export class ObjectService {
   ): WriteResult {
     if (patchType === 'apply') {
       return this.apply(type, namespace, name, patch as KubeObject, options);
+    }
+    if (patchType === 'strategic' && type.custom) {
+      // Strategic merge needs the Go types' patch metadata, which custom resources do not have.
+      throw errors.unsupportedMediaType(
+        'application/strategic-merge-patch+json',
+      );
     }
     const current = this.get(type, namespace, name);
     let patched: unknown;

@@ -27,6 +27,8 @@ export interface ResourceType {
   printerColumns: PrinterColumn[];
   /** Field selector paths beyond metadata.name/namespace (a CRD version's selectableFields). */
   selectableFields?: string[];
+  /** Served from a CustomResourceDefinition (no strategic merge patch, no unconditional update). */
+  custom?: boolean;
   /** The verbs served, when not the usual set (the create-only review kinds). */
   verbs?: string[];
 }
@@ -169,6 +171,7 @@ export function resourceTypesFromCrd(crd: KubeObject): ResourceType[] {
         schema,
         printerColumns: ((v.additionalPrinterColumns as unknown[]) ??
           []) as PrinterColumn[],
+        custom: true,
         selectableFields: ((v.selectableFields as JsonObject[]) ?? []).map(
           field => String(field.jsonPath).replace(/^\./, ''),
         ),

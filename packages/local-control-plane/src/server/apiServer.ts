@@ -34,7 +34,12 @@ import {
   resourceList,
   versionInfo,
 } from './discovery';
-import { openApiDocument, openApiIndex, openApiKey } from './openapi';
+import {
+  openApiDocument,
+  openApiIndex,
+  openApiKey,
+  openApiV2Document,
+} from './openapi';
 import { includeObjectOf, toTable } from './table';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -631,6 +636,10 @@ export function createApiHandler(deps: ApiServerDeps) {
           send(res, 201, answer);
           return;
         }
+      }
+      if (url.pathname === '/openapi/v2') {
+        send(res, 200, openApiV2Document(types));
+        return;
       }
       if (url.pathname === '/openapi/v3') {
         send(res, 200, openApiIndex(types));
