@@ -638,4 +638,41 @@ describe('kubectl workflows against the local control plane', () => {
       ).toBeDefined();
     });
   });
+
+  describe('prototype pollution through the API', () => {
+    it('refuses __proto__ in a JSON patch path, so no token gains system:masters', async () => {
+      await apply(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: target, namespace: ${NS}}\ndata: {a: b}\n`,
+      );
+      const patched = await kubectl(
+        'patch',
+        '-n',
+        NS,
+        'configmap/target',
+        '--type=json',
+        '-p',
+        '[{"op":"add","path":"/__proto__/groups","value":["system:masters"]}]',
+      );
+      expect(patched.code).not.toBe(0);
+      expect(patched.stderr).toContain('the key "__proto__" is not allowed');
+      const merged = await kubectl(
+        'patch',
+        '-n',
+        NS,
+        'configmap/target',
+        '--type=merge',
+        '-p',
+        '{"metadata":{"labels":{"__proto__":{"groups":["system:masters"]}}}}',
+      );
+      expect(merged.code).not.toBe(0);
+      const applied = await apply(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: target, namespace: ${NS}}\ndata:\n  constructor: {prototype: {groups: [system:masters]}}\n`,
+        '--server-side',
+      );
+      expect(applied.code).not.toBe(0);
+      expect(({} as Record<string, unknown>).groups).toBeUndefined();
+      const secrets = await kubectlAs(PORTAL, 'get', 'secrets', '-n', NS);
+      expect(secrets.stderr).toContain('forbidden');
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { clone, isObject, Json, JsonObject } from './objects';
 import { errors } from './status';
-import { assertSafeKey } from './safeKeys';
+import { assertSafeKey, assertSafeKeys } from './safeKeys';
 
 /** RFC 7386 JSON merge patch. */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
@@ -158,6 +158,8 @@ export function applyStrategicMergePatch(
   target: unknown,
   patch: unknown,
 ): unknown {
+  // Directives (`$...` keys) are skipped while merging; their contents are checked all the same.
+  assertSafeKeys(patch);
   return strategicMerge(target, patch, []);
 }
 
