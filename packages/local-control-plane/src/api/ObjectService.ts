@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { parseFieldSelector, parseLabelSelector } from './labelSelector';
 import { recordUpdate, Scope, serverSideApply } from './managedFields';
 import { clone, deepEqual, isObject, JsonObject, KubeObject } from './objects';
@@ -55,6 +55,25 @@ export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 
 /** Patch media types the API accepts. */
 export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
+
+const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * What a dry-run create returns: the object as it would be stored, with the uid, creationTimestamp
+ * and generation the server assigns (a dry run goes through the storage layer up to the write),
+ * but no resourceVersion.
+ */
+function dryRunCreated(obj: KubeObject): KubeObject {
+  return {
+    ...obj,
+    metadata: {
+      ...obj.metadata,
+      uid: randomUUID(),
+      creationTimestamp: now(),
+      generation: 1,
+    },
+  };
+}
 
 const listKey = (o: KubeObject) =>
   `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -122,8 +141,6 @@ function dropEmptyMetadata(obj: KubeObject) {
     }
   }
 }
-
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 const apiVersionOf = (type: ResourceType) =>
   type.group ? `${type.group}/${type.version}` : type.version;
@@ -361,7 +378,9 @@ export class ObjectService {
       statusIsSubresource: type.statusSubresource,
       now: now(),
     });
-    if (options.dryRun) return { object: owned, created: true, warnings };
+    if (options.dryRun) {
+      return { object: dryRunCreated(owned), created: true, warnings };
+    }
     const stored = this.store.create(type.group, type.resource, owned);
     return { object: this.withTypeMeta(type, stored), created: true, warnings };
   }
@@ -481,7 +500,9 @@ export class ObjectService {
       if (type.namespaced) result.metadata.namespace = namespace;
       const warnings = this.admit(type, result, options);
       this.assertNamespaceUsable(type, namespace);
-      if (options.dryRun) return { object: result, created: true, warnings };
+      if (options.dryRun) {
+        return { object: dryRunCreated(result), created: true, warnings };
+      }
       const stored = this.store.create(type.group, type.resource, result);
       return {
         object: this.withTypeMeta(type, stored),

@@ -107,6 +107,16 @@ export const AUTHENTICATED_USER_RULES: PolicyRule[] = [
   },
 ];
 
+/**
+ * What system:public-info-viewer grants everyone, the anonymous user included: health and version.
+ */
+export const PUBLIC_INFO_RULES: PolicyRule[] = [
+  {
+    nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'],
+    verbs: ['get'],
+  },
+];
+
 /** Whether `who` bypasses RBAC, as members of `system:masters` do on a real cluster. */
 export function isSuperUser(who: UserInfo): boolean {
   return who.groups.includes('system:masters');
@@ -139,6 +149,7 @@ export function rulesFor(
     return rulesOf(role);
   };
   return [
+    ...PUBLIC_INFO_RULES,
     ...(who.groups.includes('system:authenticated')
       ? AUTHENTICATED_USER_RULES
       : []),

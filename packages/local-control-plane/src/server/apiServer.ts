@@ -5,7 +5,11 @@ import {
   LocalControlPlaneToken,
   UserInfo,
 } from '../auth/authentication';
-import { isAllowed, RbacSource } from '../auth/rbacAuthorizer';
+import {
+  isAllowed,
+  isAllowedNonResource,
+  RbacSource,
+} from '../auth/rbacAuthorizer';
 import {
   DeleteOptions,
   ObjectService,
@@ -43,6 +47,8 @@ import {
 import { includeObjectOf, toTable } from './table';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
+/** kube-apiserver sends a bookmark about once a minute on a quiet watch. */
+const BOOKMARK_INTERVAL_MS = 60_000;
 
 /** Dependencies of the HTTP handler. */
 export interface ApiServerDeps {
@@ -309,7 +315,7 @@ export function createApiHandler(deps: ApiServerDeps) {
     let columnsSent = false;
     const emit = (type: string, object: unknown) => {
       let payload = object;
-      if (wantsTable && type !== 'ERROR') {
+      if (wantsTable && type !== 'ERROR' && type !== 'BOOKMARK') {
         const obj = object as KubeObject;
         const table = toTable(
           r.type,
@@ -345,9 +351,27 @@ export function createApiHandler(deps: ApiServerDeps) {
       } else if (!now) return;
       emit(type, { ...object, apiVersion, kind: r.type.kind });
     };
-    if (!rv || rv === '0') {
+    // Bookmarks (allowWatchBookmarks) tell a client how far it has seen without an object
+    // changing; with sendInitialEvents the first one carries `k8s.io/initial-events-end` after
+    // the current state was sent as ADDED events (the streaming list of KEP-3157).
+    // https://kubernetes.io/docs/reference/using-api/api-concepts/#watch-bookmarks
+    const bookmarks = query.get('allowWatchBookmarks') === 'true';
+    const bookmark = (annotations?: Record<string, string>) =>
+      emit('BOOKMARK', {
+        apiVersion,
+        kind: r.type.kind,
+        metadata: {
+          resourceVersion: String(store.resourceVersion),
+          ...(annotations ? { annotations } : {}),
+        },
+      });
+    const sendInitialEvents = query.get('sendInitialEvents') === 'true';
+    if (sendInitialEvents || !rv || rv === '0') {
       for (const object of service.list(r.type, r.namespace).items) {
         if (selected(object)) emit('ADDED', object);
+      }
+      if (sendInitialEvents && bookmarks) {
+        bookmark({ 'k8s.io/initial-events-end': 'true' });
       }
     } else {
       const events = store.eventsSince(Number(rv));
@@ -371,8 +395,12 @@ export function createApiHandler(deps: ApiServerDeps) {
       () => res.end(),
       Math.max(1, timeoutSeconds) * 1000,
     );
+    const ticker = bookmarks
+      ? setInterval(() => bookmark(), BOOKMARK_INTERVAL_MS)
+      : undefined;
     const close = () => {
       clearTimeout(timer);
+      clearInterval(ticker);
       unsubscribe();
     };
     res.on('close', close);
@@ -544,6 +572,32 @@ export function createApiHandler(deps: ApiServerDeps) {
       case 'patch': {
         const patchType = PATCH_TYPES[contentType];
         if (!patchType) throw errors.unsupportedMediaType(contentType);
+        if (patchType === 'apply') {
+          if (!query.get('fieldManager')) {
+            // PatchOptions validation (k8s.io/apiserver): apply names its manager explicitly.
+            throw errors.invalid('PatchOptions', 'meta.k8s.io', '', [
+              {
+                reason: 'FieldValueRequired',
+                message: 'Required value: is required for apply patch',
+                field: 'fieldManager',
+              },
+            ]);
+          }
+          // An apply that creates the object is a create as well: it needs that verb too.
+          if (
+            !service.find(r.type, r.namespace, r.name!) &&
+            !isAllowed(user, { ...attrs, verb: 'create' }, rbac)
+          ) {
+            throw errors.forbidden(
+              user.user,
+              'create',
+              r.type.resource,
+              r.type.group,
+              r.namespace,
+              r.name,
+            );
+          }
+        }
         const result = service.patch(
           r.type,
           r.namespace,
@@ -611,6 +665,19 @@ export function createApiHandler(deps: ApiServerDeps) {
         rbac,
       );
       const types = registry.all();
+      const isResourcePath =
+        (segments[0] === 'api' && segments.length >= 3) ||
+        (segments[0] === 'apis' && segments.length >= 4);
+      if (
+        !isResourcePath &&
+        !isAllowedNonResource(user, 'get', url.pathname, rbac)
+      ) {
+        throw new ApiError(
+          403,
+          'Forbidden',
+          `forbidden: User "${user.user}" cannot get path "${url.pathname}"`,
+        );
+      }
       if (segments[0] === 'apis' && segments.length === 4) {
         const review =
           REVIEW_RESOURCES[
