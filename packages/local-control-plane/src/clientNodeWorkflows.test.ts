@@ -161,6 +161,36 @@ describe('@kubernetes/client-node against the local control plane', () => {
     }
   });
 
+  it('honours the deprecated orphanDependents on delete', async () => {
+    const owner = await configMap('orphaning-owner');
+    await core.createNamespacedSecret({
+      namespace: NS,
+      body: {
+        metadata: {
+          name: 'orphaning-dependent',
+          ownerReferences: [
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              name: 'orphaning-owner',
+              uid: owner.metadata!.uid!,
+            },
+          ],
+        },
+      },
+    });
+    await core.deleteNamespacedConfigMap({
+      namespace: NS,
+      name: 'orphaning-owner',
+      orphanDependents: true,
+    });
+    const dependent = await core.readNamespacedSecret({
+      namespace: NS,
+      name: 'orphaning-dependent',
+    });
+    expect(dependent.metadata?.ownerReferences).toBeUndefined();
+  });
+
   describe('from the API server list of issue 11', () => {
     const applyConfigMap = (
       client: K8s.CoreV1Api,
