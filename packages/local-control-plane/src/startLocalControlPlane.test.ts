@@ -100,16 +100,22 @@ describe('startLocalControlPlane (API only)', () => {
     });
   });
 
-  it('rejects missing or unknown tokens with 401', async () => {
-    for (const token of [null, 'nope']) {
-      const res = await call('GET', '/api/v1/namespaces', { token });
-      expect(res.status).toBe(401);
-      expect(res.body).toMatchObject({
-        kind: 'Status',
-        reason: 'Unauthorized',
-        code: 401,
-      });
-    }
+  it('rejects unknown tokens with 401 and requests without credentials as system:anonymous (403)', async () => {
+    const unknown = await call('GET', '/api/v1/namespaces', { token: 'nope' });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toMatchObject({
+      kind: 'Status',
+      reason: 'Unauthorized',
+      code: 401,
+    });
+    const anonymous = await call('GET', '/api/v1/namespaces', { token: null });
+    expect(anonymous.status).toBe(403);
+    expect(anonymous.body).toMatchObject({
+      kind: 'Status',
+      reason: 'Forbidden',
+      message:
+        'namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope',
+    });
   });
 
   it('authorizes the portal with the RBAC from crossplane/rbac', async () => {

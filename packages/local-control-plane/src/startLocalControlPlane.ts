@@ -61,6 +61,14 @@ export interface LocalControlPlane {
 
 const BOOTSTRAP_MANAGER = 'local-control-plane-bootstrap';
 
+/** The namespaces every cluster has (kubectl's default context namespace among them). */
+const SYSTEM_NAMESPACES: KubeObject[] = [
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+].map(name => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+
 function applyBootstrap(
   service: ObjectService,
   registry: ResourceTypeRegistry,
@@ -103,6 +111,7 @@ export async function startLocalControlPlane(
 
   const stopCrd = startCrdController(store, registry, service);
   const stopXrd = startXrdController(store, registry, service);
+  applyBootstrap(service, registry, SYSTEM_NAMESPACES);
   applyBootstrap(service, registry, CROSSPLANE_CRDS);
   applyBootstrap(
     service,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { parseFieldSelector, parseLabelSelector } from './labelSelector';
 import { recordUpdate, Scope, serverSideApply } from './managedFields';
 import { clone, deepEqual, isObject, JsonObject, KubeObject } from './objects';
@@ -15,6 +15,7 @@ import {
   validateName,
 } from './schemaValidation';
 import { ApiError, errors, StatusCause } from './status';
+import { validateObjectMeta } from './metadataValidation';
 import { ObjectStore } from '../store/ObjectStore';
 
 /** Options every write accepts (the query parameters of the Kubernetes API). */
@@ -33,10 +34,113 @@ export interface WriteResult {
   warnings: string[];
 }
 
+/** How dependents are treated when their owner is deleted (DeleteOptions.propagationPolicy). */
+export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
+
+/** Options of a delete (the DeleteOptions body and query parameters). */
+export interface DeleteOptions {
+  dryRun?: boolean;
+  preconditions?: { resourceVersion?: string; uid?: string };
+  propagationPolicy?: PropagationPolicy;
+}
+
+/**
+ * The finalizers by which kube-apiserver records a deletion's propagation policy on the object, for
+ * the garbage collector to carry out: `orphan` (dependents lose their ownerReference to it and
+ * survive) and `foregroundDeletion` (dependents are deleted first, the owner last).
+ * https://kubernetes.io/docs/concepts/architecture/garbage-collection/#cascading-deletion
+ */
+export const ORPHAN_FINALIZER = 'orphan';
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+
 /** Patch media types the API accepts. */
 export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * What a dry-run create returns: the object as it would be stored, with the uid, creationTimestamp
+ * and generation the server assigns (a dry run goes through the storage layer up to the write),
+ * but no resourceVersion.
+ */
+function dryRunCreated(obj: KubeObject): KubeObject {
+  return {
+    ...obj,
+    metadata: {
+      ...obj.metadata,
+      uid: randomUUID(),
+      creationTimestamp: now(),
+      generation: 1,
+    },
+  };
+}
+
+const listKey = (o: KubeObject) =>
+  `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/**
+ * `limit` and `continue` of a list: a page of at most `limit` items after the continue token's
+ * key, with `metadata.continue` and `remainingItemCount` when more remain. kube-apiserver serves
+ * every page from the first page's etcd revision; this store keeps no snapshots, so later pages
+ * show the current state after the last key (objects are never repeated or skipped, but changes
+ * made between pages are visible).
+ * https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks
+ */
+function paginate(
+  items: KubeObject[],
+  limit: number | undefined,
+  token: string | undefined,
+): { items: KubeObject[]; continue?: string; remainingItemCount?: number } {
+  let rest = items;
+  if (token) {
+    let start: unknown;
+    try {
+      start = JSON.parse(
+        Buffer.from(token, 'base64url').toString('utf8'),
+      ).start;
+    } catch {
+      start = undefined;
+    }
+    if (typeof start !== 'string') {
+      throw errors.badRequest('continue key is not valid: malformed token');
+    }
+    rest = items.filter(o => listKey(o).localeCompare(start as string) > 0);
+  }
+  if (limit === undefined || limit <= 0 || rest.length <= limit) {
+    return { items: rest };
+  }
+  const page = rest.slice(0, limit);
+  return {
+    items: page,
+    continue: Buffer.from(
+      JSON.stringify({ v: 'meta.k8s.io/v1', start: listKey(page[limit - 1]) }),
+    ).toString('base64url'),
+    remainingItemCount: rest.length - limit,
+  };
+}
+
+/**
+ * Drops empty label, annotation, finalizer and ownerReference collections: ObjectMeta declares them
+ * `omitempty`, so kube-apiserver never stores or returns `annotations: {}` (kubectl diff sends that
+ * in every patch and would otherwise always see a difference).
+ */
+function dropEmptyMetadata(obj: KubeObject) {
+  for (const key of [
+    'labels',
+    'annotations',
+    'finalizers',
+    'ownerReferences',
+  ]) {
+    const value = obj.metadata[key];
+    if (
+      (Array.isArray(value) && value.length === 0) ||
+      (isObject(value) && Object.keys(value).length === 0) ||
+      value === null
+    ) {
+      delete obj.metadata[key];
+    }
+  }
+}
 
 const apiVersionOf = (type: ResourceType) =>
   type.group ? `${type.group}/${type.version}` : type.version;
@@ -80,15 +184,27 @@ export class ObjectService {
   list(
     type: ResourceType,
     namespace: string | undefined,
-    selectors: { labelSelector?: string; fieldSelector?: string } = {},
-  ): { items: KubeObject[]; resourceVersion: string } {
+    selectors: {
+      labelSelector?: string;
+      fieldSelector?: string;
+      limit?: number;
+      continue?: string;
+    } = {},
+  ): {
+    items: KubeObject[];
+    resourceVersion: string;
+    continue?: string;
+    remainingItemCount?: number;
+  } {
     const byLabel = parseLabelSelector(selectors.labelSelector);
-    const byField = parseFieldSelector(selectors.fieldSelector);
-    const items = this.store
+    const byField = parseFieldSelector(selectors.fieldSelector, type);
+    const all = this.store
       .list(type.group, type.resource, type.namespaced ? namespace : undefined)
       .filter(o => byLabel(o.metadata.labels) && byField(o))
       .map(o => this.withTypeMeta(type, o));
-    return { items, resourceVersion: String(this.store.resourceVersion) };
+    const resourceVersion = String(this.store.resourceVersion);
+    const page = paginate(all, selectors.limit, selectors.continue);
+    return { ...page, resourceVersion };
   }
 
   /** Validates, defaults and prunes an object of `type` before it is stored. */
@@ -100,6 +216,7 @@ export class ObjectService {
     const warnings: string[] = [];
     const causes: StatusCause[] = [
       ...validateName(obj.metadata.name, type.resource === 'namespaces'),
+      ...validateObjectMeta(obj.metadata),
     ];
     if (type.group === '' && type.resource === 'secrets') {
       this.admitSecret(obj, causes);
@@ -247,6 +364,7 @@ export class ObjectService {
       delete obj.metadata[f];
     }
     if (type.statusSubresource) delete obj.status;
+    dropEmptyMetadata(obj);
     const warnings = this.admit(type, obj, options);
     this.assertNamespaceUsable(type, namespace);
     if (this.store.get(this.ref(type, namespace, obj.metadata.name!))) {
@@ -260,7 +378,9 @@ export class ObjectService {
       statusIsSubresource: type.statusSubresource,
       now: now(),
     });
-    if (options.dryRun) return { object: owned, created: true, warnings };
+    if (options.dryRun) {
+      return { object: dryRunCreated(owned), created: true, warnings };
+    }
     const stored = this.store.create(type.group, type.resource, owned);
     return { object: this.withTypeMeta(type, stored), created: true, warnings };
   }
@@ -275,6 +395,17 @@ export class ObjectService {
   ): WriteResult {
     this.checkIdentity(type, namespace, name, body);
     const current = this.get(type, namespace, name);
+    if (type.custom && !body.metadata.resourceVersion) {
+      // Custom resources do not allow unconditional updates (the CRD strategy's
+      // AllowUnconditionalUpdate is false); most built-in kinds do.
+      throw errors.invalid(type.kind, type.group, name, [
+        {
+          reason: 'FieldValueInvalid',
+          message: 'Invalid value: 0x0: must be specified for an update',
+          field: 'metadata.resourceVersion',
+        },
+      ]);
+    }
     const incoming = this.withTypeMeta(type, clone(body));
     return this.commit(type, current, incoming, options, 'Update');
   }
@@ -289,6 +420,12 @@ export class ObjectService {
   ): WriteResult {
     if (patchType === 'apply') {
       return this.apply(type, namespace, name, patch as KubeObject, options);
+    }
+    if (patchType === 'strategic' && type.custom) {
+      // Strategic merge needs the Go types' patch metadata, which custom resources do not have.
+      throw errors.unsupportedMediaType(
+        'application/strategic-merge-patch+json',
+      );
     }
     const current = this.get(type, namespace, name);
     let patched: unknown;
@@ -358,11 +495,14 @@ export class ObjectService {
       group: type.group,
     });
     const result = this.withTypeMeta(type, merged);
+    dropEmptyMetadata(result);
     if (!current) {
       if (type.namespaced) result.metadata.namespace = namespace;
       const warnings = this.admit(type, result, options);
       this.assertNamespaceUsable(type, namespace);
-      if (options.dryRun) return { object: result, created: true, warnings };
+      if (options.dryRun) {
+        return { object: dryRunCreated(result), created: true, warnings };
+      }
       const stored = this.store.create(type.group, type.resource, result);
       return {
         object: this.withTypeMeta(type, stored),
@@ -417,8 +557,9 @@ export class ObjectService {
       }
     }
     next.metadata.resourceVersion = current.metadata.resourceVersion;
+    dropEmptyMetadata(next);
     const owned = recordUpdate({
-      before: current,
+      before: this.withSuppliedManagedFields(current, incoming, scope),
       after: next,
       manager: options.fieldManager ?? 'unknown',
       scope,
@@ -426,6 +567,49 @@ export class ObjectService {
       now: now(),
     });
     return this.persist(type, current, owned, options);
+  }
+
+  /**
+   * A write that changes metadata.managedFields sets them, as kube-apiserver allows (its field
+   * manager decodes the managedFields of the request when present and non-empty, the live ones
+   * otherwise). `kubectl apply --server-side` relies on it to take over the fields of
+   * `kubectl-client-side-apply` (a JSON patch replacing managedFields) before it applies.
+   */
+  private withSuppliedManagedFields(
+    current: KubeObject,
+    incoming: KubeObject,
+    scope: Scope,
+  ): KubeObject {
+    const supplied = incoming.metadata.managedFields;
+    if (
+      scope !== 'main' ||
+      !Array.isArray(supplied) ||
+      supplied.length === 0 ||
+      deepEqual(supplied, current.metadata.managedFields)
+    ) {
+      return current;
+    }
+    const valid = supplied.every(
+      e =>
+        isObject(e) &&
+        typeof e.manager === 'string' &&
+        (e.operation === 'Apply' || e.operation === 'Update') &&
+        isObject(e.fieldsV1),
+    );
+    if (!valid) {
+      throw errors.invalid(current.kind, '', current.metadata.name ?? '', [
+        {
+          reason: 'FieldValueInvalid',
+          message:
+            'Invalid value: each entry needs a manager, an operation (Apply or Update) and fieldsV1',
+          field: 'metadata.managedFields',
+        },
+      ]);
+    }
+    return {
+      ...current,
+      metadata: { ...current.metadata, managedFields: clone(supplied) },
+    };
   }
 
   private persist(
@@ -442,26 +626,30 @@ export class ObjectService {
       this.finalize(type, next);
       return { object: next, created: false, warnings };
     }
-    const stored = this.store.update(type.group, type.resource, next);
+    const stored = this.withTypeMeta(
+      type,
+      this.store.update(type.group, type.resource, next),
+    );
     return {
-      object: this.withTypeMeta(type, stored),
+      // A controller removing its finalizer may leave only the garbage collector's.
+      object: stored.metadata.deletionTimestamp
+        ? this.collectGarbage(type, stored)
+        : stored,
       created: false,
       warnings,
     };
   }
 
   /**
-   * Deletes an object: with finalizers it only gets a deletionTimestamp (controllers finish the job),
-   * without them it is removed and its dependents (ownerReferences) are deleted in the background.
+   * Deletes an object. With finalizers (including the one recording the propagation policy) it only
+   * gets a deletionTimestamp and controllers finish the job; without them it is removed and its
+   * dependents (ownerReferences) are deleted in the background.
    */
   delete(
     type: ResourceType,
     namespace: string | undefined,
     name: string,
-    options: {
-      dryRun?: boolean;
-      preconditions?: { resourceVersion?: string; uid?: string };
-    } = {},
+    options: DeleteOptions = {},
   ): KubeObject {
     const current = this.get(type, namespace, name);
     const pre = options.preconditions ?? {};
@@ -481,17 +669,110 @@ export class ObjectService {
     if (type.resource === 'namespaces' && type.group === '') {
       return this.deleteNamespace(current);
     }
-    if (current.metadata.finalizers?.length) {
-      if (current.metadata.deletionTimestamp) return current;
-      const marked = clone(current);
-      marked.metadata.deletionTimestamp = now();
-      marked.metadata.deletionGracePeriodSeconds = 0;
-      return this.withTypeMeta(
-        type,
-        this.store.update(type.group, type.resource, marked),
-      );
+    if (current.metadata.deletionTimestamp) return current;
+    const policyFinalizer = {
+      Orphan: ORPHAN_FINALIZER,
+      Foreground: FOREGROUND_FINALIZER,
+      Background: undefined,
+    }[options.propagationPolicy ?? 'Background'];
+    const finalizers = [
+      ...(current.metadata.finalizers ?? []),
+      ...(policyFinalizer ? [policyFinalizer] : []),
+    ];
+    if (!finalizers.length) return this.finalize(type, current);
+    const marked = clone(current);
+    marked.metadata.deletionTimestamp = now();
+    marked.metadata.deletionGracePeriodSeconds = 0;
+    marked.metadata.finalizers = [...new Set(finalizers)];
+    const stored = this.withTypeMeta(
+      type,
+      this.store.update(type.group, type.resource, marked),
+    );
+    return this.collectGarbage(type, stored);
+  }
+
+  /**
+   * Carries out the garbage collector's finalizers on an object being deleted. foregroundDeletion:
+   * deletes the dependents, and is removed once no dependent with blockOwnerDeletion is left.
+   * orphan: removes the ownerReferences to the object from its dependents, once it is the last
+   * finalizer. kube-controller-manager may orphan earlier, while other finalizers are still pending;
+   * waiting lets a controller here (the local reconciler) see the policy and keep what it composed
+   * outside the API too (the database and role), as composed resources are kept on a real cluster.
+   */
+  private collectGarbage(type: ResourceType, obj: KubeObject): KubeObject {
+    const ref = this.ref(type, obj.metadata.namespace, obj.metadata.name!);
+    let current = obj;
+    if (current.metadata.finalizers?.includes(FOREGROUND_FINALIZER)) {
+      this.collectDependents(current);
+      const fresh = this.store.get(ref);
+      // Removing the last dependent may already have finished this object (releaseOwners).
+      if (!fresh || fresh.metadata.uid !== obj.metadata.uid) return obj;
+      current = this.withTypeMeta(type, fresh);
     }
-    return this.finalize(type, current);
+    const finalizers = current.metadata.finalizers ?? [];
+    let remaining = finalizers;
+    if (
+      remaining.includes(FOREGROUND_FINALIZER) &&
+      !this.dependentsOf(current).some(c =>
+        c.object.metadata.ownerReferences?.some(
+          r => r.uid === current.metadata.uid && r.blockOwnerDeletion,
+        ),
+      )
+    ) {
+      remaining = remaining.filter(f => f !== FOREGROUND_FINALIZER);
+    }
+    if (remaining.length === 1 && remaining[0] === ORPHAN_FINALIZER) {
+      this.orphanDependents(current);
+      remaining = [];
+    }
+    if (remaining.length === finalizers.length) return current;
+    const next = clone(current);
+    if (remaining.length) next.metadata.finalizers = remaining;
+    else delete next.metadata.finalizers;
+    if (!remaining.length) return this.finalize(type, next);
+    return this.withTypeMeta(
+      type,
+      this.store.update(type.group, type.resource, next),
+    );
+  }
+
+  private dependentsOf(owner: KubeObject) {
+    const uid = owner.metadata.uid;
+    const candidates = owner.metadata.namespace
+      ? this.store.listNamespace(owner.metadata.namespace)
+      : this.store.listAll();
+    return candidates.filter(c =>
+      c.object.metadata.ownerReferences?.some(r => r.uid === uid),
+    );
+  }
+
+  private orphanDependents(owner: KubeObject) {
+    for (const c of this.dependentsOf(owner)) {
+      const next = clone(c.object);
+      const refs = (next.metadata.ownerReferences ?? []).filter(
+        r => r.uid !== owner.metadata.uid,
+      );
+      if (refs.length) next.metadata.ownerReferences = refs;
+      else delete next.metadata.ownerReferences;
+      this.store.update(c.group, c.resource, next);
+    }
+  }
+
+  /** After a dependent is gone, lets owners waiting in foreground deletion finish. */
+  private releaseOwners(removed: KubeObject) {
+    for (const owner of removed.metadata.ownerReferences ?? []) {
+      const found = this.store
+        .listAll()
+        .find(
+          e =>
+            e.object.metadata.uid === owner.uid &&
+            e.object.metadata.finalizers?.includes(FOREGROUND_FINALIZER),
+        );
+      const type = found && this.typeResolver(found.group, found.resource);
+      if (found && type) {
+        this.collectGarbage(type, this.withTypeMeta(type, found.object));
+      }
+    }
   }
 
   private finalize(type: ResourceType, obj: KubeObject): KubeObject {
@@ -500,6 +781,7 @@ export class ObjectService {
         this.ref(type, obj.metadata.namespace, obj.metadata.name!),
       ) ?? obj;
     this.collectDependents(removed);
+    this.releaseOwners(removed);
     this.maybeFinishNamespace(removed.metadata.namespace);
     return this.withTypeMeta(type, removed);
   }
@@ -509,13 +791,7 @@ export class ObjectService {
     () => undefined;
 
   private collectDependents(owner: KubeObject) {
-    const uid = owner.metadata.uid;
-    const candidates = owner.metadata.namespace
-      ? this.store.listNamespace(owner.metadata.namespace)
-      : this.store.listAll();
-    for (const c of candidates) {
-      if (!c.object.metadata.ownerReferences?.some(r => r.uid === uid))
-        continue;
+    for (const c of this.dependentsOf(owner)) {
       const type = this.typeResolver(c.group, c.resource);
       if (!type) continue;
       try {

@@ -76,19 +76,71 @@ export function parseLabelSelector(
 }
 
 /**
+ * The fields kube-apiserver lets each kind be selected by, beyond metadata.name and
+ * metadata.namespace (the field label conversion functions of k8s.io/kubernetes/pkg/apis/*;
+ * custom resources add their CRD version's `selectableFields`).
+ */
+const SELECTABLE_FIELDS: Record<string, string[]> = {
+  '/events': [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
+  '/secrets': ['type'],
+  '/namespaces': ['status.phase'],
+  '/pods': [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'spec.hostNetwork',
+    'status.phase',
+    'status.podIP',
+    'status.nominatedNodeName',
+  ],
+  'apps/replicasets': ['status.replicas'],
+  'batch/jobs': ['status.successful'],
+};
+
+/** What a field selector needs to know about the kind it selects. */
+export interface FieldSelectable {
+  group: string;
+  resource: string;
+  selectableFields?: string[];
+}
+
+/**
  * Parses field selectors (`metadata.name=x`, `involvedObject.uid=y`, `type!=Normal`) into a predicate.
- * kube-apiserver supports a fixed list of fields per kind (metadata.name and metadata.namespace for
- * all, involvedObject.*, reason, type and source for Events, ...); here any scalar field path works,
- * a superset of those. A missing field compares as the empty string, as it does there.
+ * Only the fields kube-apiserver supports for the kind are accepted (400 `field label not
+ * supported` otherwise); without a kind (internal callers) any scalar path is. A missing field
+ * compares as the empty string, as it does there.
  */
 export function parseFieldSelector(
   selector: string | undefined,
+  kind?: FieldSelectable,
 ): (obj: object) => boolean {
   if (!selector || !selector.trim()) return () => true;
+  const supported = kind && [
+    'metadata.name',
+    'metadata.namespace',
+    ...(SELECTABLE_FIELDS[`${kind.group}/${kind.resource}`] ?? []),
+    ...(kind.selectableFields ?? []),
+  ];
   const terms = selector.split(',').map(term => {
     const m = term.trim().match(/^([A-Za-z0-9_.]+)\s*(==|=|!=)\s*(.*)$/);
     if (!m) throw errors.badRequest(`invalid field selector: ${term}`);
     const [, field, op, value] = m;
+    if (supported && !supported.includes(field)) {
+      throw errors.badRequest(`field label not supported: ${field}`);
+    }
     return { path: field.split('.'), negate: op === '!=', value };
   });
   return obj =>
@@ -96,7 +148,7 @@ export function parseFieldSelector(
       let current: unknown = obj;
       for (const key of t.path) {
         current =
-          current && typeof current === 'object'
+          current && typeof current === 'object' && Object.hasOwn(current, key)
             ? (current as Record<string, unknown>)[key]
             : undefined;
       }

@@ -9,6 +9,7 @@ import {
   ManagedFieldsEntry,
 } from './objects';
 import { ApiError } from './status';
+import { assertSafeKey } from './safeKeys';
 
 /**
  * Field ownership for server-side apply, close to what kube-apiserver does for the shapes served here:
@@ -97,8 +98,11 @@ export function fromFieldsV1(fields: unknown): Set<string> {
       if (path.length) out.add(key(path));
       return;
     }
-    for (const c of children)
+    for (const c of children) {
+      // managedFields can come from a client (a write that sets them); keep its paths off prototypes.
+      assertSafeKey(c.slice(2), 'metadata.managedFields');
       walk((node as JsonObject)[c], [...path, c.slice(2)]);
+    }
   };
   walk(fields, []);
   return out;

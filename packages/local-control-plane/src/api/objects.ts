@@ -77,7 +77,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export function getPath(obj: unknown, path: string[]): unknown {
   let current: unknown = obj;
   for (const key of path) {
-    if (!isObject(current)) return undefined;
+    // Own properties only: a path segment such as `__proto__` must not reach the prototype.
+    if (!isObject(current) || !Object.hasOwn(current, key)) return undefined;
     current = current[key];
   }
   return current;

@@ -25,6 +25,12 @@ export interface ResourceType {
   /** OpenAPI v3 schema objects are validated against; absent for built-in kinds. */
   schema?: StructuralSchema;
   printerColumns: PrinterColumn[];
+  /** Field selector paths beyond metadata.name/namespace (a CRD version's selectableFields). */
+  selectableFields?: string[];
+  /** Served from a CustomResourceDefinition (no strategic merge patch, no unconditional update). */
+  custom?: boolean;
+  /** The verbs served, when not the usual set (the create-only review kinds). */
+  verbs?: string[];
 }
 
 function builtIn(
@@ -111,6 +117,32 @@ export const BUILT_IN_TYPES: ResourceType[] = [
     'ClusterRoleBinding',
     false,
   ),
+  // Create-only, never stored: answered by src/auth/reviews.ts.
+  ...(
+    [
+      [
+        'authorization.k8s.io',
+        'v1',
+        'selfsubjectaccessreviews',
+        'SelfSubjectAccessReview',
+      ],
+      [
+        'authorization.k8s.io',
+        'v1',
+        'selfsubjectrulesreviews',
+        'SelfSubjectRulesReview',
+      ],
+      [
+        'authentication.k8s.io',
+        'v1',
+        'selfsubjectreviews',
+        'SelfSubjectReview',
+      ],
+    ] as const
+  ).map(([g, v, resource, kind]) => ({
+    ...builtIn(g, v, resource, kind, false),
+    verbs: ['create'],
+  })),
 ];
 
 /** The served versions of a CustomResourceDefinition object as resource types. */
@@ -139,6 +171,10 @@ export function resourceTypesFromCrd(crd: KubeObject): ResourceType[] {
         schema,
         printerColumns: ((v.additionalPrinterColumns as unknown[]) ??
           []) as PrinterColumn[],
+        custom: true,
+        selectableFields: ((v.selectableFields as JsonObject[]) ?? []).map(
+          field => String(field.jsonPath).replace(/^\./, ''),
+        ),
       };
     });
 }

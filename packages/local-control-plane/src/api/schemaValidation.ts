@@ -199,16 +199,23 @@ export function validateName(
   }
   const max = asLabel ? 63 : 253;
   const pattern = asLabel ? DNS1123_LABEL : DNS1123_SUBDOMAIN;
-  if (name.length > max || !pattern.test(name)) {
-    return [
-      {
-        reason: 'FieldValueInvalid',
-        message: asLabel
-          ? `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`
-          : `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
-        field: 'metadata.name',
-      },
-    ];
+  const causes: StatusCause[] = [];
+  // kube-apiserver reports the length and the syntax separately, the length first.
+  if (name.length > max) {
+    causes.push({
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: "${name}": must be no more than ${max} characters`,
+      field: 'metadata.name',
+    });
   }
-  return [];
+  if (!pattern.test(name)) {
+    causes.push({
+      reason: 'FieldValueInvalid',
+      message: asLabel
+        ? `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`
+        : `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+      field: 'metadata.name',
+    });
+  }
+  return causes;
 }

@@ -139,6 +139,10 @@ export const errors = {
       { causes: [{ reason: 'UnsupportedMediaType', message: contentType }] },
     );
   },
+  /** A request that is well-formed but cannot be carried out, e.g. a JSON patch whose `test` fails. */
+  unprocessable(message: string) {
+    return new ApiError(422, 'Invalid', message);
+  },
   gone(message: string) {
     return new ApiError(410, 'Expired', message);
   },

@@ -14,6 +14,12 @@ export interface UserInfo {
   groups: string[];
 }
 
+/** Who sends no credentials. */
+export const ANONYMOUS: UserInfo = {
+  user: 'system:anonymous',
+  groups: ['system:unauthenticated'],
+};
+
 function safeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
@@ -21,22 +27,33 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 /**
- * Authenticates `Authorization: Bearer <token>` against the configured tokens; anything else is 401,
- * as kube-apiserver does with anonymous auth disabled.
+ * Authenticates `Authorization: Bearer <token>` against the configured tokens: an unknown token or
+ * another scheme is 401, a request without credentials is system:anonymous.
  */
 export function authenticate(
   authorization: string | undefined,
   tokens: LocalControlPlaneToken[],
 ): UserInfo {
-  const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
+  // No credentials at all: the anonymous user, whom RBAC then refuses (403), as kube-apiserver
+  // does with its default --anonymous-auth=true. Credentials that do not check out stay 401.
+  if (authorization === undefined) return ANONYMOUS;
+  const match = authorization.match(/^Bearer\s+(\S+)\s*$/i);
   if (!match) throw errors.unauthorized();
   const entry = tokens.find(t => safeEqual(t.token, match[1]));
   if (!entry) throw errors.unauthorized();
-  const groups = new Set([...(entry.groups ?? []), 'system:authenticated']);
-  const sa = entry.user.match(/^system:serviceaccount:([^:]+):/);
+  return withImplicitGroups(entry.user, entry.groups ?? []);
+}
+
+/**
+ * The groups kube-apiserver adds to every authenticated user: system:authenticated, and for a
+ * service account system:serviceaccounts and system:serviceaccounts:<namespace>.
+ */
+export function withImplicitGroups(user: string, groups: string[]): UserInfo {
+  const all = new Set([...groups, 'system:authenticated']);
+  const sa = user.match(/^system:serviceaccount:([^:]+):/);
   if (sa) {
-    groups.add('system:serviceaccounts');
-    groups.add(`system:serviceaccounts:${sa[1]}`);
+    all.add('system:serviceaccounts');
+    all.add(`system:serviceaccounts:${sa[1]}`);
   }
-  return { user: entry.user, groups: [...groups] };
+  return { user, groups: [...all] };
 }

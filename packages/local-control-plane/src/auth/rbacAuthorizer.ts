@@ -19,10 +19,12 @@ export interface RbacSource {
   clusterRoleBindings(): KubeObject[];
 }
 
-interface PolicyRule {
+/** One rule of a Role or ClusterRole. */
+export interface PolicyRule {
   apiGroups?: string[];
   resources?: string[];
   resourceNames?: string[];
+  nonResourceURLs?: string[];
   verbs?: string[];
 }
 
@@ -71,6 +73,94 @@ function rulesOf(role: KubeObject | undefined): PolicyRule[] {
 }
 
 /**
+ * What kube-apiserver's bootstrap policy grants every authenticated user (the ClusterRoles
+ * system:basic-user, system:discovery and system:public-info-viewer, bound to system:authenticated):
+ * asking about one's own permissions and identity, and reading discovery.
+ * https://kubernetes.io/docs/reference/access-authn-authz/rbac/#discovery-roles
+ */
+export const AUTHENTICATED_USER_RULES: PolicyRule[] = [
+  {
+    apiGroups: ['authorization.k8s.io'],
+    resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+    verbs: ['create'],
+  },
+  {
+    apiGroups: ['authentication.k8s.io'],
+    resources: ['selfsubjectreviews'],
+    verbs: ['create'],
+  },
+  {
+    nonResourceURLs: [
+      '/api',
+      '/api/*',
+      '/apis',
+      '/apis/*',
+      '/healthz',
+      '/livez',
+      '/openapi',
+      '/openapi/*',
+      '/readyz',
+      '/version',
+      '/version/',
+    ],
+    verbs: ['get'],
+  },
+];
+
+/**
+ * What system:public-info-viewer grants everyone, the anonymous user included: health and version.
+ */
+export const PUBLIC_INFO_RULES: PolicyRule[] = [
+  {
+    nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'],
+    verbs: ['get'],
+  },
+];
+
+/** Whether `who` bypasses RBAC, as members of `system:masters` do on a real cluster. */
+export function isSuperUser(who: UserInfo): boolean {
+  return who.groups.includes('system:masters');
+}
+
+/**
+ * The policy rules that apply to `who` in `namespace` (cluster-wide rules only when namespace is
+ * undefined): every rule of the roles bound to them, as kube-apiserver's RBAC authorizer collects
+ * them for SelfSubjectRulesReview.
+ */
+export function rulesFor(
+  who: UserInfo,
+  namespace: string | undefined,
+  rbac: RbacSource,
+): PolicyRule[] {
+  const clusterRoles = new Map(
+    rbac.clusterRoles().map(r => [r.metadata.name, r]),
+  );
+  const rulesOfBinding = (binding: KubeObject, ns?: string) => {
+    const subjects =
+      ((binding as JsonObject).subjects as unknown as Subject[]) ?? [];
+    if (!subjects.some(s => subjectMatches(s, who))) return [];
+    const ref = (binding as JsonObject).roleRef as unknown as {
+      kind: string;
+      name: string;
+    };
+    let role: KubeObject | undefined;
+    if (ref.kind === 'ClusterRole') role = clusterRoles.get(ref.name);
+    else if (ns) role = rbac.roles(ns).find(r => r.metadata.name === ref.name);
+    return rulesOf(role);
+  };
+  return [
+    ...PUBLIC_INFO_RULES,
+    ...(who.groups.includes('system:authenticated')
+      ? AUTHENTICATED_USER_RULES
+      : []),
+    ...rbac.clusterRoleBindings().flatMap(b => rulesOfBinding(b)),
+    ...(namespace
+      ? rbac.roleBindings(namespace).flatMap(b => rulesOfBinding(b, namespace))
+      : []),
+  ];
+}
+
+/**
  * Kubernetes RBAC over the Role/ClusterRole/RoleBinding/ClusterRoleBinding objects in the store
  * (seeded from crossplane/rbac). Members of `system:masters` bypass it, as on a real cluster.
  */
@@ -79,30 +169,28 @@ export function isAllowed(
   attrs: RequestAttributes,
   rbac: RbacSource,
 ): boolean {
-  if (who.groups.includes('system:masters')) return true;
-  const clusterRoles = new Map(
-    rbac.clusterRoles().map(r => [r.metadata.name, r]),
+  if (isSuperUser(who)) return true;
+  return rulesFor(who, attrs.namespace, rbac).some(rule =>
+    ruleAllows(rule, attrs),
   );
-  const bindingAllows = (binding: KubeObject, namespace?: string) => {
-    const subjects =
-      ((binding as JsonObject).subjects as unknown as Subject[]) ?? [];
-    if (!subjects.some(s => subjectMatches(s, who))) return false;
-    const ref = (binding as JsonObject).roleRef as unknown as {
-      kind: string;
-      name: string;
-    };
-    let role: KubeObject | undefined;
-    if (ref.kind === 'ClusterRole') role = clusterRoles.get(ref.name);
-    else if (namespace) {
-      role = rbac.roles(namespace).find(r => r.metadata.name === ref.name);
-    }
-    return rulesOf(role).some(rule => ruleAllows(rule, attrs));
-  };
-  if (rbac.clusterRoleBindings().some(b => bindingAllows(b))) return true;
-  if (attrs.namespace) {
-    return rbac
-      .roleBindings(attrs.namespace)
-      .some(b => bindingAllows(b, attrs.namespace));
-  }
-  return false;
+}
+
+/** RBAC for a non-resource URL (`/healthz`, `/version`): `nonResourceURLs` with an optional `*` suffix. */
+export function isAllowedNonResource(
+  who: UserInfo,
+  verb: string,
+  path: string,
+  rbac: RbacSource,
+): boolean {
+  if (isSuperUser(who)) return true;
+  return rulesFor(who, undefined, rbac).some(
+    rule =>
+      matches(rule.verbs, verb) &&
+      !!rule.nonResourceURLs?.some(
+        u =>
+          u === path ||
+          u === '*' ||
+          (u.endsWith('*') && path.startsWith(u.slice(0, -1))),
+      ),
+  );
 }

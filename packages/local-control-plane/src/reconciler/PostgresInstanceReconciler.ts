@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ObjectService } from '../api/ObjectService';
+import { ObjectService, ORPHAN_FINALIZER } from '../api/ObjectService';
 import { isObject, JsonObject, KubeObject } from '../api/objects';
 import { ResourceType, ResourceTypeRegistry } from '../api/resourceTypes';
 import { ApiError } from '../api/status';
@@ -205,11 +205,14 @@ export class PostgresInstanceReconciler {
 
     if (xr.metadata.deletionTimestamp) {
       if (!xr.metadata.finalizers?.includes(COMPOSITE_FINALIZER)) return;
-      if (spec.deletionPolicy !== 'Orphan') {
+      // `kubectl delete --cascade=orphan`: the API server recorded the policy as the `orphan`
+      // finalizer; composed resources outlive the XR, as garbage collection keeps them on a cluster.
+      const orphaned = xr.metadata.finalizers.includes(ORPHAN_FINALIZER);
+      if (spec.deletionPolicy !== 'Orphan' && !orphaned) {
         await dropDatabaseAndRole(server.pool, pgName, pgName);
         this.deps.logger(`dropped database and role ${pgName}`);
       }
-      this.deleteOwnedSecret(xr, spec.connectionSecretName);
+      if (!orphaned) this.deleteOwnedSecret(xr, spec.connectionSecretName);
       service.patch(
         type,
         namespace,

@@ -5,12 +5,31 @@ import {
   LocalControlPlaneToken,
   UserInfo,
 } from '../auth/authentication';
-import { isAllowed, RbacSource } from '../auth/rbacAuthorizer';
-import { ObjectService, PatchType, WriteOptions } from '../api/ObjectService';
+import {
+  isAllowed,
+  isAllowedNonResource,
+  RbacSource,
+} from '../auth/rbacAuthorizer';
+import {
+  DeleteOptions,
+  ObjectService,
+  PatchType,
+  PropagationPolicy,
+  WriteOptions,
+} from '../api/ObjectService';
 import { parseFieldSelector, parseLabelSelector } from '../api/labelSelector';
 import { KubeObject } from '../api/objects';
 import { ResourceType, ResourceTypeRegistry } from '../api/resourceTypes';
 import { ApiError, errors } from '../api/status';
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../api/protobuf';
+import { assertSafeKeys } from '../api/safeKeys';
+import { impersonate } from '../auth/impersonation';
+import {
+  REVIEW_RESOURCES,
+  selfSubjectAccessReview,
+  selfSubjectReview,
+  selfSubjectRulesReview,
+} from '../auth/reviews';
 import { ObjectStore, StoreEvent } from '../store/ObjectStore';
 import {
   coreVersions,
@@ -19,10 +38,17 @@ import {
   resourceList,
   versionInfo,
 } from './discovery';
-import { openApiDocument, openApiIndex, openApiKey } from './openapi';
-import { toTable } from './table';
+import {
+  openApiDocument,
+  openApiIndex,
+  openApiKey,
+  openApiV2Document,
+} from './openapi';
+import { includeObjectOf, toTable } from './table';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
+/** kube-apiserver sends a bookmark about once a minute on a quiet watch. */
+const BOOKMARK_INTERVAL_MS = 60_000;
 
 /** Dependencies of the HTTP handler. */
 export interface ApiServerDeps {
@@ -64,7 +90,7 @@ function send(
   res.end(payload);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -78,18 +104,101 @@ async function readBody(req: IncomingMessage): Promise<string> {
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-function parseBody(raw: string, contentType: string): unknown {
-  if (!raw.trim()) return undefined;
+/**
+ * Decodes a request body by its media type (JSON, YAML, or Kubernetes protobuf for the built-in
+ * kinds client-go sends that way), and refuses keys that reach an object's prototype.
+ */
+function parseBody(raw: Buffer, contentType: string): unknown {
+  if (contentType === PROTOBUF_MEDIA_TYPE) {
+    return raw.length ? decodeKubernetesProtobuf(raw) : undefined;
+  }
+  const text = raw.toString('utf8');
+  if (!text.trim()) return undefined;
+  let body: unknown;
   try {
-    return contentType.includes('yaml') ? parseYaml(raw) : JSON.parse(raw);
+    body = contentType.includes('yaml') ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
     throw errors.badRequest(
       `the request body could not be decoded: ${(error as Error).message}`,
     );
   }
+  assertSafeKeys(body);
+  return body;
+}
+
+const POLICIES: PropagationPolicy[] = ['Orphan', 'Background', 'Foreground'];
+
+/**
+ * DeleteOptions from the body (kubectl, client-node) or the query string: propagationPolicy, or the
+ * deprecated orphanDependents (true = Orphan, false = Background), preconditions and dryRun.
+ */
+function deleteOptions(
+  body: unknown,
+  query: URLSearchParams,
+  dryRun: boolean,
+): DeleteOptions {
+  const opts = (body ?? {}) as {
+    preconditions?: { resourceVersion?: string; uid?: string };
+    dryRun?: string[];
+    propagationPolicy?: string;
+    orphanDependents?: boolean;
+  };
+  const policy = opts.propagationPolicy ?? query.get('propagationPolicy');
+  const orphan =
+    opts.orphanDependents ??
+    (query.has('orphanDependents')
+      ? query.get('orphanDependents') === 'true'
+      : undefined);
+  if (policy && !POLICIES.includes(policy as PropagationPolicy)) {
+    throw errors.badRequest(
+      `propagationPolicy: Unsupported value: "${policy}": supported values: "Orphan", "Background", "Foreground"`,
+    );
+  }
+  if (policy && orphan !== undefined) {
+    throw errors.badRequest(
+      'orphanDependents and propagationPolicy cannot both be set',
+    );
+  }
+  let propagationPolicy = policy as PropagationPolicy | undefined;
+  if (orphan !== undefined)
+    propagationPolicy = orphan ? 'Orphan' : 'Background';
+  return {
+    dryRun: dryRun || !!opts.dryRun?.includes('All'),
+    preconditions: opts.preconditions,
+    propagationPolicy,
+  };
+}
+
+/**
+ * A resourceVersion newer than the store's: kube-apiserver waits briefly, then answers 504 Timeout
+ * with the ResourceVersionTooLarge cause, which client-go's reflector recognises and relists.
+ */
+function tooLargeResourceVersion(rv: string, current: number): never {
+  throw new ApiError(
+    504,
+    'Timeout',
+    `Too large resource version: ${rv}, current: ${current}`,
+    {
+      causes: [
+        {
+          reason: 'ResourceVersionTooLarge',
+          message: 'Too large resource version',
+        },
+      ],
+    },
+  );
+}
+
+const apiVersionOf = (type: ResourceType) =>
+  type.group ? `${type.group}/${type.version}` : type.version;
+
+function mediaTypeOf(req: IncomingMessage): string {
+  return String(req.headers['content-type'] ?? 'application/json')
+    .split(';')[0]
+    .trim();
 }
 
 function verbFor(method: string, r: ResourceRequest): string {
@@ -178,18 +287,20 @@ export function createApiHandler(deps: ApiServerDeps) {
     query: URLSearchParams,
   ) {
     const byLabel = parseLabelSelector(query.get('labelSelector') ?? undefined);
-    const byField = parseFieldSelector(query.get('fieldSelector') ?? undefined);
-    const matches = (e: {
-      group: string;
-      resource: string;
-      object: KubeObject;
-    }) =>
-      e.group === r.type.group &&
-      e.resource === r.type.resource &&
-      (!r.namespace || e.object.metadata.namespace === r.namespace) &&
-      (!r.name || e.object.metadata.name === r.name) &&
-      byLabel(e.object.metadata.labels) &&
-      byField(e.object);
+    const byField = parseFieldSelector(
+      query.get('fieldSelector') ?? undefined,
+      r.type,
+    );
+    const selected = (object: KubeObject) =>
+      (!r.namespace || object.metadata.namespace === r.namespace) &&
+      (!r.name || object.metadata.name === r.name) &&
+      byLabel(object.metadata.labels) &&
+      byField(object);
+    const rv = query.get('resourceVersion');
+    if (rv && rv !== '0' && Number(rv) > store.resourceVersion) {
+      // Checked before the stream starts, so a bad request still gets its HTTP status.
+      tooLargeResourceVersion(rv, store.resourceVersion);
+    }
     const apiVersion = r.type.group
       ? `${r.type.group}/${r.type.version}`
       : r.type.version;
@@ -204,27 +315,63 @@ export function createApiHandler(deps: ApiServerDeps) {
     let columnsSent = false;
     const emit = (type: string, object: unknown) => {
       let payload = object;
-      if (wantsTable && type !== 'ERROR') {
+      if (wantsTable && type !== 'ERROR' && type !== 'BOOKMARK') {
         const obj = object as KubeObject;
         const table = toTable(
           r.type,
           [obj],
           obj.metadata.resourceVersion ?? '',
+          includeObjectOf(query.get('includeObject')),
         );
         payload = columnsSent ? { ...table, columnDefinitions: [] } : table;
         columnsSent = true;
       }
       res.write(`${JSON.stringify({ type, object: payload })}\n`);
     };
+    // A selector decides per event whether the watcher sees it, and how: an object entering the
+    // selection is ADDED, one leaving it is DELETED (with its previous content), as the watch
+    // cache converts events (k8s.io/apiserver cacheWatcher.convertToWatchEvent).
     const emitEvent = (e: StoreEvent) => {
-      if (matches(e))
-        emit(e.type, { ...e.object, apiVersion, kind: r.type.kind });
+      if (e.group !== r.type.group || e.resource !== r.type.resource) return;
+      const now = selected(e.object);
+      const before =
+        e.type === 'MODIFIED' && !!e.previous && selected(e.previous);
+      let type: string = e.type;
+      let object = e.object;
+      if (e.type === 'MODIFIED' && now && !before) type = 'ADDED';
+      else if (e.type === 'MODIFIED' && !now && before) {
+        type = 'DELETED';
+        object = {
+          ...e.previous!,
+          metadata: {
+            ...e.previous!.metadata,
+            resourceVersion: String(e.resourceVersion),
+          },
+        };
+      } else if (!now) return;
+      emit(type, { ...object, apiVersion, kind: r.type.kind });
     };
-    const rv = query.get('resourceVersion');
-    if (!rv || rv === '0') {
+    // Bookmarks (allowWatchBookmarks) tell a client how far it has seen without an object
+    // changing; with sendInitialEvents the first one carries `k8s.io/initial-events-end` after
+    // the current state was sent as ADDED events (the streaming list of KEP-3157).
+    // https://kubernetes.io/docs/reference/using-api/api-concepts/#watch-bookmarks
+    const bookmarks = query.get('allowWatchBookmarks') === 'true';
+    const bookmark = (annotations?: Record<string, string>) =>
+      emit('BOOKMARK', {
+        apiVersion,
+        kind: r.type.kind,
+        metadata: {
+          resourceVersion: String(store.resourceVersion),
+          ...(annotations ? { annotations } : {}),
+        },
+      });
+    const sendInitialEvents = query.get('sendInitialEvents') === 'true';
+    if (sendInitialEvents || !rv || rv === '0') {
       for (const object of service.list(r.type, r.namespace).items) {
-        if (matches({ group: r.type.group, resource: r.type.resource, object }))
-          emit('ADDED', object);
+        if (selected(object)) emit('ADDED', object);
+      }
+      if (sendInitialEvents && bookmarks) {
+        bookmark({ 'k8s.io/initial-events-end': 'true' });
       }
     } else {
       const events = store.eventsSince(Number(rv));
@@ -248,8 +395,12 @@ export function createApiHandler(deps: ApiServerDeps) {
       () => res.end(),
       Math.max(1, timeoutSeconds) * 1000,
     );
+    const ticker = bookmarks
+      ? setInterval(() => bookmark(), BOOKMARK_INTERVAL_MS)
+      : undefined;
     const close = () => {
       clearTimeout(timer);
+      clearInterval(ticker);
       unsubscribe();
     };
     res.on('close', close);
@@ -265,6 +416,11 @@ export function createApiHandler(deps: ApiServerDeps) {
   ) {
     const method = req.method ?? 'GET';
     const verb = verbFor(method, r);
+    if (r.type.verbs && !r.type.verbs.includes(verb)) {
+      throw errors.methodNotAllowed(
+        `${r.type.resource} does not support ${verb}`,
+      );
+    }
     if (r.subresource && r.subresource !== 'status') {
       throw errors.notFound(
         `${r.type.resource}/${r.subresource}`,
@@ -298,6 +454,7 @@ export function createApiHandler(deps: ApiServerDeps) {
       );
     }
     const wantsTable = String(req.headers.accept ?? '').includes('as=Table');
+    const includeObject = includeObjectOf(query.get('includeObject'));
     const respond = (
       code: number,
       object: KubeObject,
@@ -312,7 +469,12 @@ export function createApiHandler(deps: ApiServerDeps) {
         res,
         code,
         wantsTable
-          ? toTable(r.type, [object], object.metadata.resourceVersion ?? '')
+          ? toTable(
+              r.type,
+              [object],
+              object.metadata.resourceVersion ?? '',
+              includeObject,
+            )
           : object,
         headers,
       );
@@ -325,38 +487,60 @@ export function createApiHandler(deps: ApiServerDeps) {
         respond(200, service.get(r.type, r.namespace, r.name!));
         return;
       case 'list': {
-        const { items, resourceVersion } = service.list(r.type, r.namespace, {
+        const rv = query.get('resourceVersion');
+        if (rv && rv !== '0' && Number(rv) > store.resourceVersion) {
+          tooLargeResourceVersion(rv, store.resourceVersion);
+        }
+        const limit = query.has('limit')
+          ? Number(query.get('limit'))
+          : undefined;
+        if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+          throw errors.badRequest(
+            `limit: Invalid value: "${query.get(
+              'limit',
+            )}": must be a non-negative integer`,
+          );
+        }
+        const page = service.list(r.type, r.namespace, {
           labelSelector: query.get('labelSelector') ?? undefined,
           fieldSelector: query.get('fieldSelector') ?? undefined,
+          limit,
+          continue: query.get('continue') ?? undefined,
         });
-        const apiVersion = r.type.group
-          ? `${r.type.group}/${r.type.version}`
-          : r.type.version;
+        const metadata = {
+          resourceVersion: page.resourceVersion,
+          ...(page.continue
+            ? {
+                continue: page.continue,
+                remainingItemCount: page.remainingItemCount,
+              }
+            : {}),
+        };
         send(
           res,
           200,
           wantsTable
-            ? toTable(r.type, items, resourceVersion)
+            ? {
+                ...toTable(
+                  r.type,
+                  page.items,
+                  page.resourceVersion,
+                  includeObject,
+                ),
+                metadata,
+              }
             : {
-                apiVersion,
+                apiVersion: apiVersionOf(r.type),
                 kind: r.type.listKind,
-                metadata: { resourceVersion },
-                items,
+                metadata,
+                items: page.items,
               },
         );
         return;
       }
-      case 'deletecollection':
-        throw errors.methodNotAllowed(
-          'deletecollection is not supported by the local control plane',
-        );
       default:
     }
-    const contentType = String(
-      req.headers['content-type'] ?? 'application/json',
-    )
-      .split(';')[0]
-      .trim();
+    const contentType = mediaTypeOf(req);
     const body = parseBody(await readBody(req), contentType);
     const options = writeOptions(query, req, r.subresource);
     switch (verb) {
@@ -388,6 +572,32 @@ export function createApiHandler(deps: ApiServerDeps) {
       case 'patch': {
         const patchType = PATCH_TYPES[contentType];
         if (!patchType) throw errors.unsupportedMediaType(contentType);
+        if (patchType === 'apply') {
+          if (!query.get('fieldManager')) {
+            // PatchOptions validation (k8s.io/apiserver): apply names its manager explicitly.
+            throw errors.invalid('PatchOptions', 'meta.k8s.io', '', [
+              {
+                reason: 'FieldValueRequired',
+                message: 'Required value: is required for apply patch',
+                field: 'fieldManager',
+              },
+            ]);
+          }
+          // An apply that creates the object is a create as well: it needs that verb too.
+          if (
+            !service.find(r.type, r.namespace, r.name!) &&
+            !isAllowed(user, { ...attrs, verb: 'create' }, rbac)
+          ) {
+            throw errors.forbidden(
+              user.user,
+              'create',
+              r.type.resource,
+              r.type.group,
+              r.namespace,
+              r.name,
+            );
+          }
+        }
         const result = service.patch(
           r.type,
           r.namespace,
@@ -400,15 +610,33 @@ export function createApiHandler(deps: ApiServerDeps) {
         return;
       }
       case 'delete': {
-        const opts = (body ?? {}) as {
-          preconditions?: { resourceVersion?: string; uid?: string };
-          dryRun?: string[];
-        };
-        const deleted = service.delete(r.type, r.namespace, r.name!, {
-          dryRun: options.dryRun || opts.dryRun?.includes('All'),
-          preconditions: opts.preconditions,
-        });
+        const deleted = service.delete(
+          r.type,
+          r.namespace,
+          r.name!,
+          deleteOptions(body, query, options.dryRun ?? false),
+        );
         respond(200, deleted);
+        return;
+      }
+      case 'deletecollection': {
+        const opts = deleteOptions(body, query, options.dryRun ?? false);
+        const { items } = service.list(r.type, r.namespace, {
+          labelSelector: query.get('labelSelector') ?? undefined,
+          fieldSelector: query.get('fieldSelector') ?? undefined,
+        });
+        const deleted = items.map(item =>
+          service.delete(r.type, item.metadata.namespace, item.metadata.name!, {
+            ...opts,
+            preconditions: undefined,
+          }),
+        );
+        send(res, 200, {
+          apiVersion: apiVersionOf(r.type),
+          kind: r.type.listKind,
+          metadata: { resourceVersion: String(store.resourceVersion) },
+          items: deleted,
+        });
         return;
       }
       default:
@@ -431,8 +659,55 @@ export function createApiHandler(deps: ApiServerDeps) {
         send(res, 200, versionInfo());
         return;
       }
-      const user = authenticate(req.headers.authorization, tokens);
+      const user = impersonate(
+        authenticate(req.headers.authorization, tokens),
+        req.headersDistinct,
+        rbac,
+      );
       const types = registry.all();
+      const isResourcePath =
+        (segments[0] === 'api' && segments.length >= 3) ||
+        (segments[0] === 'apis' && segments.length >= 4);
+      if (
+        !isResourcePath &&
+        !isAllowedNonResource(user, 'get', url.pathname, rbac)
+      ) {
+        throw new ApiError(
+          403,
+          'Forbidden',
+          `forbidden: User "${user.user}" cannot get path "${url.pathname}"`,
+        );
+      }
+      if (segments[0] === 'apis' && segments.length === 4) {
+        const review =
+          REVIEW_RESOURCES[
+            `${segments[1]}/${segments[3]}` as keyof typeof REVIEW_RESOURCES
+          ];
+        if (review && registry.lookup(segments[1], segments[2], segments[3])) {
+          if (req.method !== 'POST') {
+            throw errors.methodNotAllowed(
+              `${segments[3]} only support create (POST)`,
+            );
+          }
+          const contentType = mediaTypeOf(req);
+          const body = parseBody(await readBody(req), contentType);
+          const answers = {
+            SelfSubjectAccessReview: () =>
+              selfSubjectAccessReview(user, body, rbac),
+            SelfSubjectRulesReview: () =>
+              selfSubjectRulesReview(user, body, rbac),
+            SelfSubjectReview: () =>
+              selfSubjectReview(user, `${segments[1]}/${segments[2]}`),
+          };
+          const answer = answers[review]();
+          send(res, 201, answer);
+          return;
+        }
+      }
+      if (url.pathname === '/openapi/v2') {
+        send(res, 200, openApiV2Document(types));
+        return;
+      }
       if (url.pathname === '/openapi/v3') {
         send(res, 200, openApiIndex(types));
         return;

@@ -1,6 +1,15 @@
 import { ResourceType } from '../api/resourceTypes';
 
-const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+const VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 
 /** GET /version */
 export function versionInfo() {
@@ -28,7 +37,30 @@ export function coreVersions(serverAddress: string) {
   };
 }
 
-/** GET /apis: every non-core group with its served versions (last listed version preferred). */
+/**
+ * Kubernetes version priority, highest first: GA before beta before alpha, then the higher major
+ * and minor (`v2`, `v1`, `v1beta2`, `v1beta1`, `v1alpha1`), then anything else alphabetically.
+ * https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definition-versioning/#version-priority
+ */
+export function compareVersionPriority(a: string, b: string): number {
+  const rank = (v: string) => {
+    const m = v.match(/^v(\d+)(?:(alpha|beta)(\d+))?$/);
+    if (!m) return undefined;
+    const stability = { undefined: 2, beta: 1, alpha: 0 }[String(m[2])] ?? 0;
+    return [stability, Number(m[1]), Number(m[3] ?? 0)];
+  };
+  const ra = rank(a);
+  const rb = rank(b);
+  if (!ra || !rb) {
+    if (ra) return -1;
+    if (rb) return 1;
+    return a.localeCompare(b);
+  }
+  for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return rb[i] - ra[i];
+  return 0;
+}
+
+/** GET /apis: every non-core group with its served versions, the highest priority preferred. */
 export function groupList(types: ResourceType[]) {
   const groups = new Map<string, Set<string>>();
   for (const t of types) {
@@ -40,7 +72,7 @@ export function groupList(types: ResourceType[]) {
     kind: 'APIGroupList',
     apiVersion: 'v1',
     groups: [...groups.entries()].map(([name, versions]) => {
-      const list = [...versions].sort().reverse();
+      const list = [...versions].sort(compareVersionPriority);
       return {
         name,
         versions: list.map(version => ({
@@ -70,9 +102,7 @@ export function resourceList(types: ResourceType[], groupVersion: string) {
       singularName: t.singular,
       namespaced: t.namespaced,
       kind: t.kind,
-      verbs: [...VERBS, 'deletecollection'].filter(
-        v => v !== 'deletecollection',
-      ),
+      verbs: t.verbs ?? VERBS,
       ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
       ...(t.categories.length ? { categories: t.categories } : {}),
     };

@@ -44,11 +44,23 @@ function columnsFor(type: ResourceType): PrinterColumn[] {
   return columns;
 }
 
-/** Renders objects as a meta.k8s.io/v1 Table, which `kubectl get` asks for. */
+/** What each row of a Table carries besides its cells (the `includeObject` query parameter). */
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+/** Reads `includeObject`; kube-apiserver's default is Metadata (a PartialObjectMetadata per row). */
+export function includeObjectOf(value: string | null): IncludeObject {
+  return value === 'None' || value === 'Object' ? value : 'Metadata';
+}
+
+/**
+ * Renders objects as a meta.k8s.io/v1 Table, which `kubectl get` asks for. `kubectl get --sort-by`
+ * asks for `includeObject=Object` and sorts the rows by the whole object.
+ */
 export function toTable(
   type: ResourceType,
   objects: KubeObject[],
   resourceVersion: string,
+  includeObject: IncludeObject = 'Metadata',
 ) {
   const columns = columnsFor(type);
   return {
@@ -81,11 +93,16 @@ export function toTable(
           return typeof value === 'object' ? JSON.stringify(value) : value;
         }),
       ],
-      object: {
-        kind: 'PartialObjectMetadata',
-        apiVersion: 'meta.k8s.io/v1',
-        metadata: o.metadata,
-      },
+      ...(includeObject === 'Object' ? { object: o } : {}),
+      ...(includeObject === 'Metadata'
+        ? {
+            object: {
+              kind: 'PartialObjectMetadata',
+              apiVersion: 'meta.k8s.io/v1',
+              metadata: o.metadata,
+            },
+          }
+        : {}),
     })),
   };
 }

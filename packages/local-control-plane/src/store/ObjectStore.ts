@@ -17,6 +17,8 @@ export interface StoreEvent {
   group: string;
   resource: string;
   object: KubeObject;
+  /** The object before a MODIFIED change, for watches that filter (selectors). */
+  previous?: KubeObject;
   resourceVersion: number;
 }
 
@@ -163,7 +165,7 @@ export class ObjectStore {
       stored.metadata.uid = previous.metadata.uid;
       stored.metadata.creationTimestamp = previous.metadata.creationTimestamp;
     }
-    return this.write('MODIFIED', group, resource, stored);
+    return this.write('MODIFIED', group, resource, stored, previous);
   }
 
   remove(ref: ObjectRef): KubeObject | undefined {
@@ -188,6 +190,7 @@ export class ObjectStore {
     group: string,
     resource: string,
     object: KubeObject,
+    previous?: KubeObject,
   ): KubeObject {
     this.revision++;
     object.metadata.resourceVersion = String(this.revision);
@@ -203,6 +206,7 @@ export class ObjectStore {
       group,
       resource,
       object: clone(object),
+      ...(previous ? { previous: clone(previous) } : {}),
       resourceVersion: this.revision,
     });
     return clone(object);
