@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { JsonObject, KubeObject } from '../api/objects';
 
 /**
@@ -53,7 +53,9 @@ export class CompositionRenderError extends Error {
   }
 }
 
-const packageDir = resolve(__dirname, '..', '..');
+const packageDir = dirname(
+  require.resolve('@internal/local-control-plane/package.json'),
+);
 const sourceDir = join(packageDir, 'go', 'compose-render');
 /** Where `./portal` and {@link ensureComposeRenderer} build the renderer. */
 export const COMPOSE_RENDER_BINARY = join(

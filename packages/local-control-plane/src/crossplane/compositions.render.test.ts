@@ -156,6 +156,24 @@ const unb64 = (s: unknown) => Buffer.from(String(s), 'base64').toString();
 function expectProviderFields(resource: KubeObject) {
   const key = `${resource.apiVersion} ${resource.kind}`;
   if (resource.apiVersion === 'v1') return;
+  if (key === 'protection.crossplane.io/v1beta1 Usage') {
+    // Crossplane v2 protection.crossplane.io Usage (namespaced).
+    const spec = resource.spec as JsonObject;
+    for (const f of Object.keys(spec)) {
+      expect(['of', 'by', 'reason', 'replayDeletion']).toContain(f);
+    }
+    for (const side of ['of', 'by']) {
+      for (const f of Object.keys(spec[side] as JsonObject)) {
+        expect([
+          'apiVersion',
+          'kind',
+          'resourceRef',
+          'resourceSelector',
+        ]).toContain(f);
+      }
+    }
+    return;
+  }
   const allowed = FOR_PROVIDER[key];
   expect({ key, known: !!allowed }).toEqual({ key, known: true });
   const spec = resource.spec as JsonObject;
@@ -229,11 +247,22 @@ describe('the shared-server Composition rendered as function-go-templating does'
 
   it('composes on the first reconcile, when the request has no observed resources', async () => {
     const result = await render(xr('team-search', 'ml-index'));
-    expect(result.order).toEqual(['password', 'role', 'database', 'grant']);
+    expect(result.order).toEqual([
+      'password',
+      'role',
+      'password-usage',
+      'database',
+      'grant',
+    ]);
     for (const d of Object.values(result.resources))
       expectProviderFields(d.resource);
     expect(result.resources['connection-secret']).toBeUndefined();
     expect(result.compositeStatus).toEqual({});
+    // The XR must not turn Ready before the role published the credentials for its Secret.
+    expect(result.resources.role.ready).toBe('False');
+    expect(
+      unreadyResources(autoReady(result.resources, observedAfter(result))),
+    ).toEqual(['role']);
   });
 
   it('keeps the role password in a Secret of its own, generated once and reused', async () => {
@@ -277,6 +306,7 @@ describe('the shared-server Composition rendered as function-go-templating does'
     );
     const secret = later.resources['connection-secret'];
     expect(secret.ready).toBe('True');
+    expect(later.resources.role.ready).toBe('Unspecified');
     expect(secret.resource.metadata.name).toBe('ml-index-connection');
     const data = secret.resource.data as Record<string, string>;
     expect(Object.keys(data).sort()).toEqual(
@@ -353,6 +383,7 @@ describe('the RDS Composition rendered as function-go-templating does', () => {
     });
     const first = await render(x);
     expect(first.order).toEqual(['rds-instance']);
+    expect(first.resources['rds-instance'].ready).toBe('False');
     expectProviderFields(first.resources['rds-instance'].resource);
     const later = await render(
       x,
