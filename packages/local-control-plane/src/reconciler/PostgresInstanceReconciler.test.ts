@@ -441,3 +441,50 @@ describeWithPostgres(
     });
   },
 );
+
+describeWithPostgres(
+  'with a non-superuser admin, as an RDS master user',
+  () => {
+    let plane: LocalControlPlane | undefined;
+    let admin: Client;
+    const { call, waitFor, secret } = client(() => plane!);
+
+    beforeAll(async () => {
+      admin = new Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(
+        "create role lcp_rds_master login createrole createdb password 'master-pw'",
+      );
+    });
+
+    afterAll(async () => {
+      await plane?.stop();
+      await admin.end();
+    });
+
+    it('composes and isolates databases on PostgreSQL 16+ (createrole_self_grant)', async () => {
+      const url = new URL(adminUrl!);
+      url.username = 'lcp_rds_master';
+      url.password = 'master-pw';
+      url.pathname = '/postgres';
+      plane = await startLocalControlPlane({
+        port: 0,
+        tokens: [{ token: TOKEN, user: 'admin', groups: ['system:masters'] }],
+        postgres: { connectionString: url.toString() },
+      });
+      await call('POST', xrsIn('team-payments'), xr('on-rds'));
+      const ready = await waitFor(
+        'on-rds',
+        condition('Ready', 'True'),
+        xrsIn('team-payments'),
+      );
+      const s = await secret('team-payments', 'on-rds-conn');
+      expect(await connectWith(s)).toBe(ready.status.database);
+      const owner = await admin.query(
+        'select pg_get_userbyid(datdba) as owner from pg_database where datname = $1',
+        [ready.status.database],
+      );
+      expect(owner.rows[0].owner).toBe(ready.status.database);
+    });
+  },
+);
