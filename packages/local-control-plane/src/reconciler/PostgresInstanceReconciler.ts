@@ -38,7 +38,7 @@ export const RESOURCE_NAME_ANNOTATION =
 const GROUP = 'platform.fernhill.io';
 const RESOURCE = 'postgresqlinstances';
 const MAX_BACKOFF_MS = 30_000;
-const CONCURRENCY = 4;
+const CONCURRENCY = 8;
 /** Render/apply/provider rounds per reconcile before waiting for the next one. */
 const MAX_PASSES = 5;
 /** Drift (a database dropped by hand, a changed password) is repaired at least this often. */
@@ -81,6 +81,8 @@ export class PostgresInstanceReconciler {
   private readonly again = new Set<string>();
   private readonly failures = new Map<string, number>();
   private readonly notReady = new Map<string, number>();
+  /** The XR version each key's last reconcile left behind: its own writes need no new reconcile. */
+  private readonly settled = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private unsubscribe?: () => void;
@@ -140,10 +142,12 @@ export class PostgresInstanceReconciler {
         r => r.controller && r.kind === 'PostgreSQLInstance',
       );
       if (event.type === 'DELETED' && owner) {
+        this.settled.delete(`${meta.namespace}/${owner.name}`);
         this.enqueue(`${meta.namespace}/${owner.name}`);
       }
     });
     const enqueueAll = () => {
+      this.settled.clear();
       for (const xr of this.deps.store.list(GROUP, RESOURCE)) {
         this.enqueue(`${xr.metadata.namespace}/${xr.metadata.name}`);
       }
@@ -300,6 +304,13 @@ export class PostgresInstanceReconciler {
       return;
     }
 
+    // Nothing changed since this reconciler left the XR Ready (its own status write, for one).
+    if (
+      this.settled.get(`${namespace}/${name}`) === xr.metadata.resourceVersion
+    ) {
+      return;
+    }
+
     if (!xr.metadata.finalizers?.includes(COMPOSITE_FINALIZER)) {
       xr = service.patch(
         type,
@@ -324,6 +335,8 @@ export class PostgresInstanceReconciler {
       xr,
       xr.spec as unknown as XrSpec,
     );
+    // Selecting the Composition writes spec.crossplane (a new generation): report on that one.
+    xr = service.find(type, namespace, name) ?? xr;
     const composition = this.deps.store.get({
       group: 'apiextensions.crossplane.io',
       resource: 'compositions',
@@ -370,6 +383,7 @@ export class PostgresInstanceReconciler {
 
     observed = this.observeComposed(xr);
     const ready = autoReady(result!.resources, observed);
+    this.settled.delete(`${namespace}/${name}`);
     const unready = unreadyResources(ready);
     const status = (xr.status ?? {}) as JsonObject;
     const wasReady = (
@@ -401,6 +415,13 @@ export class PostgresInstanceReconciler {
       return;
     }
     this.notReady.delete(`${namespace}/${name}`);
+    const settled = service.find(type, namespace, name);
+    if (settled?.metadata.resourceVersion) {
+      this.settled.set(
+        `${namespace}/${name}`,
+        settled.metadata.resourceVersion,
+      );
+    }
     if (!wasReady) {
       const endpoint = result!.compositeStatus.endpoint;
       this.event(

@@ -97,7 +97,7 @@ export async function startPostgres(options: {
   if (options.connectionString) {
     const pool = new Pool({
       connectionString: options.connectionString,
-      max: 4,
+      max: 8,
     });
     await configureCreateroleSelfGrant(pool, options.logger);
     const url = new URL(options.connectionString);
@@ -152,7 +152,7 @@ export async function startPostgres(options: {
     user: 'postgres',
     password: settings.password,
     database: 'postgres',
-    max: 4,
+    max: 8,
   });
   pool.on('error', error =>
     options.logger(`PostgreSQL connection lost: ${error.message}`),
