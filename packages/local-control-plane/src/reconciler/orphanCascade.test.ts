@@ -77,6 +77,17 @@ describeWithPostgres('kubectl delete --cascade on a PostgreSQLInstance', () => {
       '--timeout=30s',
     );
     expect(ready.code).toBe(0);
+    // The Composition names the database and role (unique per namespace and name); the XR reports it.
+    const database = await kubectl(
+      'get',
+      '-n',
+      NS,
+      `postgresqlinstance/${name}`,
+      '-o',
+      'jsonpath={.status.database}',
+    );
+    expect(database.stdout).toMatch(/^team_catalog_/);
+    return database.stdout;
   }
 
   const databaseExists = async (name: string) =>
@@ -84,7 +95,7 @@ describeWithPostgres('kubectl delete --cascade on a PostgreSQLInstance', () => {
       .rowCount === 1;
 
   it('--cascade=orphan keeps the database, the role and the connection Secret', async () => {
-    await createReady('kept');
+    const database = await createReady('kept');
     const deleted = await kubectl(
       'delete',
       '-n',
@@ -96,10 +107,10 @@ describeWithPostgres('kubectl delete --cascade on a PostgreSQLInstance', () => {
     expect(deleted.stdout).toContain('deleted');
     const gone = await kubectl('get', '-n', NS, 'postgresqlinstance/kept');
     expect(gone.stderr).toContain('NotFound');
-    expect(await databaseExists('team_catalog_kept')).toBe(true);
+    expect(await databaseExists(database)).toBe(true);
     const role = await admin.query(
       'select 1 from pg_roles where rolname = $1',
-      ['team_catalog_kept'],
+      [database],
     );
     expect(role.rowCount).toBe(1);
     const secret = await kubectl(
@@ -113,12 +124,13 @@ describeWithPostgres('kubectl delete --cascade on a PostgreSQLInstance', () => {
     );
     expect(secret.code).toBe(0);
     expect(JSON.parse(secret.stdout).metadata.ownerReferences).toBeUndefined();
-    await admin.query('drop database team_catalog_kept with (force)');
-    await admin.query('drop role team_catalog_kept');
+    await admin.query(`drop database "${database}" with (force)`);
+    await admin.query(`drop role "${database}"`);
   });
 
   it('--cascade=foreground drops the database and deletes the Secret', async () => {
-    await createReady('dropped');
+    const database = await createReady('dropped');
+    expect(await databaseExists(database)).toBe(true);
     const deleted = await kubectl(
       'delete',
       '-n',
@@ -128,7 +140,7 @@ describeWithPostgres('kubectl delete --cascade on a PostgreSQLInstance', () => {
       '--timeout=30s',
     );
     expect(deleted.stdout).toContain('deleted');
-    expect(await databaseExists('team_catalog_dropped')).toBe(false);
+    expect(await databaseExists(database)).toBe(false);
     const secret = await kubectl('get', 'secret', '-n', NS, 'dropped-conn');
     expect(secret.stderr).toContain('NotFound');
   });

@@ -42,6 +42,43 @@ async function freePort(preferred?: number): Promise<number> {
   return tryPort(0);
 }
 
+/**
+ * PostgreSQL 16+ no longer lets a CREATEROLE (non-superuser) admin act as the roles it creates, so
+ * `CREATE DATABASE ... OWNER <role>` (provider-sql's Database) fails with "must be able to SET ROLE"
+ * for an admin like RDS's master user. `createrole_self_grant = 'set, inherit'` makes the admin a
+ * member of every role it creates, as before 16; a superuser does not need it. On a real server set it
+ * for the provider's admin role once (`ALTER ROLE <admin> SET createrole_self_grant = 'set, inherit'`,
+ * crossplane/README.md); here it is set for every session of the pool.
+ */
+async function configureCreateroleSelfGrant(
+  pool: Pool,
+  logger: (line: string) => void,
+) {
+  const { rows } = await pool.query(
+    `select r.rolsuper, r.rolcreaterole, current_setting('server_version_num')::int as version
+       from pg_roles r where r.rolname = current_user`,
+  );
+  const { rolsuper, rolcreaterole, version } = rows[0];
+  if (rolsuper || version < 160000) return;
+  if (!rolcreaterole) {
+    throw new Error(
+      'the PostgreSQL admin of --postgres-url needs CREATEROLE and CREATEDB (or SUPERUSER)',
+    );
+  }
+  pool.on('connect', client => {
+    client
+      .query("set createrole_self_grant = 'set, inherit'")
+      .catch(error =>
+        logger(`cannot set createrole_self_grant: ${(error as Error).message}`),
+      );
+  });
+  // Sessions opened before the hook get it too.
+  await pool.query("set createrole_self_grant = 'set, inherit'");
+  logger(
+    "non-superuser PostgreSQL admin on 16+: createrole_self_grant = 'set, inherit' for its sessions",
+  );
+}
+
 interface EmbeddedSettings {
   port: number;
   password: string;
@@ -60,9 +97,9 @@ export async function startPostgres(options: {
   if (options.connectionString) {
     const pool = new Pool({
       connectionString: options.connectionString,
-      max: 4,
+      max: 8,
     });
-    await pool.query('select 1');
+    await configureCreateroleSelfGrant(pool, options.logger);
     const url = new URL(options.connectionString);
     return {
       pool,
@@ -115,7 +152,7 @@ export async function startPostgres(options: {
     user: 'postgres',
     password: settings.password,
     database: 'postgres',
-    max: 4,
+    max: 8,
   });
   pool.on('error', error =>
     options.logger(`PostgreSQL connection lost: ${error.message}`),
