@@ -7,6 +7,9 @@ import {
   startTestControlPlane,
 } from '../__testUtils__/testControlPlane';
 
+// Runs the examples against a real local control plane: 30 s like the other integration tests.
+jest.setTimeout(30_000);
+
 describe('crossplane:postgres:create examples', () => {
   let env: Awaited<ReturnType<typeof startTestControlPlane>>;
   beforeAll(async () => {

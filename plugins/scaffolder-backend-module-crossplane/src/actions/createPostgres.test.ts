@@ -7,6 +7,10 @@ import {
   startTestControlPlane,
 } from '../__testUtils__/testControlPlane';
 
+// Integration tests against a real local control plane: 30 s like the other integration tests (one
+// hit Jest's 5 s default under load).
+jest.setTimeout(30_000);
+
 const input = {
   name: 'search-db',
   size: 'small' as const,
