@@ -366,6 +366,21 @@ describe('doraPlugin', () => {
     expect(long.body.error.message).toContain('must not exceed 400 days');
   });
 
+  it('registers the permissions it checks, the leadership one included, with the permission integration', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/dora/.well-known/backstage/permissions/metadata')
+      .set('Authorization', mockCredentials.service.header());
+    expect(res.status).toBe(200);
+    expect(
+      res.body.permissions.map((p: { name: string }) => p.name).sort(),
+    ).toEqual([
+      'dora.metrics.read',
+      'dora.unmapped.read',
+      'leadership.dashboards.read',
+    ]);
+  });
+
   it('lists events no component claims', async () => {
     const server = await start();
     await postWithToken(server, '/events', deployerToken)
