@@ -66,7 +66,7 @@ describe('doraPlugin', () => {
     server: any,
     event: string,
     payload: unknown,
-    secret = 'github-secret',
+    secret = 'github-secret-0123456789',
   ) {
     const body = JSON.stringify(payload);
     return request(server)
