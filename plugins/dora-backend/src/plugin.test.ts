@@ -381,6 +381,28 @@ describe('doraPlugin', () => {
     ]);
   });
 
+  it('refuses unauthenticated deliveries from their headers, before reading a large body', async () => {
+    const server = await start();
+    // More than the 5 MB body limit: read first, it would be refused with 413 instead of 401.
+    const big = Buffer.alloc(6 * 1024 * 1024, 'x');
+    const cases: Array<[string, Record<string, string>]> = [
+      ['/events', { Authorization: 'Bearer wrong-token-0123456789' }],
+      ['/webhooks/github', { 'X-GitHub-Event': 'push' }],
+      ['/webhooks/gitlab', { 'X-Gitlab-Token': 'wrong-token-0123456789' }],
+      ['/webhooks/pagerduty', {}],
+      ['/webhooks/argocd', { Authorization: 'Bearer wrong-token-0123456789' }],
+    ];
+    for (const [path, headers] of cases) {
+      const res = await request(server)
+        .post(`/api/dora${path}`)
+        .set(headers)
+        .set('Content-Type', 'application/json')
+        .send(big);
+      expect({ path, status: res.status }).toEqual({ path, status: 401 });
+      expect(res.body.error.name).toBe('AuthenticationError');
+    }
+  });
+
   it('lists events no component claims', async () => {
     const server = await start();
     await postWithToken(server, '/events', deployerToken)
