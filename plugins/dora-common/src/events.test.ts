@@ -49,3 +49,37 @@ describe('event schemas', () => {
     );
   });
 });
+
+describe('a pull request link', () => {
+  const change = (url: string) => ({
+    type: 'change',
+
+    service: 'payments-api',
+    sha: '0123456789abcdef0123456789abcdef01234567',
+    committedAt: '2026-11-20T10:00:00Z',
+    pullRequest: { number: 7, url },
+  });
+
+  it('may only be an http or https URL, as it is rendered as a link', () => {
+    for (const url of [
+      'javascript:alert(document.cookie)',
+      'JavaScript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox(1)',
+    ]) {
+      const result = doraEventInputSchema.safeParse(change(url));
+      expect({ url, success: result.success }).toEqual({
+        url,
+        success: false,
+      });
+      expect(JSON.stringify(result.error?.issues)).toContain(
+        'must be an http or https URL',
+      );
+    }
+    expect(
+      doraEventInputSchema.safeParse(
+        change('https://github.com/fernhill/payments-api/pull/7'),
+      ).success,
+    ).toBe(true);
+  });
+});
