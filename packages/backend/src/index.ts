@@ -1,11 +1,17 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { localGitUrlReaderServiceFactory } from '@internal/plugin-local-git-backend';
+import { configureRootHttpRouter } from './hostHeaderGuard';
 import { assertEnvironmentForConfig } from './requiredEnvironment';
 
 async function main() {
   await assertEnvironmentForConfig({ argv: process.argv, env: process.env });
 
   const backend = createBackend();
+  // Locally (listening on loopback) only this machine's host names are answered: DNS rebinding.
+  backend.add(
+    rootHttpRouterServiceFactory({ configure: configureRootHttpRouter }),
+  );
 
   backend.add(import('@backstage/plugin-app-backend'));
   backend.add(import('@backstage/plugin-proxy-backend'));

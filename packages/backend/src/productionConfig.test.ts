@@ -45,6 +45,18 @@ describe('app-config.production.yaml on top of app-config.yaml', () => {
     config.close();
   });
 
+  it('gives the Kubernetes plugin its own read-only account, not the one that writes databases', async () => {
+    const config = await loadProductionConfig();
+    const [cluster] = config
+      .getConfigArray('kubernetes.clusterLocatorMethods')[0]
+      .getConfigArray('clusters');
+    expect(cluster.getString('serviceAccountToken')).toBe(
+      'plugin-reader-token',
+    );
+    expect(config.getString('crossplane.cluster.token')).toBe('sa-token');
+    config.close();
+  });
+
   it('publishes golden paths to GitHub, without the local Git host', async () => {
     const config = await loadProductionConfig();
     expect(config.getString('portal.publishing.target')).toBe('github');

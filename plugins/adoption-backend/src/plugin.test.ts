@@ -54,6 +54,17 @@ describe('adoptionPlugin', () => {
     );
   });
 
+  it('registers the permissions it checks, the leadership one included, with the permission integration', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/adoption/.well-known/backstage/permissions/metadata')
+      .set('Authorization', mockCredentials.service.header());
+    expect(res.status).toBe(200);
+    expect(
+      res.body.permissions.map((p: { name: string }) => p.name).sort(),
+    ).toEqual(['adoption.tickets.import', 'leadership.dashboards.read']);
+  });
+
   it('answers 403 on the dashboards API without the permission, 401 with bad credentials', async () => {
     const server = await start('DENY');
     const summary = await request(server)

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { adoptionPermissions } from '@internal/plugin-adoption-common';
+import { leadershipPermissions } from '@internal/plugin-leadership-common';
 import { readAdoptionConfig } from './config';
 import { createRouter } from './router';
 import { AdoptionStore } from './services/AdoptionStore';
@@ -49,7 +50,12 @@ export const adoptionPlugin = createBackendPlugin({
         const ingest = IngestService.create({ store, config, logger });
         const summary = SummaryService.create({ store, config });
 
-        deps.permissionsRegistry.addPermissions(adoptionPermissions);
+        // The organisation-wide views check leadership.dashboards.read too; registering it lets
+        // the permission backend (and policy tooling) know this plugin uses it.
+        deps.permissionsRegistry.addPermissions([
+          ...adoptionPermissions,
+          ...leadershipPermissions,
+        ]);
         deps.httpRouter.use(
           await createRouter({
             ingest,

@@ -73,11 +73,25 @@ describe('POST /events', () => {
     expect((await post()).body).toEqual({ accepted: 0, duplicates: 1 });
   });
 
-  it('names the failing field', async () => {
+  it('refuses events from users, who could otherwise forge golden-path runs and self-service requests', async () => {
     const { app } = await createApp();
     const res = await request(app)
       .post('/events')
       .set('Authorization', user)
+      .send({ events: [validEvent] });
+    expect(res.status).toBe(403);
+    const stored = await request(app)
+      .post('/events')
+      .set('Authorization', service)
+      .send({ events: [validEvent] });
+    expect(stored.body).toEqual({ accepted: 1, duplicates: 0 });
+  });
+
+  it('names the failing field', async () => {
+    const { app } = await createApp();
+    const res = await request(app)
+      .post('/events')
+      .set('Authorization', service)
       .send({
         events: [validEvent, { ...validEvent, id: 'x', owner: 'payments' }],
       });
@@ -92,7 +106,7 @@ describe('POST /events', () => {
     const { app } = await createApp();
     const res = await request(app)
       .post('/events')
-      .set('Authorization', user)
+      .set('Authorization', service)
       .set('Content-Type', 'application/json')
       .send('{"events": [');
     expect(res.status).toBe(400);

@@ -72,9 +72,11 @@ export async function createRouter(
     return credentials.principal.userEntityRef;
   };
 
-  // Contract 3: the scaffolder module posts with service credentials; users may post too.
+  // Contract 3: the scaffolder's golden-path actions (and other backends) post with service
+  // credentials. Users may not: an event counts as a golden-path run or a self-service request on
+  // the dashboards, so a user's event would be a forged figure.
   router.post('/events', json, async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await httpAuth.credentials(req, { allow: ['service'] });
     const { events } = parseWith(
       adoptionEventsRequestSchema,
       parseJsonBody(req.body),

@@ -49,6 +49,32 @@ describe('demo platform sign-in', () => {
     });
   });
 
+  it("gives the identity only to the portal's own pages, not to a page of another origin", async () => {
+    const server = await start({
+      environment: 'development',
+      providers: {
+        'demo-platform': { userEntityRef: 'user:default/amara.okafor' },
+      },
+    });
+    const foreign = await refresh(server).set(
+      'Origin',
+      'https://attacker.example',
+    );
+    expect(foreign.status).toBe(403);
+    expect(JSON.stringify(foreign.body)).not.toContain('token');
+    const rebound = await refresh(server).set(
+      'Origin',
+      'http://localhost.attacker.example:3000',
+    );
+    expect(rebound.status).toBe(403);
+
+    const portal = await refresh(server).set('Origin', 'http://localhost:3000');
+    expect(portal.status).toBe(200);
+    expect(portal.body.backstageIdentity.identity.userEntityRef).toBe(
+      'user:default/amara.okafor',
+    );
+  });
+
   it('refuses outside development', async () => {
     const server = await start({
       environment: 'production',

@@ -20,12 +20,15 @@ describe('readDoraConfig', () => {
       bandYear: '2023',
       productionEnvironments: ['Live'],
       sources: { deployer: { token: 'a-long-enough-token' } },
-      github: { webhookSecret: 's', branches: ['main'] },
+      github: { webhookSecret: 'github-secret-0123456789', branches: ['main'] },
     });
     expect(config.bandYear).toBe('2023');
     expect(config.productionEnvironments).toEqual(['live']);
     expect(config.sourceTokens.get('deployer')).toBe('a-long-enough-token');
-    expect(config.github).toEqual({ webhookSecret: 's', branches: ['main'] });
+    expect(config.github).toEqual({
+      webhookSecret: 'github-secret-0123456789',
+      branches: ['main'],
+    });
   });
 
   it('reads the GitLab token and branches, and leaves GitLab off without a token', () => {
@@ -45,6 +48,18 @@ describe('readDoraConfig', () => {
   it.each([
     [{ bandYear: '2021' }, 'dora.bandYear'],
     [{ gitlab: { secretToken: 'short' } }, 'dora.gitlab.secretToken'],
+    [
+      { github: { webhookSecret: 'fifteen-chars-x' } },
+      'dora.github.webhookSecret must be at least 16 characters',
+    ],
+    [
+      { pagerduty: { webhookSecret: 'short' } },
+      'dora.pagerduty.webhookSecret must be at least 16 characters',
+    ],
+    [
+      { argocd: { token: 'short' } },
+      'dora.argocd.token must be at least 16 characters',
+    ],
     [{ gitlab: { branches: ['main'] } }, 'dora.gitlab.secretToken'],
     [{ incidentFallbackHours: -1 }, 'dora.incidentFallbackHours'],
     [

@@ -2,6 +2,9 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { DoraBandYear } from '@internal/plugin-dora-common';
 
+/** Minimum length of every shared secret the ingest routes check. */
+const MIN_SECRET_LENGTH = 16;
+
 /** The plugin's settings, read once from `dora.*`. */
 export interface DoraConfig {
   demoData: boolean;
@@ -32,6 +35,16 @@ export function readDoraConfig(config: Config): DoraConfig {
       'dora.incidentFallbackHours must be between 0 and 336',
     );
   }
+  // Every shared secret of an ingest route (a bearer token, or a webhook's signing secret) is
+  // as hard to guess as the others: at least 16 characters, or the backend does not start.
+  const secret = (value: string, key: string): string => {
+    if (value.length < MIN_SECRET_LENGTH) {
+      throw new InputError(
+        `${key} must be at least ${MIN_SECRET_LENGTH} characters`,
+      );
+    }
+    return value;
+  };
   const sourceTokens = new Map<string, string>();
   const sources = dora?.getOptionalConfig('sources');
   for (const name of sources?.keys() ?? []) {
@@ -40,13 +53,10 @@ export function readDoraConfig(config: Config): DoraConfig {
         `dora.sources.${name}: source names are letters, digits, - _ .`,
       );
     }
-    const token = sources!.getString(`${name}.token`);
-    if (token.length < 16) {
-      throw new InputError(
-        `dora.sources.${name}.token must be at least 16 characters`,
-      );
-    }
-    sourceTokens.set(name, token);
+    sourceTokens.set(
+      name,
+      secret(sources!.getString(`${name}.token`), `dora.sources.${name}.token`),
+    );
   }
   const github = dora?.getOptionalConfig('github');
   const gitlab = dora?.getOptionalConfig('gitlab');
@@ -58,11 +68,8 @@ export function readDoraConfig(config: Config): DoraConfig {
       'dora.gitlab.secretToken is required when dora.gitlab.branches is set',
     );
   }
-  // GitLab sends the token itself, not a signature: it must be as hard to guess as a bearer token.
-  if (gitlabToken !== undefined && gitlabToken.length < 16) {
-    throw new InputError(
-      'dora.gitlab.secretToken must be at least 16 characters',
-    );
+  if (gitlabToken !== undefined) {
+    secret(gitlabToken, 'dora.gitlab.secretToken');
   }
   const pagerduty = dora?.getOptionalConfig('pagerduty');
   const argocd = dora?.getOptionalConfig('argocd');
@@ -78,7 +85,10 @@ export function readDoraConfig(config: Config): DoraConfig {
     incidentFallbackHours,
     sourceTokens,
     github: github && {
-      webhookSecret: github.getString('webhookSecret'),
+      webhookSecret: secret(
+        github.getString('webhookSecret'),
+        'dora.github.webhookSecret',
+      ),
       branches: github.getOptionalStringArray('branches'),
     },
     gitlab: gitlabToken
@@ -88,8 +98,13 @@ export function readDoraConfig(config: Config): DoraConfig {
         }
       : undefined,
     pagerduty: pagerduty && {
-      webhookSecret: pagerduty.getString('webhookSecret'),
+      webhookSecret: secret(
+        pagerduty.getString('webhookSecret'),
+        'dora.pagerduty.webhookSecret',
+      ),
     },
-    argocd: argocd && { token: argocd.getString('token') },
+    argocd: argocd && {
+      token: secret(argocd.getString('token'), 'dora.argocd.token'),
+    },
   };
 }

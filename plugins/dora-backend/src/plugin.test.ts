@@ -66,7 +66,7 @@ describe('doraPlugin', () => {
     server: any,
     event: string,
     payload: unknown,
-    secret = 'github-secret',
+    secret = 'github-secret-0123456789',
   ) {
     const body = JSON.stringify(payload);
     return request(server)
@@ -365,6 +365,44 @@ describe('doraPlugin', () => {
     expect(long.status).toBe(400);
     expect(long.body.error.message).toContain('must not exceed 400 days');
   });
+
+  it('registers the permissions it checks, the leadership one included, with the permission integration', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/dora/.well-known/backstage/permissions/metadata')
+      .set('Authorization', mockCredentials.service.header());
+    expect(res.status).toBe(200);
+    expect(
+      res.body.permissions.map((p: { name: string }) => p.name).sort(),
+    ).toEqual([
+      'dora.metrics.read',
+      'dora.unmapped.read',
+      'leadership.dashboards.read',
+    ]);
+  });
+
+  it('refuses unauthenticated deliveries from their headers, before reading a large body', async () => {
+    const server = await start();
+    // More than the 5 MB body limit: read first, it would be refused with 413 instead of 401.
+    const big = Buffer.alloc(5 * 1024 * 1024 + 1024, 'x');
+    const cases: Array<[string, Record<string, string>]> = [
+      ['/events', { Authorization: 'Bearer wrong-token-0123456789' }],
+      ['/webhooks/github', { 'X-GitHub-Event': 'push' }],
+      ['/webhooks/gitlab', { 'X-Gitlab-Token': 'wrong-token-0123456789' }],
+      ['/webhooks/pagerduty', {}],
+      ['/webhooks/argocd', { Authorization: 'Bearer wrong-token-0123456789' }],
+    ];
+    for (const [path, headers] of cases) {
+      const res = await request(server)
+        .post(`/api/dora${path}`)
+        .set(headers)
+        .set('Content-Type', 'application/json')
+        .send(big);
+      expect({ path, status: res.status }).toEqual({ path, status: 401 });
+      expect(res.body.error.name).toBe('AuthenticationError');
+    }
+    // Five uploads of 5 MB each: generous on a loaded CI machine.
+  }, 90_000);
 
   it('lists events no component claims', async () => {
     const server = await start();

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { doraPermissions } from '@internal/plugin-dora-common';
+import { leadershipPermissions } from '@internal/plugin-leadership-common';
 import { readDoraConfig } from './config';
 import { DAY_MS } from './domain';
 import { createRouter } from './router';
@@ -59,7 +60,12 @@ export const doraPlugin = createBackendPlugin({
           incidentFallbackHours: config.incidentFallbackHours,
         });
 
-        deps.permissionsRegistry.addPermissions(doraPermissions);
+        // The organisation-wide views check leadership.dashboards.read too; registering it lets
+        // the permission backend (and policy tooling) know this plugin uses it.
+        deps.permissionsRegistry.addPermissions([
+          ...doraPermissions,
+          ...leadershipPermissions,
+        ]);
         httpRouter.use(
           await createRouter({
             config,

@@ -252,7 +252,7 @@ describe('ingest API under random and hostile input', () => {
               )
               .set(
                 'X-Hub-Signature-256',
-                `sha256=${hmac('github-secret', payload)}`,
+                `sha256=${hmac('github-secret-0123456789', payload)}`,
               )
               .set(
                 'X-PagerDuty-Signature',

@@ -3,7 +3,12 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -14,7 +19,7 @@ import {
   doraUnmappedReadPermission,
 } from '@internal/plugin-dora-common';
 import { leadershipDashboardsReadPermission } from '@internal/plugin-leadership-common';
-import express, { Request } from 'express';
+import express, { Request, RequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { DoraConfig } from './config';
 import { normalizeArgoCdNotification } from './ingest/argocd';
@@ -72,96 +77,159 @@ export async function createRouter(
     res.status(202).json({ accepted: await ingest.ingest(result.events) });
   };
 
-  router.post('/events', rawBody, async (req, res) => {
-    const source = authenticateSource(
-      req.header('authorization'),
-      config.sourceTokens,
-    );
-    const events = normalizeGenericRequest(
-      source,
-      parseJsonBody(req.body),
-      config,
-    );
-    res.status(202).json({ accepted: await ingest.ingest(events) });
-  });
+  // Every ingest route authenticates what it can from the headers before a byte of the body is
+  // read: a bearer or secret token in full, a signature's presence. Anyone could otherwise make
+  // the backend buffer BODY_LIMIT bytes per request without credentials.
+  const beforeBody =
+    (check: (req: Request, res: express.Response) => void): RequestHandler =>
+    (req, res, next) => {
+      check(req, res);
+      next();
+    };
 
-  router.post('/webhooks/github', rawBody, async (req, res) => {
+  router.post(
+    '/events',
+    beforeBody((req, res) => {
+      res.locals.source = authenticateSource(
+        req.header('authorization'),
+        config.sourceTokens,
+      );
+    }),
+    rawBody,
+    async (req, res) => {
+      const source: string = res.locals.source;
+      const events = normalizeGenericRequest(
+        source,
+        parseJsonBody(req.body),
+        config,
+      );
+      res.status(202).json({ accepted: await ingest.ingest(events) });
+    },
+  );
+
+  const githubConfig = () => {
     if (!config.github) {
       throw new NotFoundError(
         'GitHub webhooks are not configured (dora.github.webhookSecret)',
       );
     }
-    await verifyGithubSignature(
-      config.github.webhookSecret,
-      body(req),
-      req.header('x-hub-signature-256'),
-    );
-    const event = req.header('x-github-event');
-    if (!event) {
-      throw new InputError('Missing X-GitHub-Event header');
-    }
-    const payload = parseJsonBody(req.body);
-    if (event === 'ping') {
-      res.status(200).json({ accepted: 0, ignored: 'ping' });
-      return;
-    }
-    await respond(
-      res,
-      normalizeGithubWebhook(event, payload, {
-        productionEnvironments: config.productionEnvironments,
-        branches: config.github.branches,
-      }),
-    );
-  });
+    return config.github;
+  };
+  router.post(
+    '/webhooks/github',
+    beforeBody(req => {
+      githubConfig();
+      if (!req.header('x-hub-signature-256')) {
+        throw new AuthenticationError('Missing X-Hub-Signature-256 header');
+      }
+    }),
+    rawBody,
+    async (req, res) => {
+      const github = githubConfig();
+      await verifyGithubSignature(
+        github.webhookSecret,
+        body(req),
+        req.header('x-hub-signature-256'),
+      );
+      const event = req.header('x-github-event');
+      if (!event) {
+        throw new InputError('Missing X-GitHub-Event header');
+      }
+      const payload = parseJsonBody(req.body);
+      if (event === 'ping') {
+        res.status(200).json({ accepted: 0, ignored: 'ping' });
+        return;
+      }
+      await respond(
+        res,
+        normalizeGithubWebhook(event, payload, {
+          productionEnvironments: config.productionEnvironments,
+          branches: github.branches,
+        }),
+      );
+    },
+  );
 
   // Redeliveries (GitLab's X-Gitlab-Event-UUID / Idempotency-Key repeat) need no bookkeeping:
   // the events' ids come from the payload, so a second delivery updates the same rows.
-  router.post('/webhooks/gitlab', rawBody, async (req, res) => {
+  const gitlabConfig = () => {
     if (!config.gitlab) {
       throw new NotFoundError(
         'GitLab webhooks are not configured (dora.gitlab.secretToken)',
       );
     }
-    verifyGitlabToken(config.gitlab.secretToken, req.header('x-gitlab-token'));
-    const event = req.header('x-gitlab-event');
-    if (!event) {
-      throw new InputError('Missing X-Gitlab-Event header');
-    }
-    await respond(
-      res,
-      normalizeGitlabWebhook(event, parseJsonBody(req.body), {
-        productionEnvironments: config.productionEnvironments,
-        branches: config.gitlab.branches,
-      }),
-    );
-  });
+    return config.gitlab;
+  };
+  router.post(
+    '/webhooks/gitlab',
+    beforeBody(req =>
+      verifyGitlabToken(
+        gitlabConfig().secretToken,
+        req.header('x-gitlab-token'),
+      ),
+    ),
+    rawBody,
+    async (req, res) => {
+      const gitlab = gitlabConfig();
+      const event = req.header('x-gitlab-event');
+      if (!event) {
+        throw new InputError('Missing X-Gitlab-Event header');
+      }
+      await respond(
+        res,
+        normalizeGitlabWebhook(event, parseJsonBody(req.body), {
+          productionEnvironments: config.productionEnvironments,
+          branches: gitlab.branches,
+        }),
+      );
+    },
+  );
 
-  router.post('/webhooks/pagerduty', rawBody, async (req, res) => {
+  const pagerdutyConfig = () => {
     if (!config.pagerduty) {
       throw new NotFoundError(
         'PagerDuty webhooks are not configured (dora.pagerduty.webhookSecret)',
       );
     }
-    verifyPagerDutySignature(
-      config.pagerduty.webhookSecret,
-      body(req),
-      req.header('x-pagerduty-signature'),
-    );
-    await respond(res, normalizePagerDutyWebhook(parseJsonBody(req.body)));
-  });
-
-  router.post('/webhooks/argocd', rawBody, async (req, res) => {
-    if (!config.argocd) {
-      throw new NotFoundError(
-        'Argo CD notifications are not configured (dora.argocd.token)',
+    return config.pagerduty;
+  };
+  router.post(
+    '/webhooks/pagerduty',
+    beforeBody(req => {
+      pagerdutyConfig();
+      if (!req.header('x-pagerduty-signature')) {
+        throw new AuthenticationError('Missing X-PagerDuty-Signature header');
+      }
+    }),
+    rawBody,
+    async (req, res) => {
+      verifyPagerDutySignature(
+        pagerdutyConfig().webhookSecret,
+        body(req),
+        req.header('x-pagerduty-signature'),
       );
-    }
-    authenticateToken(req.header('authorization'), config.argocd.token);
-    await respond(
-      res,
-      normalizeArgoCdNotification(parseJsonBody(req.body), config),
-    );
-  });
+      await respond(res, normalizePagerDutyWebhook(parseJsonBody(req.body)));
+    },
+  );
+
+  router.post(
+    '/webhooks/argocd',
+    beforeBody(req => {
+      if (!config.argocd) {
+        throw new NotFoundError(
+          'Argo CD notifications are not configured (dora.argocd.token)',
+        );
+      }
+      authenticateToken(req.header('authorization'), config.argocd.token);
+    }),
+    rawBody,
+    async (req, res) => {
+      await respond(
+        res,
+        normalizeArgoCdNotification(parseJsonBody(req.body), config),
+      );
+    },
+  );
 
   const authorize = async (req: Request, permission: BasicPermission) => {
     const credentials = await httpAuth.credentials(req, {

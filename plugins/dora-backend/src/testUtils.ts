@@ -45,7 +45,7 @@ export const gitlabTestEntity: Entity = {
 
 export const testDoraConfig = {
   sources: { deployer: { token: 'deployer-token-0123456789' } },
-  github: { webhookSecret: 'github-secret' },
+  github: { webhookSecret: 'github-secret-0123456789' },
   gitlab: { secretToken: 'gitlab-token-0123456789' },
   pagerduty: { webhookSecret: 'pagerduty-secret' },
   argocd: { token: 'argocd-token-0123456789' },

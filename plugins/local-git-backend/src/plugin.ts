@@ -28,9 +28,15 @@ export const localGitPlugin = createBackendPlugin({
       async init({ config, logger, httpRouter, scheduler, repositories }) {
         const enabled = readPublishingTarget(config) === 'local';
         httpRouter.use(await createRouter({ repositories, logger, enabled }));
-        // git clients and people following a "source" link carry no Backstage token; the host is
-        // read-only and holds only what golden paths scaffolded.
-        httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+        // git clients carry no Backstage token, so cloning (`/<name>.git/...`: smart and dumb
+        // HTTP, read-only) is open. Listings and files are not: a process on the machine or a
+        // page in the browser would otherwise read every repository without signing in. A
+        // browser link works with the signed-in user's Backstage cookie.
+        httpRouter.addAuthPolicy({
+          path: '/:repo.git',
+          allow: 'unauthenticated',
+        });
+        httpRouter.addAuthPolicy({ path: '/', allow: 'user-cookie' });
         if (enabled) {
           logger.info(
             `Local Git host serving repositories at ${repositories.baseUrl}`,

@@ -7,17 +7,24 @@ import {
   catalogEntityDeletePermission,
   catalogEntityReadPermission,
   catalogEntityRefreshPermission,
+  catalogLocationAnalyzePermission,
+  catalogLocationCreatePermission,
   catalogLocationDeletePermission,
 } from '@backstage/plugin-catalog-common/alpha';
+import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
 import {
   AuthorizeResult,
   createPermission,
   Permission,
 } from '@backstage/plugin-permission-common';
 import {
+  taskCancelPermission,
   taskCreatePermission,
+  taskReadPermission,
+  templateDryRunPermission,
   templateManagementPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
+import { doraUnmappedReadPermission } from '@internal/plugin-dora-common';
 import { crossplanePostgresCreateForAnyTeamPermission } from '@internal/plugin-crossplane-common';
 import { adoptionTicketsImportPermission } from '@internal/plugin-adoption-common';
 import { leadershipDashboardsReadPermission } from '@internal/plugin-leadership-common';
@@ -84,13 +91,57 @@ const databaseCreatePermission = createPermission({
 });
 
 describe('PortalPermissionPolicy', () => {
-  it('lets everyone signed in read the catalog and run templates', async () => {
+  it('lets everyone signed in run templates, and shows them the catalog with only the platform team’s templates', async () => {
     for (const ref of Object.keys(people)) {
-      expect(await decide(catalogEntityReadPermission, ref)).toEqual({
-        result: AuthorizeResult.ALLOW,
-      });
       expect(await decide(taskCreatePermission, ref)).toEqual({
         result: AuthorizeResult.ALLOW,
+      });
+    }
+    expect(
+      await decide(catalogEntityReadPermission, 'user:default/priya.raman'),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        anyOf: [
+          {
+            not: {
+              rule: 'IS_ENTITY_KIND',
+              resourceType: 'catalog-entity',
+              params: { kinds: ['Template'] },
+            },
+          },
+          {
+            rule: 'IS_ENTITY_OWNER',
+            resourceType: 'catalog-entity',
+            params: { claims: ['group:default/platform'] },
+          },
+        ],
+      },
+    });
+    expect(
+      await decide(catalogEntityReadPermission, 'user:default/chloe.dubois'),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets users read and cancel only the scaffolder tasks they created', async () => {
+    for (const permission of [taskReadPermission, taskCancelPermission]) {
+      expect(await decide(permission, 'user:default/priya.raman')).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'scaffolder',
+        resourceType: 'scaffolder-task',
+        conditions: {
+          rule: 'IS_TASK_OWNER',
+          resourceType: 'scaffolder-task',
+          params: { createdBy: ['user:default/priya.raman'] },
+        },
+      });
+      expect(await decide(permission, 'user:default/chloe.dubois')).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+      expect(await decide(permission)).toEqual({
+        result: AuthorizeResult.DENY,
       });
     }
   });
@@ -119,10 +170,15 @@ describe('PortalPermissionPolicy', () => {
     });
   });
 
-  it('lets only the platform team manage templates and locations and request databases for any team', async () => {
+  it('lets only the platform team manage templates and locations, dry-run inline templates, use the Kubernetes proxy and request databases for any team', async () => {
     for (const permission of [
       templateManagementPermission,
+      templateDryRunPermission,
+      catalogLocationCreatePermission,
+      catalogLocationAnalyzePermission,
       catalogLocationDeletePermission,
+      kubernetesProxyPermission,
+      doraUnmappedReadPermission,
       crossplanePostgresCreateForAnyTeamPermission,
       adoptionTicketsImportPermission,
     ]) {

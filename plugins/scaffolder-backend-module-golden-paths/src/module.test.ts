@@ -43,6 +43,7 @@ describe('scaffolderModuleGoldenPaths', () => {
           'portal:name:ensure-available',
           'portal:publish',
           'portal:provenance:record',
+          'portal:catalog:register',
           'portal:catalog:await-entity',
           'portal:adoption:emit',
         ],

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { localGitRepositoriesServiceRef } from '@internal/plugin-local-git-node';
@@ -10,13 +11,14 @@ import { createEmitAdoptionAction } from './actions/emitAdoption';
 import { createEnsureNameAvailableAction } from './actions/ensureNameAvailable';
 import { createPortalPublishAction } from './actions/publish';
 import { createRecordProvenanceAction } from './actions/recordProvenance';
+import { createRegisterInCatalogAction } from './actions/registerInCatalog';
 import { AdoptionEventSender } from './adoption';
 import { createRepositoryPublisher } from './publishers/createRepositoryPublisher';
 
 /**
  * Adds the golden-path actions to the scaffolder: `portal:name:ensure-available`,
- * `portal:publish`, `portal:provenance:record`, `portal:catalog:await-entity` and
- * `portal:adoption:emit`.
+ * `portal:publish`, `portal:provenance:record`, `portal:catalog:register`,
+ * `portal:catalog:await-entity` and `portal:adoption:emit`.
  *
  * @public
  */
@@ -49,6 +51,12 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
           createEnsureNameAvailableAction({ catalog, publisher }),
           createPortalPublishAction({ publisher }),
           createRecordProvenanceAction(),
+          createRegisterInCatalogAction({
+            publisher,
+            catalog,
+            auth,
+            integrations: ScmIntegrations.fromConfig(config),
+          }),
           createAwaitEntityAction({ catalog }),
           createEmitAdoptionAction({
             sender: new AdoptionEventSender({ discovery, auth, logger }),

@@ -26,6 +26,7 @@ export const completeProductionEnv = {
   KUBERNETES_CLUSTER_NAME: 'prod-eu-1',
   KUBERNETES_API_URL: 'https://k8s.fernhill.example',
   KUBERNETES_SERVICE_ACCOUNT_TOKEN: 'sa-token',
+  KUBERNETES_PLUGIN_SERVICE_ACCOUNT_TOKEN: 'plugin-reader-token',
   KUBERNETES_CA_DATA: 'Y2E=',
   ADOPTION_ANALYTICS_SALT: 'not-a-real-salt-0123456789',
   DORA_GITHUB_WEBHOOK_SECRET: 'not-a-real-webhook-secret',

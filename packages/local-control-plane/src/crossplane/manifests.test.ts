@@ -349,11 +349,48 @@ describe('the portal RBAC', () => {
     expect(roles.map(r => r.metadata.namespace).sort()).toEqual(
       bindings.map(b => b.metadata.namespace).sort(),
     );
-    for (const b of rbac.filter(o => o.kind === 'RoleBinding')) {
+    for (const b of bindings) {
       expect(b.metadata.namespace).toMatch(/^team-/);
       expect((b as any).subjects).toEqual([
         { kind: 'ServiceAccount', name: 'portal', namespace: 'backstage' },
       ]);
+    }
+  });
+
+  it("gives the Kubernetes tab's own account nothing but the read-only workload role", () => {
+    const plugin = {
+      kind: 'ServiceAccount',
+      name: 'portal-kubernetes-plugin',
+      namespace: 'backstage',
+    };
+    expect(
+      rbac.some(
+        o =>
+          o.kind === 'ServiceAccount' &&
+          o.metadata.name === plugin.name &&
+          o.metadata.namespace === plugin.namespace,
+      ),
+    ).toBe(true);
+    const bindings = rbac.filter(o =>
+      ((o as any).subjects ?? []).some(
+        (s: object) => JSON.stringify(s) === JSON.stringify(plugin),
+      ),
+    );
+    expect(bindings.map(b => b.metadata.namespace).sort()).toEqual(
+      rbac
+        .filter(
+          o => o.kind === 'Namespace' && /^team-/.test(o.metadata.name ?? ''),
+        )
+        .map(o => o.metadata.name)
+        .sort(),
+    );
+    for (const b of bindings) {
+      expect(b.kind).toBe('RoleBinding');
+      expect((b as any).roleRef).toEqual({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'portal-kubernetes-plugin-reader',
+      });
     }
   });
 });

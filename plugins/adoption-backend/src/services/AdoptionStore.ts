@@ -1000,7 +1000,10 @@ export class AdoptionStore {
     storeUserKey: boolean;
     score: number;
     comment: string | null;
+    /** When the user answered: the prompt row's time. */
     now: number;
+    /** The answer row's time; anonymous answers keep less than `now` (see anonymousAnswerTime). */
+    answeredAt?: number;
     notBefore: number;
   }): Promise<void> {
     const { userKey, now, notBefore } = options;
@@ -1031,7 +1034,7 @@ export class AdoptionStore {
           user_key: options.storeUserKey ? userKey : null,
           score: options.score,
           comment: options.comment,
-          answered_at: now,
+          answered_at: options.answeredAt ?? now,
         });
       });
     } catch (error) {

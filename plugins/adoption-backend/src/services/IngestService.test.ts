@@ -76,3 +76,53 @@ describe('IngestService analytics identity', () => {
     ).toEqual([]);
   });
 });
+
+describe('IngestService anonymous NPS answers', () => {
+  it('stores an anonymous answer without the user and without the time that would tie it to the prompt row', async () => {
+    const { store, knex } = await createTestStore(databases, 'SQLITE_3');
+    const ingest = IngestService.create({
+      store,
+      config: readTestConfig({ nps: { periodDays: 30, anonymous: true } }),
+      logger,
+    });
+    const answeredAt = Date.parse('2026-11-20T14:37:12.345Z');
+    await ingest.npsAnswer(
+      'user:default/priya.raman',
+      { score: 9 },
+      answeredAt,
+    );
+
+    const [prompt] = await knex('adoption_nps_prompts');
+    const [answer] = await knex('adoption_nps_answers');
+    expect(answer.user_key).toBeNull();
+    expect(Number(answer.answered_at)).not.toBe(Number(prompt.answered_at));
+    // The day is all an anonymous answer keeps: what the dashboards' windows need.
+    expect(Number(answer.answered_at)).toBe(Date.parse('2026-11-20T00:00:00Z'));
+    // The prompt still refuses a second answer in the period.
+    await expect(
+      ingest.npsAnswer(
+        'user:default/priya.raman',
+        { score: 1 },
+        answeredAt + 1000,
+      ),
+    ).rejects.toThrow('already answered');
+  });
+
+  it('keeps the exact time when answers are not anonymous', async () => {
+    const { store, knex } = await createTestStore(databases, 'SQLITE_3');
+    const ingest = IngestService.create({
+      store,
+      config: readTestConfig({ nps: { periodDays: 30, anonymous: false } }),
+      logger,
+    });
+    const answeredAt = Date.parse('2026-11-20T14:37:12.345Z');
+    await ingest.npsAnswer(
+      'user:default/priya.raman',
+      { score: 9 },
+      answeredAt,
+    );
+    const [answer] = await knex('adoption_nps_answers');
+    expect(answer.user_key).not.toBeNull();
+    expect(Number(answer.answered_at)).toBe(answeredAt);
+  });
+});

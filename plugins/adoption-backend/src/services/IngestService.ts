@@ -8,7 +8,12 @@ import {
 } from '@internal/plugin-adoption-common';
 import { createHash, createHmac } from 'node:crypto';
 import { AdoptionConfig } from '../config';
-import { AdoptionEventRecord, DAY_MS, weekStart } from '../domain';
+import {
+  AdoptionEventRecord,
+  anonymousAnswerTime,
+  DAY_MS,
+  weekStart,
+} from '../domain';
 import { ValidatedTickets } from '../ingest/tickets';
 import { AdoptionStore, UsageBatch } from './AdoptionStore';
 
@@ -163,12 +168,14 @@ export class IngestService {
     now = Date.now(),
   ) {
     const userKey = this.npsUserKey(userEntityRef);
+    const { anonymous } = this.config.nps;
     await this.store.recordNpsAnswer({
       userKey,
-      storeUserKey: !this.config.nps.anonymous,
+      storeUserKey: !anonymous,
       score: answer.score,
       comment: answer.comment ? answer.comment : null,
       now,
+      answeredAt: anonymous ? anonymousAnswerTime(now) : now,
       notBefore: this.periodStart(now),
     });
     await this.store.bumpDataVersion();

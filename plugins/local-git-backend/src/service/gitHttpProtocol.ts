@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { Readable, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 
 /** Paths of a bare repository that git's dumb HTTP protocol reads. */
 const DUMB_PROTOCOL_PATHS = [
@@ -29,14 +30,41 @@ function protocolEnvironment(gitProtocol: string | undefined) {
 }
 
 /**
+ * A reader of `input` that a failing pipeline may destroy without destroying `input` itself, so
+ * the caller can still answer (a request destroyed here would take its response with it). The
+ * input's own failures (a client gone before the end of the body) still end the reader.
+ */
+function detachedReader(input: Readable): Readable {
+  const reader = new PassThrough();
+  input.pipe(reader);
+  input.on('error', error => reader.destroy(error));
+  input.on('close', () => {
+    if (!input.readableEnded) {
+      reader.destroy(
+        new Error('The request body ended before it was complete'),
+      );
+    }
+  });
+  reader.on('close', () => input.unpipe(reader));
+  return reader;
+}
+
+/**
  * Runs `git upload-pack --stateless-rpc` (the smart HTTP protocol's server side), reading the
- * request from `input` (omitted for the ref advertisement) and writing to `output`.
+ * request from `input` (omitted for the ref advertisement; gunzipped when `gzip`) and writing to
+ * `output`.
+ *
+ * Every stream is joined with `pipeline`, so an upload that does not end cleanly (a body that is
+ * not gzip, a client that disconnects, an output that closes) rejects instead of leaving git
+ * waiting for input that never comes; git is then killed, and the promise settles only once
+ * every stream and the process are done.
  */
 export async function uploadPack(options: {
   gitDir: string;
   advertiseRefs: boolean;
   gitProtocol?: string;
   input?: Readable;
+  gzip?: boolean;
   output: Writable;
 }): Promise<void> {
   const args = ['upload-pack', '--stateless-rpc'];
@@ -60,13 +88,25 @@ export async function uploadPack(options: {
         : reject(new Error(`git upload-pack exited with ${code}`)),
     );
   });
-  if (options.input) {
-    options.input.pipe(child.stdin);
-  } else {
+  let feeding: Promise<void>;
+  if (!options.input) {
     child.stdin.end();
+    feeding = Promise.resolve();
+  } else {
+    const source = detachedReader(options.input);
+    feeding = options.gzip
+      ? pipeline(source, createGunzip(), child.stdin)
+      : pipeline(source, child.stdin);
   }
-  await Promise.all([
-    pipeline(child.stdout, options.output, { end: false }),
-    exited,
-  ]);
+  const sending = pipeline(child.stdout, options.output, { end: false });
+  const all = [feeding, sending, exited];
+  try {
+    await Promise.all(all);
+  } catch (error) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+    }
+    await Promise.allSettled(all);
+    throw error;
+  }
 }

@@ -3,7 +3,7 @@ import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import express from 'express';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
@@ -12,7 +12,7 @@ import { createRouter } from './router';
 
 const execFileAsync = promisify(execFile);
 
-async function startHost(enabled = true) {
+async function startHost(enabled = true, uploadIdleTimeoutMs?: number) {
   // Listen first so the repositories' base URL is the real one.
   const app = express();
   const requests: string[] = [];
@@ -34,6 +34,7 @@ async function startHost(enabled = true) {
     repositories: env.repositories,
     logger,
     enabled,
+    uploadIdleTimeoutMs,
   });
   const middleware = MiddlewareFactory.create({
     config: mockServices.rootConfig(),
@@ -47,6 +48,7 @@ async function startHost(enabled = true) {
     requests,
     gitProtocols,
     baseUrl: env.repositories.baseUrl,
+    port,
     stop: async () => {
       await new Promise(resolve => server.close(resolve));
       await env.cleanup();
@@ -197,5 +199,109 @@ describe('local Git host router when publishing elsewhere', () => {
     } finally {
       await host.stop();
     }
+  });
+});
+
+/** Running `git upload-pack` processes serving this repository folder. */
+async function gitProcessesFor(gitDir: string): Promise<number> {
+  try {
+    const { stdout } = await execFileAsync('pgrep', [
+      '-f',
+      `upload-pack.*${gitDir}`,
+    ]);
+    return stdout.trim().split('\n').filter(Boolean).length;
+  } catch {
+    return 0; // pgrep exits 1 when nothing matches
+  }
+}
+
+/** Waits until no git process serves the folder; returns how many were left at the end. */
+async function gitProcessesLeft(gitDir: string): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    if ((await gitProcessesFor(gitDir)) === 0) return 0;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  return gitProcessesFor(gitDir);
+}
+
+/** Sends a raw HTTP request; resolves with the status line once the server answers or closes. */
+function rawRequest(
+  port: number,
+  head: string,
+  body: Buffer,
+  after: 'wait' | 'abort',
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', chunk => {
+      received += chunk.toString('latin1');
+    });
+    socket.on('error', () => resolve(received.split('\r\n')[0]));
+    socket.on('close', () => resolve(received.split('\r\n')[0]));
+    socket.on('connect', () => {
+      socket.write(head);
+      socket.write(body, () => {
+        if (after === 'abort') {
+          socket.destroy();
+        }
+      });
+    });
+    socket.setTimeout(20_000, () => {
+      socket.destroy();
+      reject(new Error('the server neither answered nor closed'));
+    });
+  });
+}
+
+const uploadHead = (path: string, headers: string) =>
+  `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-git-upload-pack-request\r\n${headers}\r\n`;
+
+describe('local Git host upload-pack that does not end cleanly', () => {
+  let host: Awaited<ReturnType<typeof startHost>>;
+  beforeAll(async () => {
+    host = await startHost(true, 500);
+  });
+  afterAll(() => host.stop());
+  const path = '/api/local-git/orders-api.git/git-upload-pack';
+  const gitDir = () => host.repositories.gitDir('orders-api');
+
+  it('answers a body that is not gzip with 400 and leaves no git process', async () => {
+    const body = Buffer.from(
+      '0032want 0123456789012345678901234567890123456789\n',
+    );
+    const status = await rawRequest(
+      host.port,
+      uploadHead(
+        path,
+        `Content-Encoding: gzip\r\nContent-Length: ${body.length}\r\nConnection: close\r\n`,
+      ),
+      body,
+      'wait',
+    );
+    expect(status).toBe('HTTP/1.1 400 Bad Request');
+    expect(await gitProcessesLeft(gitDir())).toBe(0);
+  });
+
+  it('kills git when the client disconnects mid-upload', async () => {
+    await rawRequest(
+      host.port,
+      uploadHead(path, 'Content-Length: 100000\r\n'),
+      Buffer.from('0032want '),
+      'abort',
+    );
+    expect(await gitProcessesLeft(gitDir())).toBe(0);
+  });
+
+  it('drops a request whose body stops short of its Content-Length', async () => {
+    const status = await rawRequest(
+      host.port,
+      uploadHead(path, 'Content-Length: 100000\r\n'),
+      Buffer.from('0032want '),
+      'wait',
+    );
+    // The server closes the stalled connection instead of waiting for the rest.
+    expect(status).not.toBe('HTTP/1.1 200 OK');
+    expect(await gitProcessesLeft(gitDir())).toBe(0);
   });
 });

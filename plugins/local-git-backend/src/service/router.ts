@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   LocalGitRepositories,
   isValidRef,
@@ -9,8 +9,6 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { existsSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
-import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
 import { isDumbProtocolPath, pktLine, uploadPack } from './gitHttpProtocol';
 import { renderDirectoryListing } from './htmlListing';
 
@@ -22,6 +20,8 @@ export interface RouterOptions {
   logger: LoggerService;
   /** False when golden paths publish elsewhere (GitHub): the host then serves nothing. */
   enabled: boolean;
+  /** How long an upload-pack request body may stall before it is dropped (default 30 s). */
+  uploadIdleTimeoutMs?: number;
 }
 
 function wantsJson(req: Request): boolean {
@@ -42,6 +42,7 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { repositories, logger, enabled } = options;
+  const uploadIdleTimeoutMs = options.uploadIdleTimeoutMs ?? 30_000;
   const router = Router();
 
   router.use((_req, _res, next) => {
@@ -76,10 +77,11 @@ export async function createRouter(
     new RegExp(`^/${NAME}\\.git/git-upload-pack$`),
     async (req, res) => {
       const gitDir = await existingGitDir(req.params[0]);
-      const input: Readable =
-        req.headers['content-encoding'] === 'gzip'
-          ? req.pipe(createGunzip())
-          : req;
+      // A client that stops sending (a Content-Length longer than the body, say) would otherwise
+      // hold the request and a git process until the server's own timeout.
+      req.setTimeout(uploadIdleTimeoutMs, () => {
+        req.destroy(new InputError('The upload-pack request stalled'));
+      });
       res.setHeader('Content-Type', 'application/x-git-upload-pack-result');
       res.setHeader('Cache-Control', 'no-cache');
       try {
@@ -87,11 +89,24 @@ export async function createRouter(
           gitDir,
           advertiseRefs: false,
           gitProtocol: req.header('git-protocol'),
-          input,
+          input: req,
+          gzip: req.headers['content-encoding'] === 'gzip',
           output: res,
         });
       } catch (error) {
         logger.warn(`git upload-pack for ${req.params[0]} failed: ${error}`);
+        if (!res.headersSent && !req.socket.destroyed) {
+          // The rest of the body is not read: the connection ends with the answer.
+          res.setHeader('Connection', 'close');
+          throw new InputError(
+            'The upload-pack request could not be read: send a complete git request body (optionally gzip-compressed)',
+          );
+        }
+        // Part of a pack is on its way: cut the connection so the client sees a failure.
+        res.destroy();
+        return;
+      } finally {
+        req.setTimeout(0);
       }
       res.end();
     },
