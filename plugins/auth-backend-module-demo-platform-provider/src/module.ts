@@ -12,6 +12,17 @@ import {
 /** The provider id: `/api/auth/demo-platform/refresh`, config `auth.providers.demo-platform`. */
 export const DEMO_PLATFORM_PROVIDER_ID = 'demo-platform';
 
+/**
+ * The leadership demo (a member of the leadership groups): `/api/auth/demo-leadership/refresh`,
+ * config `auth.providers.demo-leadership`.
+ */
+export const DEMO_LEADERSHIP_PROVIDER_ID = 'demo-leadership';
+
+const DEMO_PROVIDER_IDS = [
+  DEMO_PLATFORM_PROVIDER_ID,
+  DEMO_LEADERSHIP_PROVIDER_ID,
+] as const;
+
 const demoAuthenticator = createProxyAuthenticator({
   defaultProfileTransform: async () => ({ profile: {} }),
   initialize: () => undefined,
@@ -21,10 +32,11 @@ const demoAuthenticator = createProxyAuthenticator({
 });
 
 /**
- * Local demo only: signs in as a configured catalog user (a member of the Platform team),
- * so the organisation-wide dashboards can be shown while the guest stays a Payments engineer.
- * Registered only when `auth.providers.demo-platform` is configured and `auth.environment` is
- * `development`; the identity's groups come from the catalog, like any user's.
+ * Local demo only: signs in as configured catalog users (`demo-platform`: a member of the Platform
+ * team; `demo-leadership`: a member of the leadership groups), so the organisation-wide dashboards
+ * and the leader's Home can be shown while the guest stays a Payments engineer. Each provider is
+ * registered only when `auth.providers.<id>` is configured and signs in only when
+ * `auth.environment` is `development`; the identity's groups come from the catalog, like any user's.
  *
  * @public
  */
@@ -39,31 +51,33 @@ export const authModuleDemoPlatformProvider = createBackendModule({
         logger: coreServices.logger,
       },
       async init({ providers, config, logger }) {
-        const settings = config.getOptionalConfig(
-          `auth.providers.${DEMO_PLATFORM_PROVIDER_ID}`,
-        );
-        if (!settings) {
-          return;
-        }
         const environment = config.getOptionalString('auth.environment');
-        const userEntityRef = settings.getString('userEntityRef');
-        providers.registerProvider({
-          providerId: DEMO_PLATFORM_PROVIDER_ID,
-          factory: createProxyAuthProviderFactory({
-            authenticator: demoAuthenticator,
-            async signInResolver(_info, ctx) {
-              if (environment !== 'development') {
-                throw new NotAllowedError(
-                  'The demo platform sign-in works only with auth.environment: development',
-                );
-              }
-              return ctx.signInWithCatalogUser({ entityRef: userEntityRef });
-            },
-          }),
-        });
-        logger.info(
-          `Demo sign-in '${DEMO_PLATFORM_PROVIDER_ID}' as ${userEntityRef} is on (local demo only)`,
-        );
+        for (const providerId of DEMO_PROVIDER_IDS) {
+          const settings = config.getOptionalConfig(
+            `auth.providers.${providerId}`,
+          );
+          if (!settings) {
+            continue;
+          }
+          const userEntityRef = settings.getString('userEntityRef');
+          providers.registerProvider({
+            providerId,
+            factory: createProxyAuthProviderFactory({
+              authenticator: demoAuthenticator,
+              async signInResolver(_info, ctx) {
+                if (environment !== 'development') {
+                  throw new NotAllowedError(
+                    `The demo sign-in '${providerId}' works only with auth.environment: development`,
+                  );
+                }
+                return ctx.signInWithCatalogUser({ entityRef: userEntityRef });
+              },
+            }),
+          });
+          logger.info(
+            `Demo sign-in '${providerId}' as ${userEntityRef} is on (local demo only)`,
+          );
+        }
       },
     });
   },
