@@ -1,5 +1,5 @@
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { backend, identityHeaders, openAsGuest } from './signIn';
+import { backend, identityHeaders, openAsDemo, openAsGuest } from './signIn';
 
 // Adoption dashboards on the demo data (adoption.demoData, seeded after the DORA demo history).
 // The guest is a Payments engineer and is told the page is for leadership and the platform team;
@@ -15,17 +15,8 @@ const shot = (page: Page, name: string) =>
   });
 
 /** Opens a page fresh, signing in as the Platform team demo identity when asked. */
-async function openAsPlatform(page: Page, path: string) {
-  await page.goto(path);
-  // The guest's card says "Enter"; the Platform team demo card's button is "Sign In".
-  const signIn = page.getByRole('button', { name: 'Sign In' });
-  const sidebarSearch = page.getByRole('button', { name: 'Search' });
-  await expect(signIn.or(sidebarSearch).first()).toBeVisible();
-  if (await signIn.isVisible()) {
-    await expect(page.getByText('Platform team demo')).toBeVisible();
-    await signIn.click();
-  }
-}
+const openAsPlatform = (page: Page, path: string) =>
+  openAsDemo(page, path, 'Platform team demo');
 
 async function summary(request: APIRequestContext, headers: object) {
   const response = await request.get(
