@@ -88,7 +88,10 @@ test('the platform team reads adoption, imports tickets and sees a golden-path r
     page.getByTestId('adoption-measure-timeToFirstDeploy'),
   ).toContainText(/target ≤ 24 h/);
   await expect(page.getByText('Golden-path coverage by team')).toBeVisible();
-  await expect(page.getByText('group:default/payments').first()).toBeVisible();
+  // Teams by their catalog names with links, not as refs.
+  await expect(
+    page.getByRole('link', { name: 'Payments', exact: true }).first(),
+  ).toBeVisible();
   await expect(page.getByText('Where template runs fail')).toBeVisible();
   await shot(page, '30-adoption-demo');
 

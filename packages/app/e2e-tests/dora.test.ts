@@ -61,7 +61,7 @@ test('a developer sees DORA metrics for a component and for their team', async (
     page.getByText(/Organisation-wide figures are for the leadership groups/),
   ).toBeVisible();
   // Teams and services by their catalog names, never as refs.
-  await page.getByRole('link', { name: 'Payments' }).click();
+  await page.getByRole('button', { name: 'Payments' }).click();
   await expect(page).toHaveURL(/\/dora\?team=group%3Adefault%2Fpayments/);
   await expect(page.getByTestId('dora-metric-changeLeadTime')).toBeVisible();
   await expect(page.getByText('Services')).toBeVisible();
@@ -115,7 +115,9 @@ test('the platform team follows the unmapped row to the sources no component cla
   await unmapped.click();
   await expect(page).toHaveURL(/\/dora\?view=unmapped/);
   await expect(page.getByText('Request failed')).toHaveCount(0);
-  await expect(page.getByText('fernhill/orphan-service')).toBeVisible();
+  await expect(
+    page.getByText('fernhill/orphan-service', { exact: true }),
+  ).toBeVisible();
   await page.screenshot({
     path: 'e2e-test-report/screenshots/07-dora-unmapped-sources.png',
     fullPage: true,

@@ -12,4 +12,5 @@ export {
   DEFAULT_DASHBOARD_WINDOW_DAYS,
 } from './windows';
 export type { DashboardWindowDays } from './windows';
+export type { AttentionItem, ScorecardFigure } from './attention';
 export { csvField, csvOfLines, downloadCsv, toCsv } from './csv';

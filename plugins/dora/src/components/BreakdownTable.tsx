@@ -1,5 +1,5 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
-import { EntityDisplayName } from '@backstage/plugin-catalog-react';
+import { useEntityPresentation } from '@backstage/plugin-catalog-react';
 import {
   DORA_METRIC_IDS,
   DoraBreakdownRow,
@@ -43,7 +43,16 @@ export function BreakdownName({ row }: { row: DoraBreakdownRow }) {
   if (row.scope === 'stream') {
     return <>{row.ref}</>;
   }
-  return <EntityDisplayName entityRef={row.ref} hideIcon />;
+  return <EntityName entityRef={row.ref} />;
+}
+
+/**
+ * An entity's name as the catalog presents it, as plain text: inside a link, EntityDisplayName's
+ * tooltip would give the link an accessible name other than its text (axe:
+ * label-content-name-mismatch).
+ */
+export function EntityName({ entityRef }: { entityRef: string }) {
+  return <>{useEntityPresentation(entityRef).primaryTitle}</>;
 }
 
 /** Sortable table of the teams, services or streams below the current scope, with CSV export. */

@@ -6,43 +6,16 @@ import {
   Page,
 } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
-import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import { Box, Breadcrumbs, Typography } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { DoraBreakdownRow, DoraScope } from '@internal/plugin-dora-common';
 import { useSearchParams } from 'react-router-dom';
 import { ReactNode } from 'react';
 import { UNMAPPED_TEAM_REF } from '../scorecard/scorecard';
+import { doraPageQuery, DoraPageState, readDoraPageState } from '../pageQuery';
+import { EntityName } from './BreakdownTable';
 import { DoraMetricsView } from './DoraMetricsView';
 import { UnmappedSources } from './UnmappedSources';
-
-/**
- * Where the page is, kept in its address so Back, reload and shared links return to it:
- * `?team=<group ref>`, `?team=...&service=<component ref>`, or `?view=unmapped`.
- */
-export interface DoraPageState {
-  team?: string;
-  service?: string;
-  view?: 'unmapped';
-}
-
-/** The page's address (relative, query only) for a state. */
-export function doraPageQuery(state: DoraPageState): string {
-  const query = new URLSearchParams();
-  if (state.view) query.set('view', state.view);
-  if (state.team) query.set('team', state.team);
-  if (state.service) query.set('service', state.service);
-  const text = query.toString();
-  return text ? `?${text}` : '?';
-}
-
-function readState(params: URLSearchParams): DoraPageState {
-  return {
-    team: params.get('team') ?? undefined,
-    service: params.get('service') ?? undefined,
-    view: params.get('view') === 'unmapped' ? 'unmapped' : undefined,
-  };
-}
 
 /** Where a breakdown row leads: a team to its services, the unmapped row to its sources. */
 function rowQuery(
@@ -63,7 +36,7 @@ function rowQuery(
 /** The leadership page: the organisation at a glance, drilling down to teams and services. */
 export function DoraPage() {
   const [params] = useSearchParams();
-  const state = readState(params);
+  const state = readDoraPageState(params);
   const identityApi = useApi(identityApiRef);
   const { value: identity } = useAsync(
     () => identityApi.getBackstageIdentity(),
@@ -85,7 +58,7 @@ export function DoraPage() {
       scope = 'team';
       scopeRef = state.team;
       crumbs.push({
-        label: <EntityDisplayName entityRef={state.team} hideIcon />,
+        label: <EntityName entityRef={state.team} />,
         query: doraPageQuery({ team: state.team }),
       });
     }
@@ -93,7 +66,7 @@ export function DoraPage() {
       scope = 'service';
       scopeRef = state.service;
       crumbs.push({
-        label: <EntityDisplayName entityRef={state.service} hideIcon />,
+        label: <EntityName entityRef={state.service} />,
         query: '',
       });
     }
@@ -140,7 +113,7 @@ export function DoraPage() {
                     color="primary"
                     to={doraPageQuery({ team: group })}
                   >
-                    <EntityDisplayName entityRef={group} hideIcon />
+                    <EntityName entityRef={group} />
                   </LinkButton>
                 ))}
               </Box>

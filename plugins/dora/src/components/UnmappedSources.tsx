@@ -16,7 +16,7 @@ const columns: TableColumn<DoraUnmappedService>[] = [
   {
     title: 'Annotation that claims it',
     render: row => (
-      <code>
+      <code style={{ whiteSpace: 'nowrap' }}>
         {row.annotation}: {row.service}
       </code>
     ),

@@ -1,5 +1,5 @@
 import { DoraBreakdownRow, DoraMetricSet } from '@internal/plugin-dora-common';
-import { doraAttention, metricChange } from './scorecard';
+import { doraAttention, doraScorecardFigures, metricChange } from './scorecard';
 
 const period = 'previous 30 days';
 
@@ -124,5 +124,28 @@ describe('doraAttention', () => {
         href: '/dora?team=group:default/payments',
       },
     ]);
+  });
+});
+
+describe('doraScorecardFigures', () => {
+  it('states each metric with its band and change', () => {
+    const figures = doraScorecardFigures(
+      metrics({ changeFailureRate: { value: 0.4, band: 'low' } }),
+      { changeFailureRate: { verdict: 'worse', text: '+10 pp' } },
+    );
+    expect(figures.map(f => f.id)).toEqual([
+      'deploymentFrequency',
+      'changeLeadTime',
+      'changeFailureRate',
+      'failedDeploymentRecoveryTime',
+      'deploymentReworkRate',
+    ]);
+    expect(figures[2]).toEqual({
+      id: 'changeFailureRate',
+      title: 'Change failure rate',
+      value: '40.0 %',
+      standing: { label: 'low band', tone: 'poor' },
+      change: { verdict: 'worse', text: '+10 pp' },
+    });
   });
 });

@@ -5,6 +5,10 @@ import {
   DoraMetricResult,
   DoraMetricSet,
 } from '@internal/plugin-dora-common';
+import {
+  AttentionItem,
+  ScorecardFigure,
+} from '@internal/plugin-leadership-common';
 import { METRIC_TITLES, formatMetricValue } from '../format';
 
 /** How a figure moved against the previous period, in the reader's terms. */
@@ -71,28 +75,45 @@ export function metricChange(
   };
 }
 
-/** Something a leader should look at, with the entity it concerns and where to look. */
-export interface AttentionItem {
-  /** The team or component concerned, shown by its catalog name; absent for the organisation. */
-  entityRef?: string;
-  text: string;
-  /** The dashboard view that explains it. */
-  href: string;
-}
-
 /** The team row the DORA backend uses for events no component claims. */
 export const UNMAPPED_TEAM_REF = 'unmapped';
 
+const BAND_TONES = {
+  elite: 'good',
+  high: 'good',
+  medium: 'fair',
+  low: 'poor',
+} as const;
+
+/** The scorecard's headline figures: each metric with its band and its change. */
+export function doraScorecardFigures(
+  current: DoraMetricSet,
+  changes: Partial<Record<DoraMetricId, MetricChange>>,
+): ScorecardFigure[] {
+  return DORA_METRIC_IDS.map(id => {
+    const band = current[id].band;
+    return {
+      id,
+      title: METRIC_TITLES[id],
+      value: formatMetricValue(current[id]),
+      standing: band
+        ? { label: `${band} band`, tone: BAND_TONES[band] }
+        : { label: 'no band', tone: 'none' },
+      change: changes[id],
+    };
+  });
+}
+
 /**
- * What needs attention on the organisation's DORA figures: every metric that got worse against
- * the previous period, and every team with a metric in the low band.
+ * What needs attention in a scope's DORA figures: every metric that got worse against the
+ * previous period, and every team (or service) one level down with a metric in the low band.
  */
 export function doraAttention(options: {
   current: DoraMetricSet;
   changes: Partial<Record<DoraMetricId, MetricChange>>;
   teams: DoraBreakdownRow[];
-  /** The DORA page's address of a team's figures. */
-  teamHref: (teamRef: string) => string;
+  /** The DORA page's address of a breakdown row's figures. */
+  teamHref: (ref: string) => string;
   organisationHref: string;
 }): AttentionItem[] {
   const { current, changes, teams, teamHref, organisationHref } = options;
@@ -109,7 +130,8 @@ export function doraAttention(options: {
     }
   }
   for (const team of teams) {
-    if (team.ref === UNMAPPED_TEAM_REF) continue;
+    if (team.ref === UNMAPPED_TEAM_REF || team.ref.startsWith('unmapped:'))
+      continue;
     const low = DORA_METRIC_IDS.filter(id => team.metrics[id].band === 'low');
     if (low.length > 0) {
       items.push({
