@@ -37,3 +37,21 @@ test('a developer meets no dead ends: no template editor, no visualizer, no empt
     fullPage: true,
   });
 });
+
+test("a component's Databases tab lists the databases its overview lists", async ({
+  page,
+}) => {
+  await openAsGuest(page, '/catalog/default/component/payments-api');
+  await expect(
+    page.getByRole('link', { name: 'Payments database' }).first(),
+  ).toBeVisible();
+  await page.getByRole('link', { name: 'Databases', exact: true }).click();
+  await expect(
+    page.getByRole('link', { name: 'Payments database' }),
+  ).toBeVisible();
+  await expect(page.getByText('No databases yet')).toHaveCount(0);
+  await page.screenshot({
+    path: 'e2e-test-report/screenshots/61-databases-tab-catalog-databases.png',
+    fullPage: true,
+  });
+});
