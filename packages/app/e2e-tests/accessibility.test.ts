@@ -12,7 +12,8 @@ import { openAsDemo, openAsGuest } from './signIn';
 const STOCK_EXCLUDES: string[] = [
   // Backstage's Table (material-table): each sortable column heading is a role=button sort label
   // inside the focusable heading cell (nested-interactive).
-  'th > .MuiTableSortLabel-root',
+  // (JSS suffixes the class names in development builds: matched by prefix.)
+  'th > [class*="MuiTableSortLabel-root"]',
 ];
 
 async function audit(page: Page, name: string) {

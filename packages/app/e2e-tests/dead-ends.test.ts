@@ -55,3 +55,16 @@ test("a component's Databases tab lists the databases its overview lists", async
     fullPage: true,
   });
 });
+
+test('the catalog graph opens on the demo domain, not an empty canvas', async ({
+  page,
+}) => {
+  await openAsGuest(page, '/catalog-graph');
+  const graph = page.locator('svg#dependency-graph');
+  await expect(graph.getByText(/commerce/i).first()).toBeVisible();
+  await expect(graph.getByText(/checkout/i).first()).toBeVisible();
+  await page.screenshot({
+    path: 'e2e-test-report/screenshots/62-catalog-graph.png',
+    fullPage: true,
+  });
+});

@@ -58,6 +58,8 @@ export function AdoptionPage() {
             onChange={e => setWindowDays(Number(e.target.value))}
             variant="outlined"
             size="small"
+            // The label in the text colour: MUI's grey is below 4.5:1 on the page background.
+            InputLabelProps={{ style: { color: 'inherit' } }}
           >
             {DASHBOARD_WINDOW_DAYS.map(w => (
               <MenuItem key={w} value={w}>
@@ -66,7 +68,7 @@ export function AdoptionPage() {
             ))}
           </TextField>
           <Box ml={2}>
-            <Typography variant="body2" color="textSecondary">
+            <Typography variant="body2">
               {summary.value.window.from.slice(0, 10)} to{' '}
               {summary.value.window.to.slice(0, 10)}
               {' · figures as of '}

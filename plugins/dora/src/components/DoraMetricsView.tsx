@@ -161,9 +161,9 @@ export function DoraMetricsView(props: {
               style={{ minWidth: 170 }}
               value={bandYear}
               onChange={e => setBandYear(e.target.value as '' | DoraBandYear)}
-              inputProps={{ 'aria-label': 'Band year' }}
               SelectProps={{ displayEmpty: true }}
-              InputLabelProps={{ shrink: true }}
+              // The label in the text colour: MUI's grey is below 4.5:1 on the page background.
+              InputLabelProps={{ shrink: true, style: { color: 'inherit' } }}
             >
               <MenuItem value="">As configured</MenuItem>
               <MenuItem value="2023">2023 report</MenuItem>

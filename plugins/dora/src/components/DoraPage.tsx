@@ -82,7 +82,9 @@ export function DoraPage() {
         <Breadcrumbs aria-label="DORA scope">
           {crumbs.map((crumb, index) =>
             index === crumbs.length - 1 ? (
-              <Typography key={index}>{crumb.label}</Typography>
+              <Typography key={index} color="textPrimary">
+                {crumb.label}
+              </Typography>
             ) : (
               <Link key={index} to={crumb.query}>
                 {crumb.label}

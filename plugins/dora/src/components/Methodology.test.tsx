@@ -22,7 +22,7 @@ const base = (id: DoraMetricResult['metric']): DoraMetricResult => ({
 });
 
 describe('Methodology', () => {
-  it('states the bands and definitions, doubts about the data as warnings and notes as information', async () => {
+  it('states the bands and definitions, doubts about the data as data gaps and notes as information, all at readable contrast', async () => {
     const metrics = Object.fromEntries(
       DORA_METRIC_IDS.map(id => [id, base(id)]),
     ) as DoraMetricSet;
@@ -55,12 +55,15 @@ describe('Methodology', () => {
       screen.getByText('definition of changeLeadTime'),
     ).toBeInTheDocument();
     const doubt = screen.getByText(
-      /⚠ search-indexer deploys but has no incident source/,
+      /search-indexer deploys but has no incident source/,
     );
     const note = screen.getByText(
       /ⓘ The DORA reports publish no bands for deployment rework rate/,
     );
-    expect(doubt.className).toMatch(/colorError/);
+    expect(doubt).toHaveTextContent(
+      '⚠ Data gap: search-indexer deploys but has no incident source',
+    );
+    expect(doubt.className).toMatch(/colorTextPrimary/);
     expect(note.className).toMatch(/colorTextSecondary/);
   });
 });

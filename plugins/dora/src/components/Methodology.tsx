@@ -37,18 +37,26 @@ export function Methodology({ value }: { value: DoraMetricsResponse }) {
             <Box key={id} mb={1.5}>
               <Typography variant="subtitle2">{METRIC_TITLES[id]}</Typography>
               <Typography variant="body2">{result.definition}</Typography>
-              {result.warnings.map(warning => (
-                <Typography
-                  key={warning.code}
-                  variant="body2"
-                  color={
-                    INFORMATIONAL.has(warning.code) ? 'textSecondary' : 'error'
-                  }
-                >
-                  {INFORMATIONAL.has(warning.code) ? 'ⓘ' : '⚠'}{' '}
-                  {warning.message}
-                </Typography>
-              ))}
+              {result.warnings.map(warning =>
+                INFORMATIONAL.has(warning.code) ? (
+                  <Typography
+                    key={warning.code}
+                    variant="body2"
+                    color="textSecondary"
+                  >
+                    ⓘ {warning.message}
+                  </Typography>
+                ) : (
+                  // Said in words rather than in the error red, which is below 4.5:1 on white.
+                  <Typography
+                    key={warning.code}
+                    variant="body2"
+                    color="textPrimary"
+                  >
+                    <strong>⚠ Data gap:</strong> {warning.message}
+                  </Typography>
+                ),
+              )}
             </Box>
           );
         })}

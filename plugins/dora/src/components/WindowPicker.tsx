@@ -55,7 +55,8 @@ export function WindowPicker(props: {
             });
           }
         }}
-        inputProps={{ 'aria-label': 'Window' }}
+        // Named by its visible label: an aria-label would differ from the shown value (axe).
+        InputLabelProps={{ style: { color: 'inherit' } }}
       >
         {DASHBOARD_WINDOW_DAYS.map(days => (
           <MenuItem key={days} value={String(days)}>
@@ -74,7 +75,7 @@ export function WindowPicker(props: {
             onChange={e =>
               updateCustom({ ...custom, fromDate: e.target.value })
             }
-            InputLabelProps={{ shrink: true }}
+            InputLabelProps={{ shrink: true, style: { color: 'inherit' } }}
             inputProps={{ 'aria-label': 'From date', max: today }}
             error={Boolean(problem)}
             helperText={problem}
@@ -85,7 +86,7 @@ export function WindowPicker(props: {
             label="To (UTC)"
             value={custom.toDate}
             onChange={e => updateCustom({ ...custom, toDate: e.target.value })}
-            InputLabelProps={{ shrink: true }}
+            InputLabelProps={{ shrink: true, style: { color: 'inherit' } }}
             inputProps={{ 'aria-label': 'To date', max: today }}
             error={Boolean(problem)}
           />
