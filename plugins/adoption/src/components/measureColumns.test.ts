@@ -99,4 +99,12 @@ describe('measure columns', () => {
         'group:default/search,0,,,2026-11-21 23:59\r\n',
     );
   });
+
+  it('links a team ref and shows rows without an owner as they are', () => {
+    const column = columns.entityColumn<Row>('Team', r => r.team);
+    expect(column.value(payments)).toBe('group:default/payments');
+    expect(column.render?.({ ...payments, team: 'unowned' })).toBe('unowned');
+    expect(column.render?.({ ...payments, team: 'all' })).toBe('All teams');
+    expect(column.render?.(payments)).not.toBe('group:default/payments');
+  });
 });

@@ -1,4 +1,7 @@
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
+
+/** `kind:namespace/name` or `kind:name`, as the adoption backend writes refs. */
+const ENTITY_REF = /^[^:/\s]+:[^:\s]+$/;
 import { formatDuration, formatHours, formatShare } from '../format';
 import { MeasureColumn } from './MeasureTable';
 
@@ -77,12 +80,11 @@ export function entityColumn<T extends object>(
     title,
     value: read,
     render: row => {
-      const team = read(row);
-      return team === 'all' ? (
-        'All teams'
-      ) : (
-        <EntityRefLink entityRef={team} hideIcon />
-      );
+      const ref = read(row);
+      if (ref === 'all') return 'All teams';
+      // Rows the backend could not attribute (such as `unowned`) are no entity refs: as is.
+      if (!ENTITY_REF.test(ref)) return ref;
+      return <EntityRefLink entityRef={ref} hideIcon />;
     },
   };
 }
