@@ -9,6 +9,14 @@ export interface Config {
         /** The catalog user to sign in as, e.g. user:default/chloe.dubois. */
         userEntityRef: string;
       };
+      /**
+       * Local demo only: a leadership identity for showing the leader's Home and dashboards.
+       * Works only with `auth.environment: development`; production sets it to null.
+       */
+      'demo-leadership'?: {
+        /** The catalog user to sign in as, e.g. user:default/amara.okafor. */
+        userEntityRef: string;
+      };
     };
   };
 }

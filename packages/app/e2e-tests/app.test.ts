@@ -19,8 +19,11 @@ test('a guest browses the demo catalog, a component and the create page', async 
   await snapshot(page, '01-sign-in');
   await enter.click();
 
-  // The catalog is the landing page. The demo guest is on the Payments team, so it opens on
-  // the components they own; "All" shows the whole demo organisation.
+  // Home is the landing page (home.test.ts); the catalog is one click away in the sidebar. The
+  // demo guest is on the Payments team, so it opens on the components they own; "All" shows the
+  // whole demo organisation.
+  await expect(page).toHaveURL(/\/home$/);
+  await page.getByRole('link', { name: 'Catalog' }).first().click();
   await expect(page.getByRole('link', { name: 'Payments API' })).toBeVisible();
   // At Backstage's usual address, so shared catalog links work.
   await expect(page).toHaveURL(/\/catalog(\?|$)/);

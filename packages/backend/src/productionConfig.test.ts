@@ -24,6 +24,9 @@ describe('app-config.production.yaml on top of app-config.yaml', () => {
     expect(config.getString('auth.environment')).toBe('production');
     expect(config.getOptional('auth.providers.guest')).toBeUndefined();
     expect(config.getOptional('auth.providers.demo-platform')).toBeUndefined();
+    expect(
+      config.getOptional('auth.providers.demo-leadership'),
+    ).toBeUndefined();
     expect(config.getString('auth.providers.github.production.clientId')).toBe(
       'client-id',
     );

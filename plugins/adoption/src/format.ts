@@ -8,6 +8,18 @@ export function formatFigure(value: number | null): string {
   return value === null ? '–' : String(value);
 }
 
+/** The scale of the Net Promoter Score, said next to it so "33" is not read as a share or a mark. */
+export const NPS_SCALE = 'on a scale of −100 to +100';
+
+/** An NPS as a whole signed number (32.5 -> "+33", -4 -> "−4", 0 -> "0"); null -> "–". */
+export function formatNps(score: number | null): string {
+  if (score === null) return '–';
+  const rounded = Math.round(score);
+  if (rounded > 0) return `+${rounded}`;
+  if (rounded < 0) return `−${-rounded}`;
+  return '0';
+}
+
 /** Hours as "45 min", "5.2 h" or "3.1 days". */
 export function formatHours(hours: number | null): string {
   if (hours === null) return '–';

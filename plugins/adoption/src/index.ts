@@ -6,3 +6,4 @@
 export { default } from './plugin';
 export { adoptionApiRef } from './api/AdoptionApi';
 export type { AdoptionApi, AdoptionAccess } from './api/AdoptionApi';
+export { useAdoptionScorecard } from './scorecard/useAdoptionScorecard';

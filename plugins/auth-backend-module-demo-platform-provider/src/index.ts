@@ -1,9 +1,10 @@
 /**
- * Local demo only: a second sign-in identity, a member of the Platform team.
+ * Local demo only: demo sign-in identities for the Platform team and leadership.
  *
  * @packageDocumentation
  */
 export {
   authModuleDemoPlatformProvider as default,
   DEMO_PLATFORM_PROVIDER_ID,
+  DEMO_LEADERSHIP_PROVIDER_ID,
 } from './module';

@@ -28,9 +28,9 @@ async function start(auth: object) {
   return server;
 }
 
-const refresh = (server: any) =>
+const refresh = (server: any, provider = 'demo-platform') =>
   request(server)
-    .get('/api/auth/demo-platform/refresh')
+    .get(`/api/auth/${provider}/refresh`)
     .set('X-Requested-With', 'XMLHttpRequest');
 
 describe('demo platform sign-in', () => {
@@ -88,5 +88,32 @@ describe('demo platform sign-in', () => {
   it('does not exist unless configured', async () => {
     const server = await start({ environment: 'development', providers: {} });
     expect((await refresh(server)).status).toBe(404);
+  });
+
+  it('signs the leadership demo in as its own configured user, beside the platform demo', async () => {
+    const server = await start({
+      environment: 'development',
+      providers: {
+        'demo-platform': { userEntityRef: 'user:default/amara.okafor' },
+        'demo-leadership': { userEntityRef: 'user:default/amara.okafor' },
+      },
+    });
+    const res = await refresh(server, 'demo-leadership');
+    expect(res.status).toBe(200);
+    expect(res.body.backstageIdentity.identity).toMatchObject({
+      userEntityRef: 'user:default/amara.okafor',
+      ownershipEntityRefs: expect.arrayContaining(['group:default/leadership']),
+    });
+    expect((await refresh(server, 'demo-platform')).status).toBe(200);
+  });
+
+  it('refuses the leadership demo outside development too', async () => {
+    const server = await start({
+      environment: 'production',
+      providers: {
+        'demo-leadership': { userEntityRef: 'user:default/amara.okafor' },
+      },
+    });
+    expect((await refresh(server, 'demo-leadership')).status).toBe(403);
   });
 });

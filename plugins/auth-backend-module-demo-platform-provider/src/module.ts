@@ -13,10 +13,21 @@ import {
 export const DEMO_PLATFORM_PROVIDER_ID = 'demo-platform';
 
 /**
- * The demo identity goes only to the portal's own pages. A browser sends `Origin` with every
+ * The leadership demo (a member of the leadership groups): `/api/auth/demo-leadership/refresh`,
+ * config `auth.providers.demo-leadership`.
+ */
+export const DEMO_LEADERSHIP_PROVIDER_ID = 'demo-leadership';
+
+const DEMO_PROVIDER_IDS = [
+  DEMO_PLATFORM_PROVIDER_ID,
+  DEMO_LEADERSHIP_PROVIDER_ID,
+] as const;
+
+/**
+ * A demo identity goes only to the portal's own pages. A browser sends `Origin` with every
  * cross-origin request, so a page elsewhere (any web site the developer has open) that calls
- * `/api/auth/demo-platform/refresh` on localhost is refused here instead of receiving a platform
- * team token. Requests without `Origin` come from the portal's own origin or from a process on
+ * `/api/auth/demo-<id>/refresh` on localhost is refused here instead of receiving a platform or
+ * leadership token. Requests without `Origin` come from the portal's own origin or from a process on
  * the machine, which local mode trusts (docs/security.md); the backend's Host check keeps DNS
  * rebinding pages out.
  */
@@ -28,7 +39,7 @@ function createDemoAuthenticator(allowedOrigins: Set<string>) {
       const origin = req.headers.origin;
       if (origin !== undefined && !allowedOrigins.has(origin)) {
         throw new NotAllowedError(
-          `The demo platform sign-in answers only the portal's own pages (${[
+          `The demo sign-in answers only the portal's own pages (${[
             ...allowedOrigins,
           ].join(', ')}), not ${origin}`,
         );
@@ -39,10 +50,11 @@ function createDemoAuthenticator(allowedOrigins: Set<string>) {
 }
 
 /**
- * Local demo only: signs in as a configured catalog user (a member of the Platform team),
- * so the organisation-wide dashboards can be shown while the guest stays a Payments engineer.
- * Registered only when `auth.providers.demo-platform` is configured and `auth.environment` is
- * `development`; the identity's groups come from the catalog, like any user's.
+ * Local demo only: signs in as configured catalog users (`demo-platform`: a member of the Platform
+ * team; `demo-leadership`: a member of the leadership groups), so the organisation-wide dashboards
+ * and the leader's Home can be shown while the guest stays a Payments engineer. Each provider is
+ * registered only when `auth.providers.<id>` is configured and signs in only when
+ * `auth.environment` is `development`; the identity's groups come from the catalog, like any user's.
  *
  * @public
  */
@@ -57,12 +69,6 @@ export const authModuleDemoPlatformProvider = createBackendModule({
         logger: coreServices.logger,
       },
       async init({ providers, config, logger }) {
-        const settings = config.getOptionalConfig(
-          `auth.providers.${DEMO_PLATFORM_PROVIDER_ID}`,
-        );
-        if (!settings) {
-          return;
-        }
         const environment = config.getOptionalString('auth.environment');
         const allowedOrigins = new Set(
           ['app.baseUrl', 'backend.baseUrl'].flatMap(key => {
@@ -70,24 +76,33 @@ export const authModuleDemoPlatformProvider = createBackendModule({
             return url ? [new URL(url).origin] : [];
           }),
         );
-        const userEntityRef = settings.getString('userEntityRef');
-        providers.registerProvider({
-          providerId: DEMO_PLATFORM_PROVIDER_ID,
-          factory: createProxyAuthProviderFactory({
-            authenticator: createDemoAuthenticator(allowedOrigins),
-            async signInResolver(_info, ctx) {
-              if (environment !== 'development') {
-                throw new NotAllowedError(
-                  'The demo platform sign-in works only with auth.environment: development',
-                );
-              }
-              return ctx.signInWithCatalogUser({ entityRef: userEntityRef });
-            },
-          }),
-        });
-        logger.info(
-          `Demo sign-in '${DEMO_PLATFORM_PROVIDER_ID}' as ${userEntityRef} is on (local demo only)`,
-        );
+        const demoAuthenticator = createDemoAuthenticator(allowedOrigins);
+        for (const providerId of DEMO_PROVIDER_IDS) {
+          const settings = config.getOptionalConfig(
+            `auth.providers.${providerId}`,
+          );
+          if (!settings) {
+            continue;
+          }
+          const userEntityRef = settings.getString('userEntityRef');
+          providers.registerProvider({
+            providerId,
+            factory: createProxyAuthProviderFactory({
+              authenticator: demoAuthenticator,
+              async signInResolver(_info, ctx) {
+                if (environment !== 'development') {
+                  throw new NotAllowedError(
+                    `The demo sign-in '${providerId}' works only with auth.environment: development`,
+                  );
+                }
+                return ctx.signInWithCatalogUser({ entityRef: userEntityRef });
+              },
+            }),
+          });
+          logger.info(
+            `Demo sign-in '${providerId}' as ${userEntityRef} is on (local demo only)`,
+          );
+        }
       },
     });
   },

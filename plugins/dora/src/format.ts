@@ -13,11 +13,15 @@ export const METRIC_TITLES: Record<DoraMetricId, string> = {
   deploymentReworkRate: 'Deployment rework rate',
 };
 
-/** Band colours: green for elite through red for low, readable on light and dark themes. */
+/**
+ * Band colours: green for elite through red for low. Each carries white text at a contrast of at
+ * least 4.5:1 (WCAG AA for small text, which the browser journeys' axe check enforces), so the
+ * greens and the amber are darker than the usual palette.
+ */
 export const BAND_COLOURS: Record<DoraBand, string> = {
-  elite: '#1b873f',
-  high: '#5b9e1f',
-  medium: '#c98a00',
+  elite: '#146c2e',
+  high: '#4a7a16',
+  medium: '#8c5e00',
   low: '#c62828',
 };
 

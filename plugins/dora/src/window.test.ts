@@ -1,4 +1,4 @@
-import { customRange, utcDate } from './window';
+import { customRange, lastDaysQuery, utcDate } from './window';
 
 const NOW = Date.parse('2026-11-22T09:30:00Z');
 
@@ -24,6 +24,23 @@ describe('customRange', () => {
   ])('refuses %s to %s', (from, to, message) => {
     expect(customRange(from, to, NOW)).toEqual({
       error: expect.stringContaining(message),
+    });
+  });
+});
+
+describe('lastDaysQuery', () => {
+  it("uses the backend's window where it has one and a range for 180 days", () => {
+    expect(lastDaysQuery(30, NOW)).toEqual({ windowDays: 30 });
+    expect(lastDaysQuery(180, NOW)).toEqual({
+      from: '2026-05-26T09:30:00.000Z',
+      to: '2026-11-22T09:30:00.000Z',
+    });
+  });
+
+  it('gives the same-length period before, for the change against it', () => {
+    expect(lastDaysQuery(30, NOW, 1)).toEqual({
+      from: '2026-09-23T09:30:00.000Z',
+      to: '2026-10-23T09:30:00.000Z',
     });
   });
 });

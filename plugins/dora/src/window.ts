@@ -1,7 +1,15 @@
-/** The window a dashboard shows: one of the fixed ones or a custom range of whole UTC days. */
+import { DashboardWindowDays } from '@internal/plugin-leadership-common';
+
+/**
+ * The window a dashboard shows: one of the leadership dashboards' windows (shared with the
+ * adoption page) or a custom range of whole UTC days.
+ */
 export type WindowChoice =
-  | { kind: 'last'; days: 7 | 30 | 90 }
+  | { kind: 'last'; days: DashboardWindowDays }
   | { kind: 'custom'; fromDate: string; toDate: string };
+
+/** The windows the DORA backend names itself (`window=`); longer ones are asked for as a range. */
+const BACKEND_WINDOWS: ReadonlySet<number> = new Set([7, 30, 90]);
 
 /** Longest custom range, as the backend accepts it. */
 export const MAX_RANGE_DAYS = 400;
@@ -40,4 +48,23 @@ export function customRange(
     return { error: `A range covers at most ${MAX_RANGE_DAYS} days.` };
   }
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+}
+
+/**
+ * The metrics query of the last `days` days: the backend's own window where it has one, otherwise
+ * the range ending now. `periodsBack: 1` is the same-length period before it, for comparisons.
+ */
+export function lastDaysQuery(
+  days: number,
+  now: number,
+  periodsBack = 0,
+): { windowDays: 7 | 30 | 90 } | { from: string; to: string } {
+  if (periodsBack === 0 && BACKEND_WINDOWS.has(days)) {
+    return { windowDays: days as 7 | 30 | 90 };
+  }
+  const to = now - periodsBack * days * DAY_MS;
+  return {
+    from: new Date(to - days * DAY_MS).toISOString(),
+    to: new Date(to).toISOString(),
+  };
 }

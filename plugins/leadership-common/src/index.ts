@@ -1,5 +1,5 @@
 /**
- * What the leadership dashboards (DORA and adoption) share: who may read them, and CSV export.
+ * What the leadership dashboards (DORA and adoption) share: who may read them, their windows, and CSV export.
  *
  * @packageDocumentation
  */
@@ -7,4 +7,10 @@ export {
   leadershipDashboardsReadPermission,
   leadershipPermissions,
 } from './permissions';
+export {
+  DASHBOARD_WINDOW_DAYS,
+  DEFAULT_DASHBOARD_WINDOW_DAYS,
+} from './windows';
+export type { DashboardWindowDays } from './windows';
+export type { AttentionItem, ScorecardFigure } from './attention';
 export { csvField, csvOfLines, downloadCsv, toCsv } from './csv';

@@ -5,6 +5,7 @@ import {
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { adoptionSummaryFixture as summary } from '../__fixtures__/adoptionSummary';
 import { AdoptionApi, adoptionApiRef } from '../api/AdoptionApi';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { AdoptionPage } from './AdoptionPage';
 
 function mockApi(over: Partial<AdoptionApi> = {}): AdoptionApi {
@@ -37,6 +38,7 @@ const render = (api: AdoptionApi) =>
     <TestApiProvider apis={[[adoptionApiRef, api]]}>
       <AdoptionPage />
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 
 jest.setTimeout(30_000);
@@ -60,13 +62,19 @@ describe('AdoptionPage', () => {
       '61',
     );
     expect(screen.getByTestId('adoption-measure-nps')).toHaveTextContent(
-      '32.5',
+      '+33on a scale of −100 to +100',
     );
     expect(screen.getByTestId('adoption-measure-roi')).toHaveTextContent('93%');
     expect(
       screen.getByText('Golden-path coverage by team'),
     ).toBeInTheDocument();
-    expect(screen.getByText('group:default/payments')).toBeInTheDocument();
+    // Teams by their catalog names with links, not as refs.
+    expect(
+      (await screen.findAllByRole('link', { name: 'payments' }))[0],
+    ).toHaveAttribute('href', '/catalog/default/group/payments');
+    expect(
+      screen.queryByText('group:default/payments'),
+    ).not.toBeInTheDocument();
     expect(screen.getByText('Where template runs fail')).toBeInTheDocument();
   });
 

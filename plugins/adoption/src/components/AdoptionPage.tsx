@@ -10,18 +10,22 @@ import { Box, MenuItem, TextField, Typography } from '@material-ui/core';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import {
+  DASHBOARD_WINDOW_DAYS,
+  DEFAULT_DASHBOARD_WINDOW_DAYS,
+} from '@internal/plugin-leadership-common';
 import { adoptionApiRef } from '../api/AdoptionApi';
 import { MeasureTables } from './MeasureTables';
 import { MeasureTiles } from './MeasureTiles';
 import { TicketUpload } from './TicketUpload';
 import { TrendCharts } from './TrendCharts';
 
-const WINDOWS = [30, 90, 180];
-
 /** The Adoption page: whether the platform pays off, for leadership and the platform team. */
 export function AdoptionPage() {
   const api = useApi(adoptionApiRef);
-  const [windowDays, setWindowDays] = useState(90);
+  const [windowDays, setWindowDays] = useState<number>(
+    DEFAULT_DASHBOARD_WINDOW_DAYS,
+  );
   const access = useAsync(() => api.getAccess(), [api]);
   const summary = useAsyncRetry(
     async () =>
@@ -54,15 +58,17 @@ export function AdoptionPage() {
             onChange={e => setWindowDays(Number(e.target.value))}
             variant="outlined"
             size="small"
+            // The label in the text colour: MUI's grey is below 4.5:1 on the page background.
+            InputLabelProps={{ style: { color: 'inherit' } }}
           >
-            {WINDOWS.map(w => (
+            {DASHBOARD_WINDOW_DAYS.map(w => (
               <MenuItem key={w} value={w}>
-                last {w} days
+                Last {w} days
               </MenuItem>
             ))}
           </TextField>
           <Box ml={2}>
-            <Typography variant="body2" color="textSecondary">
+            <Typography variant="body2">
               {summary.value.window.from.slice(0, 10)} to{' '}
               {summary.value.window.to.slice(0, 10)}
               {' · figures as of '}

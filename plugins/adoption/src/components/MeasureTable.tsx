@@ -4,11 +4,18 @@ import { downloadCsv, toCsv } from '@internal/plugin-leadership-common';
 /** A column shown in the table and written to its CSV export. */
 export interface MeasureColumn<T extends object> {
   title: string;
+  /** The CSV's heading when it differs from the table's (a unit the table shows in the cells). */
+  csvTitle?: string;
   /** The raw value: sorting and CSV use it. */
   value: (row: T) => string | number | null;
   /** How the value is shown, when not as is. */
   render?: (row: T) => React.ReactNode;
   numeric?: boolean;
+}
+
+/** The columns as the CSV export writes them: raw values under their CSV headings. */
+export function csvColumns<T extends object>(columns: MeasureColumn<T>[]) {
+  return columns.map(c => ({ title: c.csvTitle ?? c.title, value: c.value }));
 }
 
 /** A sortable table of one measure's rows, with CSV export of exactly what it shows. */
@@ -44,7 +51,8 @@ export function MeasureTable<T extends object>(props: {
           icon: () => <span>CSV</span>,
           tooltip: 'Export as CSV',
           isFreeAction: true,
-          onClick: () => downloadCsv(toCsv(rows, columns), fileName),
+          onClick: () =>
+            downloadCsv(toCsv(rows, csvColumns(columns)), fileName),
         },
       ]}
     />

@@ -2,7 +2,13 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { adoptionSummaryFixture as summary } from '../__fixtures__/adoptionSummary';
 import { downloadCsv } from '@internal/plugin-leadership-common';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { MeasureTables } from './MeasureTables';
+
+const render = () =>
+  renderInTestApp(<MeasureTables summary={summary} />, {
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+  });
 
 jest.mock('@internal/plugin-leadership-common', () => ({
   ...jest.requireActual('@internal/plugin-leadership-common'),
@@ -18,11 +24,12 @@ function table(title: string) {
 }
 
 describe('MeasureTables', () => {
-  it('shows shares as percentages and exports the fractions as CSV', async () => {
-    await renderInTestApp(<MeasureTables summary={summary} />);
+  it('shows teams by name with a link and shares as percentages, and exports refs and fractions as CSV', async () => {
+    await render();
     const coverage = table('Golden-path coverage by team');
-    const payments = coverage.getByText('group:default/payments').closest('tr');
-    expect(payments).toHaveTextContent('group:default/payments4375%67%');
+    const link = coverage.getByRole('link', { name: 'payments' });
+    expect(link).toHaveAttribute('href', '/catalog/default/group/payments');
+    expect(link.closest('tr')).toHaveTextContent('payments4375%67%');
 
     fireEvent.click(coverage.getByTitle('Export as CSV'));
     expect(downloadCsv).toHaveBeenCalledWith(
@@ -34,12 +41,10 @@ describe('MeasureTables', () => {
   });
 
   it('shows when and where template runs fail', async () => {
-    await renderInTestApp(<MeasureTables summary={summary} />);
+    await render();
     const failures = table('Where template runs fail');
     expect(
-      failures.getByText('template:default/typescript-service').closest('tr'),
-    ).toHaveTextContent(
-      'template:default/typescript-servicepublishboom52026-11-20 10:00',
-    );
+      failures.getByRole('link', { name: 'typescript-service' }).closest('tr'),
+    ).toHaveTextContent('typescript-servicepublishboom52026-11-20 10:00');
   });
 });

@@ -12,6 +12,7 @@ import {
   durationColumn,
   hoursColumn,
   shareColumn,
+  entityColumn,
   textColumn,
   timestampColumn,
 } from './measureColumns';
@@ -32,7 +33,7 @@ export function MeasureTables({ summary }: { summary: AdoptionSummary }) {
           fileName="adoption-coverage.csv"
           rows={coverage.teams}
           columns={[
-            textColumn('Team', r => r.team),
+            entityColumn('Team', r => r.team),
             countColumn('Components', r => r.components),
             countColumn('From a template', r => r.fromTemplate),
             shareColumn('Coverage', r => r.coverage),
@@ -46,11 +47,11 @@ export function MeasureTables({ summary }: { summary: AdoptionSummary }) {
           fileName="adoption-first-deploy.csv"
           rows={timeToFirstDeploy.teams}
           columns={[
-            textColumn('Team', r => r.team),
+            entityColumn('Team', r => r.team),
             countColumn('Deployed', r => r.deployed),
             countColumn('Not yet deployed', r => r.pending),
-            hoursColumn('p50 (h)', r => r.p50Hours),
-            hoursColumn('p95 (h)', r => r.p95Hours),
+            hoursColumn('p50', r => r.p50Hours),
+            hoursColumn('p95', r => r.p95Hours),
           ]}
         />
       </Grid>
@@ -60,7 +61,7 @@ export function MeasureTables({ summary }: { summary: AdoptionSummary }) {
           fileName="adoption-self-service.csv"
           rows={selfService.teams}
           columns={[
-            textColumn('Team', r => r.team),
+            entityColumn('Team', r => r.team),
             countColumn('Portal requests', r => r.portalRequests),
             countColumn('Tickets', r => r.tickets),
             shareColumn('No-ticket share', r => r.noTicketShare),
@@ -73,7 +74,7 @@ export function MeasureTables({ summary }: { summary: AdoptionSummary }) {
           fileName="adoption-template-runs.csv"
           rows={templateRuns.templates}
           columns={[
-            textColumn('Template', r => r.templateRef),
+            entityColumn('Template', r => r.templateRef),
             countColumn('Runs', r => r.count),
             countColumn('Failed', r => r.failed),
             shareColumn('Success rate', r => r.successRate),
@@ -87,7 +88,7 @@ export function MeasureTables({ summary }: { summary: AdoptionSummary }) {
           fileName="adoption-template-failures.csv"
           rows={templateRuns.failures}
           columns={[
-            textColumn('Template', r => r.templateRef),
+            entityColumn('Template', r => r.templateRef),
             textColumn('Step', r => r.step),
             textColumn('Error', r => r.message),
             countColumn('Runs', r => r.count),

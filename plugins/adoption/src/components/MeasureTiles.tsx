@@ -17,6 +17,11 @@ function MeasureTile(props: {
           <Typography variant="h4" component="p">
             {tile.value(summary)}
           </Typography>
+          {tile.scale && (
+            <Typography variant="caption" display="block">
+              {tile.scale}
+            </Typography>
+          )}
           {target && <TargetChip met={target.met} label={target.label} />}
           {tile.details(summary).map(line => (
             <Typography key={line} variant="body2" color="textSecondary">

@@ -3,7 +3,8 @@ import { Chip, makeStyles } from '@material-ui/core';
 const useStyles = makeStyles({
   met: { backgroundColor: '#2e7d32', color: '#fff' },
   missed: { backgroundColor: '#c62828', color: '#fff' },
-  none: { backgroundColor: '#9e9e9e', color: '#fff' },
+  // Grey dark enough for white text at 4.5:1 (WCAG AA).
+  none: { backgroundColor: '#616161', color: '#fff' },
 });
 
 function status(met: boolean | null) {

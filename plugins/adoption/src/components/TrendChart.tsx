@@ -1,5 +1,5 @@
 import { InfoCard } from '@backstage/core-components';
-import { Grid } from '@material-ui/core';
+import { Grid, useTheme } from '@material-ui/core';
 import {
   Bar,
   CartesianGrid,
@@ -122,13 +122,16 @@ export function TrendChart<P extends object>(props: {
   // Without a grid axis the grid follows recharts' default axis id, which none of ours has:
   // only the plot's frame is drawn.
   const gridAxis = axes.find(axis => axis.grid);
+  // recharts draws its text in fixed greys; the theme's text colours keep it readable in dark mode.
+  const theme = useTheme();
+  const tick = { fill: theme.palette.text.secondary };
   return (
     <Grid item xs={12} md={6}>
       <InfoCard title={title}>
         <ResponsiveContainer width="100%" height={260}>
           <ComposedChart data={points}>
             <CartesianGrid strokeDasharray="3 3" yAxisId={gridAxis?.id} />
-            <XAxis dataKey={period} />
+            <XAxis dataKey={period} tick={tick} />
             {axes.map(axis => (
               <YAxis
                 key={axis.id}
@@ -137,9 +140,15 @@ export function TrendChart<P extends object>(props: {
                 domain={axis.domain}
                 unit={axis.unit}
                 allowDecimals={!axis.wholeNumbers}
+                tick={tick}
               />
             ))}
-            <Tooltip />
+            <Tooltip
+              contentStyle={{
+                backgroundColor: theme.palette.background.paper,
+                color: theme.palette.text.primary,
+              }}
+            />
             <Legend />
             {marks.map(renderMark)}
           </ComposedChart>

@@ -1,5 +1,6 @@
 import { toCsv } from '@internal/plugin-leadership-common';
 import * as columns from './measureColumns';
+import { csvColumns } from './MeasureTable';
 
 interface Row {
   team: string;
@@ -38,7 +39,10 @@ describe('measure columns', () => {
   });
 
   it('shows hours in the unit that reads best and exports hours to one decimal', () => {
-    const column = columns.hoursColumn<Row>('p50 (h)', r => r.p50Hours);
+    const column = columns.hoursColumn<Row>('p50', r => r.p50Hours);
+    // The shown figure carries its unit (min, h, days); only the CSV's column is in hours.
+    expect(column.title).toBe('p50');
+    expect(column.csvTitle).toBe('p50 (hours)');
     expect(column.numeric).toBe(true);
     expect(column.value(payments)).toBe(30);
     expect(column.render?.(payments)).toBe('30 h');
@@ -81,18 +85,26 @@ describe('measure columns', () => {
   it('exports what the columns define, with empty fields for missing figures', () => {
     const csv = toCsv(
       [payments, search],
-      [
+      csvColumns([
         columns.textColumn<Row>('Team', r => r.team),
         columns.countColumn<Row>('Components', r => r.components),
         columns.shareColumn<Row>('Coverage', r => r.coverage),
-        columns.hoursColumn<Row>('p50 (h)', r => r.p50Hours),
+        columns.hoursColumn<Row>('p50', r => r.p50Hours),
         columns.timestampColumn<Row>('Last', r => r.lastAt),
-      ],
+      ]),
     );
     expect(csv).toBe(
-      'Team,Components,Coverage,p50 (h),Last\r\n' +
+      'Team,Components,Coverage,p50 (hours),Last\r\n' +
         'group:default/payments,3,0.667,30,2026-11-20 10:00\r\n' +
         'group:default/search,0,,,2026-11-21 23:59\r\n',
     );
+  });
+
+  it('links a team ref and shows rows without an owner as they are', () => {
+    const column = columns.entityColumn<Row>('Team', r => r.team);
+    expect(column.value(payments)).toBe('group:default/payments');
+    expect(column.render?.({ ...payments, team: 'unowned' })).toBe('unowned');
+    expect(column.render?.({ ...payments, team: 'all' })).toBe('All teams');
+    expect(column.render?.(payments)).not.toBe('group:default/payments');
   });
 });

@@ -26,13 +26,19 @@ describe('measure targets', () => {
   });
 });
 
-/** What each tile shows, as text: headline, target chip label, detail lines. */
+/** What each tile shows, as text: headline, its scale, target chip label, detail lines. */
 function shownFor(figures: AdoptionSummary) {
   return Object.fromEntries(
     measureTiles.map(tile => {
       const target = tile.target?.(figures);
       const chip = target ? [`${target.label} (met: ${target.met})`] : [];
-      const parts = [tile.value(figures), ...chip, ...tile.details(figures)];
+      const scale = tile.scale ? [tile.scale] : [];
+      const parts = [
+        tile.value(figures),
+        ...scale,
+        ...chip,
+        ...tile.details(figures),
+      ];
       return [tile.id, parts.join(' | ')];
     }),
   );
@@ -57,7 +63,7 @@ describe('measure tiles', () => {
       selfService:
         '82% | target ≥ 90% (met: false) | 180 portal requests, 40 tickets | time to Ready: portal 6 min · tickets 40 h (medians)',
       usage: '61 | 9,000 page views',
-      nps: '32.5 | 70 answers: 30 promoters, 25 passives, 15 detractors',
+      nps: '+33 | on a scale of −100 to +100 | 70 answers: 30 promoters, 25 passives, 15 detractors',
       roi: '93% | 3,000 h saved = 285,000 EUR against 148,000 EUR platform cost | assumptions below',
     });
   });
@@ -85,7 +91,9 @@ describe('measure tiles', () => {
     expect(shown.usage).toBe(
       '– | 9,000 page views (identities are not kept: no user counts)',
     );
-    expect(shown.nps).toMatch(/^– \| 70 answers/);
+    expect(shown.nps).toMatch(
+      /^– \| on a scale of −100 to \+100 \| 70 answers/,
+    );
     expect(shown.roi).toMatch(/^– \| 3,000 h saved/);
   });
 });

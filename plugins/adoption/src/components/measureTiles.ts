@@ -4,6 +4,8 @@ import {
   formatFigure,
   formatHours,
   formatMoney,
+  formatNps,
+  NPS_SCALE,
   formatShare,
   meetsTarget,
 } from '../format';
@@ -21,6 +23,8 @@ export interface MeasureTileDefinition {
   title: string;
   /** The headline figure. */
   value: (summary: AdoptionSummary) => string;
+  /** The scale a figure is read on, where it is not obvious (NPS). */
+  scale?: string;
   target?: (summary: AdoptionSummary) => MeasureTarget;
   /** The figures behind the headline, one line each. */
   details: (summary: AdoptionSummary) => string[];
@@ -110,7 +114,8 @@ export const measureTiles: MeasureTileDefinition[] = [
   {
     id: 'nps',
     title: 'Platform NPS',
-    value: ({ nps }) => formatFigure(nps.score),
+    value: ({ nps }) => formatNps(nps.score),
+    scale: NPS_SCALE,
     details: ({ nps: n }) => [
       `${n.responses} answers: ${n.promoters} promoters, ` +
         `${n.passives} passives, ${n.detractors} detractors`,

@@ -5,7 +5,8 @@ import {
 import { screen, waitFor } from '@testing-library/react';
 import { PostgresInstanceSummary } from '@internal/plugin-crossplane-common';
 import { CrossplaneApi, crossplaneApiRef } from '../api/CrossplaneApi';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { DatabasesView } from './DatabasesView';
 
 const ready: PostgresInstanceSummary = {
@@ -55,10 +56,39 @@ const failing: PostgresInstanceSummary = {
   events: [],
 };
 
-function renderWith(api: CrossplaneApi) {
+const paymentsDb = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'payments-db',
+    namespace: 'default',
+    title: 'Payments database',
+    description: 'PostgreSQL database of payment attempts and refunds.',
+  },
+  spec: { type: 'database', owner: 'payments' },
+};
+const eventsTopic = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: { name: 'order-events', namespace: 'default' },
+  spec: { type: 'kafka-topic', owner: 'payments' },
+};
+
+function renderWith(api: CrossplaneApi, dependsOn: string[] = []) {
   return renderInTestApp(
-    <TestApiProvider apis={[[crossplaneApiRef, api]]}>
-      <DatabasesView componentRef="component:default/payments-api" />
+    <TestApiProvider
+      apis={[
+        [crossplaneApiRef, api],
+        [
+          catalogApiRef,
+          catalogApiMock({ entities: [paymentsDb, eventsTopic] }),
+        ],
+      ]}
+    >
+      <DatabasesView
+        componentRef="component:default/payments-api"
+        dependsOn={dependsOn}
+      />
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
@@ -107,5 +137,20 @@ describe('DatabasesView', () => {
       'href',
       '/create/templates/default/request-postgres-database',
     );
+  });
+
+  it('lists the databases the component depends on in the catalog, as its overview does', async () => {
+    await renderWith({ listDatabases: jest.fn().mockResolvedValue([]) }, [
+      'resource:default/payments-db',
+      'resource:default/order-events',
+    ]);
+    expect(
+      await screen.findByRole('link', { name: 'Payments database' }),
+    ).toHaveAttribute('href', '/catalog/default/resource/payments-db');
+    expect(
+      screen.getByText(/not provisioned through the portal/),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('order-events')).not.toBeInTheDocument();
+    expect(screen.queryByText('No databases yet')).not.toBeInTheDocument();
   });
 });

@@ -1,6 +1,9 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { DoraMetricsResponse } from '@internal/plugin-dora-common';
+import {
+  DoraMetricsResponse,
+  DoraUnmappedService,
+} from '@internal/plugin-dora-common';
 import { DoraApi, DoraMetricsRequest } from './DoraApi';
 
 /** HTTP client of the DORA backend; errors carry the backend's message (ResponseError). */
@@ -30,5 +33,14 @@ export class DoraClient implements DoraApi {
       throw await ResponseError.fromResponse(response);
     }
     return response.json();
+  }
+
+  async listUnmapped(): Promise<DoraUnmappedService[]> {
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('dora');
+    const response = await this.options.fetchApi.fetch(`${baseUrl}/unmapped`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()).items;
   }
 }

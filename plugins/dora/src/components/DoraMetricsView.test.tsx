@@ -90,10 +90,10 @@ function response(windowDays: number): DoraMetricsResponse {
 jest.setTimeout(30_000);
 
 describe('DoraMetricsView', () => {
-  it('shows figures with bands, working and coverage warnings, and drills down', async () => {
+  it('shows figures with bands and working, the methodology after them, and links a team by its name', async () => {
     const getMetrics = jest.fn(async ({ windowDays }) => response(windowDays));
-    const api: DoraApi = { getMetrics };
-    const onDrillDown = jest.fn();
+    const api: DoraApi = { getMetrics, listUnmapped: jest.fn() };
+    const onDrillDown = jest.fn(() => '?team=group:default/payments');
     await renderInTestApp(
       <TestApiProvider apis={[[doraApiRef, api]]}>
         <DoraMetricsView scope="organisation" onDrillDown={onDrillDown} />
@@ -120,12 +120,23 @@ describe('DoraMetricsView', () => {
       windowDays: 30,
     });
 
-    fireEvent.click(
-      screen.getByRole('button', { name: 'group:default/payments' }),
+    // The figures come before the methodology that explains them.
+    const figure = screen.getAllByText('2.0 / day')[0];
+    const methodology = screen.getByText('How these figures are worked out');
+    expect(
+      figure.compareDocumentPosition(methodology) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    // The team is shown by its catalog name (the test catalog does not know it: its name).
+    expect(
+      await screen.findByRole('link', { name: 'payments' }),
+    ).toHaveAttribute(
+      'href',
+      expect.stringContaining('?team=group:default/payments'),
     );
-    expect(onDrillDown).toHaveBeenCalledWith(
-      expect.objectContaining({ ref: 'group:default/payments' }),
-    );
+    expect(
+      screen.queryByText('group:default/payments'),
+    ).not.toBeInTheDocument();
 
     fireEvent.mouseDown(screen.getByText('As configured'));
     fireEvent.click(
@@ -181,6 +192,7 @@ describe('DoraMetricsView', () => {
 
   it('shows the connect instructions for a component the backend does not know yet', async () => {
     const api: DoraApi = {
+      listUnmapped: jest.fn(),
       getMetrics: async () => {
         throw Object.assign(new Error('no component'), {
           name: 'NotFoundError',
@@ -205,6 +217,7 @@ describe('DoraMetricsView', () => {
     const empty = response(30);
     for (const result of Object.values(empty.metrics)) result.eventCount = 0;
     const api: DoraApi = {
+      listUnmapped: jest.fn(),
       getMetrics: async () => ({ ...empty, scope: 'service' }),
     };
     await renderInTestApp(
@@ -222,6 +235,7 @@ describe('DoraMetricsView', () => {
 
   it('shows the backend error when the request is refused', async () => {
     const api: DoraApi = {
+      listUnmapped: jest.fn(),
       getMetrics: async () => {
         throw new Error('Not allowed to read leadership.dashboards.read');
       },

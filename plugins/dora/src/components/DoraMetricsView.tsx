@@ -13,12 +13,14 @@ import {
 } from '@internal/plugin-dora-common';
 import { ReactNode, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import { DEFAULT_DASHBOARD_WINDOW_DAYS } from '@internal/plugin-leadership-common';
 import { doraApiRef } from '../api/DoraApi';
 import { BreakdownTable } from './BreakdownTable';
+import { Methodology } from './Methodology';
 import { MetricTiles } from './MetricTiles';
 import { TrendChart } from './TrendChart';
 import { WindowPicker } from './WindowPicker';
-import { customRange, WindowChoice } from '../window';
+import { customRange, lastDaysQuery, WindowChoice } from '../window';
 
 const BREAKDOWN_TITLES: Record<DoraScope, string> = {
   organisation: 'Teams',
@@ -32,12 +34,12 @@ function lastDay(to: string): string {
   return new Date(Date.parse(to) - 1).toISOString().slice(0, 10);
 }
 
-/** Where to go one level down from a breakdown row: a team's services, a service's streams. */
-export type DrillDown = (row: DoraBreakdownRow) => void;
+/** Where a breakdown row's figures one level down are (a team's services): a page address. */
+export type DrillDown = (row: DoraBreakdownRow) => string | undefined;
 
 /**
- * Metrics of one scope: window picker, the five figures with bands and working, the weekly trend
- * and the breakdown one level down.
+ * Metrics of one scope: window picker, the five figures with bands and working, the weekly trend,
+ * the breakdown one level down, and after the figures how they are worked out.
  */
 export function DoraMetricsView(props: {
   scope: DoraScope;
@@ -51,14 +53,17 @@ export function DoraMetricsView(props: {
   const doraApi = useApi(doraApiRef);
   const [choice, setChoice] = useState<WindowChoice>({
     kind: 'last',
-    days: 30,
+    days: DEFAULT_DASHBOARD_WINDOW_DAYS,
   });
   // Empty: the band year configured for the portal (dora.bandYear).
   const [bandYear, setBandYear] = useState<'' | DoraBandYear>('');
   const { value, loading, error } = useAsync(() => {
     const base = { scope, ref: scopeRef, ...(bandYear ? { bandYear } : {}) };
     if (choice.kind === 'last') {
-      return doraApi.getMetrics({ ...base, windowDays: choice.days });
+      return doraApi.getMetrics({
+        ...base,
+        ...lastDaysQuery(choice.days, Date.now()),
+      });
     }
     const range = customRange(choice.fromDate, choice.toDate, Date.now());
     if ('error' in range) {
@@ -127,10 +132,13 @@ export function DoraMetricsView(props: {
             <BreakdownTable
               title={BREAKDOWN_TITLES[scope]}
               rows={value.breakdown}
-              onSelect={onDrillDown}
+              rowHref={onDrillDown}
             />
           </Grid>
         )}
+        <Grid item xs={12}>
+          <Methodology value={value} />
+        </Grid>
       </>
     );
   }
@@ -143,9 +151,7 @@ export function DoraMetricsView(props: {
             {value &&
               `${value.window.from.slice(0, 10)} to ${lastDay(
                 value.window.to,
-              )} · bands of the ${value.bandYear} DORA report${value.bandNotes
-                .map(note => ` · ${note}`)
-                .join('')}`}
+              )} · bands of the ${value.bandYear} DORA report`}
           </Typography>
           <Box display="flex" alignItems="flex-start" style={{ gap: 16 }}>
             <WindowPicker value={choice} onChange={setChoice} />
@@ -155,9 +161,9 @@ export function DoraMetricsView(props: {
               style={{ minWidth: 170 }}
               value={bandYear}
               onChange={e => setBandYear(e.target.value as '' | DoraBandYear)}
-              inputProps={{ 'aria-label': 'Band year' }}
               SelectProps={{ displayEmpty: true }}
-              InputLabelProps={{ shrink: true }}
+              // The label in the text colour: MUI's grey is below 4.5:1 on the page background.
+              InputLabelProps={{ shrink: true, style: { color: 'inherit' } }}
             >
               <MenuItem value="">As configured</MenuItem>
               <MenuItem value="2023">2023 report</MenuItem>

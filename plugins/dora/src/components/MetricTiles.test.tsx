@@ -21,7 +21,7 @@ const base = (id: DoraMetricResult['metric']): DoraMetricResult => ({
 });
 
 describe('MetricTiles', () => {
-  it('shows doubts about the data as warnings and notes about the figure as information', async () => {
+  it('counts doubts about the data on the figure and leaves their wording to the methodology below', async () => {
     const metrics = Object.fromEntries(
       DORA_METRIC_IDS.map(id => [id, base(id)]),
     ) as DoraMetricSet;
@@ -40,13 +40,14 @@ describe('MetricTiles', () => {
     ];
     await renderInTestApp(<MetricTiles metrics={metrics} />);
 
-    const doubt = screen.getByText(
-      /⚠ search-indexer deploys but has no incident source/,
-    );
-    const note = screen.getByText(
-      /ⓘ The DORA reports publish no bands for deployment rework rate/,
-    );
-    expect(doubt.className).toMatch(/colorError/);
-    expect(note.className).toMatch(/colorTextSecondary/);
+    expect(
+      screen.getByRole('link', { name: '⚠ 1 data gap: details below' }),
+    ).toHaveAttribute('href', '#dora-methodology');
+    expect(
+      screen.queryByText(/search-indexer deploys but has no incident source/),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByText(/publish no bands for deployment rework rate/),
+    ).not.toBeInTheDocument();
   });
 });

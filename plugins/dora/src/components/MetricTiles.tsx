@@ -1,24 +1,25 @@
-import { Box, Chip, Grid, Paper, Tooltip, Typography } from '@material-ui/core';
 import {
-  DORA_METRIC_IDS,
-  DoraCoverageWarning,
-  DoraMetricSet,
-} from '@internal/plugin-dora-common';
+  Box,
+  Chip,
+  Grid,
+  Link,
+  Paper,
+  Tooltip,
+  Typography,
+} from '@material-ui/core';
+import { DORA_METRIC_IDS, DoraMetricSet } from '@internal/plugin-dora-common';
 import { formatMetricValue, formatWorking, METRIC_TITLES } from '../format';
 import { BandChip } from './BandChip';
+import { INFORMATIONAL, METHODOLOGY_ANCHOR } from './Methodology';
+
+/** Doubts about the data behind a figure, as opposed to notes on how it is stated. */
+const gaps = (warnings: DoraMetricSet[keyof DoraMetricSet]['warnings']) =>
+  warnings.filter(warning => !INFORMATIONAL.has(warning.code)).length;
 
 /**
- * Notes about how a figure is stated rather than doubts about the data behind it: shown as
- * information, not in the error colour that asks a team to act.
- */
-const INFORMATIONAL: ReadonlySet<DoraCoverageWarning['code']> = new Set([
-  'approximate-median',
-  'no-band-defined',
-]);
-
-/**
- * The five metrics as tiles: the figure, its band in colour, the working (numerator and
- * denominator, events behind it) and every coverage warning, with the definition on hover.
+ * The five metrics as tiles: the figure, its band in colour and the working (numerator and
+ * denominator, events behind it), with the definition on hover. What is missing from the data is
+ * counted here and spelled out in the methodology below the figures.
  */
 export function MetricTiles({ metrics }: { metrics: DoraMetricSet }) {
   return (
@@ -45,21 +46,15 @@ export function MetricTiles({ metrics }: { metrics: DoraMetricSet }) {
                 <Typography variant="caption" display="block">
                   {formatWorking(result)} · {result.eventCount} events
                 </Typography>
-                {result.warnings.map(warning => (
-                  <Typography
-                    key={warning.code}
-                    variant="caption"
-                    display="block"
-                    color={
-                      INFORMATIONAL.has(warning.code)
-                        ? 'textSecondary'
-                        : 'error'
-                    }
-                  >
-                    {INFORMATIONAL.has(warning.code) ? 'ⓘ' : '⚠'}{' '}
-                    {warning.message}
+                {gaps(result.warnings) > 0 && (
+                  <Typography variant="caption" display="block">
+                    <Link href={`#${METHODOLOGY_ANCHOR}`}>
+                      ⚠ {gaps(result.warnings)} data{' '}
+                      {gaps(result.warnings) === 1 ? 'gap' : 'gaps'}: details
+                      below
+                    </Link>
                   </Typography>
-                ))}
+                )}
               </Box>
             </Paper>
           </Grid>

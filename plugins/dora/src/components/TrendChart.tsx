@@ -1,3 +1,4 @@
+import { useTheme } from '@material-ui/core';
 import { DoraTrendPoint } from '@internal/plugin-dora-common';
 import {
   CartesianGrid,
@@ -12,6 +13,9 @@ import {
 
 /** Weekly trend: deployments per day and change lead time, on their own axes. */
 export function TrendChart({ trend }: { trend: DoraTrendPoint[] }) {
+  // recharts draws its text in fixed greys; the theme's text colours keep it readable in dark mode.
+  const theme = useTheme();
+  const tick = { fill: theme.palette.text.secondary };
   const data = trend.map(point => ({
     week: point.weekStart.slice(0, 10),
     deploymentsPerDay: point.deploymentsPerDay,
@@ -23,10 +27,15 @@ export function TrendChart({ trend }: { trend: DoraTrendPoint[] }) {
     <ResponsiveContainer width="100%" height={280}>
       <LineChart data={data} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="week" />
-        <YAxis yAxisId="left" />
-        <YAxis yAxisId="right" orientation="right" />
-        <Tooltip />
+        <XAxis dataKey="week" tick={tick} />
+        <YAxis yAxisId="left" tick={tick} />
+        <YAxis yAxisId="right" orientation="right" tick={tick} />
+        <Tooltip
+          contentStyle={{
+            backgroundColor: theme.palette.background.paper,
+            color: theme.palette.text.primary,
+          }}
+        />
         <Legend />
         <Line
           yAxisId="left"

@@ -1,9 +1,13 @@
 import { Box, MenuItem, TextField } from '@material-ui/core';
 import { useId, useState } from 'react';
+import {
+  DASHBOARD_WINDOW_DAYS,
+  DashboardWindowDays,
+} from '@internal/plugin-leadership-common';
 import { customRange, utcDate, WindowChoice } from '../window';
 
 /**
- * The last 7, 30 or 90 days, or a custom range of UTC days; a custom range is only applied once
+ * The last 30, 90 or 180 days (as on the adoption page), or a custom range of UTC days; a custom range is only applied once
  * both dates make a valid range, otherwise the problem is shown under the fields.
  */
 export function WindowPicker(props: {
@@ -45,14 +49,20 @@ export function WindowPicker(props: {
           if (next === 'custom') {
             updateCustom(custom);
           } else {
-            onChange({ kind: 'last', days: Number(next) as 7 | 30 | 90 });
+            onChange({
+              kind: 'last',
+              days: Number(next) as DashboardWindowDays,
+            });
           }
         }}
-        inputProps={{ 'aria-label': 'Window' }}
+        // Named by its visible label: an aria-label would differ from the shown value (axe).
+        InputLabelProps={{ style: { color: 'inherit' } }}
       >
-        <MenuItem value="7">Last 7 days</MenuItem>
-        <MenuItem value="30">Last 30 days</MenuItem>
-        <MenuItem value="90">Last 90 days</MenuItem>
+        {DASHBOARD_WINDOW_DAYS.map(days => (
+          <MenuItem key={days} value={String(days)}>
+            Last {days} days
+          </MenuItem>
+        ))}
         <MenuItem value="custom">Custom range</MenuItem>
       </TextField>
       {mode === 'custom' && (
@@ -65,7 +75,7 @@ export function WindowPicker(props: {
             onChange={e =>
               updateCustom({ ...custom, fromDate: e.target.value })
             }
-            InputLabelProps={{ shrink: true }}
+            InputLabelProps={{ shrink: true, style: { color: 'inherit' } }}
             inputProps={{ 'aria-label': 'From date', max: today }}
             error={Boolean(problem)}
             helperText={problem}
@@ -76,7 +86,7 @@ export function WindowPicker(props: {
             label="To (UTC)"
             value={custom.toDate}
             onChange={e => updateCustom({ ...custom, toDate: e.target.value })}
-            InputLabelProps={{ shrink: true }}
+            InputLabelProps={{ shrink: true, style: { color: 'inherit' } }}
             inputProps={{ 'aria-label': 'To date', max: today }}
             error={Boolean(problem)}
           />

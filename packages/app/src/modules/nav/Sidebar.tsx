@@ -24,6 +24,9 @@ export const SidebarContent = NavContentBlueprint.make({
       // Skipped items
       nav.take('page:search'); // Using search modal instead
       nav.take('page:notifications'); // Using NotificationsSidebarItem manually instead
+      // The extension visualizer is a tool for whoever develops the portal, not for its users:
+      // reachable at /visualizer, not in anyone's sidebar.
+      nav.take('page:app-visualizer');
 
       return (
         <Sidebar>
@@ -50,7 +53,6 @@ export const SidebarContent = NavContentBlueprint.make({
             icon={<UserSettingsSignInAvatar />}
             to="/settings"
           >
-            {nav.take('page:app-visualizer')}
             {nav.take('page:user-settings')}
           </SidebarGroup>
         </Sidebar>

@@ -28,7 +28,9 @@ export const SidebarLogo = () => {
 
   return (
     <div className={classes.root}>
-      <Link to="/" underline="none" className={classes.link} aria-label="Home">
+      {/* The logo's own label names the link: an aria-label such as "Home" would differ from
+          the word mark's visible text (axe: label-content-name-mismatch). */}
+      <Link to="/" underline="none" className={classes.link}>
         {isOpen ? <LogoFull /> : <LogoIcon />}
       </Link>
     </div>

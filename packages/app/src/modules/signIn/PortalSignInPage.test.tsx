@@ -1,7 +1,15 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
-import { DemoPlatformAuth, demoPlatformAuthApiRef } from './DemoPlatformAuth';
+import {
+  DemoAuth,
+  demoLeadershipAuthApiRef,
+  demoPlatformAuthApiRef,
+} from './DemoAuth';
 import { PortalSignInPage } from './PortalSignInPage';
+
+const discovery = {
+  getBaseUrl: async () => 'http://localhost:7007/api/auth',
+};
 
 async function renderWith(providers?: string[]) {
   await renderInTestApp(<PortalSignInPage onSignInSuccess={() => {}} />, {
@@ -10,12 +18,8 @@ async function renderWith(providers?: string[]) {
       backend: { baseUrl: 'http://localhost:7007' },
     },
     apis: [
-      [
-        demoPlatformAuthApiRef,
-        new DemoPlatformAuth({
-          getBaseUrl: async () => 'http://localhost:7007/api/auth',
-        }),
-      ],
+      [demoPlatformAuthApiRef, new DemoAuth(discovery, 'demo-platform')],
+      [demoLeadershipAuthApiRef, new DemoAuth(discovery, 'demo-leadership')],
     ],
   });
 }
@@ -36,6 +40,12 @@ describe('PortalSignInPage', () => {
   it('offers the platform team demo identity when configured locally', async () => {
     await renderWith(['guest', 'demo-platform']);
     expect(await screen.findByText('Guest')).toBeInTheDocument();
+    expect(screen.getByText('Platform team demo')).toBeInTheDocument();
+  });
+
+  it('offers the leadership demo identity when configured locally', async () => {
+    await renderWith(['guest', 'demo-platform', 'demo-leadership']);
+    expect(await screen.findByText('Leadership demo')).toBeInTheDocument();
     expect(screen.getByText('Platform team demo')).toBeInTheDocument();
   });
 

@@ -5,7 +5,7 @@ import {
   useApi,
 } from '@backstage/core-plugin-api';
 import { SignInPageProps } from '@backstage/plugin-app-react';
-import { demoPlatformAuthApiRef } from './DemoPlatformAuth';
+import { demoLeadershipAuthApiRef, demoPlatformAuthApiRef } from './DemoAuth';
 
 const githubProvider: SignInProviderConfig = {
   id: 'github-auth-provider',
@@ -23,6 +23,15 @@ const demoPlatformProvider: SignInProviderConfig = {
   apiRef: demoPlatformAuthApiRef,
 };
 
+/** Local demo only: a member of Engineering Leadership, for the leader's Home and dashboards. */
+const demoLeadershipProvider: SignInProviderConfig = {
+  id: 'demo-leadership-provider',
+  title: 'Leadership demo',
+  message:
+    'Sign in as Amara Okafor of Engineering Leadership: the scorecard on Home, with DORA and adoption across the organisation',
+  apiRef: demoLeadershipAuthApiRef,
+};
+
 /**
  * Offers the sign-in providers listed in `app.signIn.providers`: guest locally, GitHub in
  * production, so that guest access can never be switched on by a missing frontend change.
@@ -35,6 +44,7 @@ export function PortalSignInPage(props: SignInPageProps) {
   const providers = configured.map(id => {
     if (id === 'github') return githubProvider;
     if (id === 'demo-platform') return demoPlatformProvider;
+    if (id === 'demo-leadership') return demoLeadershipProvider;
     return 'guest' as const;
   });
   return <SignInPage {...props} providers={providers} />;

@@ -4,7 +4,11 @@ import {
   discoveryApiRef,
 } from '@backstage/frontend-plugin-api';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
-import { DemoPlatformAuth, demoPlatformAuthApiRef } from './DemoPlatformAuth';
+import {
+  DemoAuth,
+  demoLeadershipAuthApiRef,
+  demoPlatformAuthApiRef,
+} from './DemoAuth';
 
 const signInPage = SignInPageBlueprint.make({
   params: {
@@ -15,19 +19,31 @@ const signInPage = SignInPageBlueprint.make({
   },
 });
 
-/** The local demo's second sign-in identity; offered only when listed in app.signIn.providers. */
+/** The local demo's other sign-in identities; offered only when listed in app.signIn.providers. */
 const demoPlatformAuthApi = ApiBlueprint.make({
   name: 'demo-platform-auth',
   params: defineParams =>
     defineParams({
       api: demoPlatformAuthApiRef,
       deps: { discoveryApi: discoveryApiRef },
-      factory: ({ discoveryApi }) => new DemoPlatformAuth(discoveryApi),
+      factory: ({ discoveryApi }) =>
+        new DemoAuth(discoveryApi, 'demo-platform'),
+    }),
+});
+
+const demoLeadershipAuthApi = ApiBlueprint.make({
+  name: 'demo-leadership-auth',
+  params: defineParams =>
+    defineParams({
+      api: demoLeadershipAuthApiRef,
+      deps: { discoveryApi: discoveryApiRef },
+      factory: ({ discoveryApi }) =>
+        new DemoAuth(discoveryApi, 'demo-leadership'),
     }),
 });
 
 /** Replaces the app's default (guest-only) sign-in page with the configured providers. */
 export const signInModule = createFrontendModule({
   pluginId: 'app',
-  extensions: [signInPage, demoPlatformAuthApi],
+  extensions: [signInPage, demoPlatformAuthApi, demoLeadershipAuthApi],
 });

@@ -1,3 +1,7 @@
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+
+/** `kind:namespace/name` or `kind:name`, as the adoption backend writes refs. */
+const ENTITY_REF = /^[^:/\s]+:[^:\s]+$/;
 import { formatDuration, formatHours, formatShare } from '../format';
 import { MeasureColumn } from './MeasureTable';
 
@@ -50,12 +54,39 @@ export function shareColumn<T extends object>(
   return figureColumn(title, read, formatShare, v => roundTo(v, 3));
 }
 
-/** Hours, shown in minutes, hours or days as they read best; the CSV keeps hours to one decimal. */
+/**
+ * Hours, shown in minutes, hours or days as they read best (so the title names no unit); the CSV
+ * keeps hours to one decimal under "<title> (hours)".
+ */
 export function hoursColumn<T extends object>(
   title: string,
   read: Read<T, number | null>,
 ): MeasureColumn<T> {
-  return figureColumn(title, read, formatHours, v => roundTo(v, 1));
+  return {
+    ...figureColumn(title, read, formatHours, v => roundTo(v, 1)),
+    csvTitle: `${title} (hours)`,
+  };
+}
+
+/**
+ * A catalog entity (a team's group ref, or `all`; a template ref), shown by its catalog name with
+ * a link; the CSV keeps the ref.
+ */
+export function entityColumn<T extends object>(
+  title: string,
+  read: Read<T, string>,
+): MeasureColumn<T> {
+  return {
+    title,
+    value: read,
+    render: row => {
+      const ref = read(row);
+      if (ref === 'all') return 'All teams';
+      // Rows the backend could not attribute (such as `unowned`) are no entity refs: as is.
+      if (!ENTITY_REF.test(ref)) return ref;
+      return <EntityRefLink entityRef={ref} hideIcon />;
+    },
+  };
 }
 
 /** Milliseconds, shown in seconds or minutes; the CSV keeps the milliseconds. */

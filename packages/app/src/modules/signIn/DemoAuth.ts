@@ -11,14 +11,19 @@ import {
 import { ResponseError } from '@backstage/errors';
 import { Observable } from '@backstage/types';
 
+type DemoAuthApi = ProfileInfoApi & BackstageIdentityApi & SessionApi;
+
 /**
- * Local demo only: the second sign-in identity (a member of the Platform team) served by
- * `@internal/plugin-auth-backend-module-demo-platform-provider` at
- * `/api/auth/demo-platform/refresh`.
+ * Local demo only: the sign-in identities served by
+ * `@internal/plugin-auth-backend-module-demo-platform-provider` at `/api/auth/<id>/refresh`:
+ * a member of the Platform team, and a member of the leadership groups.
  */
-export const demoPlatformAuthApiRef = createApiRef<
-  ProfileInfoApi & BackstageIdentityApi & SessionApi
->({ id: 'app.auth.demo-platform' });
+export const demoPlatformAuthApiRef = createApiRef<DemoAuthApi>({
+  id: 'app.auth.demo-platform',
+});
+export const demoLeadershipAuthApiRef = createApiRef<DemoAuthApi>({
+  id: 'app.auth.demo-leadership',
+});
 
 interface Session {
   profile: ProfileInfo;
@@ -32,17 +37,21 @@ const EXPIRY_MARGIN_MS = 60_000;
  * A proxied sign-in: every refresh asks the backend, which signs in as the configured catalog
  * user (there is no secret to hold, as with the guest).
  */
-export class DemoPlatformAuth
+export class DemoAuth
   implements ProfileInfoApi, BackstageIdentityApi, SessionApi
 {
   private session?: Session;
   private readonly listeners = new Set<(state: SessionState) => void>();
 
-  constructor(private readonly discoveryApi: DiscoveryApi) {}
+  constructor(
+    private readonly discoveryApi: DiscoveryApi,
+    /** The auth backend's provider id: `demo-platform` or `demo-leadership`. */
+    private readonly providerId: string,
+  ) {}
 
   private async refresh(): Promise<Session> {
     const baseUrl = await this.discoveryApi.getBaseUrl('auth');
-    const response = await fetch(`${baseUrl}/demo-platform/refresh`, {
+    const response = await fetch(`${baseUrl}/${this.providerId}/refresh`, {
       headers: { 'X-Requested-With': 'XMLHttpRequest' },
       credentials: 'include',
     });
