@@ -92,7 +92,10 @@ export class CatalogServiceMap {
       const annotations = entity.metadata.annotations ?? {};
       components.set(ref, {
         owner: ownerOf(entity),
-        hasIncidentSource: Boolean(annotations[SERVICE_ANNOTATIONS.pagerduty]),
+        hasIncidentSource: isIncidentSource(
+          annotations[SERVICE_ANNOTATIONS.pagerduty],
+          entity.metadata.name,
+        ),
       });
       byKey.set(keyOf('entity', ref), ref);
       for (const [type, annotation] of Object.entries(SERVICE_ANNOTATIONS)) {
@@ -177,4 +180,17 @@ function ownerOf(entity: Entity): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether a `pagerduty.com/service-id` annotation names a real PagerDuty service. A value equal to
+ * the component's own name is a placeholder (golden-path skeletons once wrote one): counting it
+ * would hide the "no incident source" warning from a service that has none.
+ */
+export function isIncidentSource(
+  serviceId: string | undefined,
+  componentName: string,
+): boolean {
+  const id = serviceId?.trim();
+  return Boolean(id) && id!.toLowerCase() !== componentName.toLowerCase();
 }

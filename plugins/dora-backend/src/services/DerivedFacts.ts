@@ -7,6 +7,8 @@ import {
   DeploymentFact,
   EventSet,
   extractFacts,
+  RELEASE_SPREAD_MS,
+  REPAIR_WINDOW_MS,
   rollupFacts,
   UnlinkedIncident,
   weeklyRollups,
@@ -388,6 +390,44 @@ async function loadServiceEvents(
     };
     await shipping(wanted, nearFrom);
     await shipping(causes, depTo);
+    // Whether a repeat rollout's release failed depends on its earlier rollouts and what
+    // followed them.
+    const loaded = [...byId.values()];
+    const rangeHeads = new Set(
+      loaded
+        .filter(
+          d => Number(d.finished_at) >= from && Number(d.finished_at) < to,
+        )
+        .map(d => d.commit_sha)
+        .filter(Boolean),
+    );
+    const earlierRollouts = loaded
+      .filter(
+        d =>
+          rangeHeads.has(d.commit_sha) &&
+          Number(d.finished_at) < nearFrom &&
+          Number(d.finished_at) >= from - RELEASE_SPREAD_MS,
+      )
+      .map(d => Number(d.finished_at));
+    if (earlierRollouts.length > 0) {
+      add(
+        await deploymentsOf(tx, service)
+          .where('finished_at', '>=', Math.min(...earlierRollouts) - fallbackMs)
+          .where('finished_at', '<', nearFrom),
+      );
+    }
+  }
+  // Which regular deployment a later fix repaired depends on every deployment up to that fix.
+  const fixTimes = [...byId.values()]
+    .filter(d => d.kind !== 'regular')
+    .map(d => Number(d.finished_at))
+    .filter(t => t >= nearTo && t <= nearTo + REPAIR_WINDOW_MS);
+  if (fixTimes.length > 0) {
+    add(
+      await deploymentsOf(tx, service)
+        .where('finished_at', '>=', nearTo)
+        .where('finished_at', '<=', Math.max(...fixTimes)),
+    );
   }
   const deployments = [...byId.values()];
 
@@ -450,6 +490,9 @@ function factRow(f: DeploymentFact) {
     rework: f.rework,
     inferred: f.inferred,
     failed: f.failed,
+    repeat_rollout: f.repeatRollout,
+    release_failure: f.releaseFailure,
+    repaired_by_fix: f.repairedByFix,
     failed_via_fallback: f.failedViaFallback,
     rolled_back: f.rolledBack,
     linked_incidents: f.linkedIncidents,
@@ -471,6 +514,9 @@ export function factFromRow(r: any): DeploymentFact {
     rework: Boolean(r.rework),
     inferred: Boolean(r.inferred),
     failed: Boolean(r.failed),
+    repeatRollout: Boolean(r.repeat_rollout),
+    releaseFailure: Boolean(r.release_failure),
+    repairedByFix: Boolean(r.repaired_by_fix),
     failedViaFallback: Boolean(r.failed_via_fallback),
     rolledBack: Boolean(r.rolled_back),
     linkedIncidents: num(r.linked_incidents),
@@ -488,6 +534,10 @@ function rollupRow(r: DailyRollup) {
     stream: r.stream,
     day: r.day,
     deployments: r.deployments,
+    releases: r.releases,
+    release_rework: r.releaseRework,
+    release_failures: r.releaseFailures,
+    repaired_by_fix: r.repairedByFix,
     rework: r.rework,
     inferred: r.inferred,
     failed: r.failed,
@@ -513,6 +563,10 @@ export function rollupFromRow(r: any): DailyRollup {
     stream: r.stream,
     day: num(r.day),
     deployments: num(r.deployments),
+    releases: num(r.releases),
+    releaseRework: num(r.release_rework),
+    releaseFailures: num(r.release_failures),
+    repairedByFix: num(r.repaired_by_fix),
     rework: num(r.rework),
     inferred: num(r.inferred),
     failed: num(r.failed),

@@ -76,9 +76,10 @@ export class MetricsService {
     );
     const rows = await this.loadRows(requested, now, services, stream);
     const window = rows.window;
-    const [withIncidents, unlinked] = await Promise.all([
+    const [withIncidents, unlinked, failedRollouts] = await Promise.all([
       store.servicesWithIncidents(),
       store.unlinkedIncidentCounts({ services, ...window }),
+      store.failedRollouts({ services, stream, ...window }),
     ]);
     const incidentSources = new Set([
       ...withIncidents,
@@ -89,6 +90,20 @@ export class MetricsService {
       fallbackWindowHours: this.options.incidentFallbackHours,
       servicesWithIncidentSource: incidentSources,
       hasIncidentSource: service => incidentSources.has(service),
+      scope: query.scope,
+      level: query.scope === 'stream' ? 'stream' : 'service',
+    };
+    // Team and organisation figures are distributions of per-service figures: one tally per
+    // service, which the organisation's team rows share.
+    const rolledUp = query.scope === 'team' || query.scope === 'organisation';
+    const serviceTallies = new Map<string, MetricTally>();
+    const serviceTally = (service: string) => {
+      let tally = serviceTallies.get(service);
+      if (!tally) {
+        tally = new MetricTally();
+        serviceTallies.set(service, tally);
+      }
+      return tally;
     };
 
     // One pass over the rows feeds the scope, its weeks and its breakdown groups.
@@ -117,17 +132,31 @@ export class MetricsService {
       total.addRollup(r);
       weeks.get(weekStart(r.day * DAY_MS))?.tally.addRollup(r);
       groupTally(r.service, r.stream)?.addRollup(r);
+      if (rolledUp && query.scope === 'organisation') {
+        serviceTally(r.service).addRollup(r);
+      }
     }
     for (const f of rows.facts) {
       total.addFact(f);
       weeks.get(weekStart(f.finishedAt))?.tally.addFact(f);
       groupTally(f.service, f.stream)?.addFact(f);
+      if (rolledUp && query.scope === 'organisation') {
+        serviceTally(f.service).addFact(f);
+      }
+    }
+    for (const r of failedRollouts) {
+      total.addFailedRollouts(r.count);
+      groupTally(r.service, r.stream)?.addFailedRollouts(r.count);
+      if (rolledUp && query.scope === 'organisation') {
+        serviceTally(r.service).addFailedRollouts(r.count);
+      }
     }
     for (const [service, count] of unlinked) {
       total.addUnlinkedIncidents(service, count);
       if (query.scope === 'organisation') {
         // A team whose services only reported incidents still gets its row.
         groupTally(service, '')?.addUnlinkedIncidents(service, count);
+        serviceTally(service).addUnlinkedIncidents(service, count);
       } else if (query.scope === 'team') {
         groups.get(service)?.addUnlinkedIncidents(service, count);
       } else {
@@ -135,6 +164,15 @@ export class MetricsService {
         groups.forEach(tally => tally.addUnlinkedIncidents(service, count));
       }
     }
+    // A team's service rows are its per-service tallies.
+    const perService = query.scope === 'team' ? groups : serviceTallies;
+    const servicesOf = (team: string) =>
+      new Map([...perService].filter(([s]) => groupOf?.(s, '') === team));
+    const childOptions: TallyOptions = {
+      ...options,
+      scope: CHILD_SCOPE[query.scope],
+      level: query.scope === 'service' ? 'stream' : 'service',
+    };
 
     return {
       scope: query.scope,
@@ -146,9 +184,17 @@ export class MetricsService {
       },
       bandYear,
       bandNotes: DORA_BAND_TABLES[bandYear].notes,
-      metrics: metricSetFromTally(total, window, options),
+      metrics: metricSetFromTally(
+        total,
+        window,
+        options,
+        rolledUp ? perService : undefined,
+      ),
       trend: [...weeks.values()].map(w =>
-        trendPointFromTally(w.tally, w.window, options),
+        trendPointFromTally(w.tally, w.window, {
+          ...options,
+          scope: undefined,
+        }),
       ),
       breakdown: [...groups]
         .sort(([a], [b]) => a.localeCompare(b))
@@ -156,7 +202,12 @@ export class MetricsService {
           ([key, tally]): DoraBreakdownRow => ({
             scope: CHILD_SCOPE[query.scope]!,
             ref: query.scope === 'service' ? `${ref}#${key}` : key,
-            metrics: metricSetFromTally(tally, window, options),
+            metrics: metricSetFromTally(
+              tally,
+              window,
+              childOptions,
+              query.scope === 'organisation' ? servicesOf(key) : undefined,
+            ),
           }),
         ),
     };
