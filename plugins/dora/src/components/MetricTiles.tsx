@@ -6,6 +6,7 @@ import {
 } from '@internal/plugin-dora-common';
 import { formatMetricValue, formatWorking, METRIC_TITLES } from '../format';
 import { BandChip } from './BandChip';
+import { ServiceDistribution } from './ServiceDistribution';
 
 /**
  * Notes about how a figure is stated rather than doubts about the data behind it: shown as
@@ -41,6 +42,12 @@ export function MetricTiles({ metrics }: { metrics: DoraMetricSet }) {
                   <BandChip band={result.band} />
                 ) : (
                   <Chip size="small" label="no band" variant="outlined" />
+                )}
+                {result.distribution && (
+                  <ServiceDistribution
+                    result={result}
+                    distribution={result.distribution}
+                  />
                 )}
                 <Typography variant="caption" display="block">
                   {formatWorking(result)} · {result.eventCount} events
