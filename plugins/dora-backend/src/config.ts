@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { DoraBandYear } from '@internal/plugin-dora-common';
+import { isTimeZone } from './domain/timeZone';
 
 /** The plugin's settings, read once from `dora.*`. */
 export interface DoraConfig {
@@ -8,6 +9,8 @@ export interface DoraConfig {
   bandYear: DoraBandYear;
   productionEnvironments: string[];
   incidentFallbackHours: number;
+  /** IANA time zone whose midnights start the reporting windows. */
+  reportingTimeZone: string;
   /** Bearer tokens of the generic API, by source name. */
   sourceTokens: Map<string, string>;
   github?: { webhookSecret: string; branches?: string[] };
@@ -30,6 +33,13 @@ export function readDoraConfig(config: Config): DoraConfig {
   if (!(incidentFallbackHours >= 0 && incidentFallbackHours <= 24 * 14)) {
     throw new InputError(
       'dora.incidentFallbackHours must be between 0 and 336',
+    );
+  }
+  const reportingTimeZone =
+    dora?.getOptionalString('reportingTimeZone') ?? 'UTC';
+  if (!isTimeZone(reportingTimeZone)) {
+    throw new InputError(
+      `dora.reportingTimeZone must be an IANA time zone such as Europe/Paris, got '${reportingTimeZone}'`,
     );
   }
   const sourceTokens = new Map<string, string>();
@@ -76,6 +86,7 @@ export function readDoraConfig(config: Config): DoraConfig {
       ]
     ).map(e => e.toLocaleLowerCase('en-US')),
     incidentFallbackHours,
+    reportingTimeZone,
     sourceTokens,
     github: github && {
       webhookSecret: github.getString('webhookSecret'),

@@ -57,6 +57,7 @@ export const doraPlugin = createBackendPlugin({
           serviceMap,
           bandYear: config.bandYear,
           incidentFallbackHours: config.incidentFallbackHours,
+          reportingTimeZone: config.reportingTimeZone,
         });
 
         deps.permissionsRegistry.addPermissions(doraPermissions);

@@ -22,6 +22,7 @@ import {
   weekStartDay,
   weeksOf,
 } from '../domain';
+import { nextStartOfDay, startOfDay } from '../domain/timeZone';
 import { CatalogServiceMap, normalizeRef } from './CatalogServiceMap';
 import { DoraStore } from './DoraStore';
 
@@ -44,6 +45,8 @@ export class MetricsService {
     serviceMap: CatalogServiceMap;
     bandYear: DoraBandYear;
     incidentFallbackHours: number;
+    /** IANA time zone whose midnights start the windows (`dora.reportingTimeZone`). Default UTC. */
+    reportingTimeZone?: string;
     /** Largest scope (commits or recoveries) computed exactly; tests lower it. */
     exactSampleLimit?: number;
   }) {
@@ -56,6 +59,7 @@ export class MetricsService {
       serviceMap: CatalogServiceMap;
       bandYear: DoraBandYear;
       incidentFallbackHours: number;
+      reportingTimeZone?: string;
       exactSampleLimit?: number;
     },
   ) {}
@@ -74,8 +78,8 @@ export class MetricsService {
       query.scope,
       query.ref,
     );
-    const rows = await this.loadRows(requested, now, services, stream);
-    const window = rows.window;
+    const window = this.reportingWindow(requested, now);
+    const rows = await this.loadRows(window, now, services, stream);
     const [withIncidents, unlinked, failedRollouts] = await Promise.all([
       store.servicesWithIncidents(),
       store.unlinkedIncidentCounts({ services, ...window }),
@@ -214,30 +218,41 @@ export class MetricsService {
   }
 
   /**
+   * The window reported, the same at every scope however its figures are read: from the first
+   * midnight of the reporting time zone inside the requested range, to its end if that is now,
+   * else to the last midnight before it. A range too short to hold a midnight is kept as asked.
+   */
+  private reportingWindow(requested: TimeWindow, now: number): TimeWindow {
+    const zone = this.options.reportingTimeZone ?? 'UTC';
+    const window = {
+      from: nextStartOfDay(requested.from, zone),
+      to: requested.to >= now ? requested.to : startOfDay(requested.to, zone),
+    };
+    return window.to > window.from ? window : requested;
+  }
+
+  /**
    * The stored rows behind a window. When the scope is small enough for exact medians: every
-   * deployment's facts in the window. Otherwise the weekly rollups of its whole weeks and the daily
-   * rollups of the days around them, with the window starting at its first UTC midnight and ending
-   * at a UTC midnight too, unless it runs up to now (today's rollup then holds everything so far);
-   * the response states the window used.
+   * deployment's facts in the window. Otherwise the weekly rollups of its whole UTC weeks, the daily
+   * rollups of the whole UTC days around them (up to now: today's rollup holds everything so far)
+   * and the facts of the partial UTC days at its edges (a reporting time zone other than UTC).
    */
   private async loadRows(
-    requested: TimeWindow,
+    window: TimeWindow,
     now: number,
     services: string[] | undefined,
     stream: string | undefined,
   ): Promise<{
     rollups: DailyRollup[];
     facts: DeploymentFact[];
-    window: TimeWindow;
   }> {
     const { store } = this.options;
-    const live = requested.to >= now;
-    const firstDay = Math.ceil(requested.from / DAY_MS);
-    const endDay = Math.floor(requested.to / DAY_MS) + (live ? 1 : 0);
-    const window = {
-      from: firstDay * DAY_MS,
-      to: live ? requested.to : endDay * DAY_MS,
-    };
+    const live = window.to >= now;
+    const firstDay = Math.ceil(window.from / DAY_MS);
+    const endDay = Math.max(
+      firstDay,
+      Math.floor(window.to / DAY_MS) + (live ? 1 : 0),
+    );
     // Whole weeks from the weekly rollups, the days around them from the daily ones.
     let firstWeek = weekStartDay(firstDay);
     if (firstWeek < firstDay) {
@@ -276,14 +291,14 @@ export class MetricsService {
     const limit = this.options.exactSampleLimit ?? EXACT_SAMPLE_LIMIT;
     if (
       window.to <= window.from ||
+      endDay <= firstDay ||
       (deployments <= Math.min(limit, EXACT_DEPLOYMENT_LIMIT) &&
         commits <= limit &&
         recovered <= limit)
     ) {
       return {
         rollups: [],
-        facts: await store.loadFacts({ services, stream, ...requested }),
-        window: requested,
+        facts: await store.loadFacts({ services, stream, ...window }),
       };
     }
     for (const r of rollups) {
@@ -294,7 +309,23 @@ export class MetricsService {
         r.deploymentDays = JSON.parse(r.deploymentDays);
       }
     }
-    return { rollups, facts: [], window };
+    const edges = await Promise.all([
+      store.loadFacts({
+        services,
+        stream,
+        from: window.from,
+        to: firstDay * DAY_MS,
+      }),
+      live
+        ? []
+        : store.loadFacts({
+            services,
+            stream,
+            from: endDay * DAY_MS,
+            to: window.to,
+          }),
+    ]);
+    return { rollups, facts: edges.flat() };
   }
 
   /** Which breakdown row a service (and stream) belongs to, one level below the scope. */
