@@ -14,6 +14,7 @@ export {
   computeTrend,
   DEFINITIONS,
   metricSetFromTally,
+  serviceMetricSets,
   tallyAnalysis,
   trendPointFromTally,
 } from './metrics';

@@ -370,13 +370,32 @@ function reworkRate(
   };
 }
 
+/** Each service's own five metrics, for team and organisation figures (`metricSetFromTally`). */
+export function serviceMetricSets(
+  services: ReadonlyMap<string, MetricTally>,
+  window: TimeWindow,
+  options: TallyOptions,
+): Map<string, DoraMetricSet> {
+  const serviceOptions: TallyOptions = {
+    ...options,
+    scope: 'service',
+    level: 'service',
+  };
+  return new Map(
+    [...services].map(([service, tally]) => [
+      service,
+      metricSetFromTally(tally, window, serviceOptions),
+    ]),
+  );
+}
+
 /** All five metrics from a tally of one scope and window. */
 export function metricSetFromTally(
   tally: MetricTally,
   window: TimeWindow,
   options: TallyOptions,
-  /** Team and organisation scopes: the tally of each of their services. */
-  services?: ReadonlyMap<string, MetricTally>,
+  /** Team and organisation scopes: each of their services' own metrics (`serviceMetricSets`). */
+  services?: ReadonlyMap<string, DoraMetricSet>,
 ): DoraMetricSet {
   const set: DoraMetricSet = {
     deploymentFrequency: deploymentFrequency(tally, window, options),
@@ -389,13 +408,7 @@ export function metricSetFromTally(
     services &&
     (options.scope === 'team' || options.scope === 'organisation')
   ) {
-    const perService = [...services.values()].map(t =>
-      metricSetFromTally(t, window, {
-        ...options,
-        scope: 'service',
-        level: 'service',
-      }),
-    );
+    const perService = [...services.values()];
     for (const id of DORA_METRIC_IDS) {
       set[id] = rollUpServices(
         set[id],
@@ -539,11 +552,18 @@ export function computeMetricSet(
   include: (service: string) => boolean = () => true,
 ): DoraMetricSet {
   const rolledUp = options.scope === 'team' || options.scope === 'organisation';
+  const tallyOptions = analysisTallyOptions(analysis, options);
   return metricSetFromTally(
     tallyAnalysis(analysis, window, include),
     window,
-    analysisTallyOptions(analysis, options),
-    rolledUp ? serviceTallies(analysis, window, include) : undefined,
+    tallyOptions,
+    rolledUp
+      ? serviceMetricSets(
+          serviceTallies(analysis, window, include),
+          window,
+          tallyOptions,
+        )
+      : undefined,
   );
 }
 

@@ -4,6 +4,7 @@ import {
   DoraBandYear,
   DoraBreakdownRow,
   DoraMetricsQuery,
+  DoraMetricSet,
   DoraMetricsResponse,
   DoraScope,
 } from '@internal/plugin-dora-common';
@@ -14,6 +15,7 @@ import {
   EXACT_SAMPLE_LIMIT,
   metricSetFromTally,
   MetricTally,
+  serviceMetricSets,
   resolveWindow,
   TallyOptions,
   TimeWindow,
@@ -169,9 +171,22 @@ export class MetricsService {
       }
     }
     // A team's service rows are its per-service tallies.
-    const perService = query.scope === 'team' ? groups : serviceTallies;
-    const servicesOf = (team: string) =>
-      new Map([...perService].filter(([s]) => groupOf?.(s, '') === team));
+    // Each service's own metrics, computed once: the scope and the organisation's team rows
+    // are distributions of them.
+    const perService = rolledUp
+      ? serviceMetricSets(
+          query.scope === 'team' ? groups : serviceTallies,
+          window,
+          options,
+        )
+      : undefined;
+    const byTeam = new Map<string, Map<string, DoraMetricSet>>();
+    if (query.scope === 'organisation') {
+      for (const [service, set] of perService!) {
+        const team = groupOf!(service, '');
+        byTeam.set(team, (byTeam.get(team) ?? new Map()).set(service, set));
+      }
+    }
     const childOptions: TallyOptions = {
       ...options,
       scope: CHILD_SCOPE[query.scope],
@@ -188,12 +203,7 @@ export class MetricsService {
       },
       bandYear,
       bandNotes: DORA_BAND_TABLES[bandYear].notes,
-      metrics: metricSetFromTally(
-        total,
-        window,
-        options,
-        rolledUp ? perService : undefined,
-      ),
+      metrics: metricSetFromTally(total, window, options, perService),
       trend: [...weeks.values()].map(w =>
         trendPointFromTally(w.tally, w.window, {
           ...options,
@@ -206,12 +216,15 @@ export class MetricsService {
           ([key, tally]): DoraBreakdownRow => ({
             scope: CHILD_SCOPE[query.scope]!,
             ref: query.scope === 'service' ? `${ref}#${key}` : key,
-            metrics: metricSetFromTally(
-              tally,
-              window,
-              childOptions,
-              query.scope === 'organisation' ? servicesOf(key) : undefined,
-            ),
+            metrics:
+              query.scope === 'team'
+                ? perService!.get(key)!
+                : metricSetFromTally(
+                    tally,
+                    window,
+                    childOptions,
+                    byTeam.get(key) ?? new Map(),
+                  ),
           }),
         ),
     };
