@@ -204,7 +204,7 @@ export async function hasCommitlessDeployments(
 }
 
 /**
- * Commit times by SHA (those of the service committed in [from, to)), looked up through the SHA
+ * Commit times by SHA (those of the service committed before `to`), looked up through the SHA
  * index alone: given the service too, SQLite prefers the (service, time) index and reads the
  * service's whole period.
  */
@@ -212,7 +212,6 @@ async function changesBySha(
   tx: Knex,
   service: string,
   shas: string[],
-  from: number,
   to: number,
 ): Promise<any[]> {
   const changes: any[] = [];
@@ -228,7 +227,7 @@ async function changesBySha(
       .whereIn('sha', chunk);
     for (const r of rows as any[]) {
       const at = Number(r.committed_at);
-      if (serviceOf(r) === service && at >= from && at < to) {
+      if (serviceOf(r) === service && at < to) {
         changes.push(r);
       }
     }
@@ -383,7 +382,7 @@ async function loadServiceEvents(
         add(
           await deploymentsOf(tx, service)
             .whereIn('id', ids)
-            .where('finished_at', '>=', depFrom)
+            // Whatever their age: a commit counts at its first deployment only.
             .where('finished_at', '<', until),
         );
       }
@@ -417,6 +416,27 @@ async function loadServiceEvents(
       );
     }
   }
+  let previousHead: string | undefined;
+  if (!indexed) {
+    // The earlier deployments that shipped a commit of the range first, whatever their age, and
+    // the service's last deployment before the lookback: commits up to its head are shipped
+    // already, so a deployment that infers its commits does not take them again.
+    for (const ids of await deploymentIdsReporting(tx, [...wanted])) {
+      add(
+        await deploymentsOf(tx, service)
+          .whereIn('id', ids)
+          .where('finished_at', '<', depFrom),
+      );
+    }
+    const previous = await deploymentsOf(tx, service)
+      .where('finished_at', '<', depFrom)
+      .orderBy('finished_at', 'desc')
+      .first();
+    if (previous) {
+      add([previous]);
+      previousHead = previous.commit_sha ?? undefined;
+    }
+  }
   // Which regular deployment a later fix repaired depends on every deployment up to that fix.
   const fixTimes = [...byId.values()]
     .filter(d => d.kind !== 'regular')
@@ -435,15 +455,33 @@ async function loadServiceEvents(
   // range reports change nothing), else every commit of the period (deployments that infer their
   // commits need the service's commits in time order). Both read the same period.
   const inferring = deployments.some((d: any) => !d.commits && d.commit_sha);
-  const changes =
-    !inferring && (indexed || wanted.size <= SHA_LOOKUP_LIMIT)
-      ? await changesBySha(tx, service, [...wanted], changeFrom, depTo)
-      : await whereService(
-          tx('dora_changes').select('sha', 'committed_at'),
-          service,
-        )
-          .where('committed_at', '>=', changeFrom)
-          .where('committed_at', '<', depTo);
+  let changes: any[];
+  if (!inferring && (indexed || wanted.size <= SHA_LOOKUP_LIMIT)) {
+    // By SHA without a time floor: a lead time longer than the lookback still counts.
+    changes = await changesBySha(tx, service, [...wanted], depTo);
+  } else {
+    // Commits in time order from the previous deployment's head (or the lookback, if earlier):
+    // a deployment inferring its commits takes those after it, however old.
+    const [head] = previousHead
+      ? await changesBySha(tx, service, [previousHead], depTo)
+      : [];
+    const floor = Math.min(
+      changeFrom,
+      head ? Number(head.committed_at) : changeFrom,
+    );
+    changes = await whereService(
+      tx('dora_changes').select('sha', 'committed_at'),
+      service,
+    )
+      .where('committed_at', '>=', floor)
+      .where('committed_at', '<', depTo);
+    // Reported commits older than that still have their times.
+    const have = new Set(changes.map((c: any) => c.sha));
+    const older = [...wanted].filter(sha => !have.has(sha));
+    if (older.length > 0 && older.length <= SHA_LOOKUP_LIMIT) {
+      changes.push(...(await changesBySha(tx, service, older, floor)));
+    }
+  }
   return {
     deployments: deployments.map((r: any) => ({
       id: r.external_id,

@@ -437,12 +437,13 @@ export class DoraStore {
     if (indexed) {
       // Commits reported by deployments, through the SHA index; a deployment may even finish
       // before the commit's (skewed) time, up to the fallback window as the derive reads.
+      // However much later they finished: a commit reported after its deployment still counts.
       const shipping = await this.deploymentsReporting(
         tx,
         service,
         changes.map(c => c.sha),
         first - this.fallbackMs,
-        last + LOOKBACK_MS,
+        Number.MAX_SAFE_INTEGER,
       );
       // Every deployment reporting the commit changes: the first ships it (lead time), all of
       // them count it as a commit with a time now.
@@ -574,7 +575,8 @@ export class DoraStore {
       service,
       shas,
       from,
-      to + LOOKBACK_MS,
+      // However much later: a commit counts at its first deployment only.
+      Number.MAX_SAFE_INTEGER,
     )) {
       spans.add(service, later.finishedAt, later.finishedAt);
     }
