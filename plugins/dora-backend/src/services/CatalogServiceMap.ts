@@ -21,6 +21,8 @@ export const SERVICE_ANNOTATIONS: Record<
 /** How long a catalog snapshot is used before it is fetched again. */
 const TTL_MS = 60_000;
 const EMPTY_TTL_MS = 5_000;
+/** At most this often, a key nobody claims fetches the catalog again before it is stored unmapped. */
+const MISS_REFRESH_MS = 10_000;
 
 interface Snapshot {
   fetchedAt: number;
@@ -43,6 +45,7 @@ export class CatalogServiceMap {
     byKey: new Map(),
   };
   private refreshing?: Promise<void>;
+  private lastMissRefresh = 0;
 
   static create(options: {
     catalog: CatalogService;
@@ -69,6 +72,25 @@ export class CatalogServiceMap {
       this.refreshing = undefined;
     });
     await this.refreshing;
+  }
+
+  /**
+   * Fetches the catalog again when some of these keys resolve to no component: a component
+   * created since the snapshot (a golden path's first deployment) is then mapped at once instead
+   * of waiting for the periodic remap. At most once every ten seconds, so unknown keys cannot
+   * make every ingest read the catalog.
+   */
+  async refreshForKeys(
+    keys: Array<{ type: DoraServiceKeyType; key: string }>,
+  ): Promise<void> {
+    if (keys.every(({ type, key }) => this.resolve(type, key) !== null)) {
+      return;
+    }
+    if (Date.now() - this.lastMissRefresh < MISS_REFRESH_MS) {
+      return;
+    }
+    this.lastMissRefresh = Date.now();
+    await this.refresh(true);
   }
 
   private async fetch() {
