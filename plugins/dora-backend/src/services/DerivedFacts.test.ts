@@ -341,6 +341,37 @@ describe('derived facts and daily rollups', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'end a failure with a hotfix more than a week later (issue 16, 11), %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const deployedAt = NOW - 30 * DAY_MS;
+      const fixedAt = deployedAt + 10 * DAY_MS;
+      await store.ingest(
+        [
+          deployment('d1', deployedAt, 'aaa'),
+          {
+            ...origin,
+            type: 'incident',
+            externalId: 'INC-1',
+            openedAt: deployedAt + 3_600_000,
+            causeDeploymentId: 'd1',
+          },
+        ],
+        resolve,
+        NOW,
+      );
+      await store.ingest(
+        [{ ...deployment('h1', fixedAt, 'bbb'), kind: 'hotfix' as const }],
+        resolve,
+        NOW,
+      );
+      const d1 = (await derived(knex)).facts.find(f => f.id === 'd1');
+      // The incident is still open: the first hotfix after it opened ends the failure.
+      expect(d1).toMatchObject({ failed: true, recoveredAt: fixedAt });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'are backfilled from events stored before the upgrade, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);

@@ -523,6 +523,23 @@ export class DoraStore {
     spans.mark(service, narrow);
     if (!narrow) {
       spans.add(service, from - SETTLE_MS, to + SETTLE_MS);
+      if (e.kind !== 'regular') {
+        // A fix may end failures of its stream however old: those not recovered before it.
+        const open = await tx(FACT_TABLES.facts)
+          .select('finished_at')
+          .where('service', service)
+          .where('stream', e.stream)
+          .where('failed', true)
+          .where('finished_at', '<', Math.ceil(to))
+          .where(q =>
+            q
+              .whereNull('recovered_at')
+              .orWhere('recovered_at', '>', Math.floor(from)),
+          );
+        for (const f of open as any[]) {
+          spans.add(service, Number(f.finished_at), Number(f.finished_at));
+        }
+      }
       return;
     }
     // A hotfix or rollback deployment up to a week after it now repairs it rather than the
