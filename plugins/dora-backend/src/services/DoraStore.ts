@@ -470,6 +470,26 @@ export class DoraStore {
       shas: new Set<string>(reportedShas(d)),
       head: d.commits ? undefined : d.commit_sha ?? undefined,
     }));
+    // A change no deployment of that period ships goes to the next one inferring its commits,
+    // however much later.
+    const later = await whereService(
+      tx(TABLES.deployment).select('finished_at', 'commit_sha', 'commits'),
+      service,
+    )
+      .whereNull('commits')
+      .whereNotNull('commit_sha')
+      .where('production', true)
+      .where('status', 'success')
+      .where('finished_at', '>=', last + LOOKBACK_MS)
+      .orderBy('finished_at')
+      .first();
+    if (later) {
+      parsed.push({
+        finishedAt: Number(later.finished_at),
+        shas: new Set<string>(reportedShas(later)),
+        head: later.commit_sha,
+      });
+    }
     // Deployments without a commit list take every commit up to their head's commit time.
     const headTimes = new Map<string, number>();
     const heads = [...new Set(parsed.flatMap(d => (d.head ? [d.head] : [])))];
@@ -523,6 +543,22 @@ export class DoraStore {
     spans.mark(service, narrow);
     if (!narrow) {
       spans.add(service, from - SETTLE_MS, to + SETTLE_MS);
+      // The next deployment inferring its commits, however much later, took the commits up to
+      // this one's head while it was missing: it gives them back.
+      const next = await whereService(
+        tx(TABLES.deployment).select('finished_at'),
+        service,
+      )
+        .whereNull('commits')
+        .whereNotNull('commit_sha')
+        .where('production', true)
+        .where('status', 'success')
+        .where('finished_at', '>', Math.ceil(to + SETTLE_MS))
+        .orderBy('finished_at')
+        .first();
+      if (next) {
+        spans.add(service, Number(next.finished_at), Number(next.finished_at));
+      }
       if (e.kind !== 'regular') {
         // A fix may end failures of its stream however old: those not recovered before it.
         const open = await tx(FACT_TABLES.facts)
