@@ -18,6 +18,11 @@ export interface Config {
      */
     incidentFallbackHours?: number;
     /**
+     * IANA time zone (such as Europe/Paris) whose midnights start the reporting windows, the same
+     * at every scope. Default UTC. Trend weeks and deployment days are UTC days.
+     */
+    reportingTimeZone?: string;
+    /**
      * Sources allowed to post to `POST /api/dora/events`, each with its own bearer token.
      */
     sources?: {

@@ -15,6 +15,16 @@ describe('readDoraConfig', () => {
     });
   });
 
+  it('reads the reporting time zone, UTC by default, and refuses unknown zones', () => {
+    expect(read().reportingTimeZone).toBe('UTC');
+    expect(read({ reportingTimeZone: 'Europe/Paris' }).reportingTimeZone).toBe(
+      'Europe/Paris',
+    );
+    expect(() => read({ reportingTimeZone: 'Mars/Olympus' })).toThrow(
+      /dora.reportingTimeZone must be an IANA time zone/,
+    );
+  });
+
   it('reads sources and webhook secrets', () => {
     const config = read({
       bandYear: '2023',

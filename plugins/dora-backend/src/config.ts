@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { DoraBandYear } from '@internal/plugin-dora-common';
+import { isTimeZone } from './domain/timeZone';
 
 /** Minimum length of every shared secret the ingest routes check. */
 const MIN_SECRET_LENGTH = 16;
@@ -11,6 +12,8 @@ export interface DoraConfig {
   bandYear: DoraBandYear;
   productionEnvironments: string[];
   incidentFallbackHours: number;
+  /** IANA time zone whose midnights start the reporting windows. */
+  reportingTimeZone: string;
   /** Bearer tokens of the generic API, by source name. */
   sourceTokens: Map<string, string>;
   github?: { webhookSecret: string; branches?: string[] };
@@ -45,6 +48,13 @@ export function readDoraConfig(config: Config): DoraConfig {
     }
     return value;
   };
+  const reportingTimeZone =
+    dora?.getOptionalString('reportingTimeZone') ?? 'UTC';
+  if (!isTimeZone(reportingTimeZone)) {
+    throw new InputError(
+      `dora.reportingTimeZone must be an IANA time zone such as Europe/Paris, got '${reportingTimeZone}'`,
+    );
+  }
   const sourceTokens = new Map<string, string>();
   const sources = dora?.getOptionalConfig('sources');
   for (const name of sources?.keys() ?? []) {
@@ -83,6 +93,7 @@ export function readDoraConfig(config: Config): DoraConfig {
       ]
     ).map(e => e.toLocaleLowerCase('en-US')),
     incidentFallbackHours,
+    reportingTimeZone,
     sourceTokens,
     github: github && {
       webhookSecret: secret(

@@ -58,6 +58,7 @@ export const doraPlugin = createBackendPlugin({
           serviceMap,
           bandYear: config.bandYear,
           incidentFallbackHours: config.incidentFallbackHours,
+          reportingTimeZone: config.reportingTimeZone,
         });
 
         // The organisation-wide views check leadership.dashboards.read too; registering it lets

@@ -1,4 +1,8 @@
-import { classifyDoraBand, DORA_BAND_TABLES } from './bands';
+import {
+  classifyDeploymentFrequency,
+  classifyDoraBand,
+  DORA_BAND_TABLES,
+} from './bands';
 
 describe('band tables', () => {
   it('keeps the 2024 failure rates as printed, high and medium inverted', () => {
@@ -14,16 +18,20 @@ describe('band tables', () => {
     );
   });
 
-  it('classifies deployment frequency by deployments per day', () => {
-    expect(classifyDoraBand('deploymentFrequency', 3, '2024')).toBe('elite');
-    expect(classifyDoraBand('deploymentFrequency', 1, '2024')).toBe('elite');
-    expect(classifyDoraBand('deploymentFrequency', 0.5, '2024')).toBe('high');
-    expect(classifyDoraBand('deploymentFrequency', 1 / 7, '2024')).toBe('high');
-    expect(classifyDoraBand('deploymentFrequency', 0.05, '2024')).toBe(
-      'medium',
-    );
-    expect(classifyDoraBand('deploymentFrequency', 0.01, '2023')).toBe('low');
-    expect(classifyDoraBand('deploymentFrequency', null, '2023')).toBeNull();
+  it('classifies deployment frequency on deployment days, not deployments per day', () => {
+    const days = (week: number, month: number, perDay: number) => ({
+      medianDeploymentDaysPerWeek: week,
+      medianDeploymentDaysPerMonth: month,
+      deploymentsPerDeploymentDay: perDay,
+    });
+    expect(classifyDeploymentFrequency(days(5, 20, 3))).toBe('elite');
+    // Every day, once a day: daily, which the reports call high, not on demand.
+    expect(classifyDeploymentFrequency(days(7, 30, 1))).toBe('high');
+    expect(classifyDeploymentFrequency(days(1, 4, 1))).toBe('high');
+    // Thirty deployments on one afternoon: the median week has none, the month has one.
+    expect(classifyDeploymentFrequency(days(0, 1, 30))).toBe('medium');
+    expect(classifyDeploymentFrequency(days(0, 0, 1))).toBe('low');
+    expect(classifyDeploymentFrequency(null)).toBeNull();
   });
 
   it('classifies lead time and recovery time in hours', () => {
@@ -46,11 +54,10 @@ describe('band tables', () => {
     );
   });
 
-  it('classifies failure rates by the nearest published rate, so 2024 inverts high and medium', () => {
-    expect(classifyDoraBand('changeFailureRate', 0.04, '2024')).toBe('elite');
-    expect(classifyDoraBand('changeFailureRate', 0.1, '2024')).toBe('medium');
-    expect(classifyDoraBand('changeFailureRate', 0.2, '2024')).toBe('high');
-    expect(classifyDoraBand('changeFailureRate', 0.5, '2024')).toBe('low');
+  it('classifies 2023 failure rates by the nearest published rate and gives no 2024 band', () => {
+    // The 2024 rates as printed are not monotonic (5, 20, 10, 40 %): no band.
+    expect(classifyDoraBand('changeFailureRate', 0.04, '2024')).toBeNull();
+    expect(classifyDoraBand('changeFailureRate', 0.08, '2024')).toBeNull();
     expect(classifyDoraBand('changeFailureRate', 0.1, '2023')).toBe('high');
     expect(classifyDoraBand('changeFailureRate', 0.15, '2023')).toBe('medium');
     expect(classifyDoraBand('changeFailureRate', 0.5, '2023')).toBe('low');

@@ -36,7 +36,8 @@ export type DoraBandedMetric =
 /**
  * One cell: the printed text and the number used to classify a figure.
  *
- * - deploymentFrequency: `minPerDay`, the smallest deployments per day in the band
+ * - deploymentFrequency: no number; the band comes from the distribution of deployment days
+ *   (`classifyDeploymentFrequency`)
  * - changeLeadTime and failedDeploymentRecoveryTime: `maxHours`, the largest value in the band
  *   (exclusive for "&lt;" cells); the last band takes everything slower
  * - changeFailureRate: `rate`, the cluster's published failure rate
@@ -45,7 +46,6 @@ export type DoraBandedMetric =
  */
 export interface DoraBandCell {
   printed: string;
-  minPerDay?: number;
   maxHours?: number;
   rate?: number;
 }
@@ -76,10 +76,10 @@ export const DORA_BAND_TABLES: Record<DoraBandYear, DoraBandTable> = {
     year: '2023',
     cells: {
       deploymentFrequency: {
-        elite: { printed: 'on demand (multiple per day)', minPerDay: 1 },
-        high: { printed: 'daily to weekly', minPerDay: 1 / 7 },
-        medium: { printed: 'weekly to monthly', minPerDay: 1 / 30 },
-        low: { printed: 'weekly to monthly', minPerDay: 0 },
+        elite: { printed: 'on demand (multiple per day)' },
+        high: { printed: 'daily to weekly' },
+        medium: { printed: 'weekly to monthly' },
+        low: { printed: 'weekly to monthly' },
       },
       changeLeadTime: {
         elite: { printed: '< 1 day', maxHours: DAY },
@@ -109,10 +109,10 @@ export const DORA_BAND_TABLES: Record<DoraBandYear, DoraBandTable> = {
     year: '2024',
     cells: {
       deploymentFrequency: {
-        elite: { printed: 'on demand', minPerDay: 1 },
-        high: { printed: 'daily to weekly', minPerDay: 1 / 7 },
-        medium: { printed: 'weekly to monthly', minPerDay: 1 / 30 },
-        low: { printed: 'monthly to every six months', minPerDay: 0 },
+        elite: { printed: 'on demand' },
+        high: { printed: 'daily to weekly' },
+        medium: { printed: 'weekly to monthly' },
+        low: { printed: 'monthly to every six months' },
       },
       changeLeadTime: {
         elite: { printed: '< 1 day', maxHours: DAY },
@@ -134,35 +134,53 @@ export const DORA_BAND_TABLES: Record<DoraBandYear, DoraBandTable> = {
       },
     },
     notes: [
-      'The 2024 report prints a 20% change failure rate for high and 10% for medium (inverted); the published numbers are kept as printed, so a 10% failure rate classes as medium and 20% as high.',
+      'The 2024 report prints a 20% change failure rate for high and 10% for medium (inverted); the published numbers are kept as printed but, not being monotonic, give no change failure rate band under the 2024 table (as for rework).',
       'The 2024 report prints "< 1 day" recovery time for both high and medium; such figures class as high, and anything over a day as low.',
-      CFR_NOTE,
     ],
   },
 };
 
 /**
- * The band of a figure under the given year's table, or null when there is no figure.
+ * Bands whose thresholds are numbers: lead time, change failure rate and recovery time. Deployment
+ * frequency is banded on deployment days (`classifyDeploymentFrequency`).
  *
- * Units: deployment frequency in deployments per day, lead and recovery times in hours, change
- * failure rate as a ratio between 0 and 1.
+ * @public
+ */
+export type DoraNumericBandedMetric = Exclude<
+  DoraBandedMetric,
+  'deploymentFrequency'
+>;
+
+/**
+ * Whether a year's table gives a single-metric band for a metric. The 2024 change failure rates
+ * (5 %, 20 %, 10 %, 40 % as printed) are not monotonic, so no 2024 failure rate band is given.
+ *
+ * @public
+ */
+export function hasDoraBand(
+  metric: DoraBandedMetric,
+  year: DoraBandYear,
+): boolean {
+  return !(metric === 'changeFailureRate' && year === '2024');
+}
+
+/**
+ * The band of a figure under the given year's table, or null when there is no figure or the
+ * table gives no band for the metric (`hasDoraBand`).
+ *
+ * Units: lead and recovery times in hours, change failure rate as a ratio between 0 and 1.
  *
  * @public
  */
 export function classifyDoraBand(
-  metric: DoraBandedMetric,
+  metric: DoraNumericBandedMetric,
   value: number | null,
   year: DoraBandYear,
 ): DoraBand | null {
-  if (value === null || !Number.isFinite(value)) {
+  if (value === null || !Number.isFinite(value) || !hasDoraBand(metric, year)) {
     return null;
   }
   const cells = DORA_BAND_TABLES[year].cells[metric];
-  if (metric === 'deploymentFrequency') {
-    return (
-      DORA_BANDS.find(band => value >= (cells[band].minPerDay ?? 0)) ?? 'low'
-    );
-  }
   if (metric === 'changeFailureRate') {
     // Nearest published cluster rate; ties go to the better band (elite first).
     let best: DoraBand = 'elite';
@@ -183,6 +201,55 @@ export function classifyDoraBand(
     if (exclusive ? value < max : value <= max) {
       return band;
     }
+  }
+  return 'low';
+}
+
+/**
+ * What deployment frequency is banded on: the distribution of deployment days, not a count.
+ *
+ * @public
+ */
+export interface DoraDeploymentDays {
+  /** Median number of days with a deployment over the window's 7-day periods. */
+  medianDeploymentDaysPerWeek: number;
+  /** Median number of days with a deployment over the window's 30-day periods. */
+  medianDeploymentDaysPerMonth: number;
+  /** Deployments per day with a deployment. */
+  deploymentsPerDeploymentDay: number;
+}
+
+/**
+ * The deployment frequency band, on the distribution of deployment days as Four Keys
+ * (`dashboard/fourkeys_dashboard.json`: median days per week >= 3 "daily", median week deployed
+ * "weekly", median month deployed "monthly") and Apache DevLake (DORA dashboard: median deployment
+ * days per week and per month) do, with the reports' "multiple per day" for on demand:
+ *
+ * - elite (on demand, multiple per day): the median week has at least 3 deployment days and a
+ *   deployment day has 2 or more deployments on average;
+ * - high (daily to weekly): the median week has a deployment day;
+ * - medium (weekly to monthly): the median month has a deployment day;
+ * - low: less often. Null without any deployment.
+ *
+ * @public
+ */
+export function classifyDeploymentFrequency(
+  days: DoraDeploymentDays | null,
+): DoraBand | null {
+  if (!days || days.deploymentsPerDeploymentDay === 0) {
+    return null;
+  }
+  if (
+    days.medianDeploymentDaysPerWeek >= 3 &&
+    days.deploymentsPerDeploymentDay >= 2
+  ) {
+    return 'elite';
+  }
+  if (days.medianDeploymentDaysPerWeek >= 1) {
+    return 'high';
+  }
+  if (days.medianDeploymentDaysPerMonth >= 1) {
+    return 'medium';
   }
   return 'low';
 }

@@ -37,6 +37,7 @@ export type {
   DoraMetricId,
   DoraMetricResult,
   DoraMetricSet,
+  DoraServiceDistribution,
   DoraMetricsQuery,
   DoraMetricsResponse,
   DoraScope,
@@ -47,7 +48,9 @@ export {
   DORA_BAND_TABLES,
   DORA_BAND_YEARS,
   DORA_BANDS,
+  classifyDeploymentFrequency,
   classifyDoraBand,
+  hasDoraBand,
 } from './bands';
 export type {
   DoraBand,
@@ -55,6 +58,8 @@ export type {
   DoraBandTable,
   DoraBandYear,
   DoraBandedMetric,
+  DoraDeploymentDays,
+  DoraNumericBandedMetric,
 } from './bands';
 export {
   doraMetricsReadPermission,

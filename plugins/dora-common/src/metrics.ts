@@ -45,6 +45,7 @@ export interface DoraCoverageWarning {
     | 'commits-inferred'
     | 'unresolved-incidents'
     | 'no-band-defined'
+    | 'failed-rollouts'
     | 'approximate-median';
   message: string;
 }
@@ -79,6 +80,29 @@ export interface DoraMetricResult {
   warnings: DoraCoverageWarning[];
   /** Metric-specific extras, such as deployments per week or days with a deployment. */
   details: Record<string, number>;
+  /**
+   * Team and organisation scopes: the figure is the median of the per-service figures and the
+   * band the one at least half of the services reach; this is the distribution behind them.
+   */
+  distribution?: DoraServiceDistribution;
+}
+
+/**
+ * How a team's or the organisation's services spread over a metric: never a band of a sum.
+ *
+ * @public
+ */
+export interface DoraServiceDistribution {
+  /** Services with a figure for the metric. */
+  services: number;
+  /** Services in scope without a figure (no deployment, nothing recovered). */
+  withoutValue: number;
+  /** Median of the per-service figures, or null without any. */
+  median: number | null;
+  /** Services per band of their own figure. */
+  bands: Record<DoraBand, number>;
+  /** Services with a figure but no band (no band published for it). */
+  withoutBand: number;
 }
 
 /**

@@ -1,5 +1,19 @@
 import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
-import { Change, Deployment, EventSet, Incident, Rollback } from './model';
+import {
+  Change,
+  DAY_MS,
+  Deployment,
+  EventSet,
+  Incident,
+  Rollback,
+} from './model';
+
+/**
+ * How far back a hotfix or rollback deployment looks for the regular deployment of its stream it
+ * repaired, and how far apart two streams' rollouts of one commit are still one release.
+ */
+export const REPAIR_WINDOW_MS = 7 * DAY_MS;
+export const RELEASE_SPREAD_MS = 7 * DAY_MS;
 
 /**
  * Precedence of deployment statuses when the same deployment is reported more than once: a later
@@ -21,6 +35,8 @@ export interface FailedDeployment {
   deployment: Deployment;
   incidents: Incident[];
   rollbacks: Rollback[];
+  /** Hotfix or rollback deployments of its stream that followed it (it needed a fix). */
+  repairedBy: Deployment[];
   /** True when the only evidence is the time-window fallback. */
   viaFallback: boolean;
 }
@@ -55,6 +71,13 @@ export interface Analysis {
   deploymentByKey: Map<string, Deployment>;
   /** Hotfix and rollback deployments per service and stream, ordered by finish. */
   fixesByStream: Map<string, Deployment[]>;
+  /** Failed production rollouts (status failure), deduplicated. */
+  failedRollouts: Deployment[];
+  /**
+   * Rollouts that repeat a release of the service in another stream (same commit within
+   * RELEASE_SPREAD_MS of its first rollout), mapped to the release's earlier rollouts.
+   */
+  repeatOf: Map<Deployment, Deployment[]>;
 }
 
 /** Keeps one record per deployment: the most advanced status, then the latest finish. */
@@ -214,6 +237,7 @@ export function analyse(events: EventSet, fallbackWindowMs: number): Analysis {
         deployment: d,
         incidents: [],
         rollbacks: [],
+        repairedBy: [],
         viaFallback: true,
       };
       failures.set(d, failure);
@@ -276,12 +300,27 @@ export function analyse(events: EventSet, fallbackWindowMs: number): Analysis {
   }
 
   const fixesByStream = new Map<string, Deployment[]>();
+  const lastRegular = new Map<string, Deployment>();
   for (const d of deployments) {
-    if (d.kind !== 'regular') {
-      const k = key(d.service, d.stream);
-      const list = fixesByStream.get(k) ?? [];
-      list.push(d);
-      fixesByStream.set(k, list);
+    const k = key(d.service, d.stream);
+    if (d.kind === 'regular') {
+      lastRegular.set(k, d);
+      continue;
+    }
+    const list = fixesByStream.get(k) ?? [];
+    list.push(d);
+    fixesByStream.set(k, list);
+    // DORA counts a deployment that needed a hotfix or rollback as failed: the regular deployment
+    // the fix replaced in its stream (if recent enough) is marked failed, labelled as such.
+    const repaired = lastRegular.get(k);
+    if (
+      repaired &&
+      repaired.finishedAt! < d.finishedAt! &&
+      d.finishedAt! - repaired.finishedAt! <= REPAIR_WINDOW_MS
+    ) {
+      const failure = failureOf(repaired);
+      failure.repairedBy.push(d);
+      failure.viaFallback = false;
     }
   }
 
@@ -289,6 +328,10 @@ export function analyse(events: EventSet, fallbackWindowMs: number): Analysis {
     deployments,
     deploymentByKey: deploymentById,
     fixesByStream,
+    failedRollouts: dedupeDeployments(events.deployments).filter(
+      d => d.production && d.status === 'failure' && d.finishedAt !== null,
+    ),
+    repeatOf: findRepeatRollouts(deployments),
     commitDeployments,
     inferredDeployments,
     commitsWithoutTime,
@@ -302,19 +345,74 @@ export function analyse(events: EventSet, fallbackWindowMs: number): Analysis {
 }
 
 /**
- * When a failed deployment recovered: the earliest of all its incidents being resolved, a rollback
- * of it, or the next successful hotfix or rollback deployment of the same stream. Null while none
- * of these has happened.
+ * Rollouts of a commit already rolled out to another stream of the service (at most
+ * RELEASE_SPREAD_MS after the release's first rollout, to a stream it had not reached yet): one
+ * release counts once per service. Deployments without a head SHA are each their own release.
+ */
+function findRepeatRollouts(deployments: Deployment[]) {
+  const repeatOf = new Map<Deployment, Deployment[]>();
+  const releases = new Map<string, Deployment[]>();
+  for (const d of deployments) {
+    if (!d.commitSha) {
+      continue;
+    }
+    const k = key(d.service, d.commitSha);
+    const rollouts = releases.get(k);
+    if (
+      rollouts &&
+      d.finishedAt! - rollouts[0].finishedAt! <= RELEASE_SPREAD_MS &&
+      !rollouts.some(r => r.stream === d.stream)
+    ) {
+      repeatOf.set(d, [...rollouts]);
+      rollouts.push(d);
+    } else {
+      releases.set(k, [d]);
+    }
+  }
+  return repeatOf;
+}
+
+/** The first fix deployment of the stream finishing after `after` (binary search). */
+function firstFixAfter(
+  analysis: Analysis,
+  deployment: Deployment,
+  after: number,
+): number | undefined {
+  const fixes =
+    analysis.fixesByStream.get(key(deployment.service, deployment.stream)) ??
+    [];
+  let low = 0;
+  let high = fixes.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (fixes[mid].finishedAt! > after) {
+      high = mid;
+    } else {
+      low = mid + 1;
+    }
+  }
+  return low < fixes.length ? fixes[low].finishedAt! : undefined;
+}
+
+/**
+ * When a failed deployment recovered, or null while it has not.
+ *
+ * - With incidents, all of them resolved: the last resolution (incident resolution wins).
+ * - With incidents not all resolved: the earliest of a rollback of it and the first hotfix or
+ *   rollback deployment of its stream finishing after its first incident opened (a fix that
+ *   went out before anyone knew of the failure did not end it).
+ * - Without incidents (rolled back, or repaired by a fix): the earliest of a rollback of it and
+ *   the first hotfix or rollback deployment of its stream after it.
  */
 export function recoveryOf(
   failure: FailedDeployment,
   analysis: Analysis,
 ): number | null {
-  const candidates: number[] = [];
   const { deployment, incidents, rollbacks } = failure;
   if (incidents.length > 0 && incidents.every(i => i.resolvedAt !== null)) {
-    candidates.push(Math.max(...incidents.map(i => i.resolvedAt!)));
+    return Math.max(...incidents.map(i => i.resolvedAt!));
   }
+  const candidates: number[] = [];
   for (const rollback of rollbacks) {
     const performedBy = rollback.rollbackDeploymentId
       ? analysis.deploymentByKey.get(
@@ -323,28 +421,30 @@ export function recoveryOf(
       : undefined;
     candidates.push(performedBy?.finishedAt ?? rollback.at);
   }
-  // First hotfix or rollback deployment of the stream after the failure (binary search).
-  const fixes =
-    analysis.fixesByStream.get(key(deployment.service, deployment.stream)) ??
-    [];
-  let low = 0;
-  let high = fixes.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (fixes[mid].finishedAt! > deployment.finishedAt!) {
-      high = mid;
-    } else {
-      low = mid + 1;
-    }
-  }
-  if (low < fixes.length) {
-    candidates.push(fixes[low].finishedAt!);
+  const after =
+    incidents.length > 0
+      ? Math.max(
+          deployment.finishedAt!,
+          Math.min(...incidents.map(i => i.openedAt)),
+        )
+      : deployment.finishedAt!;
+  const fix = firstFixAfter(analysis, deployment, after);
+  if (fix !== undefined) {
+    candidates.push(fix);
   }
   return candidates.length > 0 ? Math.min(...candidates) : null;
 }
 
-/** When the failure started: the deployment's finish or its first incident, whichever is earlier. */
+/**
+ * When the failure started: the deployment's finish or its first incident, whichever is earlier.
+ * When the only evidence is an incident linked by the time fallback, its opening: nothing says the
+ * deployment was failing before that (Four Keys and DevLake measure restore time from the
+ * incident's creation too).
+ */
 export function failureStartOf(failure: FailedDeployment): number {
+  if (failure.viaFallback && failure.incidents.length > 0) {
+    return Math.min(...failure.incidents.map(i => i.openedAt));
+  }
   return Math.min(
     failure.deployment.finishedAt!,
     ...failure.incidents.map(i => i.openedAt),

@@ -16,6 +16,18 @@ export interface DeploymentFact {
   /** Its commits were inferred from commit times (no commit list reported). */
   inferred: boolean;
   failed: boolean;
+  /**
+   * Repeats a release already rolled out to another stream of the service: it counts in its
+   * stream's figures, not again in the service's.
+   */
+  repeatRollout: boolean;
+  /**
+   * Counts as a failed release in the service's failure rate: failed, and no earlier rollout of
+   * the same release failed.
+   */
+  releaseFailure: boolean;
+  /** Failed only because a hotfix or rollback deployment of its stream followed it. */
+  repairedByFix: boolean;
   /** Failed only through the time-window fallback link. */
   failedViaFallback: boolean;
   rolledBack: boolean;
@@ -28,6 +40,13 @@ export interface DeploymentFact {
   leadTimesMs: number[];
   /** Reported commits without a commit time. */
   commitsWithoutTime: number;
+}
+
+/** A production rollout that failed (status failure). */
+export interface FailedRollout {
+  service: string;
+  stream: string;
+  finishedAt: number;
 }
 
 /** An incident that no deployment could be linked to (`dora_unlinked_incidents`). */
@@ -43,7 +62,11 @@ export const dayOf = (time: number) => Math.floor(time / DAY_MS);
 export function extractFacts(
   analysis: Analysis,
   range: { from: number; to: number } = { from: -Infinity, to: Infinity },
-): { facts: DeploymentFact[]; unlinked: UnlinkedIncident[] } {
+): {
+  facts: DeploymentFact[];
+  unlinked: UnlinkedIncident[];
+  failedRollouts: FailedRollout[];
+} {
   const inRange = (t: number) => t >= range.from && t < range.to;
   const leadTimes = new Map<Deployment, number[]>();
   for (const { change, deployment } of analysis.commitDeployments) {
@@ -57,6 +80,7 @@ export function extractFacts(
     .filter(d => inRange(d.finishedAt!))
     .map((d): DeploymentFact => {
       const failure = analysis.failures.get(d);
+      const earlier = analysis.repeatOf.get(d);
       return {
         service: d.service,
         id: d.id,
@@ -65,6 +89,15 @@ export function extractFacts(
         rework: analysis.rework.has(d),
         inferred: analysis.inferredDeployments.has(d),
         failed: failure !== undefined,
+        repeatRollout: earlier !== undefined,
+        releaseFailure:
+          failure !== undefined &&
+          !(earlier ?? []).some(e => analysis.failures.has(e)),
+        repairedByFix:
+          failure !== undefined &&
+          failure.repairedBy.length > 0 &&
+          failure.incidents.length === 0 &&
+          failure.rollbacks.length === 0,
         failedViaFallback: failure?.viaFallback ?? false,
         rolledBack: (failure?.rollbacks.length ?? 0) > 0,
         linkedIncidents: failure?.incidents.length ?? 0,
@@ -80,5 +113,12 @@ export function extractFacts(
       (i: Incident) => inRange(i.openedAt) && !analysis.incidentLinks.has(i),
     )
     .map(i => ({ service: i.service, id: i.id, openedAt: i.openedAt }));
-  return { facts, unlinked };
+  const failedRollouts = analysis.failedRollouts
+    .filter(d => inRange(d.finishedAt!))
+    .map(d => ({
+      service: d.service,
+      stream: d.stream,
+      finishedAt: d.finishedAt!,
+    }));
+  return { facts, unlinked, failedRollouts };
 }

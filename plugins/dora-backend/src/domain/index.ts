@@ -4,7 +4,9 @@ export {
   dedupeDeployments,
   DEPLOYMENT_STATUS_RANK,
   failureStartOf,
+  RELEASE_SPREAD_MS,
   recoveryOf,
+  REPAIR_WINDOW_MS,
 } from './analysis';
 export type { Analysis, FailedDeployment } from './analysis';
 export {
@@ -12,12 +14,14 @@ export {
   computeTrend,
   DEFINITIONS,
   metricSetFromTally,
+  serviceMetricSets,
   tallyAnalysis,
   trendPointFromTally,
 } from './metrics';
 export type { TallyOptions } from './metrics';
 export { dayOf, extractFacts } from './facts';
-export type { DeploymentFact, UnlinkedIncident } from './facts';
+export type { DeploymentFact, FailedRollout, UnlinkedIncident } from './facts';
+export { deploymentDaysOf } from './deploymentDays';
 export type { EncodedHistogram } from './histogram';
 export {
   bucketOf,

@@ -45,6 +45,14 @@ export interface DailyRollup {
   /** Days since the epoch (UTC). */
   day: number;
   deployments: number;
+  /** Deployments that are not a repeat rollout of a release to another stream. */
+  releases: number;
+  /** Rework among those. */
+  releaseRework: number;
+  /** Failed releases (a release counts once, however many of its rollouts failed). */
+  releaseFailures: number;
+  /** Failed only because a hotfix or rollback deployment followed. */
+  repairedByFix: number;
   rework: number;
   inferred: number;
   failed: number;
@@ -70,6 +78,10 @@ const recoveryHours = (f: DeploymentFact) =>
 /** The counts a rollup sums; a weekly rollup is the sum of its days' counts. */
 const ROLLUP_COUNTS = [
   'deployments',
+  'releases',
+  'releaseRework',
+  'releaseFailures',
+  'repairedByFix',
   'rework',
   'inferred',
   'failed',
@@ -142,6 +154,10 @@ const encodeHistograms = (group: RollupInProgress): DailyRollup => ({
 function addFactToRollup(group: RollupInProgress, f: DeploymentFact): void {
   const r = group.rollup;
   r.deployments++;
+  r.releases += Number(!f.repeatRollout);
+  r.releaseRework += Number(!f.repeatRollout && f.rework);
+  r.releaseFailures += Number(f.releaseFailure);
+  r.repairedByFix += Number(f.repairedByFix);
   r.rework += Number(f.rework);
   r.inferred += Number(f.inferred);
   r.failed += Number(f.failed);
@@ -200,6 +216,11 @@ export function weeklyRollups(daily: DailyRollup[]): DailyRollup[] {
 /** Running totals for one scope and window, fed by facts (exact) and rollups (histograms). */
 export class MetricTally {
   deployments = 0;
+  releases = 0;
+  releaseRework = 0;
+  releaseFailures = 0;
+  repairedByFix = 0;
+  failedRollouts = 0;
   rework = 0;
   inferred = 0;
   failed = 0;
@@ -217,6 +238,10 @@ export class MetricTally {
 
   addFact(f: DeploymentFact): void {
     this.deployments++;
+    this.releases += Number(!f.repeatRollout);
+    this.releaseRework += Number(!f.repeatRollout && f.rework);
+    this.releaseFailures += Number(f.releaseFailure);
+    this.repairedByFix += Number(f.repairedByFix);
     this.days.add(dayOf(f.finishedAt));
     this.services.add(f.service);
     this.rework += Number(f.rework);
@@ -248,6 +273,10 @@ export class MetricTally {
       this.services.add(r.service);
     }
     this.deployments += r.deployments;
+    this.releases += r.releases;
+    this.releaseRework += r.releaseRework;
+    this.releaseFailures += r.releaseFailures;
+    this.repairedByFix += r.repairedByFix;
     this.rework += r.rework;
     this.inferred += r.inferred;
     this.commitsWithoutTime += r.commitsWithoutTime;
@@ -263,6 +292,10 @@ export class MetricTally {
     if (r.recovered > 0) {
       this.recoveryTimes.mergeHistogram(r.recoveryHistogram);
     }
+  }
+
+  addFailedRollouts(count: number): void {
+    this.failedRollouts += count;
   }
 
   addUnlinkedIncidents(service: string, count: number): void {

@@ -55,4 +55,23 @@ describe('CatalogServiceMap', () => {
     expect(map.resolve('github', 'mike/diaspora')).toBeNull();
     expect(map.resolve('gitlab', 'codertocat/hello-world')).toBeNull();
   });
+
+  it('does not count a placeholder PagerDuty service id equal to the component name as an incident source', async () => {
+    // Golden-path skeletons used to write `pagerduty.com/service-id: <name>`, which hid the
+    // "no incident source" warning from every new service.
+    const placeholder: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'orders-api',
+        namespace: 'default',
+        annotations: { 'pagerduty.com/service-id': 'Orders-API' },
+      },
+      spec: { owner: 'group:default/payments' },
+    };
+    const map = await mapOf([...testEntities, placeholder]);
+    expect([...map.componentsWithIncidentSource()]).toEqual([
+      'component:default/hello-world',
+    ]);
+  });
 });

@@ -21,6 +21,8 @@ export const SERVICE_ANNOTATIONS: Record<
 /** How long a catalog snapshot is used before it is fetched again. */
 const TTL_MS = 60_000;
 const EMPTY_TTL_MS = 5_000;
+/** At most this often, a key nobody claims fetches the catalog again before it is stored unmapped. */
+const MISS_REFRESH_MS = 10_000;
 
 interface Snapshot {
   fetchedAt: number;
@@ -43,6 +45,7 @@ export class CatalogServiceMap {
     byKey: new Map(),
   };
   private refreshing?: Promise<void>;
+  private lastMissRefresh = 0;
 
   static create(options: {
     catalog: CatalogService;
@@ -71,6 +74,25 @@ export class CatalogServiceMap {
     await this.refreshing;
   }
 
+  /**
+   * Fetches the catalog again when some of these keys resolve to no component: a component
+   * created since the snapshot (a golden path's first deployment) is then mapped at once instead
+   * of waiting for the periodic remap. At most once every ten seconds, so unknown keys cannot
+   * make every ingest read the catalog.
+   */
+  async refreshForKeys(
+    keys: Array<{ type: DoraServiceKeyType; key: string }>,
+  ): Promise<void> {
+    if (keys.every(({ type, key }) => this.resolve(type, key) !== null)) {
+      return;
+    }
+    if (Date.now() - this.lastMissRefresh < MISS_REFRESH_MS) {
+      return;
+    }
+    this.lastMissRefresh = Date.now();
+    await this.refresh(true);
+  }
+
   private async fetch() {
     const { items } = await this.catalog.getEntities(
       {
@@ -92,7 +114,10 @@ export class CatalogServiceMap {
       const annotations = entity.metadata.annotations ?? {};
       components.set(ref, {
         owner: ownerOf(entity),
-        hasIncidentSource: Boolean(annotations[SERVICE_ANNOTATIONS.pagerduty]),
+        hasIncidentSource: isIncidentSource(
+          annotations[SERVICE_ANNOTATIONS.pagerduty],
+          entity.metadata.name,
+        ),
       });
       byKey.set(keyOf('entity', ref), ref);
       for (const [type, annotation] of Object.entries(SERVICE_ANNOTATIONS)) {
@@ -177,4 +202,17 @@ function ownerOf(entity: Entity): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether a `pagerduty.com/service-id` annotation names a real PagerDuty service. A value equal to
+ * the component's own name is a placeholder (golden-path skeletons once wrote one): counting it
+ * would hide the "no incident source" warning from a service that has none.
+ */
+export function isIncidentSource(
+  serviceId: string | undefined,
+  componentName: string,
+): boolean {
+  const id = serviceId?.trim();
+  return Boolean(id) && id!.toLowerCase() !== componentName.toLowerCase();
 }

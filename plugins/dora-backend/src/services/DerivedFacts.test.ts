@@ -279,6 +279,98 @@ describe('derived facts and daily rollups', () => {
     },
   );
 
+  const change = (sha: string, committedAt: number) => ({
+    ...origin,
+    type: 'change' as const,
+    externalId: sha,
+    sha,
+    committedAt,
+  });
+
+  it.each(databases.eachSupportedId())(
+    'count a commit once when an infrequent deployer infers commits 40 days apart (issue 16, 6), %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const day = (n: number) => NOW - 80 * DAY_MS + n * DAY_MS;
+      // A (day 15) and B (day 55) report no commit list: each takes every commit up to its head.
+      const commitless = (id: string, at: number, sha: string) => ({
+        ...deployment(id, at, sha),
+        commits: undefined,
+      });
+      await store.ingest(
+        [change('c1', day(0)), commitless('A', day(15), 'c1')],
+        resolve,
+        NOW,
+      );
+      await store.ingest(
+        [change('c2', day(50)), commitless('B', day(55), 'c2')],
+        resolve,
+        NOW,
+      );
+      const facts = (await derived(knex)).facts;
+      // Hand-computed: A shipped c1 after 15 days, B only c2 after 5 days.
+      expect(facts.map(f => [f.id, f.leadTimesMs])).toEqual([
+        ['A', [15 * DAY_MS]],
+        ['B', [5 * DAY_MS]],
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keep lead times longer than 60 days (issue 16, 6), %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const committedAt = NOW - 80 * DAY_MS;
+      const deployedAt = NOW - 10 * DAY_MS;
+      await store.ingest([change('c0', committedAt)], resolve, NOW);
+      await store.ingest([deployment('D', deployedAt, 'c0')], resolve, NOW);
+      const [fact] = (await derived(knex)).facts;
+      expect(fact).toMatchObject({
+        leadTimesMs: [70 * DAY_MS],
+        commitsWithoutTime: 0,
+      });
+      // The other way round: the commit reported after the deployment, 70 days after its time.
+      await store.ingest([deployment('E', deployedAt + 1, 'c9')], resolve, NOW);
+      await store.ingest([change('c9', committedAt)], resolve, NOW);
+      const e = (await derived(knex)).facts.find(f => f.id === 'E');
+      expect(e).toMatchObject({
+        leadTimesMs: [70 * DAY_MS + 1],
+        commitsWithoutTime: 0,
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'end a failure with a hotfix more than a week later (issue 16, 11), %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const deployedAt = NOW - 30 * DAY_MS;
+      const fixedAt = deployedAt + 10 * DAY_MS;
+      await store.ingest(
+        [
+          deployment('d1', deployedAt, 'aaa'),
+          {
+            ...origin,
+            type: 'incident',
+            externalId: 'INC-1',
+            openedAt: deployedAt + 3_600_000,
+            causeDeploymentId: 'd1',
+          },
+        ],
+        resolve,
+        NOW,
+      );
+      await store.ingest(
+        [{ ...deployment('h1', fixedAt, 'bbb'), kind: 'hotfix' as const }],
+        resolve,
+        NOW,
+      );
+      const d1 = (await derived(knex)).facts.find(f => f.id === 'd1');
+      // The incident is still open: the first hotfix after it opened ends the failure.
+      expect(d1).toMatchObject({ failed: true, recoveredAt: fixedAt });
+    },
+  );
+
   it.each(databases.eachSupportedId())(
     'are backfilled from events stored before the upgrade, %p',
     async databaseId => {
@@ -343,14 +435,14 @@ describe('derived facts and daily rollups', () => {
       // Data derived by the first version (marker v1, no weekly rollups) is derived again.
       await knex('dora_weekly_rollups').delete();
       await knex('dora_markers')
-        .where('name', 'like', 'facts-v2%')
+        .where('name', 'like', 'facts-v3%')
         .update({ name: 'facts-v1:fallback-86400000' });
       await DoraStore.create({ database: { getClient: async () => knex } });
       expect((await derived(knex)).weekly).toHaveLength(1);
       expect((await derived(knex)).rollups).toHaveLength(1);
       expect(
         (await knex('dora_markers').select('name')).map(r => r.name).sort(),
-      ).toEqual(['facts-v2:fallback-86400000']);
+      ).toEqual(['facts-v3:fallback-86400000']);
     },
   );
 });

@@ -7,6 +7,8 @@ import {
   DeploymentFact,
   EventSet,
   extractFacts,
+  RELEASE_SPREAD_MS,
+  REPAIR_WINDOW_MS,
   rollupFacts,
   UnlinkedIncident,
   weeklyRollups,
@@ -202,7 +204,7 @@ export async function hasCommitlessDeployments(
 }
 
 /**
- * Commit times by SHA (those of the service committed in [from, to)), looked up through the SHA
+ * Commit times by SHA (those of the service committed before `to`), looked up through the SHA
  * index alone: given the service too, SQLite prefers the (service, time) index and reads the
  * service's whole period.
  */
@@ -210,7 +212,6 @@ async function changesBySha(
   tx: Knex,
   service: string,
   shas: string[],
-  from: number,
   to: number,
 ): Promise<any[]> {
   const changes: any[] = [];
@@ -226,7 +227,7 @@ async function changesBySha(
       .whereIn('sha', chunk);
     for (const r of rows as any[]) {
       const at = Number(r.committed_at);
-      if (serviceOf(r) === service && at >= from && at < to) {
+      if (serviceOf(r) === service && at < to) {
         changes.push(r);
       }
     }
@@ -381,13 +382,72 @@ async function loadServiceEvents(
         add(
           await deploymentsOf(tx, service)
             .whereIn('id', ids)
-            .where('finished_at', '>=', depFrom)
+            // Whatever their age: a commit counts at its first deployment only.
             .where('finished_at', '<', until),
         );
       }
     };
     await shipping(wanted, nearFrom);
     await shipping(causes, depTo);
+    // Whether a repeat rollout's release failed depends on its earlier rollouts and what
+    // followed them.
+    const loaded = [...byId.values()];
+    const rangeHeads = new Set(
+      loaded
+        .filter(
+          d => Number(d.finished_at) >= from && Number(d.finished_at) < to,
+        )
+        .map(d => d.commit_sha)
+        .filter(Boolean),
+    );
+    const earlierRollouts = loaded
+      .filter(
+        d =>
+          rangeHeads.has(d.commit_sha) &&
+          Number(d.finished_at) < nearFrom &&
+          Number(d.finished_at) >= from - RELEASE_SPREAD_MS,
+      )
+      .map(d => Number(d.finished_at));
+    if (earlierRollouts.length > 0) {
+      add(
+        await deploymentsOf(tx, service)
+          .where('finished_at', '>=', Math.min(...earlierRollouts) - fallbackMs)
+          .where('finished_at', '<', nearFrom),
+      );
+    }
+  }
+  let previousHead: string | undefined;
+  if (!indexed) {
+    // The earlier deployments that shipped a commit of the range first, whatever their age, and
+    // the service's last deployment before the lookback: commits up to its head are shipped
+    // already, so a deployment that infers its commits does not take them again.
+    for (const ids of await deploymentIdsReporting(tx, [...wanted])) {
+      add(
+        await deploymentsOf(tx, service)
+          .whereIn('id', ids)
+          .where('finished_at', '<', depFrom),
+      );
+    }
+    const previous = await deploymentsOf(tx, service)
+      .where('finished_at', '<', depFrom)
+      .orderBy('finished_at', 'desc')
+      .first();
+    if (previous) {
+      add([previous]);
+      previousHead = previous.commit_sha ?? undefined;
+    }
+  }
+  // Which regular deployment a later fix repaired depends on every deployment up to that fix.
+  const fixTimes = [...byId.values()]
+    .filter(d => d.kind !== 'regular')
+    .map(d => Number(d.finished_at))
+    .filter(t => t >= nearTo && t <= nearTo + REPAIR_WINDOW_MS);
+  if (fixTimes.length > 0) {
+    add(
+      await deploymentsOf(tx, service)
+        .where('finished_at', '>=', nearTo)
+        .where('finished_at', '<=', Math.max(...fixTimes)),
+    );
   }
   const deployments = [...byId.values()];
 
@@ -395,15 +455,33 @@ async function loadServiceEvents(
   // range reports change nothing), else every commit of the period (deployments that infer their
   // commits need the service's commits in time order). Both read the same period.
   const inferring = deployments.some((d: any) => !d.commits && d.commit_sha);
-  const changes =
-    !inferring && (indexed || wanted.size <= SHA_LOOKUP_LIMIT)
-      ? await changesBySha(tx, service, [...wanted], changeFrom, depTo)
-      : await whereService(
-          tx('dora_changes').select('sha', 'committed_at'),
-          service,
-        )
-          .where('committed_at', '>=', changeFrom)
-          .where('committed_at', '<', depTo);
+  let changes: any[];
+  if (!inferring && (indexed || wanted.size <= SHA_LOOKUP_LIMIT)) {
+    // By SHA without a time floor: a lead time longer than the lookback still counts.
+    changes = await changesBySha(tx, service, [...wanted], depTo);
+  } else {
+    // Commits in time order from the previous deployment's head (or the lookback, if earlier):
+    // a deployment inferring its commits takes those after it, however old.
+    const [head] = previousHead
+      ? await changesBySha(tx, service, [previousHead], depTo)
+      : [];
+    const floor = Math.min(
+      changeFrom,
+      head ? Number(head.committed_at) : changeFrom,
+    );
+    changes = await whereService(
+      tx('dora_changes').select('sha', 'committed_at'),
+      service,
+    )
+      .where('committed_at', '>=', floor)
+      .where('committed_at', '<', depTo);
+    // Reported commits older than that still have their times.
+    const have = new Set(changes.map((c: any) => c.sha));
+    const older = [...wanted].filter(sha => !have.has(sha));
+    if (older.length > 0 && older.length <= SHA_LOOKUP_LIMIT) {
+      changes.push(...(await changesBySha(tx, service, older, floor)));
+    }
+  }
   return {
     deployments: deployments.map((r: any) => ({
       id: r.external_id,
@@ -450,6 +528,9 @@ function factRow(f: DeploymentFact) {
     rework: f.rework,
     inferred: f.inferred,
     failed: f.failed,
+    repeat_rollout: f.repeatRollout,
+    release_failure: f.releaseFailure,
+    repaired_by_fix: f.repairedByFix,
     failed_via_fallback: f.failedViaFallback,
     rolled_back: f.rolledBack,
     linked_incidents: f.linkedIncidents,
@@ -471,6 +552,9 @@ export function factFromRow(r: any): DeploymentFact {
     rework: Boolean(r.rework),
     inferred: Boolean(r.inferred),
     failed: Boolean(r.failed),
+    repeatRollout: Boolean(r.repeat_rollout),
+    releaseFailure: Boolean(r.release_failure),
+    repairedByFix: Boolean(r.repaired_by_fix),
     failedViaFallback: Boolean(r.failed_via_fallback),
     rolledBack: Boolean(r.rolled_back),
     linkedIncidents: num(r.linked_incidents),
@@ -488,6 +572,10 @@ function rollupRow(r: DailyRollup) {
     stream: r.stream,
     day: r.day,
     deployments: r.deployments,
+    releases: r.releases,
+    release_rework: r.releaseRework,
+    release_failures: r.releaseFailures,
+    repaired_by_fix: r.repairedByFix,
     rework: r.rework,
     inferred: r.inferred,
     failed: r.failed,
@@ -513,6 +601,10 @@ export function rollupFromRow(r: any): DailyRollup {
     stream: r.stream,
     day: num(r.day),
     deployments: num(r.deployments),
+    releases: num(r.releases),
+    releaseRework: num(r.release_rework),
+    releaseFailures: num(r.release_failures),
+    repairedByFix: num(r.repaired_by_fix),
     rework: num(r.rework),
     inferred: num(r.inferred),
     failed: num(r.failed),

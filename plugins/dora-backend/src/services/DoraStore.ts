@@ -15,6 +15,8 @@ import {
   DeploymentFact,
   EventSet,
   HOUR_MS,
+  RELEASE_SPREAD_MS,
+  REPAIR_WINDOW_MS,
 } from '../domain';
 import { SERVICE_ANNOTATIONS } from './CatalogServiceMap';
 import {
@@ -159,8 +161,8 @@ export class DoraStore {
    * does it under a marker; the others wait for its transaction and skip.
    */
   async ensureDerived(logger?: { info(message: string): void }) {
-    // v2: weekly rollups added.
-    const marker = `facts-v2:fallback-${this.fallbackMs}`;
+    // v2: weekly rollups added. v3: releases and repairs by fixes (issue 16).
+    const marker = `facts-v3:fallback-${this.fallbackMs}`;
     const existing = await this.db('dora_markers')
       .where('name', marker)
       .first();
@@ -435,12 +437,13 @@ export class DoraStore {
     if (indexed) {
       // Commits reported by deployments, through the SHA index; a deployment may even finish
       // before the commit's (skewed) time, up to the fallback window as the derive reads.
+      // However much later they finished: a commit reported after its deployment still counts.
       const shipping = await this.deploymentsReporting(
         tx,
         service,
         changes.map(c => c.sha),
         first - this.fallbackMs,
-        last + LOOKBACK_MS,
+        Number.MAX_SAFE_INTEGER,
       );
       // Every deployment reporting the commit changes: the first ships it (lead time), all of
       // them count it as a commit with a time now.
@@ -467,6 +470,26 @@ export class DoraStore {
       shas: new Set<string>(reportedShas(d)),
       head: d.commits ? undefined : d.commit_sha ?? undefined,
     }));
+    // A change no deployment of that period ships goes to the next one inferring its commits,
+    // however much later.
+    const later = await whereService(
+      tx(TABLES.deployment).select('finished_at', 'commit_sha', 'commits'),
+      service,
+    )
+      .whereNull('commits')
+      .whereNotNull('commit_sha')
+      .where('production', true)
+      .where('status', 'success')
+      .where('finished_at', '>=', last + LOOKBACK_MS)
+      .orderBy('finished_at')
+      .first();
+    if (later) {
+      parsed.push({
+        finishedAt: Number(later.finished_at),
+        shas: new Set<string>(reportedShas(later)),
+        head: later.commit_sha,
+      });
+    }
     // Deployments without a commit list take every commit up to their head's commit time.
     const headTimes = new Map<string, number>();
     const heads = [...new Set(parsed.flatMap(d => (d.head ? [d.head] : [])))];
@@ -520,7 +543,55 @@ export class DoraStore {
     spans.mark(service, narrow);
     if (!narrow) {
       spans.add(service, from - SETTLE_MS, to + SETTLE_MS);
+      // The next deployment inferring its commits, however much later, took the commits up to
+      // this one's head while it was missing: it gives them back.
+      const next = await whereService(
+        tx(TABLES.deployment).select('finished_at'),
+        service,
+      )
+        .whereNull('commits')
+        .whereNotNull('commit_sha')
+        .where('production', true)
+        .where('status', 'success')
+        .where('finished_at', '>', Math.ceil(to + SETTLE_MS))
+        .orderBy('finished_at')
+        .first();
+      if (next) {
+        spans.add(service, Number(next.finished_at), Number(next.finished_at));
+      }
+      if (e.kind !== 'regular') {
+        // A fix may end failures of its stream however old: those not recovered before it.
+        const open = await tx(FACT_TABLES.facts)
+          .select('finished_at')
+          .where('service', service)
+          .where('stream', e.stream)
+          .where('failed', true)
+          .where('finished_at', '<', Math.ceil(to))
+          .where(q =>
+            q
+              .whereNull('recovered_at')
+              .orWhere('recovered_at', '>', Math.floor(from)),
+          );
+        for (const f of open as any[]) {
+          spans.add(service, Number(f.finished_at), Number(f.finished_at));
+        }
+      }
       return;
+    }
+    // A hotfix or rollback deployment up to a week after it now repairs it rather than the
+    // regular deployment before it: that one's failure changes.
+    const fixAfter = await whereService(
+      tx(TABLES.deployment).select('finished_at'),
+      service,
+    )
+      .where('production', true)
+      .where('status', 'success')
+      .whereNot('kind', 'regular')
+      .where('finished_at', '>', Math.floor(from))
+      .where('finished_at', '<=', Math.ceil(to + REPAIR_WINDOW_MS))
+      .first();
+    if (fixAfter) {
+      spans.add(service, from - REPAIR_WINDOW_MS, to);
     }
     // Incidents without a cause opened up to the fallback window after it may move to it from the
     // deployment before it (or from unlinked): that deployment and those incidents' days change.
@@ -557,7 +628,8 @@ export class DoraStore {
       service,
       shas,
       from,
-      to + LOOKBACK_MS,
+      // However much later: a commit counts at its first deployment only.
+      Number.MAX_SAFE_INTEGER,
     )) {
       spans.add(service, later.finishedAt, later.finishedAt);
     }
@@ -685,10 +757,12 @@ export class DoraStore {
           ]);
           break;
         case 'incident':
+          // Up to a week after: the later rollouts of the release it failed (one release
+          // counts once per service, so theirs no longer count as a failed release).
           spans.add(
             service,
             e.openedAt - (e.causeCommitSha ? LOOKBACK_MS : this.fallbackMs),
-            Math.max(e.openedAt, storedTime ?? e.openedAt),
+            Math.max(e.openedAt, storedTime ?? e.openedAt) + RELEASE_SPREAD_MS,
           );
           reference(service, e.causeDeploymentId);
           break;
@@ -725,7 +799,12 @@ export class DoraStore {
       for (const r of rows as any[]) {
         const service = serviceOf(r);
         if (referenced.get(service)?.has(r.external_id)) {
-          spans.add(service, Number(r.finished_at), Number(r.finished_at));
+          // With the later rollouts of its release (see incidents above).
+          spans.add(
+            service,
+            Number(r.finished_at),
+            Number(r.finished_at) + RELEASE_SPREAD_MS,
+          );
         }
       }
     }
@@ -802,7 +881,8 @@ export class DoraStore {
           .where('finished_at', '>=', from - lookbackMs)
           .where('finished_at', '<', to)
           .where('production', true)
-          .where('status', 'success'),
+          // Failed rollouts are counted beside the successful deployments.
+          .whereIn('status', ['success', 'failure']),
       ),
       scoped(
         this.db(TABLES.change)
@@ -936,6 +1016,40 @@ export class DoraStore {
       .modify(q => scopeDerived(q, query.services))
       .groupBy('service');
     return new Map(rows.map((r: any) => [r.service, num(r.count)]));
+  }
+
+  /**
+   * Failed production rollouts (status failure) that finished in [from, to), per service and
+   * stream, optionally for some services and one stream.
+   */
+  async failedRollouts(query: {
+    services?: string[];
+    stream?: string;
+    from: number;
+    to: number;
+  }): Promise<Array<{ service: string; stream: string; count: number }>> {
+    // The status as a literal, so both databases use the partial index on failures.
+    const rows = await this.db(TABLES.deployment)
+      .select('entity_ref', 'service_key_type', 'service_key', 'stream')
+      .count({ count: '*' })
+      .whereRaw("status = 'failure'")
+      .where('production', true)
+      .where('finished_at', '>=', query.from)
+      .where('finished_at', '<', query.to)
+      .modify(q => {
+        if (query.stream !== undefined) {
+          q.where('stream', query.stream);
+        }
+      })
+      .groupBy('entity_ref', 'service_key_type', 'service_key', 'stream');
+    const wanted = query.services && new Set(query.services);
+    return rows
+      .map((r: any) => ({
+        service: serviceOf(r),
+        stream: String(r.stream),
+        count: num(r.count),
+      }))
+      .filter(r => !wanted || wanted.has(r.service));
   }
 
   /** Whether any deployment of the service has been derived. */

@@ -28,6 +28,9 @@ export class IngestService {
     }
     try {
       await this.serviceMap.refresh();
+      await this.serviceMap.refreshForKeys(
+        events.map(e => ({ type: e.serviceKeyType, key: e.serviceKey })),
+      );
     } catch (error) {
       // Events are kept unmapped rather than lost; the periodic remap fixes them later.
       this.logger.warn(

@@ -74,7 +74,6 @@ describe('MetricsService', () => {
     'gives the same figures from stored facts as the in-memory analysis of the raw events, %p',
     async databaseId => {
       const { store, map, exact } = await setup(databaseId);
-      const window = { from: NOW - 30 * DAY_MS, to: NOW };
       await map.refresh();
       const incidentSources = new Set([
         ...(await store.servicesWithIncidents()),
@@ -103,14 +102,20 @@ describe('MetricsService', () => {
           { scope, ref, window: '30' },
           NOW,
         );
+        // The reported window starts at the first UTC midnight inside the last 30 days.
+        const window = {
+          from: Date.parse(response.window.from),
+          to: Date.parse(response.window.to),
+        };
         const events = await store.loadEvents({
           ...window,
           lookbackMs: 30 * DAY_MS,
           entityRefs: services ? [...services] : undefined,
         });
         const analysis = analyse(events, 24 * HOUR_MS);
+        // Team and organisation figures are distributions of per-service figures.
         expect(response.metrics).toEqual(
-          computeMetricSet(analysis, window, options, s =>
+          computeMetricSet(analysis, window, { ...options, scope }, s =>
             services ? (services as readonly string[]).includes(s) : true,
           ),
         );
@@ -119,6 +124,64 @@ describe('MetricsService', () => {
         expect(
           response.metrics.deploymentFrequency.numerator.value,
         ).toBeGreaterThan(0);
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'uses the same window at every scope and however the figures are read, %p',
+    async databaseId => {
+      const { exact, rollups } = await setup(databaseId);
+      const windows = [];
+      for (const service of [exact, rollups]) {
+        for (const query of [
+          { scope: 'organisation' as const, window: '30' as const },
+          { scope: 'team' as const, ref: 'payments', window: '30' as const },
+          {
+            scope: 'service' as const,
+            ref: 'search-api',
+            window: '30' as const,
+          },
+        ]) {
+          windows.push((await service.getMetrics(query, NOW)).window);
+        }
+      }
+      // Starts at the first midnight of the reporting time zone (UTC) inside the window.
+      const expected = {
+        from: '2025-05-03T00:00:00.000Z',
+        to: new Date(NOW).toISOString(),
+        days: (NOW - Date.parse('2025-05-03T00:00:00Z')) / DAY_MS,
+      };
+      expect(windows).toEqual(windows.map(() => expected));
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'starts windows at midnight in the configured reporting time zone, %p',
+    async databaseId => {
+      const { store, map } = await setup(databaseId);
+      for (const exactSampleLimit of [undefined, 0]) {
+        const paris = MetricsService.create({
+          store,
+          serviceMap: map,
+          bandYear: '2024',
+          incidentFallbackHours: 24,
+          reportingTimeZone: 'Europe/Paris',
+          exactSampleLimit,
+        });
+        const response = await paris.getMetrics(
+          { scope: 'organisation', window: '30' },
+          NOW,
+        );
+        // NOW - 30 days is 2025-05-02T07:30Z; the next Paris midnight is 2025-05-02T22:00Z.
+        expect(response.window.from).toBe('2025-05-02T22:00:00.000Z');
+        const facts = await store.loadFacts({
+          from: Date.parse(response.window.from),
+          to: NOW,
+        });
+        expect(
+          response.metrics.deploymentFrequency.details.streamDeployments,
+        ).toBe(facts.length);
       }
     },
   );
@@ -174,7 +237,7 @@ describe('MetricsService', () => {
           expect(b.metrics[metric].warnings.map(w => w.code)).toContain(
             'approximate-median',
           );
-          expect(b.metrics[metric].definition).toContain('within 2.4%');
+          expect(b.metrics[metric].definition).toContain('within 2.44%');
         }
       }
     },

@@ -4,6 +4,7 @@ import {
   DoraBandYear,
   DoraBreakdownRow,
   DoraMetricsQuery,
+  DoraMetricSet,
   DoraMetricsResponse,
   DoraScope,
 } from '@internal/plugin-dora-common';
@@ -14,6 +15,7 @@ import {
   EXACT_SAMPLE_LIMIT,
   metricSetFromTally,
   MetricTally,
+  serviceMetricSets,
   resolveWindow,
   TallyOptions,
   TimeWindow,
@@ -22,6 +24,7 @@ import {
   weekStartDay,
   weeksOf,
 } from '../domain';
+import { nextStartOfDay, startOfDay } from '../domain/timeZone';
 import { CatalogServiceMap, normalizeRef } from './CatalogServiceMap';
 import { DoraStore } from './DoraStore';
 
@@ -44,6 +47,8 @@ export class MetricsService {
     serviceMap: CatalogServiceMap;
     bandYear: DoraBandYear;
     incidentFallbackHours: number;
+    /** IANA time zone whose midnights start the windows (`dora.reportingTimeZone`). Default UTC. */
+    reportingTimeZone?: string;
     /** Largest scope (commits or recoveries) computed exactly; tests lower it. */
     exactSampleLimit?: number;
   }) {
@@ -56,6 +61,7 @@ export class MetricsService {
       serviceMap: CatalogServiceMap;
       bandYear: DoraBandYear;
       incidentFallbackHours: number;
+      reportingTimeZone?: string;
       exactSampleLimit?: number;
     },
   ) {}
@@ -74,11 +80,12 @@ export class MetricsService {
       query.scope,
       query.ref,
     );
-    const rows = await this.loadRows(requested, now, services, stream);
-    const window = rows.window;
-    const [withIncidents, unlinked] = await Promise.all([
+    const window = this.reportingWindow(requested, now);
+    const rows = await this.loadRows(window, now, services, stream);
+    const [withIncidents, unlinked, failedRollouts] = await Promise.all([
       store.servicesWithIncidents(),
       store.unlinkedIncidentCounts({ services, ...window }),
+      store.failedRollouts({ services, stream, ...window }),
     ]);
     const incidentSources = new Set([
       ...withIncidents,
@@ -89,6 +96,20 @@ export class MetricsService {
       fallbackWindowHours: this.options.incidentFallbackHours,
       servicesWithIncidentSource: incidentSources,
       hasIncidentSource: service => incidentSources.has(service),
+      scope: query.scope,
+      level: query.scope === 'stream' ? 'stream' : 'service',
+    };
+    // Team and organisation figures are distributions of per-service figures: one tally per
+    // service, which the organisation's team rows share.
+    const rolledUp = query.scope === 'team' || query.scope === 'organisation';
+    const serviceTallies = new Map<string, MetricTally>();
+    const serviceTally = (service: string) => {
+      let tally = serviceTallies.get(service);
+      if (!tally) {
+        tally = new MetricTally();
+        serviceTallies.set(service, tally);
+      }
+      return tally;
     };
 
     // One pass over the rows feeds the scope, its weeks and its breakdown groups.
@@ -117,17 +138,31 @@ export class MetricsService {
       total.addRollup(r);
       weeks.get(weekStart(r.day * DAY_MS))?.tally.addRollup(r);
       groupTally(r.service, r.stream)?.addRollup(r);
+      if (rolledUp && query.scope === 'organisation') {
+        serviceTally(r.service).addRollup(r);
+      }
     }
     for (const f of rows.facts) {
       total.addFact(f);
       weeks.get(weekStart(f.finishedAt))?.tally.addFact(f);
       groupTally(f.service, f.stream)?.addFact(f);
+      if (rolledUp && query.scope === 'organisation') {
+        serviceTally(f.service).addFact(f);
+      }
+    }
+    for (const r of failedRollouts) {
+      total.addFailedRollouts(r.count);
+      groupTally(r.service, r.stream)?.addFailedRollouts(r.count);
+      if (rolledUp && query.scope === 'organisation') {
+        serviceTally(r.service).addFailedRollouts(r.count);
+      }
     }
     for (const [service, count] of unlinked) {
       total.addUnlinkedIncidents(service, count);
       if (query.scope === 'organisation') {
         // A team whose services only reported incidents still gets its row.
         groupTally(service, '')?.addUnlinkedIncidents(service, count);
+        serviceTally(service).addUnlinkedIncidents(service, count);
       } else if (query.scope === 'team') {
         groups.get(service)?.addUnlinkedIncidents(service, count);
       } else {
@@ -135,6 +170,28 @@ export class MetricsService {
         groups.forEach(tally => tally.addUnlinkedIncidents(service, count));
       }
     }
+    // A team's service rows are its per-service tallies.
+    // Each service's own metrics, computed once: the scope and the organisation's team rows
+    // are distributions of them.
+    const perService = rolledUp
+      ? serviceMetricSets(
+          query.scope === 'team' ? groups : serviceTallies,
+          window,
+          options,
+        )
+      : undefined;
+    const byTeam = new Map<string, Map<string, DoraMetricSet>>();
+    if (query.scope === 'organisation') {
+      for (const [service, set] of perService!) {
+        const team = groupOf!(service, '');
+        byTeam.set(team, (byTeam.get(team) ?? new Map()).set(service, set));
+      }
+    }
+    const childOptions: TallyOptions = {
+      ...options,
+      scope: CHILD_SCOPE[query.scope],
+      level: query.scope === 'service' ? 'stream' : 'service',
+    };
 
     return {
       scope: query.scope,
@@ -146,9 +203,12 @@ export class MetricsService {
       },
       bandYear,
       bandNotes: DORA_BAND_TABLES[bandYear].notes,
-      metrics: metricSetFromTally(total, window, options),
+      metrics: metricSetFromTally(total, window, options, perService),
       trend: [...weeks.values()].map(w =>
-        trendPointFromTally(w.tally, w.window, options),
+        trendPointFromTally(w.tally, w.window, {
+          ...options,
+          scope: undefined,
+        }),
       ),
       breakdown: [...groups]
         .sort(([a], [b]) => a.localeCompare(b))
@@ -156,37 +216,56 @@ export class MetricsService {
           ([key, tally]): DoraBreakdownRow => ({
             scope: CHILD_SCOPE[query.scope]!,
             ref: query.scope === 'service' ? `${ref}#${key}` : key,
-            metrics: metricSetFromTally(tally, window, options),
+            metrics:
+              query.scope === 'team'
+                ? perService!.get(key)!
+                : metricSetFromTally(
+                    tally,
+                    window,
+                    childOptions,
+                    byTeam.get(key) ?? new Map(),
+                  ),
           }),
         ),
     };
   }
 
   /**
+   * The window reported, the same at every scope however its figures are read: from the first
+   * midnight of the reporting time zone inside the requested range, to its end if that is now,
+   * else to the last midnight before it. A range too short to hold a midnight is kept as asked.
+   */
+  private reportingWindow(requested: TimeWindow, now: number): TimeWindow {
+    const zone = this.options.reportingTimeZone ?? 'UTC';
+    const window = {
+      from: nextStartOfDay(requested.from, zone),
+      to: requested.to >= now ? requested.to : startOfDay(requested.to, zone),
+    };
+    return window.to > window.from ? window : requested;
+  }
+
+  /**
    * The stored rows behind a window. When the scope is small enough for exact medians: every
-   * deployment's facts in the window. Otherwise the weekly rollups of its whole weeks and the daily
-   * rollups of the days around them, with the window starting at its first UTC midnight and ending
-   * at a UTC midnight too, unless it runs up to now (today's rollup then holds everything so far);
-   * the response states the window used.
+   * deployment's facts in the window. Otherwise the weekly rollups of its whole UTC weeks, the daily
+   * rollups of the whole UTC days around them (up to now: today's rollup holds everything so far)
+   * and the facts of the partial UTC days at its edges (a reporting time zone other than UTC).
    */
   private async loadRows(
-    requested: TimeWindow,
+    window: TimeWindow,
     now: number,
     services: string[] | undefined,
     stream: string | undefined,
   ): Promise<{
     rollups: DailyRollup[];
     facts: DeploymentFact[];
-    window: TimeWindow;
   }> {
     const { store } = this.options;
-    const live = requested.to >= now;
-    const firstDay = Math.ceil(requested.from / DAY_MS);
-    const endDay = Math.floor(requested.to / DAY_MS) + (live ? 1 : 0);
-    const window = {
-      from: firstDay * DAY_MS,
-      to: live ? requested.to : endDay * DAY_MS,
-    };
+    const live = window.to >= now;
+    const firstDay = Math.ceil(window.from / DAY_MS);
+    const endDay = Math.max(
+      firstDay,
+      Math.floor(window.to / DAY_MS) + (live ? 1 : 0),
+    );
     // Whole weeks from the weekly rollups, the days around them from the daily ones.
     let firstWeek = weekStartDay(firstDay);
     if (firstWeek < firstDay) {
@@ -225,14 +304,14 @@ export class MetricsService {
     const limit = this.options.exactSampleLimit ?? EXACT_SAMPLE_LIMIT;
     if (
       window.to <= window.from ||
+      endDay <= firstDay ||
       (deployments <= Math.min(limit, EXACT_DEPLOYMENT_LIMIT) &&
         commits <= limit &&
         recovered <= limit)
     ) {
       return {
         rollups: [],
-        facts: await store.loadFacts({ services, stream, ...requested }),
-        window: requested,
+        facts: await store.loadFacts({ services, stream, ...window }),
       };
     }
     for (const r of rollups) {
@@ -243,7 +322,23 @@ export class MetricsService {
         r.deploymentDays = JSON.parse(r.deploymentDays);
       }
     }
-    return { rollups, facts: [], window };
+    const edges = await Promise.all([
+      store.loadFacts({
+        services,
+        stream,
+        from: window.from,
+        to: firstDay * DAY_MS,
+      }),
+      live
+        ? []
+        : store.loadFacts({
+            services,
+            stream,
+            from: endDay * DAY_MS,
+            to: window.to,
+          }),
+    ]);
+    return { rollups, facts: edges.flat() };
   }
 
   /** Which breakdown row a service (and stream) belongs to, one level below the scope. */

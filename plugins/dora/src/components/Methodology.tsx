@@ -17,6 +17,8 @@ export const METHODOLOGY_ANCHOR = 'dora-methodology';
 export const INFORMATIONAL: ReadonlySet<DoraCoverageWarning['code']> = new Set([
   'approximate-median',
   'no-band-defined',
+  // A count of failed production rollouts is a figure of its own, not a gap in the data.
+  'failed-rollouts',
 ]);
 
 /**

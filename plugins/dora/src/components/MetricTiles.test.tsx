@@ -50,4 +50,24 @@ describe('MetricTiles', () => {
       screen.queryByText(/publish no bands for deployment rework rate/),
     ).not.toBeInTheDocument();
   });
+
+  it('shows the per-service distribution behind a team or organisation figure', async () => {
+    const metrics = Object.fromEntries(
+      DORA_METRIC_IDS.map(id => [id, base(id)]),
+    ) as DoraMetricSet;
+    metrics.changeFailureRate.distribution = {
+      services: 4,
+      withoutValue: 0,
+      median: 0.05,
+      bands: { elite: 3, high: 0, medium: 0, low: 1 },
+      withoutBand: 0,
+    };
+    await renderInTestApp(<MetricTiles metrics={metrics} />);
+    expect(
+      screen.getByTestId('dora-distribution-changeFailureRate'),
+    ).toHaveTextContent('Median of 4 services: 5.0 % · elite 75 % · low 25 %');
+    expect(
+      screen.queryByTestId('dora-distribution-deploymentFrequency'),
+    ).toBeNull();
+  });
 });

@@ -11,6 +11,7 @@ import { DORA_METRIC_IDS, DoraMetricSet } from '@internal/plugin-dora-common';
 import { formatMetricValue, formatWorking, METRIC_TITLES } from '../format';
 import { BandChip } from './BandChip';
 import { INFORMATIONAL, METHODOLOGY_ANCHOR } from './Methodology';
+import { ServiceDistribution } from './ServiceDistribution';
 
 /** Doubts about the data behind a figure, as opposed to notes on how it is stated. */
 const gaps = (warnings: DoraMetricSet[keyof DoraMetricSet]['warnings']) =>
@@ -42,6 +43,12 @@ export function MetricTiles({ metrics }: { metrics: DoraMetricSet }) {
                   <BandChip band={result.band} />
                 ) : (
                   <Chip size="small" label="no band" variant="outlined" />
+                )}
+                {result.distribution && (
+                  <ServiceDistribution
+                    result={result}
+                    distribution={result.distribution}
+                  />
                 )}
                 <Typography variant="caption" display="block">
                   {formatWorking(result)} · {result.eventCount} events
