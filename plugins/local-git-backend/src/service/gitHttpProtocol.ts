@@ -60,7 +60,12 @@ export async function uploadPack(options: {
         : reject(new Error(`git upload-pack exited with ${code}`)),
     );
   });
+  // git exits on a request that is not the protocol, so writing the rest of the body fails
+  // (EPIPE): its exit code already reports that. A request body that fails to arrive (a broken
+  // gzip stream, an aborted upload) must end git, which would otherwise wait for stdin forever.
+  child.stdin.on('error', () => {});
   if (options.input) {
+    options.input.on('error', () => child.kill());
     options.input.pipe(child.stdin);
   } else {
     child.stdin.end();
