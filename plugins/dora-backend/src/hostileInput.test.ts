@@ -58,6 +58,7 @@ const githubDeploymentStatus = {
 
 const pagerdutyIncident = {
   event: {
+    id: '01DEN8H3ZZ4R5YR3W0GP6WBQ6Z',
     event_type: 'incident.resolved',
     occurred_at: '2025-01-01T11:00:00Z',
     data: {
@@ -197,6 +198,7 @@ describe('DORA API under hostile input', () => {
       path: '/webhooks/pagerduty',
       valid: pagerdutyIncident,
       fields: [
+        'event.id',
         'event.event_type',
         'event.occurred_at',
         'event.data.id',
@@ -233,6 +235,8 @@ describe('DORA API under hostile input', () => {
         snapshot,
         runs: RUNS,
       });
+      // How many got through to the store is in `./portal bench fuzz`'s table: too few per
+      // hundred cases for an assertion that would not flake.
       expect(counts.rejected).toBeGreaterThan(0);
     },
   );
