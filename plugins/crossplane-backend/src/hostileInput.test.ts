@@ -116,7 +116,9 @@ describe('Crossplane API under hostile input', () => {
     let req = request(server)
       .post('/api/crossplane/postgres')
       .timeout(30_000)
-      .set('Content-Type', contentType);
+      .set('Content-Type', contentType)
+      // Bytes as they are: superagent would JSON-encode a Buffer sent as application/json.
+      .serialize(raw => raw);
     if (authorization) req = req.set('Authorization', authorization);
     const res = await req.send(body);
     return { status: res.status, body: res.body };

@@ -195,7 +195,9 @@ describe('local Git host under hostile input', () => {
     let req = request(server)
       .post(`/api/local-git/${name}.git/git-upload-pack`)
       .timeout(10_000)
-      .set('Content-Type', contentType);
+      .set('Content-Type', contentType)
+      // Bytes as they are: superagent would JSON-encode a Buffer sent as application/json.
+      .serialize(raw => raw);
     let payload = body;
     if (gzip !== 'none') {
       req = req.set('Content-Encoding', 'gzip');
