@@ -29,6 +29,8 @@ const suites = {
   // Form submit to the new component in the catalog, and dry runs, through the running portal
   // (starts it if needed).
   'golden-paths': ['node', 'scripts/bench/golden-paths.mjs'],
+  // Hostile-input fuzz suite: 5,000 generated cases per endpoint of every backend plugin.
+  fuzz: ['node', 'scripts/bench/fuzz.mjs'],
 };
 const wanted = process.argv[2];
 if (wanted && !suites[wanted]) {

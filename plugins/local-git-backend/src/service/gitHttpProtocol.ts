@@ -103,10 +103,21 @@ export async function uploadPack(options: {
   try {
     await Promise.all(all);
   } catch (error) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-    }
-    await Promise.allSettled(all);
-    throw error;
+    const killedHere = child.exitCode === null && child.signalCode === null;
+    if (killedHere) child.kill('SIGKILL');
+    const [fed, sent] = await Promise.allSettled(all);
+    // git refused the request itself (a `want` it does not have, a body that is not the protocol):
+    // it stopped reading (EPIPE on its stdin) and exited with its answer on stdout, which reached
+    // the client whole. That answer is the response, as from git-http-backend; only a failure on
+    // our side of the streams (the body, the client) ends the request with an error.
+    const gitRefused =
+      !killedHere &&
+      sent.status === 'fulfilled' &&
+      (fed.status === 'fulfilled' || isBrokenPipe(fed.reason));
+    if (!gitRefused) throw error;
   }
+}
+
+function isBrokenPipe(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
 }
