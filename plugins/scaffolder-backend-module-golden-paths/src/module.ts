@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { localGitRepositoriesServiceRef } from '@internal/plugin-local-git-node';
@@ -10,13 +11,16 @@ import { createEmitAdoptionAction } from './actions/emitAdoption';
 import { createEnsureNameAvailableAction } from './actions/ensureNameAvailable';
 import { createPortalPublishAction } from './actions/publish';
 import { createRecordProvenanceAction } from './actions/recordProvenance';
+import { createTemplateUpgradeAction } from './actions/upgrade';
 import { AdoptionEventSender } from './adoption';
+import { ScaffolderDryRunRenderer } from './upgrade/ScaffolderDryRunRenderer';
 import { createRepositoryPublisher } from './publishers/createRepositoryPublisher';
 
 /**
  * Adds the golden-path actions to the scaffolder: `portal:name:ensure-available`,
  * `portal:publish`, `portal:provenance:record`, `portal:catalog:await-entity` and
- * `portal:adoption:emit`.
+ * `portal:adoption:emit` and
+ * `portal:template:upgrade`.
  *
  * @public
  */
@@ -33,6 +37,8 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         repositories: localGitRepositoriesServiceRef,
+        permissions: coreServices.permissions,
+        reader: coreServices.urlReader,
       },
       async init({
         scaffolder,
@@ -42,6 +48,8 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         auth,
         catalog,
         repositories,
+        permissions,
+        reader,
       }) {
         const publisher = createRepositoryPublisher({ config, repositories });
         logger.info(`Golden paths publish to ${publisher.displayName}`);
@@ -52,6 +60,18 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
           createAwaitEntityAction({ catalog }),
           createEmitAdoptionAction({
             sender: new AdoptionEventSender({ discovery, auth, logger }),
+          }),
+          createTemplateUpgradeAction({
+            catalog,
+            permissions,
+            publisher,
+            repositories,
+            renderer: new ScaffolderDryRunRenderer({
+              reader,
+              integrations: ScmIntegrations.fromConfig(config),
+              discovery,
+              auth,
+            }),
           }),
         );
       },
