@@ -13,6 +13,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { adoptionApiRef } from '../api/AdoptionApi';
 import { MeasureTables } from './MeasureTables';
 import { MeasureTiles } from './MeasureTiles';
+import { ServicesBehindLatest } from './ServicesBehindLatest';
 import { TicketUpload } from './TicketUpload';
 import { TrendCharts } from './TrendCharts';
 
@@ -77,6 +78,9 @@ export function AdoptionPage() {
         </Box>
         <Box mt={3}>
           <MeasureTables summary={summary.value} />
+        </Box>
+        <Box mt={3}>
+          <ServicesBehindLatest />
         </Box>
         {access.value.ticketsImport && (
           <Box mt={3}>
