@@ -186,6 +186,73 @@ function expectGithubActionsOnly(files: Map<string, string>, slug: string) {
   );
 }
 
+/**
+ * The ledger-api repository as go-service 1.0.0 left it: today's rendering for its recorded
+ * inputs, with the 1.0.0 version recorded and an older main.go, on the local Git host.
+ */
+async function publishLedgerAt100(options: {
+  server: any;
+  goService: GoldenPathTemplate;
+  workDir: string;
+}) {
+  const { server, goService, workDir } = options;
+  const dataDir = join(workDir, 'git');
+  const response = await request(server)
+    .post('/api/scaffolder/v2/dry-run')
+    .set('Authorization', mockCredentials.user.header(USER))
+    .send({
+      // ledger-api is taken in the catalog: render as the upgrade does (existing: true).
+      template: {
+        ...goService.entity,
+        spec: {
+          ...goService.entity.spec,
+          steps: goService.entity.spec.steps.map(step =>
+            step.action === 'portal:name:ensure-available'
+              ? { ...step, input: { ...step.input, existing: true } }
+              : step,
+          ),
+        },
+      },
+      values: LEDGER,
+      directoryContents: await directoryContents(goService.dir),
+    });
+  expect(response.status).toBe(200);
+  const source = join(workDir, 'ledger-api-1.0.0');
+  await writeDirectoryContents(source, response.body.directoryContents);
+  const catalogInfo = join(source, 'catalog-info.yaml');
+  await fs.writeFile(
+    catalogInfo,
+    (
+      await fs.readFile(catalogInfo, 'utf8')
+    ).replace(
+      /fernhill.io\/template-version: .*/,
+      'fernhill.io/template-version: 1.0.0',
+    ),
+  );
+  await fs.writeFile(join(source, 'main.go'), 'package main // 1.0.0\n');
+  const gitDir = join(dataDir, 'ledger-api.git');
+  await fs.mkdir(dataDir, { recursive: true });
+  const git = (...args: string[]) =>
+    run('git', [`--git-dir=${gitDir}`, `--work-tree=${source}`, ...args], {
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'Test',
+        GIT_AUTHOR_EMAIL: 'test@example',
+        GIT_COMMITTER_NAME: 'Test',
+        GIT_COMMITTER_EMAIL: 'test@example',
+      },
+    });
+  await run('git', [
+    'init',
+    '--quiet',
+    '--bare',
+    '--initial-branch=main',
+    gitDir,
+  ]);
+  await git('add', '--all', '--', '.');
+  await git('commit', '--quiet', '-m', 'Initial commit from go-service 1.0.0');
+}
+
 jest.setTimeout(180_000);
 
 describe('golden-path templates on the portal scaffolder', () => {
@@ -279,74 +346,12 @@ describe('golden-path templates on the portal scaffolder', () => {
     server = backend.server;
     stopBackend = () => backend.stop();
     scaffolderPort = (backend.server.address() as AddressInfo).port;
-    await publishLedgerAt100(join(workDir, 'git'));
+    await publishLedgerAt100({
+      server,
+      goService: templates.find(t => t.name === 'go-service')!,
+      workDir,
+    });
   });
-
-  /**
-   * The ledger-api repository as go-service 1.0.0 left it: today's rendering for its recorded
-   * inputs, with the 1.0.0 version recorded and an older main.go, on the local Git host.
-   */
-  const publishLedgerAt100 = async (dataDir: string) => {
-    const response = await request(server)
-      .post('/api/scaffolder/v2/dry-run')
-      .set('Authorization', mockCredentials.user.header(USER))
-      .send({
-        // ledger-api is taken in the catalog: render as the upgrade does (existing: true).
-        template: {
-          ...byName('go-service').entity,
-          spec: {
-            ...byName('go-service').entity.spec,
-            steps: byName('go-service').entity.spec.steps.map(step =>
-              step.action === 'portal:name:ensure-available'
-                ? { ...step, input: { ...step.input, existing: true } }
-                : step,
-            ),
-          },
-        },
-        values: LEDGER,
-        directoryContents: await directoryContents(byName('go-service').dir),
-      });
-    expect(response.status).toBe(200);
-    const source = join(workDir, 'ledger-api-1.0.0');
-    await writeDirectoryContents(source, response.body.directoryContents);
-    const catalogInfo = join(source, 'catalog-info.yaml');
-    await fs.writeFile(
-      catalogInfo,
-      (
-        await fs.readFile(catalogInfo, 'utf8')
-      ).replace(
-        /fernhill.io\/template-version: .*/,
-        'fernhill.io/template-version: 1.0.0',
-      ),
-    );
-    await fs.writeFile(join(source, 'main.go'), 'package main // 1.0.0\n');
-    const gitDir = join(dataDir, 'ledger-api.git');
-    await fs.mkdir(dataDir, { recursive: true });
-    const git = (...args: string[]) =>
-      run('git', [`--git-dir=${gitDir}`, `--work-tree=${source}`, ...args], {
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 'Test',
-          GIT_AUTHOR_EMAIL: 'test@example',
-          GIT_COMMITTER_NAME: 'Test',
-          GIT_COMMITTER_EMAIL: 'test@example',
-        },
-      });
-    await run('git', [
-      'init',
-      '--quiet',
-      '--bare',
-      '--initial-branch=main',
-      gitDir,
-    ]);
-    await git('add', '--all', '--', '.');
-    await git(
-      'commit',
-      '--quiet',
-      '-m',
-      'Initial commit from go-service 1.0.0',
-    );
-  };
 
   afterAll(async () => {
     await stopBackend?.();
