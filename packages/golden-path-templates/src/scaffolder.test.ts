@@ -62,6 +62,18 @@ const SCAFFOLDER_MODULES = [
 const USER = 'user:default/priya.raman';
 const PORTAL_TOKEN = 'golden-path-templates-test';
 
+/** The recorded inputs of the demo service created at an older golden path. */
+const LEDGER = {
+  name: 'ledger-api',
+  owner: 'group:default/payments',
+  description: 'Keeps the ledger of every payment.',
+  system: 'system:default/checkout',
+  database: false,
+};
+
+/** The port of the portal scaffolder under test, for the calls it makes to itself. */
+let scaffolderPort = 0;
+
 const group = (name: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Group',
@@ -88,6 +100,32 @@ const catalogEntities = [
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name: 'payments-api', namespace: 'default' },
+    spec: { type: 'service', lifecycle: 'production', owner: 'payments' },
+  },
+  // Golden paths as the catalog reads them from templates/ (file locations).
+  ...['go-service', 'upgrade-golden-path'].map(name => {
+    const file = join(templatesDir, name, 'template.yaml');
+    const entity = yaml.parse(require('node:fs').readFileSync(file, 'utf8'));
+    entity.metadata.namespace = 'default';
+    entity.metadata.annotations[
+      'backstage.io/managed-by-location'
+    ] = `file:${file}`;
+    return entity;
+  }),
+  // A service created by go-service 1.0.0 on the local Git host (upgrade-golden-path's test values).
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: LEDGER.name,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/source-template': 'template:default/go-service',
+        'fernhill.io/template-version': '1.0.0',
+        'fernhill.io/template-inputs': JSON.stringify(LEDGER),
+        'backstage.io/managed-by-location': `url:http://localhost:7007/api/local-git/${LEDGER.name}/blob/main/catalog-info.yaml`,
+      },
+    },
     spec: { type: 'service', lifecycle: 'production', owner: 'payments' },
   },
 ];
@@ -148,6 +186,73 @@ function expectGithubActionsOnly(files: Map<string, string>, slug: string) {
   );
 }
 
+/**
+ * The ledger-api repository as go-service 1.0.0 left it: today's rendering for its recorded
+ * inputs, with the 1.0.0 version recorded and an older main.go, on the local Git host.
+ */
+async function publishLedgerAt100(options: {
+  server: any;
+  goService: GoldenPathTemplate;
+  workDir: string;
+}) {
+  const { server, goService, workDir } = options;
+  const dataDir = join(workDir, 'git');
+  const response = await request(server)
+    .post('/api/scaffolder/v2/dry-run')
+    .set('Authorization', mockCredentials.user.header(USER))
+    .send({
+      // ledger-api is taken in the catalog: render as the upgrade does (existing: true).
+      template: {
+        ...goService.entity,
+        spec: {
+          ...goService.entity.spec,
+          steps: goService.entity.spec.steps.map(step =>
+            step.action === 'portal:name:ensure-available'
+              ? { ...step, input: { ...step.input, existing: true } }
+              : step,
+          ),
+        },
+      },
+      values: LEDGER,
+      directoryContents: await directoryContents(goService.dir),
+    });
+  expect(response.status).toBe(200);
+  const source = join(workDir, 'ledger-api-1.0.0');
+  await writeDirectoryContents(source, response.body.directoryContents);
+  const catalogInfo = join(source, 'catalog-info.yaml');
+  await fs.writeFile(
+    catalogInfo,
+    (
+      await fs.readFile(catalogInfo, 'utf8')
+    ).replace(
+      /fernhill.io\/template-version: .*/,
+      'fernhill.io/template-version: 1.0.0',
+    ),
+  );
+  await fs.writeFile(join(source, 'main.go'), 'package main // 1.0.0\n');
+  const gitDir = join(dataDir, 'ledger-api.git');
+  await fs.mkdir(dataDir, { recursive: true });
+  const git = (...args: string[]) =>
+    run('git', [`--git-dir=${gitDir}`, `--work-tree=${source}`, ...args], {
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'Test',
+        GIT_AUTHOR_EMAIL: 'test@example',
+        GIT_COMMITTER_NAME: 'Test',
+        GIT_COMMITTER_EMAIL: 'test@example',
+      },
+    });
+  await run('git', [
+    'init',
+    '--quiet',
+    '--bare',
+    '--initial-branch=main',
+    gitDir,
+  ]);
+  await git('add', '--all', '--', '.');
+  await git('commit', '--quiet', '-m', 'Initial commit from go-service 1.0.0');
+}
+
 jest.setTimeout(180_000);
 
 describe('golden-path templates on the portal scaffolder', () => {
@@ -182,6 +287,13 @@ describe('golden-path templates on the portal scaffolder', () => {
           },
         }),
         catalogServiceMock.factory({ entities: catalogEntities }),
+        // portal:template:upgrade renders through the scaffolder's own dry-run endpoint.
+        mockServices.discovery.mock({
+          getBaseUrl: async id =>
+            `http://localhost:${scaffolderPort}/api/${id}`,
+          getExternalBaseUrl: async id =>
+            `http://localhost:${scaffolderPort}/api/${id}`,
+        }).factory,
         // The demo user belongs to Payments and Catalog, as in demo/org.yaml.
         mockServices.userInfo.mock({
           getUserInfo: async () => ({
@@ -233,6 +345,12 @@ describe('golden-path templates on the portal scaffolder', () => {
     });
     server = backend.server;
     stopBackend = () => backend.stop();
+    scaffolderPort = (backend.server.address() as AddressInfo).port;
+    await publishLedgerAt100({
+      server,
+      goService: templates.find(t => t.name === 'go-service')!,
+      workDir,
+    });
   });
 
   afterAll(async () => {
@@ -367,6 +485,57 @@ describe('golden-path templates on the portal scaffolder', () => {
       expect(without.problems).toEqual([]);
     },
   );
+
+  it('upgrade-golden-path proposes go-service 2.0.0 to a service created at 1.0.0 as a branch of its repository', async () => {
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', mockCredentials.user.header(USER))
+      .send({
+        templateRef: 'template:default/upgrade-golden-path',
+        values: byName('upgrade-golden-path').testValues,
+      });
+    expect(created.status).toBe(201);
+    let task: any;
+    for (let i = 0; i < 240; i++) {
+      task = (
+        await request(server)
+          .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+          .set('Authorization', mockCredentials.user.header(USER))
+      ).body;
+      if (['completed', 'failed', 'cancelled'].includes(task.status)) break;
+      await new Promise(done => setTimeout(done, 250));
+    }
+    const events = (
+      await request(server)
+        .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+        .set('Authorization', mockCredentials.user.header(USER))
+    ).body;
+    expect({
+      status: task.status,
+      errors: events
+        .filter((e: any) => e.body?.error)
+        .map((e: any) => e.body.error.message),
+    }).toEqual({ status: 'completed', errors: [] });
+    const gitDir = join(workDir, 'git', 'ledger-api.git');
+    const git = async (...args: string[]) =>
+      (await run('git', [`--git-dir=${gitDir}`, ...args])).stdout;
+    // Only what changed since 1.0.0: the older main.go and the recorded version.
+    expect(
+      (await git('diff', '--name-only', 'main', 'golden-path-2.0.0'))
+        .trim()
+        .split('\n'),
+    ).toEqual(['catalog-info.yaml', 'main.go']);
+    const entity = yaml.parse(
+      await git('show', 'golden-path-2.0.0:catalog-info.yaml'),
+    );
+    expect(entity.metadata.annotations['fernhill.io/template-version']).toBe(
+      '2.0.0',
+    );
+    expect(await git('show', 'golden-path-2.0.0:main.go')).not.toContain(
+      '// 1.0.0',
+    );
+    expect(await git('show', 'main:main.go')).toBe('package main // 1.0.0\n');
+  });
 
   it('requests each environment its own PostgreSQLInstance, named after the environment', () => {
     for (const name of ['typescript-service', 'go-service']) {

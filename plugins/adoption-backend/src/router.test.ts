@@ -509,3 +509,51 @@ describe('GET /summary', () => {
     ).toBe(400);
   });
 });
+
+describe('GET /behind-latest', () => {
+  const component = (name: string, templateVersion: string | null) => ({
+    entityRef: `component:default/${name}`,
+    owner: 'group:default/payments',
+    templateRef: 'template:default/go-service',
+    templateVersion,
+    createdAt: null,
+  });
+
+  it('lists the services whose recorded golden-path version is older than the template declares', async () => {
+    const { app, store } = await createApp();
+    await store.replaceCatalogSnapshot(
+      [
+        component('ledger-api', '1.1.0'),
+        component('orders-api', '2.0.0'),
+        component('legacy-api', null),
+        { ...component('site', '1.0.0'), templateRef: 'template:default/gone' },
+      ],
+      new Map([['template:default/go-service', '2.0.0']]),
+    );
+    const res = await request(app)
+      .get('/behind-latest')
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      items: [
+        {
+          entityRef: 'component:default/ledger-api',
+          owner: 'group:default/payments',
+          templateRef: 'template:default/go-service',
+          version: '1.1.0',
+          latestVersion: '2.0.0',
+        },
+      ],
+    });
+  });
+
+  it('is 403 without leadership.dashboards.read, like the rest of the page', async () => {
+    const { app } = await createApp({
+      allow: name => name !== 'leadership.dashboards.read',
+    });
+    const res = await request(app)
+      .get('/behind-latest')
+      .set('Authorization', user);
+    expect(res.status).toBe(403);
+  });
+});

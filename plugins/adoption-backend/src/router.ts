@@ -17,6 +17,7 @@ import {
   adoptionSummaryQuerySchema,
   adoptionTicketsImportPermission,
   adoptionTicketsRequestSchema,
+  ServicesBehindLatestResponse,
 } from '@internal/plugin-adoption-common';
 import { leadershipDashboardsReadPermission } from '@internal/plugin-leadership-common';
 import express, { Request } from 'express';
@@ -151,6 +152,15 @@ export async function createRouter(
     );
     await authorize(req, leadershipDashboardsReadPermission);
     res.json(await summary.summary(query.window));
+  });
+
+  /** Services behind the latest golden path, for the page's upgrade list. */
+  router.get('/behind-latest', async (req, res) => {
+    await authorize(req, leadershipDashboardsReadPermission);
+    const body: ServicesBehindLatestResponse = {
+      items: await summary.behindLatest(),
+    };
+    res.json(body);
   });
 
   router.get('/health', (_req, res) => {

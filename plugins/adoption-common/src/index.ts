@@ -41,6 +41,8 @@ export type {
   AdoptionTemplateRunsMeasure,
   AdoptionTimeToFirstDeployMeasure,
   AdoptionUsageMeasure,
+  ServiceBehindLatest,
+  ServicesBehindLatestResponse,
 } from './measures';
 export {
   adoptionPermissions,

@@ -174,3 +174,22 @@ export interface AdoptionNpsStatus {
   periodDays: number;
   anonymous: boolean;
 }
+
+/**
+ * A service created from a golden path at an older version than the template's current one;
+ * `portal:template:upgrade` (template `upgrade-golden-path`) proposes the newer version to it.
+ *
+ * @public
+ */
+export interface ServiceBehindLatest {
+  entityRef: string;
+  owner: string | null;
+  templateRef: string;
+  version: string;
+  latestVersion: string;
+}
+
+/** Answer of `GET /behind-latest`. @public */
+export interface ServicesBehindLatestResponse {
+  items: ServiceBehindLatest[];
+}

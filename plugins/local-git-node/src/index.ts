@@ -22,6 +22,7 @@ export {
 } from './repositoryNames';
 export { LocalGitRepositories } from './services/LocalGitRepositories';
 export type {
+  LocalGitBranchResult,
   LocalGitPathInfo,
   LocalGitPublishOptions,
   LocalGitPublishResult,

@@ -18,7 +18,7 @@ describe('scaffolderModuleGoldenPaths', () => {
     ['github', { target: 'github', github: { owner: 'fernhill' } }],
     ['gitlab', { target: 'gitlab', gitlab: { group: 'fernhill' } }],
   ])(
-    'registers the five actions (%s publishing)',
+    'registers the six actions (%s publishing)',
     async (_target, publishing) => {
       const addActions = jest.fn();
       await startTestBackend({
@@ -46,6 +46,7 @@ describe('scaffolderModuleGoldenPaths', () => {
           'portal:catalog:register',
           'portal:catalog:await-entity',
           'portal:adoption:emit',
+          'portal:template:upgrade',
         ],
       );
     },

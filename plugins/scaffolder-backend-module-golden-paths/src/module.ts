@@ -12,13 +12,15 @@ import { createEnsureNameAvailableAction } from './actions/ensureNameAvailable';
 import { createPortalPublishAction } from './actions/publish';
 import { createRecordProvenanceAction } from './actions/recordProvenance';
 import { createRegisterInCatalogAction } from './actions/registerInCatalog';
+import { createTemplateUpgradeAction } from './actions/upgrade';
 import { AdoptionEventSender } from './adoption';
+import { ScaffolderDryRunRenderer } from './upgrade/ScaffolderDryRunRenderer';
 import { createRepositoryPublisher } from './publishers/createRepositoryPublisher';
 
 /**
  * Adds the golden-path actions to the scaffolder: `portal:name:ensure-available`,
  * `portal:publish`, `portal:provenance:record`, `portal:catalog:register`,
- * `portal:catalog:await-entity` and `portal:adoption:emit`.
+ * `portal:catalog:await-entity`, `portal:adoption:emit` and `portal:template:upgrade`.
  *
  * @public
  */
@@ -35,6 +37,8 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         repositories: localGitRepositoriesServiceRef,
+        permissions: coreServices.permissions,
+        reader: coreServices.urlReader,
       },
       async init({
         scaffolder,
@@ -44,6 +48,8 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         auth,
         catalog,
         repositories,
+        permissions,
+        reader,
       }) {
         const publisher = createRepositoryPublisher({ config, repositories });
         logger.info(`Golden paths publish to ${publisher.displayName}`);
@@ -60,6 +66,18 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
           createAwaitEntityAction({ catalog }),
           createEmitAdoptionAction({
             sender: new AdoptionEventSender({ discovery, auth, logger }),
+          }),
+          createTemplateUpgradeAction({
+            catalog,
+            permissions,
+            publisher,
+            repositories,
+            renderer: new ScaffolderDryRunRenderer({
+              reader,
+              integrations: ScmIntegrations.fromConfig(config),
+              discovery,
+              auth,
+            }),
           }),
         );
       },

@@ -1,3 +1,4 @@
+export * from './behindLatest';
 export * from './coverage';
 export * from './model';
 export * from './nps';

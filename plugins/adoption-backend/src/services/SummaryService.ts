@@ -1,6 +1,7 @@
 import {
   AdoptionCoverageMeasure,
   AdoptionSummary,
+  ServiceBehindLatest,
 } from '@internal/plugin-adoption-common';
 import { AdoptionConfig } from '../config';
 import {
@@ -13,6 +14,7 @@ import {
   computeUsage,
   ComponentRecord,
   DAY_MS,
+  servicesBehindLatest,
   eventOnlyRuns,
   factsOfRuns,
   mergeFacts,
@@ -62,6 +64,18 @@ export class SummaryService {
     private readonly config: AdoptionConfig,
     private readonly maxAgeMs: number,
   ) {}
+
+  /**
+   * Services behind the latest golden path, from the catalog snapshot (refreshed on the
+   * collector's schedule).
+   */
+  async behindLatest(): Promise<ServiceBehindLatest[]> {
+    const [components, declared] = await Promise.all([
+      this.store.listComponents(),
+      this.store.declaredTemplateVersions(),
+    ]);
+    return servicesBehindLatest(components, declared);
+  }
 
   /** The summary of the last `windowDays`, from the stored one when it is current. */
   async summary(

@@ -4,6 +4,7 @@ import {
   AdoptionImportReport,
   AdoptionNpsStatus,
   AdoptionSummary,
+  ServicesBehindLatestResponse,
 } from '@internal/plugin-adoption-common';
 
 /** What the signed-in user may do on the Adoption page. */
@@ -21,6 +22,7 @@ export interface AdoptionApi {
   answerNps(answer: { score: number; comment?: string }): Promise<void>;
   dismissNps(): Promise<void>;
   sendAnalytics(events: AdoptionAnalyticsEvent[]): Promise<void>;
+  getServicesBehindLatest(): Promise<ServicesBehindLatestResponse>;
 }
 
 /** @public */

@@ -5,6 +5,7 @@ import {
   AdoptionImportReport,
   AdoptionNpsStatus,
   AdoptionSummary,
+  ServicesBehindLatestResponse,
 } from '@internal/plugin-adoption-common';
 import { AdoptionAccess, AdoptionApi } from './AdoptionApi';
 
@@ -39,6 +40,10 @@ export class AdoptionClient implements AdoptionApi {
 
   async getAccess(): Promise<AdoptionAccess> {
     return (await this.call('/access')).json();
+  }
+
+  async getServicesBehindLatest(): Promise<ServicesBehindLatestResponse> {
+    return (await this.call('/behind-latest')).json();
   }
 
   async getSummary(windowDays: number): Promise<AdoptionSummary> {

@@ -29,6 +29,7 @@ function mockApi(over: Partial<AdoptionApi> = {}): AdoptionApi {
     answerNps: jest.fn(),
     dismissNps: jest.fn(),
     sendAnalytics: jest.fn(),
+    getServicesBehindLatest: jest.fn().mockResolvedValue({ items: [] }),
     ...over,
   };
 }
@@ -44,6 +45,35 @@ const render = (api: AdoptionApi) =>
 jest.setTimeout(30_000);
 
 describe('AdoptionPage', () => {
+  it('lists the services behind the latest golden path, each linked to the upgrade template', async () => {
+    await render(
+      mockApi({
+        getServicesBehindLatest: jest.fn().mockResolvedValue({
+          items: [
+            {
+              entityRef: 'component:default/ledger-api',
+              owner: 'group:default/payments',
+              templateRef: 'template:default/go-service',
+              version: '1.1.0',
+              latestVersion: '2.0.0',
+            },
+          ],
+        }),
+      }),
+    );
+    const section = await screen.findByTestId('adoption-behind-latest');
+    expect(section).toHaveTextContent('Services behind the latest golden path');
+    expect(section).toHaveTextContent('1.1.0 → 2.0.0');
+    const link = await screen.findByTestId(
+      'upgrade-component:default/ledger-api',
+    );
+    expect(link.getAttribute('href')).toBe(
+      `/create/templates/default/upgrade-golden-path?formData=${encodeURIComponent(
+        '{"component":"component:default/ledger-api"}',
+      )}`,
+    );
+  });
+
   it('shows every measure with its target', async () => {
     await render(mockApi());
     const coverage = await screen.findByTestId('adoption-measure-coverage');

@@ -17,6 +17,7 @@ import {
 import { adoptionApiRef } from '../api/AdoptionApi';
 import { MeasureTables } from './MeasureTables';
 import { MeasureTiles } from './MeasureTiles';
+import { ServicesBehindLatest } from './ServicesBehindLatest';
 import { TicketUpload } from './TicketUpload';
 import { TrendCharts } from './TrendCharts';
 
@@ -83,6 +84,9 @@ export function AdoptionPage() {
         </Box>
         <Box mt={3}>
           <MeasureTables summary={summary.value} />
+        </Box>
+        <Box mt={3}>
+          <ServicesBehindLatest />
         </Box>
         {access.value.ticketsImport && (
           <Box mt={3}>

@@ -19,6 +19,7 @@ function api(due: boolean): jest.Mocked<AdoptionApi> {
     answerNps: jest.fn().mockResolvedValue(undefined),
     dismissNps: jest.fn().mockResolvedValue(undefined),
     sendAnalytics: jest.fn(),
+    getServicesBehindLatest: jest.fn(),
   };
 }
 

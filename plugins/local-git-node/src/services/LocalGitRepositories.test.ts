@@ -214,4 +214,86 @@ describe('LocalGitRepositories', () => {
     ).toBe(1);
     expect(readdirSync(dataDir)).toEqual(['orders-api.git']);
   });
+
+  describe('commitToBranch', () => {
+    it('proposes files on a branch over the default branch, keeping files it does not mention', async () => {
+      await repositories.publish({ name: 'orders', sourceDir: workspace });
+      const proposal = join(root, 'proposal');
+      await writeTree(proposal, {
+        'docs/index.md': '# Docs, upgraded\n',
+        'chart/values.yaml': 'image: {}\n',
+      });
+      const result = await repositories.commitToBranch({
+        name: 'orders',
+        branch: 'golden-path-2.1.0',
+        sourceDir: proposal,
+        message: 'Upgrade to 2.1.0',
+      });
+      expect(result).toMatchObject({
+        branch: 'golden-path-2.1.0',
+        changed: true,
+      });
+      expect(
+        await repositories.changedPaths('orders', 'main', 'golden-path-2.1.0'),
+      ).toEqual(['chart/values.yaml', 'docs/index.md']);
+      const read = async (path: string) =>
+        (
+          await repositories.readFile('orders', result.commit, path)
+        ).content.toString('utf8');
+      expect(await read('docs/index.md')).toBe('# Docs, upgraded\n');
+      expect(await read('src/index.ts')).toBe('export {};\n');
+      // main itself is untouched, and a clone sees the branch (dumb HTTP needs info/refs).
+      expect(
+        (
+          await repositories.readFile('orders', 'main', 'docs/index.md')
+        ).content.toString('utf8'),
+      ).toBe('# Docs\n');
+      const refs = await fs.readFile(
+        join(dataDir, 'orders.git', 'info', 'refs'),
+        'utf8',
+      );
+      expect(refs).toContain('refs/heads/golden-path-2.1.0');
+
+      // The same proposal again changes nothing; an unchanged tree makes no branch commit.
+      const again = await repositories.commitToBranch({
+        name: 'orders',
+        branch: 'golden-path-2.1.0',
+        sourceDir: proposal,
+        message: 'Upgrade to 2.1.0',
+      });
+      expect(again.commit).toBe(result.commit);
+      const same = join(root, 'same');
+      await writeTree(same, { 'docs/index.md': '# Docs\n' });
+      const nothing = await repositories.commitToBranch({
+        name: 'orders',
+        branch: 'golden-path-2.1.1',
+        sourceDir: same,
+        message: 'Nothing',
+      });
+      expect(nothing.changed).toBe(false);
+      await expect(
+        repositories.resolveCommit('orders', 'golden-path-2.1.1'),
+      ).rejects.toThrow(NotFoundError);
+    });
+
+    it('refuses a branch name with a slash and a missing repository', async () => {
+      await repositories.publish({ name: 'orders', sourceDir: workspace });
+      await expect(
+        repositories.commitToBranch({
+          name: 'orders',
+          branch: 'golden-path/2.1.0',
+          sourceDir: workspace,
+          message: 'x',
+        }),
+      ).rejects.toThrow(InputError);
+      await expect(
+        repositories.commitToBranch({
+          name: 'missing',
+          branch: 'golden-path-2.1.0',
+          sourceDir: workspace,
+          message: 'x',
+        }),
+      ).rejects.toThrow(NotFoundError);
+    });
+  });
 });

@@ -36,6 +36,15 @@ export interface LocalGitPublishResult extends LocalGitRepositoryUrls {
   defaultBranch: string;
 }
 
+/** Result of {@link LocalGitRepositories.commitToBranch}. @public */
+export interface LocalGitBranchResult extends LocalGitRepositoryUrls {
+  branch: string;
+  /** The branch's commit (the base commit when nothing differs). */
+  commit: string;
+  /** Whether the branch differs from its base. */
+  changed: boolean;
+}
+
 /** An entry of a directory listing. @public */
 export interface LocalGitTreeEntry {
   name: string;
@@ -206,6 +215,133 @@ export class LocalGitRepositories {
     } finally {
       await fs.rm(temp, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Commits the files of `sourceDir` on top of branch `baseBranch` as branch `branch` (created, or
+   * moved when it exists and only holds an earlier proposal): files in `sourceDir` replace or add
+   * to the base tree, files absent from it stay as they are. Used to propose changes, such as a
+   * golden-path upgrade, as a branch to review. The commit is built with a private index, so no
+   * working tree is touched, and the branch moves with a compare-and-swap `update-ref`, so of two
+   * concurrent proposals one wins and the other gets a ConflictError. When the result equals the
+   * branch's current tree nothing is committed (a repeated proposal is idempotent).
+   */
+  async commitToBranch(options: {
+    name: string;
+    branch: string;
+    baseBranch?: string;
+    sourceDir: string;
+    message: string;
+    author?: { name: string; email: string };
+  }): Promise<LocalGitBranchResult> {
+    const { name, branch, sourceDir } = options;
+    assertValidRef(branch, 'branch');
+    const gitDir = this.gitDir(name);
+    if (!(await this.exists(name))) {
+      throw new NotFoundError(`Repository ${name} not found`);
+    }
+    const baseBranch = options.baseBranch ?? (await this.defaultBranch(name));
+    assertValidRef(baseBranch, 'baseBranch');
+    const base = await this.resolveCommit(name, baseBranch);
+    const previous = await this.resolveCommit(name, branch).catch(error => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
+    const temp = await fs.mkdtemp(joinPath(this.config.dataDir, '.proposal-'));
+    try {
+      const env = { GIT_INDEX_FILE: joinPath(temp, 'index') };
+      const git = (args: string[], extra: Record<string, string> = {}) =>
+        runGit([`--git-dir=${gitDir}`, ...args], { env: { ...env, ...extra } });
+      await git(['read-tree', base]);
+      // --ignore-removal: files the proposal does not mention stay in the tree.
+      await git([
+        `--work-tree=${sourceDir}`,
+        'add',
+        '--ignore-removal',
+        '--',
+        '.',
+      ]);
+      const tree = (await git(['write-tree'])).toString('utf8').trim();
+      const baseTree = (await git(['rev-parse', `${base}^{tree}`]))
+        .toString('utf8')
+        .trim();
+      if (previous) {
+        const previousTree = (await git(['rev-parse', `${previous}^{tree}`]))
+          .toString('utf8')
+          .trim();
+        if (previousTree === tree) {
+          return {
+            ...this.urls(name, branch),
+            branch,
+            commit: previous,
+            changed: tree !== baseTree,
+          };
+        }
+      }
+      if (tree === baseTree) {
+        return {
+          ...this.urls(name, branch),
+          branch,
+          commit: base,
+          changed: false,
+        };
+      }
+      const author = options.author ?? this.config.author;
+      const commit = (
+        await git(['commit-tree', tree, '-p', base, '-m', options.message], {
+          GIT_AUTHOR_NAME: author.name,
+          GIT_AUTHOR_EMAIL: author.email,
+          GIT_COMMITTER_NAME: this.config.author.name,
+          GIT_COMMITTER_EMAIL: this.config.author.email,
+        })
+      )
+        .toString('utf8')
+        .trim();
+      try {
+        // The expected old value ('' = must not exist) makes the move a compare-and-swap.
+        await git([
+          'update-ref',
+          `refs/heads/${branch}`,
+          commit,
+          previous ?? '',
+        ]);
+      } catch (error) {
+        if (error instanceof GitCommandError) {
+          throw new ConflictError(
+            `Branch ${branch} of ${name} was changed by someone else at the same time; try again`,
+          );
+        }
+        throw error;
+      }
+      await runGit([`--git-dir=${gitDir}`, 'update-server-info']);
+      this.logger.info(
+        `Committed ${commit.slice(0, 12)} to branch ${branch} of ${name}`,
+      );
+      return { ...this.urls(name, branch), branch, commit, changed: true };
+    } finally {
+      await fs.rm(temp, { recursive: true, force: true });
+    }
+  }
+
+  /** Paths that differ between two branches or commits, sorted. */
+  async changedPaths(
+    name: string,
+    from: string,
+    to: string,
+  ): Promise<string[]> {
+    const [a, b] = [
+      await this.resolveCommit(name, from),
+      await this.resolveCommit(name, to),
+    ];
+    const out = await runGit([
+      `--git-dir=${this.gitDir(name)}`,
+      'diff',
+      '--name-only',
+      '-z',
+      a,
+      b,
+    ]);
+    return out.toString('utf8').split('\0').filter(Boolean).sort();
   }
 
   /** The scaffolder task that created repository `name`, if it was recorded. */

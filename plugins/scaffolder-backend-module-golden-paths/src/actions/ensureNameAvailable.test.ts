@@ -49,6 +49,31 @@ describe('portal:name:ensure-available', () => {
     expect(ctx.output).toHaveBeenCalledWith('publishingTarget', 'local');
   });
 
+  it('plans the URLs of an existing component when re-rendering it in a dry run, and only then', async () => {
+    const catalog = catalogServiceMock({ entities: [payments] });
+    const action = createEnsureNameAvailableAction({
+      catalog,
+      publisher: env.publisher,
+    });
+    const dryRun = env.context(
+      { name: 'payments-api', existing: true },
+      { isDryRun: true },
+    );
+    await action.handler(dryRun);
+    expect(dryRun.output).toHaveBeenCalledWith(
+      'repoSlug',
+      'local/payments-api',
+    );
+    await expect(
+      action.handler(env.context({ name: 'payments-api', existing: true })),
+    ).rejects.toThrow(/only allowed in dry runs/);
+    await expect(
+      action.handler(
+        env.context({ name: 'Payments', existing: true }, { isDryRun: true }),
+      ),
+    ).rejects.toThrow(/Invalid name/);
+  });
+
   it('asks the catalog with the initiator credentials', async () => {
     const catalog = catalogServiceMock.mock({
       getEntityByRef: jest.fn(async () => undefined),

@@ -1,5 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError } from '@backstage/errors';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { PROVENANCE_ANNOTATIONS } from '../provenance';
@@ -42,6 +43,13 @@ export function createEnsureNameAvailableAction(options: {
             .enum(['default'])
             .optional()
             .describe('Entity namespace (default default)'),
+        existing: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Dry runs only: the name is that of an existing component being re-rendered (portal:template:upgrade); the name is still validated and the planned URLs returned, but a taken name is expected',
+            ),
       },
       output: {
         entityRef: z =>
@@ -81,34 +89,16 @@ export function createEnsureNameAvailableAction(options: {
         name,
       });
 
-      const existing = await catalog.getEntityByRef(entityRef, {
-        credentials: await ctx.getInitiatorCredentials(),
-      });
-      // A retried task finds what it created itself on its first attempt; that is not a clash.
-      const createdByThisTask =
-        existing?.metadata.annotations?.[PROVENANCE_ANNOTATIONS.taskId] ===
-        ctx.task.id;
-      if (existing && !createdByThisTask) {
-        const owner = (existing.spec as { owner?: unknown } | undefined)?.owner;
-        throw new ConflictError(
-          `The name ${name} is taken: ${entityRef} already exists in the catalog${
-            typeof owner === 'string' ? ` (owned by ${owner})` : ''
-          }. Choose another name; nothing was created.`,
-        );
-      }
-      if (
-        (await publisher.exists(name)) &&
-        (await publisher.createdByTask(name)) !== ctx.task.id
-      ) {
-        throw new ConflictError(
-          `The name ${name} is taken: a repository named ${name} already exists on ${
-            publisher.displayName
-          }${
-            existing
-              ? ''
-              : ' without a catalog entity (perhaps left by a failed run; the platform team can remove it)'
-          }. Choose another name; nothing was created.`,
-        );
+      if (ctx.input.existing) {
+        // Re-rendering a component for its upgrade: the name is taken by that very component.
+        // Only a dry run may skip the check, so no real run can publish over a taken name.
+        if (!ctx.isDryRun) {
+          throw new InputError(
+            'Invalid existing: true is only allowed in dry runs (portal:template:upgrade re-renders with it)',
+          );
+        }
+      } else {
+        await assertNameFree(ctx, entityRef, name);
       }
       ctx.logger.info(`The name ${name} is available (${entityRef})`);
       ctx.output('entityRef', entityRef);
@@ -118,4 +108,43 @@ export function createEnsureNameAvailableAction(options: {
       ctx.output('publishingTarget', publisher.target);
     },
   });
+
+  async function assertNameFree(
+    ctx: {
+      getInitiatorCredentials(): Promise<BackstageCredentials>;
+      task: { id: string };
+    },
+    entityRef: string,
+    name: string,
+  ) {
+    const existing = await catalog.getEntityByRef(entityRef, {
+      credentials: await ctx.getInitiatorCredentials(),
+    });
+    // A retried task finds what it created itself on its first attempt; that is not a clash.
+    const createdByThisTask =
+      existing?.metadata.annotations?.[PROVENANCE_ANNOTATIONS.taskId] ===
+      ctx.task.id;
+    if (existing && !createdByThisTask) {
+      const owner = (existing.spec as { owner?: unknown } | undefined)?.owner;
+      throw new ConflictError(
+        `The name ${name} is taken: ${entityRef} already exists in the catalog${
+          typeof owner === 'string' ? ` (owned by ${owner})` : ''
+        }. Choose another name; nothing was created.`,
+      );
+    }
+    if (
+      (await publisher.exists(name)) &&
+      (await publisher.createdByTask(name)) !== ctx.task.id
+    ) {
+      throw new ConflictError(
+        `The name ${name} is taken: a repository named ${name} already exists on ${
+          publisher.displayName
+        }${
+          existing
+            ? ''
+            : ' without a catalog entity (perhaps left by a failed run; the platform team can remove it)'
+        }. Choose another name; nothing was created.`,
+      );
+    }
+  }
 }

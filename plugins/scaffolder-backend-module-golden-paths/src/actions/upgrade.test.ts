@@ -1,0 +1,255 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'yaml';
+import { createTestEnvironment } from '../__testUtils__/testEnvironment';
+import { TemplateRenderer } from '../upgrade/ScaffolderDryRunRenderer';
+import { UpgradeFile } from '../upgrade/upgradePlan';
+import { createTemplateUpgradeAction } from './upgrade';
+
+const ENTITY_REF = 'component:default/orders-api';
+const LOCATION =
+  'url:http://localhost:7007/api/local-git/orders-api/blob/main/catalog-info.yaml';
+
+/** The component as golden path 1.0.0 created it, with an edit of its owners (a link). */
+const CREATED_CATALOG_INFO = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: orders-api
+  annotations:
+    backstage.io/source-template: template:default/go-service
+    fernhill.io/template-version: 1.0.0
+    fernhill.io/template-inputs: '{"name":"orders-api","owner":"group:default/payments"}'
+  links:
+    - url: https://runbooks.example/orders
+spec:
+  type: service
+  lifecycle: experimental
+  owner: group:default/payments
+`;
+
+const component = (version = '1.0.0'): Entity => ({
+  ...yaml.parse(CREATED_CATALOG_INFO),
+  metadata: {
+    ...yaml.parse(CREATED_CATALOG_INFO).metadata,
+    namespace: 'default',
+    annotations: {
+      ...yaml.parse(CREATED_CATALOG_INFO).metadata.annotations,
+      'fernhill.io/template-version': version,
+      'backstage.io/managed-by-location': LOCATION,
+    },
+  },
+});
+
+const template = (version: string): Entity => ({
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: {
+    name: 'go-service',
+    namespace: 'default',
+    annotations: { 'fernhill.io/template-version': version },
+  },
+  spec: { steps: [] },
+});
+
+const file = (path: string, content: string): UpgradeFile => ({
+  path,
+  content: Buffer.from(content),
+});
+
+/** Renders what golden path 2.0.0 renders for the recorded inputs, and remembers the call. */
+class RecordingRenderer implements TemplateRenderer {
+  calls: unknown[] = [];
+  async render(options: Parameters<TemplateRenderer['render']>[0]) {
+    this.calls.push(options.values);
+    return [
+      file('catalog-info.yaml', CREATED_CATALOG_INFO.replace('1.0.0', '2.0.0')),
+      file('main.go', 'package main // 2.0.0\n'),
+      file('docs/index.md', '# orders-api\n'),
+      file('chart/values-staging.yaml', 'image:\n  tag: ""\ndatabase: {}\n'),
+      file('go.sum', 'rendered sums\n'),
+    ];
+  }
+}
+
+describe('portal:template:upgrade', () => {
+  let env: Awaited<ReturnType<typeof createTestEnvironment>>;
+  let renderer: RecordingRenderer;
+
+  beforeEach(async () => {
+    env = await createTestEnvironment();
+    renderer = new RecordingRenderer();
+    // The repository as the service has it: created at 1.0.0, then deployed by CI.
+    const created = join(env.root, 'created');
+    const files: Record<string, string> = {
+      'catalog-info.yaml': CREATED_CATALOG_INFO,
+      'main.go': 'package main // 1.0.0\n',
+      'docs/index.md': '# orders-api\n',
+      'chart/values-staging.yaml': 'image:\n  tag: 3f2c1ab\n',
+      'go.sum': 'the service sums\n',
+      'handlers.go': 'package main // the service code\n',
+    };
+    for (const [path, content] of Object.entries(files)) {
+      await fs.mkdir(join(created, path, '..'), { recursive: true });
+      await fs.writeFile(join(created, path), content);
+    }
+    await env.repositories.publish({ name: 'orders-api', sourceDir: created });
+  });
+  afterEach(() => env.cleanup());
+
+  const createAction = (
+    options: {
+      entities?: Entity[];
+      result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+      target?: 'local' | 'github';
+    } = {},
+  ) => {
+    const permissions = mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(() => ({
+          result: options.result ?? AuthorizeResult.ALLOW,
+        })),
+    });
+    const action = createTemplateUpgradeAction({
+      catalog: catalogServiceMock({
+        entities: options.entities ?? [component(), template('2.0.0')],
+      }),
+      permissions,
+      renderer,
+      publisher: {
+        target: options.target ?? 'local',
+        displayName: 'GitHub organisation fernhill',
+      },
+      repositories: env.repositories,
+    });
+    return { action, permissions };
+  };
+
+  const readBranch = async (path: string) =>
+    (
+      await env.repositories.readFile('orders-api', 'golden-path-2.0.0', path)
+    ).content.toString('utf8');
+
+  it('proposes the re-rendered golden path as a branch, keeping what the service owns', async () => {
+    const { action, permissions } = createAction();
+    const ctx = env.context({ entityRef: ENTITY_REF });
+    await action.handler(ctx);
+
+    expect(renderer.calls).toEqual([
+      { name: 'orders-api', owner: 'group:default/payments' },
+    ]);
+    expect(permissions.authorize).toHaveBeenCalledWith(
+      [
+        expect.objectContaining({
+          permission: expect.objectContaining({
+            name: 'portal.golden-path.upgrade',
+            resourceType: 'catalog-entity',
+          }),
+          resourceRef: ENTITY_REF,
+        }),
+      ],
+      expect.anything(),
+    );
+    expect(
+      await env.repositories.changedPaths(
+        'orders-api',
+        'main',
+        'golden-path-2.0.0',
+      ),
+    ).toEqual(['catalog-info.yaml', 'chart/values-staging.yaml', 'main.go']);
+    expect(await readBranch('main.go')).toBe('package main // 2.0.0\n');
+    // The owners' catalog-info.yaml with only the version moved forward.
+    const entity = yaml.parse(await readBranch('catalog-info.yaml'));
+    expect(entity.metadata.annotations['fernhill.io/template-version']).toBe(
+      '2.0.0',
+    );
+    expect(entity.metadata.links).toEqual([
+      { url: 'https://runbooks.example/orders' },
+    ]);
+    // The tag CI deployed stays; the new template's other values arrive.
+    expect(yaml.parse(await readBranch('chart/values-staging.yaml'))).toEqual({
+      image: { tag: '3f2c1ab' },
+      database: {},
+    });
+    expect(await readBranch('go.sum')).toBe('the service sums\n');
+    expect(await readBranch('handlers.go')).toBe(
+      'package main // the service code\n',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('branch', 'golden-path-2.0.0');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'branchUrl',
+      'http://localhost:7007/api/local-git/orders-api/tree/golden-path-2.0.0/',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('changedFiles', [
+      'catalog-info.yaml',
+      'chart/values-staging.yaml',
+      'main.go',
+    ]);
+    // The default branch is untouched until the owners merge.
+    expect(
+      (
+        await env.repositories.readFile('orders-api', 'main', 'main.go')
+      ).content.toString('utf8'),
+    ).toBe('package main // 1.0.0\n');
+  });
+
+  it('lists the changes of a dry run without creating the branch', async () => {
+    const { action } = createAction();
+    const ctx = env.context({ entityRef: ENTITY_REF }, { isDryRun: true });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('changedFiles', [
+      'catalog-info.yaml',
+      'chart/values-staging.yaml',
+      'main.go',
+    ]);
+    await expect(
+      env.repositories.resolveCommit('orders-api', 'golden-path-2.0.0'),
+    ).rejects.toThrow('not found');
+  });
+
+  it('proposes nothing for a component already on the latest version', async () => {
+    const { action } = createAction({
+      entities: [component('2.0.0'), template('2.0.0')],
+    });
+    const ctx = env.context({ entityRef: ENTITY_REF });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('upToDate', true);
+    expect(renderer.calls).toEqual([]);
+  });
+
+  it('refuses someone who does not own the component, before rendering anything', async () => {
+    const { action } = createAction({ result: AuthorizeResult.DENY });
+    await expect(
+      action.handler(env.context({ entityRef: ENTITY_REF })),
+    ).rejects.toThrow(NotAllowedError);
+    expect(renderer.calls).toEqual([]);
+    await expect(
+      env.repositories.resolveCommit('orders-api', 'golden-path-2.0.0'),
+    ).rejects.toThrow('not found');
+  });
+
+  it('refuses a component without recorded provenance, naming the annotation', async () => {
+    const plain = component();
+    delete plain.metadata.annotations!['fernhill.io/template-inputs'];
+    const { action } = createAction({ entities: [plain, template('2.0.0')] });
+    await expect(
+      action.handler(env.context({ entityRef: ENTITY_REF })),
+    ).rejects.toThrow(/fernhill.io\/template-inputs/);
+    await expect(
+      createAction().action.handler(
+        env.context({ entityRef: 'component:default/missing' }),
+      ),
+    ).rejects.toThrow(InputError);
+  });
+
+  it('says plainly that GitHub and GitLab proposals are not supported yet', async () => {
+    const { action } = createAction({ target: 'github' });
+    await expect(
+      action.handler(env.context({ entityRef: ENTITY_REF })),
+    ).rejects.toThrow(/local Git host only/);
+  });
+});

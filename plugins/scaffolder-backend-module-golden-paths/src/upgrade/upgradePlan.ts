@@ -1,0 +1,211 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_SOURCE_LOCATION,
+  Entity,
+  parseEntityRef,
+  parseLocationRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { JsonObject } from '@backstage/types';
+import yaml from 'yaml';
+import { annotateCatalogInfo, PROVENANCE_ANNOTATIONS } from '../provenance';
+
+/** What a component recorded about the golden path it was created from. */
+export interface UpgradeSource {
+  entityRef: string;
+  templateRef: string;
+  recordedVersion: string;
+  inputs: JsonObject;
+}
+
+/**
+ * Reads the provenance `portal:provenance:record` wrote into a component; InputError naming the
+ * annotation when one is missing or malformed (a component not created by a golden path).
+ */
+export function readUpgradeSource(entity: Entity): UpgradeSource {
+  const annotations = entity.metadata.annotations ?? {};
+  const entityRef = stringifyEntityRef(entity);
+  const missing = (annotation: string) =>
+    new InputError(
+      `${entityRef} has no ${annotation} annotation: only components created by a golden path (which records its provenance) can be upgraded`,
+    );
+  const template = annotations[PROVENANCE_ANNOTATIONS.sourceTemplate];
+  if (!template) throw missing(PROVENANCE_ANNOTATIONS.sourceTemplate);
+  const recordedVersion = annotations[PROVENANCE_ANNOTATIONS.templateVersion];
+  if (!recordedVersion) throw missing(PROVENANCE_ANNOTATIONS.templateVersion);
+  const recorded = annotations[PROVENANCE_ANNOTATIONS.templateInputs];
+  if (!recorded) throw missing(PROVENANCE_ANNOTATIONS.templateInputs);
+  let inputs: unknown;
+  try {
+    inputs = JSON.parse(recorded);
+  } catch {
+    inputs = undefined;
+  }
+  if (!inputs || typeof inputs !== 'object' || Array.isArray(inputs)) {
+    throw new InputError(
+      `${entityRef} has a ${PROVENANCE_ANNOTATIONS.templateInputs} annotation that is not a JSON object`,
+    );
+  }
+  return {
+    entityRef,
+    templateRef: stringifyEntityRef(
+      parseEntityRef(template, {
+        defaultKind: 'template',
+        defaultNamespace: 'default',
+      }),
+    ),
+    recordedVersion: recordedVersion.trim(),
+    inputs: inputs as JsonObject,
+  };
+}
+
+const SEMVER_CORE = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?/;
+
+/**
+ * Orders semver versions (major, minor, patch; a pre-release before its release). The adoption
+ * backend orders recorded versions the same way (`compareVersions` in its domain/coverage.ts).
+ */
+export function compareTemplateVersions(a: string, b: string): number {
+  const [ma, mb] = [SEMVER_CORE.exec(a.trim()), SEMVER_CORE.exec(b.trim())];
+  if (!ma || !mb) return a.trim().localeCompare(b.trim(), 'en-US');
+  for (let i = 1; i <= 3; i++) {
+    const d = Number(ma[i]) - Number(mb[i]);
+    if (d !== 0) return d;
+  }
+  if (ma[4] === mb[4]) return 0;
+  if (!ma[4]) return 1;
+  if (!mb[4]) return -1;
+  return ma[4].localeCompare(mb[4], 'en-US', { numeric: true });
+}
+
+/** The branch an upgrade is proposed on (the local Git host takes single-segment branch names). */
+export function upgradeBranchName(version: string): string {
+  return `golden-path-${version.trim().replace(/[^A-Za-z0-9._-]/g, '-')}`;
+}
+
+/**
+ * Steps that only shape the workspace: everything a template does before it creates something
+ * (databases, repositories, catalog entries, events, notifications) is rendering, and these are
+ * the actions the golden paths render with.
+ */
+const RENDERING_ACTIONS = new Set([
+  'portal:name:ensure-available',
+  'fetch:template',
+  'fetch:plain',
+  'fetch:plain:file',
+  'fetch:template:file',
+  'fs:delete',
+  'fs:rename',
+  'portal:provenance:record',
+]);
+
+type TemplateStep = JsonObject & { action: string; input?: JsonObject };
+
+/**
+ * The template reduced to its rendering steps, for a scaffolder dry run that re-renders a
+ * component: the name check is told the name is the existing component's, and the template's
+ * output (links to the published repository) is dropped.
+ */
+export function renderingTemplate(template: Entity): Entity {
+  const spec = (template.spec ?? {}) as { steps?: TemplateStep[] };
+  const steps = (spec.steps ?? [])
+    .filter(step => RENDERING_ACTIONS.has(step.action))
+    .map(step =>
+      step.action === 'portal:name:ensure-available'
+        ? { ...step, input: { ...step.input, existing: true } }
+        : step,
+    );
+  if (!steps.some(s => s.action.startsWith('fetch:'))) {
+    throw new InputError(
+      `${stringifyEntityRef(
+        template,
+      )} renders no skeleton (no fetch:template step), so there is nothing to upgrade`,
+    );
+  }
+  return {
+    ...template,
+    spec: { ...template.spec, steps, output: {} },
+  };
+}
+
+/**
+ * Where the template's files are, as the scaffolder finds them: its source location, else the
+ * location it was read from; `file:` locations become file URLs. Mirrors `getEntityBaseUrl` of
+ * @backstage/plugin-scaffolder-backend (src/service/helpers.ts).
+ */
+export function templateBaseUrl(template: Entity): string {
+  const annotations = template.metadata.annotations ?? {};
+  const location =
+    annotations[ANNOTATION_SOURCE_LOCATION] ?? annotations[ANNOTATION_LOCATION];
+  if (location) {
+    const { type, target } = parseLocationRef(location);
+    if (type === 'url') return target;
+    if (type === 'file') return `file://${target}`;
+  }
+  throw new InputError(
+    `${stringifyEntityRef(
+      template,
+    )} has no url or file location, so its skeleton cannot be read`,
+  );
+}
+
+/** One file of a rendered workspace or a proposal. */
+export interface UpgradeFile {
+  path: string;
+  content: Buffer;
+  executable?: boolean;
+}
+
+/** Files generated once and then owned by the service, which an upgrade keeps as they are. */
+const SERVICE_OWNED = new Set(['go.sum', 'package-lock.json', 'yarn.lock']);
+/** Per-environment chart values whose image tag CI writes (deploy-staging, promote-production). */
+const ENVIRONMENT_VALUES = /^chart\/values-[^/]+\.ya?ml$/;
+
+/**
+ * The files an upgrade proposes: the re-rendered files that differ from the repository's, where
+ * what the service owns is kept: its catalog-info.yaml (only the template version is moved
+ * forward, so the component no longer counts as behind once merged), lockfiles and go.sum, and
+ * the image tag CI wrote into each environment's chart values.
+ */
+export async function proposedFiles(options: {
+  rendered: UpgradeFile[];
+  /** Reads a file of the repository's default branch; undefined when absent. */
+  readExisting: (path: string) => Promise<Buffer | undefined>;
+  toVersion: string;
+}): Promise<UpgradeFile[]> {
+  const result: UpgradeFile[] = [];
+  for (const file of options.rendered) {
+    if (SERVICE_OWNED.has(file.path)) continue;
+    const existing = await options.readExisting(file.path);
+    let content = file.content;
+    if (file.path === 'catalog-info.yaml') {
+      if (!existing) continue;
+      content = Buffer.from(
+        annotateCatalogInfo(existing.toString('utf8'), {
+          [PROVENANCE_ANNOTATIONS.templateVersion]: options.toVersion,
+        }),
+      );
+    } else if (existing && ENVIRONMENT_VALUES.test(file.path)) {
+      content = keepImageTag(file.content, existing);
+    }
+    if (existing && existing.equals(content)) continue;
+    result.push({ ...file, content });
+  }
+  return result.sort((a, b) => a.path.localeCompare(b.path, 'en-US'));
+}
+
+/** The rendered values with the image tag of the existing values, when it has one. */
+function keepImageTag(rendered: Buffer, existing: Buffer): Buffer {
+  let tag: unknown;
+  try {
+    tag = yaml.parse(existing.toString('utf8'))?.image?.tag;
+  } catch {
+    return rendered;
+  }
+  if (typeof tag !== 'string' || tag === '') return rendered;
+  const document = yaml.parseDocument(rendered.toString('utf8'));
+  if (document.errors.length > 0) return rendered;
+  document.setIn(['image', 'tag'], tag);
+  return Buffer.from(document.toString());
+}
