@@ -28,6 +28,10 @@ const body = {
   component: 'component:default/payments-api',
 };
 
+// The whole backend against a real local control plane: 30 s like the other integration tests (a
+// platform request for another team hit Jest's 5 s default under load).
+jest.setTimeout(30_000);
+
 describe('crossplanePlugin', () => {
   let plane: LocalControlPlane;
   let server: any;
