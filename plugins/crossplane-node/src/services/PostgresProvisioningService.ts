@@ -124,6 +124,9 @@ function firstIssue(error: {
   return `Invalid ${field}: ${issue.message}`;
 }
 
+/** crossplane/xrd.yaml: `self.environment != 'prod' || ... || self.backupRetentionDays >= 7`. */
+const PROD_MIN_BACKUP_RETENTION_DAYS = 7;
+
 /**
  * Requests PostgreSQL databases as Crossplane PostgreSQLInstance XRs, one per request, in the owning
  * team's namespace; reads them back with readiness, conditions and events. Shared by the REST API
@@ -150,6 +153,17 @@ export class PostgresProvisioningService {
     const parsed = postgresRequestSchema.safeParse(request);
     if (!parsed.success) throw new InputError(firstIssue(parsed.error));
     const input: PostgresRequest = parsed.data;
+    // The XRD's CEL rule (crossplane/xrd.yaml): a real API server refuses it, the local control
+    // plane does not evaluate CEL, so the portal says it first, naming the field.
+    if (
+      input.environment === 'prod' &&
+      input.backupRetentionDays !== undefined &&
+      input.backupRetentionDays < PROD_MIN_BACKUP_RETENTION_DAYS
+    ) {
+      throw new InputError(
+        `Invalid backupRetentionDays: prod databases keep at least ${PROD_MIN_BACKUP_RETENTION_DAYS} days of automated backups, got ${input.backupRetentionDays}`,
+      );
+    }
 
     let team: string;
     let teamRef: string;
