@@ -64,7 +64,7 @@ test('a developer sees DORA metrics for a component and for their team', async (
   await page.getByRole('button', { name: 'Payments' }).click();
   await expect(page).toHaveURL(/\/dora\?team=group%3Adefault%2Fpayments/);
   await expect(page.getByTestId('dora-metric-changeLeadTime')).toBeVisible();
-  await expect(page.getByText('Services')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Services' })).toBeVisible();
   await expect(page.getByText(/group:default\/payments/)).toHaveCount(0);
   await page.getByRole('link', { name: 'Payments API' }).click();
   await expect(page).toHaveURL(/service=component%3Adefault%2Fpayments-api/);

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { backend, identityHeaders } from './signIn';
+import { backend, identityHeaders, openAsDemo } from './signIn';
 
 // The golden-path upgrade end to end: a service created at an older golden path shows on the
 // Adoption page as behind the latest; the platform team runs the upgrade template from there and
@@ -22,17 +22,6 @@ const shot = (page: Page, file: string) =>
     path: `e2e-test-report/screenshots/${file}.png`,
     fullPage: true,
   });
-
-async function openAsPlatform(page: Page, path: string) {
-  await page.goto(path);
-  const signIn = page.getByRole('button', { name: 'Sign In' });
-  const sidebarSearch = page.getByRole('button', { name: 'Search' });
-  await expect(signIn.or(sidebarSearch).first()).toBeVisible();
-  if (await signIn.isVisible()) {
-    await expect(page.getByText('Platform team demo')).toBeVisible();
-    await signIn.click();
-  }
-}
 
 async function waitForTask(
   request: APIRequestContext,
@@ -165,7 +154,7 @@ test('a service behind the latest golden path is upgraded from the Adoption page
     )
     .toContain(entityRef);
 
-  await openAsPlatform(page, '/adoption');
+  await openAsDemo(page, '/adoption', 'Platform team demo');
   const section = page.getByTestId('adoption-behind-latest');
   await expect(section).toContainText('Services behind the latest golden path');
   await expect(section).toContainText(entityRef);
