@@ -1,4 +1,5 @@
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { waitForTaskCompleted } from './scaffolderTasks';
 import { backend, identityHeaders, openAsDemo, openAsGuest } from './signIn';
 
 // Adoption dashboards on the demo data (adoption.demoData, seeded after the DORA demo history).
@@ -145,19 +146,7 @@ test('the platform team reads adoption, imports tickets and sees a golden-path r
   });
   expect(created.status()).toBe(201);
   const { id: taskId } = await created.json();
-  await expect
-    .poll(
-      async () =>
-        (
-          await (
-            await request.get(`${backend}/api/scaffolder/v2/tasks/${taskId}`, {
-              headers,
-            })
-          ).json()
-        ).status,
-      { timeout: 180_000, intervals: [2_000] },
-    )
-    .toBe('completed');
+  await waitForTaskCompleted(request, headers, taskId);
   await expect
     .poll(
       async () => {

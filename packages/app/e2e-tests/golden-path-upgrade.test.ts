@@ -1,9 +1,10 @@
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { waitForTaskCompleted } from './scaffolderTasks';
 import { backend, identityHeaders, openAsDemo } from './signIn';
 
 // The golden-path upgrade end to end: a service created at an older golden path shows on the
@@ -22,26 +23,6 @@ const shot = (page: Page, file: string) =>
     path: `e2e-test-report/screenshots/${file}.png`,
     fullPage: true,
   });
-
-async function waitForTask(
-  request: APIRequestContext,
-  headers: Record<string, string>,
-  taskId: string,
-) {
-  await expect
-    .poll(
-      async () =>
-        (
-          await (
-            await request.get(`${backend}/api/scaffolder/v2/tasks/${taskId}`, {
-              headers,
-            })
-          ).json()
-        ).status,
-      { timeout: 180_000, intervals: [2_000] },
-    )
-    .toBe('completed');
-}
 
 /**
  * Makes the service look created at golden path 1.0.0: its owners' copy of catalog-info.yaml
@@ -113,7 +94,7 @@ test('a service behind the latest golden path is upgraded from the Adoption page
     },
   });
   expect(created.status()).toBe(201);
-  await waitForTask(request, headers, (await created.json()).id);
+  await waitForTaskCompleted(request, headers, (await created.json()).id);
 
   // ... at an older version, which the catalog reads back from the repository.
   await recordOlderVersion();
