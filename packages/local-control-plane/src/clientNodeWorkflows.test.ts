@@ -1,5 +1,8 @@
 import type * as K8s from '@kubernetes/client-node';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   LocalControlPlane,
   startLocalControlPlane,
@@ -366,5 +369,66 @@ describe('@kubernetes/client-node against the local control plane', () => {
         wrong.listNamespacedConfigMap({ namespace: NS }),
       ).rejects.toMatchObject({ code: 401 });
     });
+  });
+
+  // A watch resuming from a version the server no longer keeps gets an ERROR event carrying a 410
+  // Status (reason Expired), which is what makes client-node's informers and controllers relist
+  // ("Efficient detection of changes" in the Kubernetes API concepts). After a restart the local
+  // control plane keeps no event history, like an API server whose watch cache was rebuilt.
+  it('answers a watch from a version older than its history with an ERROR event and a 410 Status', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lcp-watch-expired-'));
+    const start = () =>
+      startLocalControlPlane({
+        port: 0,
+        postgres: false,
+        dataDir,
+        tokens: [{ token: ADMIN, user: 'admin', groups: ['system:masters'] }],
+      });
+    let restarted: LocalControlPlane | undefined;
+    try {
+      const first = await start();
+      const firstConfig = new k8s.KubeConfig();
+      firstConfig.loadFromString(first.kubeconfig(ADMIN));
+      const created = await firstConfig
+        .makeApiClient(k8s.CoreV1Api)
+        .createNamespacedConfigMap({
+          namespace: 'default',
+          body: { metadata: { name: 'before-restart' } },
+        });
+      await first.stop();
+
+      restarted = await start();
+      const config = new k8s.KubeConfig();
+      config.loadFromString(restarted.kubeconfig(ADMIN));
+      const events: Array<{ type: string; obj: any }> = [];
+      const ended = new Promise<void>(resolve => {
+        void new k8s.Watch(config).watch(
+          '/api/v1/namespaces/default/configmaps',
+          {
+            resourceVersion: String(
+              Number(created.metadata!.resourceVersion) - 1,
+            ),
+          },
+          (type: string, obj: any) => events.push({ type, obj }),
+          () => resolve(),
+        );
+      });
+      await ended;
+      expect(events).toEqual([
+        {
+          type: 'ERROR',
+          obj: expect.objectContaining({
+            kind: 'Status',
+            status: 'Failure',
+            code: 410,
+            reason: 'Expired',
+            message: expect.stringContaining('too old resource version'),
+          }),
+        },
+      ]);
+    } finally {
+      await restarted?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

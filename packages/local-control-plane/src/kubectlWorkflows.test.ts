@@ -451,6 +451,48 @@ describe('kubectl workflows against the local control plane', () => {
       );
     });
 
+    // crossplane/xrd.yaml's x-kubernetes-validations, which a real API server evaluates (CEL) on
+    // create and update; the local one must refuse the same objects with the same field errors.
+    const prodXr = (name: string, spec: string) =>
+      `apiVersion: platform.fernhill.io/v1alpha1\nkind: PostgreSQLInstance\nmetadata:\n  name: ${name}\n  namespace: ${NS}\nspec: {size: small, environment: prod, owner: payments, connectionSecretName: ${name}-conn, ${spec}}\n`;
+
+    it('refuses a prod XR keeping fewer than 7 backup days (the XRD CEL rule)', async () => {
+      const res = await apply(
+        prodXr('short-backups', 'backupRetentionDays: 3'),
+        '--server-side',
+        '--field-manager=workflows',
+      );
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toContain(
+        'spec.backupRetentionDays: Invalid value: "object": prod databases keep at least 7 days of automated backups (spec.backupRetentionDays >= 7)',
+      );
+      expect(
+        (await kubectl('get', '-n', NS, 'postgresqlinstance/short-backups'))
+          .code,
+      ).not.toBe(0);
+      const ok = await apply(
+        prodXr('long-backups', 'backupRetentionDays: 7'),
+        '--server-side',
+        '--field-manager=workflows',
+      );
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+    });
+
+    it('refuses an engine downgrade on update but not on create (a CEL transition rule)', async () => {
+      const spec = (version: string) =>
+        prodXr('engine', `backupRetentionDays: 7, engineVersion: "${version}"`);
+      expect((await apply(spec('15'))).code).toBe(0);
+      expect((await apply(spec('16'))).code).toBe(0);
+      const down = await apply(spec('15'));
+      expect(down.code).not.toBe(0);
+      expect(down.stderr).toContain(
+        'spec.engineVersion: Invalid value: "object": spec.engineVersion cannot be downgraded (PostgreSQL major versions only go up)',
+      );
+      const stored = await getJson('-n', NS, 'postgresqlinstance/engine');
+      expect(stored.spec.engineVersion).toBe('16');
+    });
+
     it('names the length limit of a too long name', async () => {
       const name = 'n'.repeat(254);
       const res = await kubectl('create', 'configmap', '-n', NS, name);

@@ -75,6 +75,19 @@ describe('the request-postgres-database template', () => {
     expect(formErrors({ ...testValues, [field]: value })).toContain(field);
   });
 
+  it('keeps at least 7 backup days in prod, as the XRD rule and the action require', () => {
+    const prod = { ...testValues, environment: 'prod' };
+    expect(formErrors({ ...prod, backupRetentionDays: 6 })).toContain(
+      'backupRetentionDays',
+    );
+    expect(formErrors({ ...prod, backupRetentionDays: 7 })).toEqual([]);
+    expect(
+      formErrors({ ...testValues, environment: 'dev', backupRetentionDays: 0 }),
+    ).toEqual([]);
+    const { backupRetentionDays } = template.spec.parameters[1].properties;
+    expect(backupRetentionDays.description).toMatch(/at least 7 in prod/);
+  });
+
   it('offers exactly what the server accepts', () => {
     const database = template.spec.parameters[1].properties;
     expect(database.size.enum).toEqual([...POSTGRES_SIZES]);

@@ -8,6 +8,7 @@ import {
   applyStrategicMergePatch,
 } from './patches';
 import { ResourceType } from './resourceTypes';
+import { validateCelRules } from './celValidation';
 import {
   applyDefaults,
   pruneUnknownFields,
@@ -212,6 +213,7 @@ export class ObjectService {
     type: ResourceType,
     obj: KubeObject,
     options: WriteOptions,
+    previous?: KubeObject,
   ): string[] {
     const warnings: string[] = [];
     const causes: StatusCause[] = [
@@ -244,9 +246,21 @@ export class ObjectService {
         warnings.push(...unknown.map(f => `unknown field "${f}"`));
       }
       applyDefaults(obj as unknown as JsonObject, type.schema);
-      causes.push(
-        ...validateAgainstSchema(obj as unknown as JsonObject, type.schema),
+      const schemaCauses = validateAgainstSchema(
+        obj as unknown as JsonObject,
+        type.schema,
       );
+      causes.push(...schemaCauses);
+      // As the API server: CEL rules run only on objects that pass the structural schema.
+      if (!schemaCauses.length) {
+        causes.push(
+          ...validateCelRules(
+            obj as unknown as JsonObject,
+            type.schema,
+            previous as unknown as JsonObject | undefined,
+          ),
+        );
+      }
     }
     if (causes.length) {
       throw errors.invalid(
@@ -618,7 +632,7 @@ export class ObjectService {
     next: KubeObject,
     options: WriteOptions,
   ): WriteResult {
-    const warnings = this.admit(type, next, options);
+    const warnings = this.admit(type, next, options, current);
     if (deepEqual(current, next) || options.dryRun) {
       return { object: next, created: false, warnings };
     }

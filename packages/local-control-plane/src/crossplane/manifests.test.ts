@@ -1,6 +1,6 @@
-import { evaluate } from '@marcbachmann/cel-js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { validateCelRules } from '../api/celValidation';
 import { JsonObject, KubeObject } from '../api/objects';
 import { validateAgainstSchema } from '../api/schemaValidation';
 import { findCrossplaneDir, readManifests } from './manifests';
@@ -105,32 +105,16 @@ describe('the PostgreSQLInstance XRD', () => {
 });
 
 /**
- * The XRD's `x-kubernetes-validations` as the API server evaluates CRD validation rules: CEL with
- * `self` the spec (integers as CEL ints), and rules that mention `oldSelf` (transition rules) only
- * on updates, with `oldSelf` the previous spec. Returns the messages of the rules that fail.
+ * The XRD's `x-kubernetes-validations` as the local API server evaluates them (CEL, as kube-apiserver
+ * does): `self` is the spec, and rules that mention `oldSelf` (transition rules) run only on updates.
+ * Returns the messages of the rules that fail.
  */
 function celViolations(spec: JsonObject, oldSpec?: JsonObject): string[] {
-  const rules = (specSchema['x-kubernetes-validations'] ?? []) as Array<{
-    rule: string;
-    message: string;
-  }>;
-  const asCel = (o: JsonObject) =>
-    Object.fromEntries(
-      Object.entries(o).map(([k, v]) => [
-        k,
-        typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v,
-      ]),
-    );
-  return rules
-    .filter(r => oldSpec || !/\boldSelf\b/.test(r.rule))
-    .filter(
-      r =>
-        evaluate(r.rule, {
-          self: asCel(spec),
-          ...(oldSpec ? { oldSelf: asCel(oldSpec) } : {}),
-        }) !== true,
-    )
-    .map(r => r.message);
+  return validateCelRules(
+    { spec },
+    schema,
+    oldSpec ? { spec: oldSpec } : undefined,
+  ).map(cause => cause.message.replace(/^Invalid value: "object": /, ''));
 }
 
 describe('the XRD validation rules (CEL, enforced by the API server)', () => {

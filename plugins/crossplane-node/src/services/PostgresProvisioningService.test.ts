@@ -137,7 +137,7 @@ describe('PostgresProvisioningService against the local control plane', () => {
       [{ owner: 'strangers' }, /Invalid owner: unknown team strangers/],
       [{ component: 'group:default/payments' }, /Invalid component/],
       [{ owner: 'user:default/alice' }, /Invalid owner/],
-      // crossplane/xrd.yaml's CEL rule, which a real API server enforces (the local one does not).
+      // crossplane/xrd.yaml's CEL rule, which the API server also enforces.
       [
         { environment: 'prod', backupRetentionDays: 3 },
         /Invalid backupRetentionDays: prod databases keep at least 7 days/,

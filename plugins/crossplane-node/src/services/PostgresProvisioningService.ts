@@ -153,8 +153,8 @@ export class PostgresProvisioningService {
     const parsed = postgresRequestSchema.safeParse(request);
     if (!parsed.success) throw new InputError(firstIssue(parsed.error));
     const input: PostgresRequest = parsed.data;
-    // The XRD's CEL rule (crossplane/xrd.yaml): a real API server refuses it, the local control
-    // plane does not evaluate CEL, so the portal says it first, naming the field.
+    // The XRD's CEL rule (crossplane/xrd.yaml) refuses it at the API server too; the portal says it
+    // first, in the form's terms, before anything is written.
     if (
       input.environment === 'prod' &&
       input.backupRetentionDays !== undefined &&
