@@ -1,10 +1,9 @@
 import yaml from 'yaml';
 
 // Checks on a rendered service skeleton (the files of a dry run, by path) for what makes its first
-// deploy fail on a real cluster, each returning readable sentences (empty when it is fine). The Helm
-// templates under chart/templates are not rendered here (no Helm on this machine, and a home-made
-// renderer would not be Helm): the checks read the rendered values files, which hold every number
-// and name the templates use, and the template lines that consume them.
+// deploy fail on a real cluster, each returning readable sentences (empty when it is fine). These
+// read the rendered values files and the template lines that consume them; helmChart.ts renders
+// the chart templates themselves for the checks on the manifests a cluster gets.
 
 /** A dry run's rendered files, by path. */
 export type RenderedFiles = Map<string, string>;

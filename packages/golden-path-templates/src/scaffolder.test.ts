@@ -11,6 +11,7 @@ import {
   startLocalControlPlane,
 } from '@internal/local-control-plane';
 import { createPostgresProvisioningServiceFactory } from '@internal/plugin-crossplane-node';
+import { loadKubernetesClientNatively } from '@internal/plugin-crossplane-node/testUtils';
 import fc from 'fast-check';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -34,6 +35,12 @@ import {
   runAsNonRootProblems,
 } from './deployability';
 import { githubWorkflowProblems } from './githubWorkflow';
+import {
+  argoHelmSource,
+  BASE_API_VERSIONS,
+  renderHelmChart,
+} from './helmChart';
+import { kubernetesSchemaProblems } from './kubernetesSchema';
 import {
   actionsOf,
   directoryContents,
@@ -938,6 +945,103 @@ describe('golden-path templates on the portal scaffolder', () => {
       async name => {
         const { files } = await render('github', name);
         expect(kubernetesTabProblems(files)).toEqual([]);
+      },
+    );
+
+    // What `helm template` (as Argo CD runs it for each Application) makes of the rendered chart,
+    // checked against Kubernetes' own API types: the first sync applies exactly these objects.
+    it.each(SERVICE_TEMPLATES)(
+      '%s: each Argo CD Application renders its chart with Helm into objects the Kubernetes API accepts',
+      async name => {
+        const k8s = await loadKubernetesClientNatively();
+        for (const database of name === 'static-site'
+          ? [false]
+          : [false, true]) {
+          const template = byName(name);
+          const response = await dryRun(
+            template,
+            {
+              ...template.testValues,
+              database,
+              size: database ? 'small' : undefined,
+            },
+            scaffolders.github.server,
+          );
+          expect({
+            status: response.status,
+            error: response.body.error?.message,
+          }).toEqual({ status: 200, error: undefined });
+          const files = renderedFiles(response);
+          for (const environment of ['staging', 'production']) {
+            const source = argoHelmSource(
+              files,
+              `deploy/argocd/${environment}.yaml`,
+            );
+            const valuesPath = `${source.chartDir}/values-${environment}.yaml`;
+            // Until CI has pushed an image the chart refuses to render rather than deploy a tag
+            // that does not exist.
+            expect(() => renderHelmChart({ files, ...source })).toThrow(
+              /image\.tag is set per environment by CI/,
+            );
+            // What CI's deploy job writes: the commit it pushed and signed.
+            const deployed = new Map(files);
+            deployed.set(
+              valuesPath,
+              files
+                .get(valuesPath)!
+                .replace(/^(\s*)tag: ''/m, "$1tag: '3f2c1e9'"),
+            );
+            for (const withOperator of [false, true]) {
+              const manifests = renderHelmChart({
+                files: deployed,
+                ...source,
+                apiVersions: [
+                  ...BASE_API_VERSIONS,
+                  ...(withOperator
+                    ? [
+                        'monitoring.coreos.com/v1',
+                        'monitoring.coreos.com/v1/ServiceMonitor',
+                      ]
+                    : []),
+                ],
+              });
+              const objects = manifests.flatMap(m => m.objects);
+              const label = { name, database, environment, withOperator };
+              expect({
+                ...label,
+                kinds: objects.map(o => o.kind).sort(),
+              }).toEqual({
+                ...label,
+                kinds: [
+                  'Deployment',
+                  'Service',
+                  ...(withOperator ? ['ServiceMonitor'] : []),
+                ],
+              });
+              expect({
+                ...label,
+                problems: objects.flatMap(
+                  o => kubernetesSchemaProblems(k8s, o) ?? [],
+                ),
+              }).toEqual({ ...label, problems: [] });
+              const deployment = objects.find(o => o.kind === 'Deployment')!;
+              const pod = deployment.spec.template.spec;
+              expect(pod.containers[0].image).toMatch(/:3f2c1e9$/);
+              expect(pod.securityContext.runAsNonRoot).toBe(true);
+              expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+              const databaseUrl = pod.containers[0].env?.find(
+                (e: { name: string }) => e.name === 'DATABASE_URL',
+              );
+              expect(databaseUrl?.valueFrom.secretKeyRef.name).toBe(
+                database
+                  ? `${template.testValues.name}-${
+                      environment === 'production' ? 'prod' : 'staging'
+                    }-connection`
+                  : undefined,
+              );
+            }
+          }
+        }
       },
     );
 

@@ -17,3 +17,4 @@ export {
 } from './defaults';
 export { findCrossplaneDir, readManifests } from './crossplane/manifests';
 export { xrdToCrd } from './crossplane/xrdToCrd';
+export { ensureGoProgram } from './goProgram';

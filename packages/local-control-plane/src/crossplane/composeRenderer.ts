@@ -1,7 +1,7 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { JsonObject, KubeObject } from '../api/objects';
+import { ensureGoProgram } from '../goProgram';
 
 /**
  * The function-go-templating step of a Composition, rendered by `go/compose-render` (Go's
@@ -65,43 +65,16 @@ export const COMPOSE_RENDER_BINARY = join(
   'compose-render',
 );
 
-/** Debian's Go library packages live in GOPATH mode under /usr/share/gocode. */
-const goEnv = () => ({
-  ...process.env,
-  GO111MODULE: 'off',
-  GOPATH: '/usr/share/gocode',
-  GOFLAGS: '',
-});
-
 /**
- * Builds the renderer when it is missing or older than its source. Needs Debian's golang-go,
- * golang-github-masterminds-sprig-dev, golang-gopkg-yaml.v2-dev and golang-gopkg-yaml.v3-dev
- * (`./portal start` and `./portal test` install them).
+ * Builds the renderer when it is missing or older than its source (`./portal start` and
+ * `./portal test` build it up front).
  */
 export function ensureComposeRenderer(): string {
-  const source = join(sourceDir, 'main.go');
-  if (
-    existsSync(COMPOSE_RENDER_BINARY) &&
-    statSync(COMPOSE_RENDER_BINARY).mtimeMs >= statSync(source).mtimeMs
-  ) {
-    return COMPOSE_RENDER_BINARY;
-  }
-  mkdirSync(dirname(COMPOSE_RENDER_BINARY), { recursive: true });
-  try {
-    execFileSync('go', ['build', '-o', COMPOSE_RENDER_BINARY, '.'], {
-      cwd: sourceDir,
-      env: goEnv(),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-  } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(
-      `cannot build the Composition renderer (go/compose-render): ${
-        stderr || (error as Error).message
-      }. Install Debian's golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev golang-gopkg-yaml.v3-dev (./portal start does).`,
-    );
-  }
-  return COMPOSE_RENDER_BINARY;
+  return ensureGoProgram({
+    sourceDir,
+    binary: COMPOSE_RENDER_BINARY,
+    name: 'the Composition renderer (go/compose-render)',
+  });
 }
 
 /** Renders the Composition's go-templating step for an XR and its observed composed resources. */
