@@ -663,6 +663,49 @@ describe('PostgresProvisioningService against the local control plane', () => {
       await deleteXr('team-payments', 'regen-db');
     });
 
+    it('tells the waiting caller why the database is not Ready each time the reason changes', async () => {
+      await service().create({ ...request, name: 'told-db' }, { credentials });
+      const told: string[] = [];
+      const waiting = service().waitForReady(
+        'team-payments',
+        'told-db',
+        10_000,
+        {
+          onNotReady: explanation => told.push(explanation),
+        },
+      );
+      const broken = {
+        type: 'Synced',
+        status: 'False',
+        reason: 'ReconcileError',
+        message:
+          'cannot render composition: template: manifests:3: error calling index: index of untyped nil',
+      };
+      const toldAtLeast = async (count: number) => {
+        for (let i = 0; told.length < count && i < 500; i++) {
+          await new Promise(resolve => setTimeout(resolve, 10));
+        }
+      };
+      await toldAtLeast(1);
+      await setConditions('told-db', [broken]);
+      await toldAtLeast(2);
+      await setConditions('told-db', [
+        { type: 'Synced', status: 'True', reason: 'ReconcileSuccess' },
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Available',
+          observedGeneration: 1,
+        },
+      ]);
+      await expect(waiting).resolves.toMatchObject({ ready: true });
+      expect(told).toEqual([
+        'no conditions reported yet',
+        'Synced=False (ReconcileError): cannot render composition: template: manifests:3: error calling index: index of untyped nil',
+      ]);
+      await deleteXr('team-payments', 'told-db');
+    });
+
     it('stops at once when its signal aborts', async () => {
       await service().create(
         { ...request, name: 'abandoned-db' },

@@ -95,6 +95,12 @@ export interface PostgresCreateOptions {
 export interface PostgresWaitOptions {
   /** Stops the wait (a cancelled scaffolder task, a client that went away). */
   signal?: AbortSignal;
+  /**
+   * Told why the database is not Ready yet each time the reason changes (a failing Composition, a
+   * provider error, the reconciler not having looked yet), so a waiting user sees it at once
+   * rather than when the wait times out.
+   */
+  onNotReady?: (explanation: string) => void;
 }
 
 function isUser(
@@ -286,6 +292,7 @@ export class PostgresProvisioningService {
     const { signal } = options;
     const deadline = Date.now() + timeoutMs;
     const interval = this.#options.pollIntervalMs ?? 1000;
+    let lastExplanation: string | undefined;
     const cancelled = () =>
       Object.assign(
         new Error(
@@ -300,11 +307,16 @@ export class PostgresProvisioningService {
         await this.#announce(namespace, name);
         return this.#summarize(xr);
       }
+      const explanation = xr ? explainNotReady(xr) : 'it does not exist';
+      if (explanation !== lastExplanation) {
+        lastExplanation = explanation;
+        options.onNotReady?.(explanation);
+      }
       if (Date.now() >= deadline) {
         throw new ServiceUnavailableError(
           `Database ${namespace}/${name} was not Ready after ${Math.round(
             timeoutMs / 1000,
-          )}s: ${xr ? explainNotReady(xr) : 'it does not exist'}`,
+          )}s: ${explanation}`,
         );
       }
       try {

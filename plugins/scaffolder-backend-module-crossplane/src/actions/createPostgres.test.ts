@@ -203,12 +203,16 @@ describe('crossplane:postgres:create', () => {
         { type: 'Ready', status: 'False', reason: 'Creating' },
       ],
     });
-    await expect(
-      action.handler(
-        createMockActionContext({ input: { ...input, timeoutSeconds: 1 } }),
-      ),
-    ).rejects.toThrow(
+    const ctx = createMockActionContext({
+      input: { ...input, timeoutSeconds: 1 },
+    });
+    const logged = jest.spyOn(ctx.logger, 'info');
+    await expect(action.handler(ctx)).rejects.toThrow(
       'Synced=False (ReconcileError): role search-db already exists',
+    );
+    // The task log said why while it waited, not only when the wait gave up.
+    expect(logged).toHaveBeenCalledWith(
+      'PostgreSQLInstance team-payments/search-db is not Ready yet: Synced=False (ReconcileError): role search-db already exists',
     );
   });
 });

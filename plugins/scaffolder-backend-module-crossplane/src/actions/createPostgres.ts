@@ -218,8 +218,16 @@ export function createCrossplanePostgresAction(options: {
             created.namespace,
             created.name,
             (timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-            // A cancelled task stops waiting at once instead of polling to the timeout.
-            { signal: ctx.signal },
+            {
+              // A cancelled task stops waiting at once instead of polling to the timeout.
+              signal: ctx.signal,
+              // The user sees in the task log why it is still waiting (a failing Composition, a
+              // provider error) instead of learning it only when the wait times out.
+              onNotReady: explanation =>
+                ctx.logger.info(
+                  `PostgreSQLInstance ${target} is not Ready yet: ${explanation}`,
+                ),
+            },
           );
           return { endpoint: instance.endpoint ?? null };
         },
