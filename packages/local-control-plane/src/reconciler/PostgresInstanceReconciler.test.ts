@@ -8,7 +8,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { findCrossplaneDir } from '../crossplane/manifests';
+import { findCrossplaneDir, readManifests } from '../crossplane/manifests';
 import {
   LocalControlPlane,
   startLocalControlPlane,
@@ -395,6 +395,59 @@ describeWithPostgres(
         ),
       );
       expect(stuck.status.endpoint).toBeDefined();
+    });
+
+    it('a Composition applied to the cluster recomposes the XRs using it (the Automatic update policy)', async () => {
+      dir = brokenCrossplaneDir(
+        '{{- $observed := .observed.resources | default dict }}',
+        '{{- $observed := .observed.resources }}{{- $role := index .observed.resources "role" }}',
+      );
+      plane = await startPlane(dir);
+      await call('POST', XRS, xr('fixed-later'));
+      await waitFor('fixed-later', condition('Synced', 'False'));
+      // The platform team applies the repaired Composition, as with kubectl apply --server-side.
+      const [fixed] = readManifests(
+        join(findCrossplaneDir(), 'composition-shared-server.yaml'),
+      );
+      const applied = await call(
+        'PATCH',
+        `/apis/apiextensions.crossplane.io/v1/compositions/${fixed.metadata.name}?fieldManager=platform-team&force=true`,
+        fixed,
+        'application/apply-patch+yaml',
+      );
+      expect(applied.status).toBe(200);
+      await waitFor('fixed-later', condition('Ready', 'True'));
+
+      // A Ready XR is left alone until something changes; a changed Composition is such a change.
+      const labelled = structuredClone(fixed) as any;
+      const step = labelled.spec.pipeline.find(
+        (p: any) => p.functionRef.name === 'function-go-templating',
+      );
+      // The connection Secret is the template's last document with the XR label.
+      const template = step.input.inline.template as string;
+      const labelLine = [
+        ...template.matchAll(
+          /^( *)platform\.fernhill\.io\/postgresqlinstance: .*$/gm,
+        ),
+      ].pop()!;
+      step.input.inline.template = `${template.slice(
+        0,
+        labelLine.index! + labelLine[0].length,
+      )}\n${labelLine[1]}fernhill.io/recomposed: "yes"${template.slice(
+        labelLine.index! + labelLine[0].length,
+      )}`;
+      const relabelled = await call(
+        'PATCH',
+        `/apis/apiextensions.crossplane.io/v1/compositions/${fixed.metadata.name}?fieldManager=platform-team&force=true`,
+        labelled,
+        'application/apply-patch+yaml',
+      );
+      expect(relabelled.status).toBe(200);
+      await waitFor(
+        'fixed-later-conn',
+        obj => obj.metadata?.labels?.['fernhill.io/recomposed'] === 'yes',
+        '/api/v1/namespaces/team-search/secrets',
+      );
     });
 
     it('without passwordSecretRef, a re-created XR over an orphaned role never gets credentials', async () => {

@@ -137,6 +137,21 @@ export class PostgresInstanceReconciler {
       if (event.group === PROVIDER_SQL_GROUP && event.type === 'DELETED') {
         this.enqueue(`${IN_USE_KEY}${meta.namespace}`);
       }
+      // A changed Composition recomposes the XRs that use it, as Crossplane's default composition
+      // update policy (Automatic) moves them to the new revision.
+      if (
+        event.group === 'apiextensions.crossplane.io' &&
+        event.resource === 'compositions' &&
+        event.type !== 'DELETED'
+      ) {
+        for (const xr of this.deps.store.list(GROUP, RESOURCE)) {
+          const spec = xr.spec as XrSpec | undefined;
+          if (spec?.crossplane?.compositionRef?.name !== meta.name) continue;
+          const key = `${xr.metadata.namespace}/${xr.metadata.name}`;
+          this.settled.delete(key);
+          this.enqueue(key);
+        }
+      }
       // A deleted composed resource is composed again.
       const owner = meta.ownerReferences?.find(
         r => r.controller && r.kind === 'PostgreSQLInstance',
