@@ -19,3 +19,23 @@ export function kubectl(...args: string[]): string {
     env: { ...process.env, KUBECONFIG: kubeconfig },
   });
 }
+
+/** `kubectl apply --server-side` of a manifest given as text, as the platform team's own change. */
+export function kubectlApply(manifest: string): string {
+  return execFileSync(
+    'kubectl',
+    [
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '--field-manager=platform-team',
+      '-f',
+      '-',
+    ],
+    {
+      encoding: 'utf8',
+      input: manifest,
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+    },
+  );
+}

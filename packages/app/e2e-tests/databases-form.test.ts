@@ -1,5 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { kubectl } from './controlPlane';
+import {
+  openDatabaseFormForPaymentsApi,
+  submitDatabaseRequest,
+} from './databaseForm';
 import { backend, identityHeaders, openAsGuest } from './signIn';
 
 // Self-service PostgreSQL through the form, as a developer does it: the Payments guest opens
@@ -33,21 +37,8 @@ test('a Payments engineer requests a database through the form', async ({
       fullPage: true,
     });
 
-  await openAsGuest(page, '/create');
-  const card = page
-    .locator('.MuiCard-root')
-    .filter({ hasText: 'Request a PostgreSQL database' });
-  await card.getByRole('button', { name: 'Choose' }).click();
-
   // Page 1: only components her teams own are offered.
-  const component = page.getByRole('textbox', { name: 'Component' });
-  await component.click();
-  await component.fill('Payments');
-  await page
-    .getByRole('option', { name: /payments api/i })
-    .first()
-    .click();
-  await page.getByRole('button', { name: 'Next' }).click();
+  await openDatabaseFormForPaymentsApi(page);
 
   // Page 2: the form refuses an invalid name before anything is sent.
   const name = page.getByRole('textbox', { name: 'Database name' });
@@ -58,9 +49,7 @@ test('a Payments engineer requests a database through the form', async ({
   ).toBeVisible();
   await name.fill(databaseName);
   await shot('08-request-database-form');
-  await page.getByRole('button', { name: 'Review' }).click();
-  await expect(page.getByText(databaseName).first()).toBeVisible();
-  await page.getByRole('button', { name: 'Create' }).click();
+  await submitDatabaseRequest(page, databaseName);
 
   // The task waits until the database is Ready, then shows its output.
   const tabLink = page.getByRole('link', {
