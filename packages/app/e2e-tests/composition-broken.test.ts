@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { kubectl, kubectlApply } from './controlPlane';
+import { deletePaymentsDatabase, kubectlApply } from './controlPlane';
 import {
   openDatabaseFormForPaymentsApi,
   submitDatabaseRequest,
@@ -22,15 +22,7 @@ const databaseName = `broken-${Date.now().toString(36)}`;
 
 test.afterAll(() => {
   kubectlApply(repaired);
-  kubectl(
-    'delete',
-    'postgresqlinstance',
-    databaseName,
-    '-n',
-    'team-payments',
-    '--ignore-not-found',
-    '--wait=true',
-  );
+  deletePaymentsDatabase(databaseName, { ignoreNotFound: true });
 });
 
 test('a broken Composition fails the database request in the browser, and its repair finishes it', async ({

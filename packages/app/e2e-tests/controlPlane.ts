@@ -39,3 +39,19 @@ export function kubectlApply(manifest: string): string {
     },
   );
 }
+
+/** Deletes a Payments database request (its XR) and waits until it is gone. */
+export function deletePaymentsDatabase(
+  name: string,
+  options: { ignoreNotFound?: boolean } = {},
+): string {
+  return kubectl(
+    'delete',
+    'postgresqlinstance',
+    name,
+    '-n',
+    'team-payments',
+    ...(options.ignoreNotFound ? ['--ignore-not-found'] : []),
+    '--wait=true',
+  );
+}

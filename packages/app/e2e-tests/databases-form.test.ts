@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { kubectl } from './controlPlane';
+import { deletePaymentsDatabase } from './controlPlane';
 import {
   openDatabaseFormForPaymentsApi,
   submitDatabaseRequest,
@@ -15,15 +15,7 @@ const databaseName = `form-${Date.now().toString(36)}`;
 const entityName = `team-payments.${databaseName}`;
 
 test.afterAll(() => {
-  kubectl(
-    'delete',
-    'postgresqlinstance',
-    databaseName,
-    '-n',
-    'team-payments',
-    '--ignore-not-found',
-    '--wait=true',
-  );
+  deletePaymentsDatabase(databaseName, { ignoreNotFound: true });
 });
 
 test('a Payments engineer requests a database through the form', async ({

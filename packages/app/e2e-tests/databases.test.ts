@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { Client } from 'pg';
-import { kubectl } from './controlPlane';
+import { deletePaymentsDatabase, kubectl } from './controlPlane';
 import { backend, identityHeaders, openAsGuest } from './signIn';
 
 // Self-service PostgreSQL on the local control plane that `./portal start` runs: a Payments
@@ -73,14 +73,7 @@ test('a Payments engineer gets a working database for her component', async ({
   expect(rows[0].db).toBe(field('database'));
   await client.end();
 
-  kubectl(
-    'delete',
-    'postgresqlinstance',
-    databaseName,
-    '-n',
-    'team-payments',
-    '--wait=true',
-  );
+  deletePaymentsDatabase(databaseName);
   expect(
     kubectl('get', 'postgresqlinstances', '-n', 'team-payments'),
   ).not.toContain(databaseName);
