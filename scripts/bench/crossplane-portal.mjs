@@ -19,6 +19,7 @@ import {
   percentile,
   root,
   sleep,
+  waitForTemplate,
 } from './portal.mjs';
 
 const { Client } = createRequire(join(root, 'packages/app/package.json'))('pg');
@@ -28,21 +29,6 @@ const TEMPLATE = 'template:default/request-postgres-database';
 const COMPONENT = 'component:default/payments-api';
 const NAMESPACE = 'team-payments';
 const TASK_LIMIT_MS = 120_000;
-
-/** The template is read from the catalog; wait until the catalog has ingested it. */
-async function waitForTemplate(headers) {
-  const started = Date.now();
-  for (;;) {
-    const response = await fetch(
-      `${BACKEND}/api/catalog/entities/by-name/template/default/request-postgres-database`,
-      { headers },
-    );
-    if (response.ok) return;
-    if (Date.now() - started > 120_000)
-      throw new Error('template not in the catalog');
-    await sleep(500);
-  }
-}
 
 function kubectl(...args) {
   return execFileSync('kubectl', args, {
@@ -127,8 +113,9 @@ const stopPortal = await ensurePortal();
 const run = Date.now().toString(36).slice(-5);
 const created = [];
 try {
-  const headers = { authorization: `Bearer ${await guestToken()}` };
-  await waitForTemplate(headers);
+  const token = await guestToken();
+  const headers = { authorization: `Bearer ${token}` };
+  await waitForTemplate(token, 'request-postgres-database');
 
   // One warm-up request (first task of a fresh backend compiles templates, opens connections).
   const warmName = `bench-${run}-warm`;

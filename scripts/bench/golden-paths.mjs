@@ -5,7 +5,8 @@
 //   p50/p95 over BENCH_RUNS runs of "Create TypeScript service" (default 10), without and with a
 //   database;
 // - dry run of every template in templates/ with its test-values.yaml (POST
-//   /api/scaffolder/v2/dry-run, as the template editor does), p50/p95 over BENCH_RUNS runs each.
+//   /api/scaffolder/v2/dry-run, as the template editor does, with the platform demo identity: dry
+//   runs are the platform team's), p50/p95 over BENCH_RUNS runs each.
 // Uses the running portal on :7007, or starts `./portal start` and stops it afterwards. Hold the
 // browser-test lock while it runs: `flock /tmp/portal-e2e.lock ./portal bench golden-paths`.
 // Components it creates stay in .data/ (delete .data/ to start afresh); databases are deleted.
@@ -17,10 +18,12 @@ import {
   BACKEND,
   ensurePortal,
   guestToken,
+  identityToken,
   KUBECONFIG,
   percentile,
   root,
   sleep,
+  waitForTemplate,
 } from './portal.mjs';
 
 const require = createRequire(join(root, 'package.json'));
@@ -118,14 +121,11 @@ async function createService(token, values) {
       entityVisible = entity.status === 200;
     }
     if (!repositoryPublished) {
+      // What `git clone` asks first (the listing pages need a signed-in user).
       const repository = await fetch(
-        `${BACKEND}/api/local-git/${values.name}/`,
-        {
-          redirect: 'manual',
-        },
+        `${BACKEND}/api/local-git/${values.name}.git/info/refs?service=git-upload-pack`,
       );
-      repositoryPublished =
-        repository.status === 302 || repository.status === 200;
+      repositoryPublished = repository.status === 200;
     }
     if (entityVisible && repositoryPublished) break;
     const task = await (
@@ -154,6 +154,9 @@ async function main() {
   const stopPortal = await ensurePortal();
   try {
     const token = await guestToken();
+    // Dry runs (the template editor) are the platform team's.
+    const platformToken = await identityToken('demo-platform');
+    await waitForTemplate(token, 'typescript-service');
     const templates = loadTemplates();
     const typescript = templates.find(t => t.name === 'typescript-service');
     const prefix = `bench-${Date.now().toString(36)}`;
@@ -203,27 +206,41 @@ async function main() {
       ]);
     }
 
-    for (const template of templates) {
+    // upgrade-golden-path's test values name a component the template tests create first
+    // (ledger-api, recorded at an older golden path); the demo catalog has none to upgrade.
+    for (const template of templates.filter(
+      t => t.name !== 'upgrade-golden-path',
+    )) {
       const times = [];
+      let failure;
       for (let i = 0; i < RUNS; i++) {
         const started = performance.now();
-        const response = await api(token, '/api/scaffolder/v2/dry-run', {
-          method: 'POST',
-          body: JSON.stringify({
-            template: template.entity,
-            values: template.values,
-            directoryContents: template.directoryContents,
-          }),
-        });
+        const response = await api(
+          platformToken,
+          '/api/scaffolder/v2/dry-run',
+          {
+            method: 'POST',
+            body: JSON.stringify({
+              template: template.entity,
+              values: template.values,
+              directoryContents: template.directoryContents,
+            }),
+          },
+        );
         if (response.status !== 200) {
-          throw new Error(
-            `dry run of ${template.name}: ${
-              response.status
-            } ${await response.text()}`,
-          );
+          // Say so in the table rather than losing the figures measured so far.
+          times.length = 0;
+          failure = `failed: ${response.status} ${
+            (await response.json()).error?.message ?? ''
+          }`;
+          break;
         }
         await response.json();
         times.push(performance.now() - started);
+      }
+      if (failure) {
+        rows.push([`dry run of ${template.name}`, failure, 'recorded']);
+        continue;
       }
       const s = stats(times);
       rows.push([

@@ -48,18 +48,50 @@ export async function ensurePortal() {
   };
 }
 
-/** The local guest's Backstage token; the auth backend may still be settling right after start. */
-export async function guestToken() {
+/**
+ * A local sign-in identity's Backstage token: `guest` (a Payments developer) or `demo-platform`
+ * (the platform team, who alone may dry-run templates); the auth backend may still be settling
+ * right after start.
+ */
+export async function identityToken(provider = 'guest') {
   for (let attempt = 1; ; attempt++) {
     try {
-      const response = await fetch(`${BACKEND}/api/auth/guest/refresh`);
+      const response = await fetch(`${BACKEND}/api/auth/${provider}/refresh`, {
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+      });
       if (!response.ok)
-        throw new Error(`guest sign-in failed: ${response.status}`);
+        throw new Error(`${provider} sign-in failed: ${response.status}`);
       return (await response.json()).backstageIdentity.token;
     } catch (error) {
       if (attempt >= 10) throw error;
       await sleep(2000);
     }
+  }
+}
+
+/** The local guest's Backstage token. */
+export const guestToken = () => identityToken('guest');
+
+/**
+ * Waits until the catalog serves the template (a portal just started ingests its locations for a
+ * while), so the first measured run does not fail with "Template not found".
+ */
+export async function waitForTemplate(token, name, limitMs = 180_000) {
+  const started = Date.now();
+  for (;;) {
+    const response = await fetch(
+      `${BACKEND}/api/catalog/entities/by-name/template/default/${name}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    if (response.ok) return;
+    if (Date.now() - started > limitMs) {
+      throw new Error(
+        `template ${name} not in the catalog after ${limitMs / 1000} s (${
+          response.status
+        })`,
+      );
+    }
+    await sleep(1000);
   }
 }
 
