@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -116,6 +117,53 @@ describe('startLocalControlPlane (API only)', () => {
       message:
         'namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope',
     });
+  });
+
+  it('answers only requests whose Host names this machine (DNS rebinding gets 403)', async () => {
+    const withHost = (host: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: plane.port,
+            path: '/api/v1/namespaces',
+            headers: { host, authorization: `Bearer ${ADMIN}` },
+          },
+          res => {
+            let text = '';
+            res.on('data', chunk => (text += chunk));
+            res.on('end', () =>
+              resolve({ status: res.statusCode!, body: JSON.parse(text) }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    for (const host of [
+      `127.0.0.1:${plane.port}`,
+      `localhost:${plane.port}`,
+      `LOCALHOST:${plane.port}`,
+      `[::1]:${plane.port}`,
+    ]) {
+      expect({ host, status: (await withHost(host)).status }).toEqual({
+        host,
+        status: 200,
+      });
+    }
+    for (const host of [
+      `rebind.attacker.example:${plane.port}`,
+      'attacker.example',
+      `127.0.0.1.attacker.example:${plane.port}`,
+      `192.168.1.20:${plane.port}`,
+    ]) {
+      const answer = await withHost(host);
+      expect({ host, status: answer.status }).toEqual({ host, status: 403 });
+      expect(answer.body).toMatchObject({
+        kind: 'Status',
+        reason: 'Forbidden',
+      });
+    }
   });
 
   it('authorizes the portal with the RBAC from crossplane/rbac', async () => {
