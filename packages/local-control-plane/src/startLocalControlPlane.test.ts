@@ -6,10 +6,14 @@ import {
   LocalControlPlane,
   startLocalControlPlane,
 } from './startLocalControlPlane';
-import { PORTAL_SERVICE_ACCOUNT_USER } from './defaults';
+import {
+  KUBERNETES_PLUGIN_SERVICE_ACCOUNT_USER,
+  PORTAL_SERVICE_ACCOUNT_USER,
+} from './defaults';
 
 const ADMIN = 'admin-token';
 const PORTAL = 'portal-token';
+const KUBERNETES_TAB = 'kubernetes-tab-token';
 const XRS =
   '/apis/platform.fernhill.io/v1alpha1/namespaces/team-payments/postgresqlinstances';
 
@@ -49,6 +53,7 @@ describe('startLocalControlPlane (API only)', () => {
       tokens: [
         { token: ADMIN, user: 'admin', groups: ['system:masters'] },
         { token: PORTAL, user: PORTAL_SERVICE_ACCOUNT_USER },
+        { token: KUBERNETES_TAB, user: KUBERNETES_PLUGIN_SERVICE_ACCOUNT_USER },
       ],
     });
 
@@ -187,14 +192,21 @@ describe('startLocalControlPlane (API only)', () => {
       body: xr('portal-db'),
     });
     expect(created.status).toBe(201);
+    // Workloads are the Kubernetes tab's to read, with its own account, not the portal's.
     const pods = await call('GET', '/api/v1/namespaces/team-payments/pods', {
       token: PORTAL,
     });
-    expect(pods).toMatchObject({
+    expect(pods.status).toBe(403);
+    const tabPods = await call('GET', '/api/v1/namespaces/team-payments/pods', {
+      token: KUBERNETES_TAB,
+    });
+    expect(tabPods).toMatchObject({
       status: 200,
       body: { kind: 'PodList', items: [] },
     });
-    const allPods = await call('GET', '/api/v1/pods', { token: PORTAL });
+    const allPods = await call('GET', '/api/v1/pods', {
+      token: KUBERNETES_TAB,
+    });
     expect(allPods.status).toBe(403);
     const removed = await call('DELETE', `${XRS}/portal-db`, { token: PORTAL });
     expect(removed.status).toBe(403);
