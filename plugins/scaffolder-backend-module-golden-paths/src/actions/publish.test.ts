@@ -1,4 +1,4 @@
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -146,6 +146,16 @@ describe('portal:publish (local)', () => {
   ])('refuses %j before creating anything', async (input, message) => {
     const action = createPortalPublishAction({ publisher: env.publisher });
     await expect(action.handler(env.context(input))).rejects.toThrow(message);
+    expect(await dataDirEntries(env.dataDir)).toEqual([]);
+  });
+
+  it('refuses a sourcePath with a NUL character with an InputError naming the field, creating nothing', async () => {
+    const action = createPortalPublishAction({ publisher: env.publisher });
+    const refused = action.handler(
+      env.context({ repoName: 'orders-api', sourcePath: 'docs\0' }),
+    );
+    await expect(refused).rejects.toThrow(InputError);
+    await expect(refused).rejects.toThrow(/Invalid sourcePath/);
     expect(await dataDirEntries(env.dataDir)).toEqual([]);
   });
 
