@@ -3,8 +3,9 @@ import { InputError } from '@backstage/errors';
 
 /**
  * `path` (an action input named `field`) inside the task's workspace. A path leaving the workspace
- * is refused by `resolveSafeChildPath` (NotAllowedError); one with a NUL byte, which the file
- * system calls beneath it reject with a plain TypeError, is refused here as bad input.
+ * is refused by `resolveSafeChildPath` (NotAllowedError). The file system calls beneath it reject
+ * some paths with errors of their own (a NUL byte: TypeError; a name longer than the file system
+ * allows: ENAMETOOLONG); those are refused here as bad input naming the field.
  */
 export function resolveWorkspacePath(
   workspacePath: string,
@@ -18,5 +19,17 @@ export function resolveWorkspacePath(
       )}: a path in the workspace cannot contain a NUL character`,
     );
   }
-  return resolveSafeChildPath(workspacePath, path);
+  try {
+    return resolveSafeChildPath(workspacePath, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') {
+      throw new InputError(
+        `Invalid ${field} ${JSON.stringify(
+          path.slice(0, 200),
+        )}: not a path in the workspace (${code})`,
+      );
+    }
+    throw error;
+  }
 }

@@ -149,15 +149,21 @@ describe('portal:publish (local)', () => {
     expect(await dataDirEntries(env.dataDir)).toEqual([]);
   });
 
-  it('refuses a sourcePath with a NUL character with an InputError naming the field, creating nothing', async () => {
-    const action = createPortalPublishAction({ publisher: env.publisher });
-    const refused = action.handler(
-      env.context({ repoName: 'orders-api', sourcePath: 'docs\0' }),
-    );
-    await expect(refused).rejects.toThrow(InputError);
-    await expect(refused).rejects.toThrow(/Invalid sourcePath/);
-    expect(await dataDirEntries(env.dataDir)).toEqual([]);
-  });
+  it.each([
+    ['a NUL character', 'docs\0'],
+    ['a name too long for the file system', 'a'.repeat(10_000)],
+  ])(
+    'refuses a sourcePath with %s with an InputError naming the field, creating nothing',
+    async (_, sourcePath) => {
+      const action = createPortalPublishAction({ publisher: env.publisher });
+      const refused = action.handler(
+        env.context({ repoName: 'orders-api', sourcePath }),
+      );
+      await expect(refused).rejects.toThrow(InputError);
+      await expect(refused).rejects.toThrow(/Invalid sourcePath/);
+      expect(await dataDirEntries(env.dataDir)).toEqual([]);
+    },
+  );
 
   it('never creates anything outside the data folder for hostile names and paths', async () => {
     const action = createPortalPublishAction({ publisher: env.publisher });

@@ -20,17 +20,21 @@ describe('portal:provenance:record', () => {
   const read = async (path = 'catalog-info.yaml') =>
     yaml.parse(await fs.readFile(join(env.workspacePath, path), 'utf8'));
 
-  it('refuses an entityPath with a NUL character with an InputError naming the field', async () => {
-    const action = createRecordProvenanceAction({ now });
-    const refused = action.handler(
-      env.context({ entityPath: 'catalog-info.yaml\0', inputs: {} }),
-    );
-    await expect(refused).rejects.toThrow(InputError);
-    await expect(refused).rejects.toThrow(/Invalid entityPath/);
-    expect(
-      await fs.readFile(join(env.workspacePath, 'catalog-info.yaml'), 'utf8'),
-    ).toBe(CATALOG_INFO);
-  });
+  it.each([
+    ['a NUL character', 'catalog-info.yaml\0'],
+    ['a name too long for the file system', 'a'.repeat(10_000)],
+  ])(
+    'refuses an entityPath with %s with an InputError naming the field',
+    async (_, entityPath) => {
+      const action = createRecordProvenanceAction({ now });
+      const refused = action.handler(env.context({ entityPath, inputs: {} }));
+      await expect(refused).rejects.toThrow(InputError);
+      await expect(refused).rejects.toThrow(/Invalid entityPath/);
+      expect(
+        await fs.readFile(join(env.workspacePath, 'catalog-info.yaml'), 'utf8'),
+      ).toBe(CATALOG_INFO);
+    },
+  );
 
   it('writes the template, version, non-secret inputs, time and task id', async () => {
     const action = createRecordProvenanceAction({ now });
