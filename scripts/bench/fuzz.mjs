@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Hostile-input fuzz suite at full size (issue 15): every backend plugin's `src/hostileInput.test.ts`
-// with 5,000 generated cases per endpoint (PORTAL_FUZZ_RUNS, or the first argument), one package
+// (and the scaffolder actions' in packages/golden-path-templates) with 5,000 generated cases per
+// endpoint or action (PORTAL_FUZZ_RUNS, or the first argument), one package
 // after the other, then a Markdown table of the cases per endpoint, with the date and machine load.
 // Run with `./portal bench fuzz [cases]`; copy the table into docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,8 @@ const packages = [
   'plugins/adoption-backend',
   'plugins/crossplane-backend',
   'plugins/local-git-backend',
+  // The project's scaffolder actions, wired by their modules and run as the task runner runs them.
+  'packages/golden-path-templates',
 ];
 const report = join(
   mkdtempSync(join(tmpdir(), 'portal-fuzz-')),

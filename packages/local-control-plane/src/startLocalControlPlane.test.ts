@@ -1,14 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   LocalControlPlane,
   startLocalControlPlane,
 } from './startLocalControlPlane';
-import { PORTAL_SERVICE_ACCOUNT_USER } from './defaults';
+import {
+  KUBERNETES_PLUGIN_SERVICE_ACCOUNT_USER,
+  PORTAL_SERVICE_ACCOUNT_USER,
+} from './defaults';
 
 const ADMIN = 'admin-token';
 const PORTAL = 'portal-token';
+const KUBERNETES_TAB = 'kubernetes-tab-token';
 const XRS =
   '/apis/platform.fernhill.io/v1alpha1/namespaces/team-payments/postgresqlinstances';
 
@@ -48,6 +53,7 @@ describe('startLocalControlPlane (API only)', () => {
       tokens: [
         { token: ADMIN, user: 'admin', groups: ['system:masters'] },
         { token: PORTAL, user: PORTAL_SERVICE_ACCOUNT_USER },
+        { token: KUBERNETES_TAB, user: KUBERNETES_PLUGIN_SERVICE_ACCOUNT_USER },
       ],
     });
 
@@ -118,6 +124,53 @@ describe('startLocalControlPlane (API only)', () => {
     });
   });
 
+  it('answers only requests whose Host names this machine (DNS rebinding gets 403)', async () => {
+    const withHost = (host: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: plane.port,
+            path: '/api/v1/namespaces',
+            headers: { host, authorization: `Bearer ${ADMIN}` },
+          },
+          res => {
+            let text = '';
+            res.on('data', chunk => (text += chunk));
+            res.on('end', () =>
+              resolve({ status: res.statusCode!, body: JSON.parse(text) }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    for (const host of [
+      `127.0.0.1:${plane.port}`,
+      `localhost:${plane.port}`,
+      `LOCALHOST:${plane.port}`,
+      `[::1]:${plane.port}`,
+    ]) {
+      expect({ host, status: (await withHost(host)).status }).toEqual({
+        host,
+        status: 200,
+      });
+    }
+    for (const host of [
+      `rebind.attacker.example:${plane.port}`,
+      'attacker.example',
+      `127.0.0.1.attacker.example:${plane.port}`,
+      `192.168.1.20:${plane.port}`,
+    ]) {
+      const answer = await withHost(host);
+      expect({ host, status: answer.status }).toEqual({ host, status: 403 });
+      expect(answer.body).toMatchObject({
+        kind: 'Status',
+        reason: 'Forbidden',
+      });
+    }
+  });
+
   it('authorizes the portal with the RBAC from crossplane/rbac', async () => {
     const secrets = await call(
       'GET',
@@ -139,14 +192,21 @@ describe('startLocalControlPlane (API only)', () => {
       body: xr('portal-db'),
     });
     expect(created.status).toBe(201);
+    // Workloads are the Kubernetes tab's to read, with its own account, not the portal's.
     const pods = await call('GET', '/api/v1/namespaces/team-payments/pods', {
       token: PORTAL,
     });
-    expect(pods).toMatchObject({
+    expect(pods.status).toBe(403);
+    const tabPods = await call('GET', '/api/v1/namespaces/team-payments/pods', {
+      token: KUBERNETES_TAB,
+    });
+    expect(tabPods).toMatchObject({
       status: 200,
       body: { kind: 'PodList', items: [] },
     });
-    const allPods = await call('GET', '/api/v1/pods', { token: PORTAL });
+    const allPods = await call('GET', '/api/v1/pods', {
+      token: KUBERNETES_TAB,
+    });
     expect(allPods.status).toBe(403);
     const removed = await call('DELETE', `${XRS}/portal-db`, { token: PORTAL });
     expect(removed.status).toBe(403);

@@ -19,6 +19,7 @@ import { CROSSPLANE_CRDS } from './crossplane/xrdToCrd';
 import { PostgresInstanceReconciler } from './reconciler/PostgresInstanceReconciler';
 import { startPostgres } from './reconciler/postgresServer';
 import { createApiHandler } from './server/apiServer';
+import { allowedHostNames } from './server/hostHeader';
 import { servingCertificate } from './server/tlsCertificate';
 import { ObjectStore } from './store/ObjectStore';
 
@@ -146,12 +147,14 @@ export async function startLocalControlPlane(
     reconciler.start();
   }
 
+  const host = options.host ?? '127.0.0.1';
   const handler = createApiHandler({
     store,
     registry,
     service,
     tokens: options.tokens,
     rbac,
+    allowedHostNames: allowedHostNames(host),
     logger: options.logger,
   });
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -177,7 +180,6 @@ export async function startLocalControlPlane(
       process.nextTick(() => socket.resume());
     });
   });
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 6443, host, () => resolve());

@@ -8,7 +8,10 @@ import { ConfigSources } from '@backstage/config-loader';
 import { catalogPermissions } from '@backstage/plugin-catalog-common/alpha';
 import { kubernetesPermissions } from '@backstage/plugin-kubernetes-common';
 import permissionBackend from '@backstage/plugin-permission-backend';
-import { Permission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  Permission,
+} from '@backstage/plugin-permission-common';
 import { scaffolderPermissions } from '@backstage/plugin-scaffolder-common/alpha';
 import { adoptionPermissions } from '@internal/plugin-adoption-common';
 import { crossplanePermissions } from '@internal/plugin-crossplane-common';
@@ -69,6 +72,17 @@ const personas: Record<Persona, BackstageUserInfo> = {
   },
 };
 
+/**
+ * The golden-path module's `portal:template:upgrade` check. This package does not depend on that
+ * scaffolder module, so the permission is restated here; the module's own test pins the same
+ * name, action and resource type.
+ */
+const goldenPathUpgradePermission = createPermission({
+  name: 'portal.golden-path.upgrade',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
 /** Every permission the portal's backend registers or checks. */
 const portalPermissions: Permission[] = [
   ...catalogPermissions,
@@ -78,6 +92,7 @@ const portalPermissions: Permission[] = [
   ...adoptionPermissions,
   ...doraPermissions,
   ...leadershipPermissions,
+  goldenPathUpgradePermission,
 ];
 
 /**
@@ -123,6 +138,7 @@ const expectedDecisions: Record<string, Expected[]> = {
   'dora.metrics.read': OPEN,
   'dora.unmapped.read': PLATFORM_ONLY,
   'leadership.dashboards.read': ['DENY', 'DENY', 'ALLOW', 'ALLOW'],
+  'portal.golden-path.upgrade': ['DENY', 'OWNER', 'OWNER', 'ALLOW'],
 };
 
 /** What the permission API answers for the expected decision. */

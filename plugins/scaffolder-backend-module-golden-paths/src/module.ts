@@ -13,6 +13,7 @@ import { createPortalPublishAction } from './actions/publish';
 import { createRecordProvenanceAction } from './actions/recordProvenance';
 import { createRegisterInCatalogAction } from './actions/registerInCatalog';
 import { createTemplateUpgradeAction } from './actions/upgrade';
+import { goldenPathUpgradePermission } from './permissions';
 import { AdoptionEventSender } from './adoption';
 import { ScaffolderDryRunRenderer } from './upgrade/ScaffolderDryRunRenderer';
 import { createRepositoryPublisher } from './publishers/createRepositoryPublisher';
@@ -38,6 +39,7 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         catalog: catalogServiceRef,
         repositories: localGitRepositoriesServiceRef,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         reader: coreServices.urlReader,
       },
       async init({
@@ -49,8 +51,11 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         catalog,
         repositories,
         permissions,
+        permissionsRegistry,
         reader,
       }) {
+        // Listed by the scaffolder's permission integration, so policy tooling sees it.
+        permissionsRegistry.addPermissions([goldenPathUpgradePermission]);
         const publisher = createRepositoryPublisher({ config, repositories });
         logger.info(`Golden paths publish to ${publisher.displayName}`);
         scaffolder.addActions(

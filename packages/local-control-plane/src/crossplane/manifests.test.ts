@@ -325,6 +325,32 @@ describe('the portal RBAC', () => {
     );
   });
 
+  it("never binds the workload reader to the portal's write-capable account", () => {
+    // The Kubernetes tab forwards whatever its proxy is asked to with its account; the account
+    // that creates and patches PostgreSQLInstances must not be the one reading workloads either.
+    const readerBindings = rbac.filter(
+      o =>
+        (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') &&
+        (o as any).roleRef?.name === 'portal-kubernetes-plugin-reader',
+    );
+    expect(readerBindings.length).toBeGreaterThan(0);
+    for (const binding of readerBindings) {
+      expect({
+        binding: `${binding.metadata.namespace}/${binding.metadata.name}`,
+        subjects: (binding as any).subjects,
+      }).toEqual({
+        binding: `${binding.metadata.namespace}/${binding.metadata.name}`,
+        subjects: [
+          {
+            kind: 'ServiceAccount',
+            name: 'portal-kubernetes-plugin',
+            namespace: 'backstage',
+          },
+        ],
+      });
+    }
+  });
+
   it('binds every team Role to the portal service account in a team namespace', () => {
     const roles = rbac.filter(o => o.kind === 'Role');
     const bindings = rbac.filter(

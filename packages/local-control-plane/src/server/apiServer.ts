@@ -45,6 +45,7 @@ import {
   openApiV2Document,
 } from './openapi';
 import { includeObjectOf, toTable } from './table';
+import { isAllowedHost } from './hostHeader';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 /** kube-apiserver sends a bookmark about once a minute on a quiet watch. */
@@ -57,6 +58,8 @@ export interface ApiServerDeps {
   service: ObjectService;
   tokens: LocalControlPlaneToken[];
   rbac: RbacSource;
+  /** Host names requests must carry in Host (403 otherwise); every name when undefined. */
+  allowedHostNames?: Set<string>;
   logger?: (line: string) => void;
 }
 
@@ -649,6 +652,20 @@ export function createApiHandler(deps: ApiServerDeps) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const segments = url.pathname.split('/').filter(Boolean);
     try {
+      if (
+        deps.allowedHostNames &&
+        !isAllowedHost(req.headers.host, deps.allowedHostNames)
+      ) {
+        throw new ApiError(
+          403,
+          'Forbidden',
+          `forbidden: Host ${JSON.stringify(
+            req.headers.host ?? '',
+          )} is not this control plane; it answers only to ${[
+            ...deps.allowedHostNames,
+          ].join(', ')}`,
+        );
+      }
       if (['/healthz', '/livez', '/readyz'].includes(url.pathname)) {
         res.writeHead(200, { 'Content-Type': 'text/plain' });
         res.end('ok');

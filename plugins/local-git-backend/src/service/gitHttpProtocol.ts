@@ -99,25 +99,37 @@ export async function uploadPack(options: {
       : pipeline(source, child.stdin);
   }
   const sending = pipeline(child.stdout, options.output, { end: false });
+  let feedError: unknown;
+  feeding.catch(error => {
+    feedError = error;
+  });
   const all = [feeding, sending, exited];
   try {
     await Promise.all(all);
   } catch (error) {
-    const killedHere = child.exitCode === null && child.signalCode === null;
+    // git refuses a request it cannot serve (a `want` it does not have, a body that is not the
+    // protocol) by writing its answer, closing its stdin and exiting on its own; the body may still
+    // be arriving, so the feed fails on git's closed stdin, maybe before git's exit is seen here.
+    // That is git's answer, as from git-http-backend: wait for it. Any other failure (the body,
+    // the client) is on our side: git is killed so it does not wait for input that never comes.
+    const gitStoppedReading =
+      feedError !== undefined && isClosedByGit(feedError);
+    const killedHere =
+      !gitStoppedReading &&
+      child.exitCode === null &&
+      child.signalCode === null;
     if (killedHere) child.kill('SIGKILL');
     const [fed, sent] = await Promise.allSettled(all);
-    // git refused the request itself (a `want` it does not have, a body that is not the protocol):
-    // it stopped reading (EPIPE on its stdin) and exited with its answer on stdout, which reached
-    // the client whole. That answer is the response, as from git-http-backend; only a failure on
-    // our side of the streams (the body, the client) ends the request with an error.
     const gitRefused =
       !killedHere &&
       sent.status === 'fulfilled' &&
-      (fed.status === 'fulfilled' || isBrokenPipe(fed.reason));
+      (fed.status === 'fulfilled' || isClosedByGit(fed.reason));
     if (!gitRefused) throw error;
   }
 }
 
-function isBrokenPipe(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+/** A write to git's stdin after git closed it: EPIPE, or a pipeline closed before its end. */
+function isClosedByGit(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE';
 }

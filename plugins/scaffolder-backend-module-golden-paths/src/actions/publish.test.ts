@@ -1,4 +1,4 @@
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -148,6 +148,22 @@ describe('portal:publish (local)', () => {
     await expect(action.handler(env.context(input))).rejects.toThrow(message);
     expect(await dataDirEntries(env.dataDir)).toEqual([]);
   });
+
+  it.each([
+    ['a NUL character', 'docs\0'],
+    ['a name too long for the file system', 'a'.repeat(10_000)],
+  ])(
+    'refuses a sourcePath with %s with an InputError naming the field, creating nothing',
+    async (_, sourcePath) => {
+      const action = createPortalPublishAction({ publisher: env.publisher });
+      const refused = action.handler(
+        env.context({ repoName: 'orders-api', sourcePath }),
+      );
+      await expect(refused).rejects.toThrow(InputError);
+      await expect(refused).rejects.toThrow(/Invalid sourcePath/);
+      expect(await dataDirEntries(env.dataDir)).toEqual([]);
+    },
+  );
 
   it('never creates anything outside the data folder for hostile names and paths', async () => {
     const action = createPortalPublishAction({ publisher: env.publisher });

@@ -1,4 +1,3 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
 import {
@@ -8,6 +7,7 @@ import {
 import { promises as fs } from 'node:fs';
 import { InputError } from '@backstage/errors';
 import { RepositoryPublisher } from '../publishers/types';
+import { resolveWorkspacePath } from '../workspacePath';
 import { examples } from './publish.examples';
 
 /**
@@ -71,7 +71,11 @@ export function createPortalPublishAction(options: {
       assertValidRepositoryName(repoName, 'repoName');
       assertValidRef(defaultBranch, 'defaultBranch');
       // Throws for paths leaving the workspace, before anything is created.
-      const sourceDir = resolveSafeChildPath(ctx.workspacePath, sourcePath);
+      const sourceDir = resolveWorkspacePath(
+        ctx.workspacePath,
+        sourcePath,
+        'sourcePath',
+      );
       const stat = await fs.stat(sourceDir).catch(() => undefined);
       if (!stat?.isDirectory()) {
         throw new InputError(

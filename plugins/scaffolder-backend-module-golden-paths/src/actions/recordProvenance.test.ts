@@ -1,7 +1,11 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'yaml';
-import { createTestEnvironment } from '../__testUtils__/testEnvironment';
+import { InputError } from '@backstage/errors';
+import {
+  CATALOG_INFO,
+  createTestEnvironment,
+} from '../__testUtils__/testEnvironment';
 import { createRecordProvenanceAction } from './recordProvenance';
 
 const now = () => new Date('2026-11-22T01:30:00.000Z');
@@ -15,6 +19,22 @@ describe('portal:provenance:record', () => {
 
   const read = async (path = 'catalog-info.yaml') =>
     yaml.parse(await fs.readFile(join(env.workspacePath, path), 'utf8'));
+
+  it.each([
+    ['a NUL character', 'catalog-info.yaml\0'],
+    ['a name too long for the file system', 'a'.repeat(10_000)],
+  ])(
+    'refuses an entityPath with %s with an InputError naming the field',
+    async (_, entityPath) => {
+      const action = createRecordProvenanceAction({ now });
+      const refused = action.handler(env.context({ entityPath, inputs: {} }));
+      await expect(refused).rejects.toThrow(InputError);
+      await expect(refused).rejects.toThrow(/Invalid entityPath/);
+      expect(
+        await fs.readFile(join(env.workspacePath, 'catalog-info.yaml'), 'utf8'),
+      ).toBe(CATALOG_INFO);
+    },
+  );
 
   it('writes the template, version, non-secret inputs, time and task id', async () => {
     const action = createRecordProvenanceAction({ now });

@@ -1,4 +1,3 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
@@ -8,6 +7,7 @@ import {
   buildProvenanceAnnotations,
   PROVENANCE_ANNOTATIONS,
 } from '../provenance';
+import { resolveWorkspacePath } from '../workspacePath';
 import { examples } from './recordProvenance.examples';
 
 /**
@@ -49,7 +49,11 @@ export function createRecordProvenanceAction(
     },
     async handler(ctx) {
       const entityPath = ctx.input.entityPath ?? 'catalog-info.yaml';
-      const file = resolveSafeChildPath(ctx.workspacePath, entityPath);
+      const file = resolveWorkspacePath(
+        ctx.workspacePath,
+        entityPath,
+        'entityPath',
+      );
       const source = await fs.readFile(file, 'utf8').catch(error => {
         if (error.code === 'ENOENT' || error.code === 'EISDIR') {
           throw new InputError(

@@ -246,6 +246,15 @@ describe('portal:template:upgrade', () => {
     ).rejects.toThrow(InputError);
   });
 
+  it('refuses an entityRef that is not one with an InputError naming the field, before asking the catalog', async () => {
+    for (const entityRef of ["'; DROP TABLE users; --", '', 'orders-api']) {
+      const { action } = createAction();
+      const refused = action.handler(env.context({ entityRef }));
+      await expect(refused).rejects.toThrow(InputError);
+      await expect(refused).rejects.toThrow(/Invalid entityRef/);
+    }
+  });
+
   it('says plainly that GitHub and GitLab proposals are not supported yet', async () => {
     const { action } = createAction({ target: 'github' });
     await expect(

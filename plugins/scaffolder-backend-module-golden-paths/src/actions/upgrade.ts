@@ -6,6 +6,7 @@ import {
   ANNOTATION_LOCATION,
   ANNOTATION_SOURCE_LOCATION,
   Entity,
+  parseEntityRef,
   parseLocationRef,
 } from '@backstage/catalog-model';
 import {
@@ -115,19 +116,17 @@ export function createTemplateUpgradeAction(options: {
     async handler(ctx) {
       const credentials = await ctx.getInitiatorCredentials();
       const entityRef = ctx.input.entityRef;
-      let entity: Entity | undefined;
+      // Parsed here: the catalog client's own parse fails with a plain Error, not an InputError.
       try {
-        entity = await catalog.getEntityByRef(entityRef, { credentials });
-      } catch (error) {
-        if ((error as Error).name === 'TypeError') {
-          throw new InputError(
-            `Invalid entityRef ${JSON.stringify(
-              entityRef,
-            )}: use kind:namespace/name, e.g. component:default/orders-api`,
-          );
-        }
-        throw error;
+        parseEntityRef(entityRef);
+      } catch {
+        throw new InputError(
+          `Invalid entityRef ${JSON.stringify(
+            entityRef.slice(0, 200),
+          )}: use kind:namespace/name, e.g. component:default/orders-api`,
+        );
       }
+      const entity = await catalog.getEntityByRef(entityRef, { credentials });
       if (!entity) {
         throw new InputError(
           `Invalid entityRef ${JSON.stringify(
