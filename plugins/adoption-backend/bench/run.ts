@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { readTestConfig } from '../src/__testUtils__/testUtils';
 import { AdoptionEventRecord, DAY_MS, percentile } from '../src/domain';
 import { createRouter } from '../src/router';
-import { AdoptionStore } from '../src/services/AdoptionStore';
+import { AdoptionData } from '../src/services/AdoptionData';
 import { IngestService, rollUpAnalytics } from '../src/services/IngestService';
 import { SummaryService } from '../src/services/SummaryService';
 
@@ -53,7 +53,7 @@ function random(seed: number) {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-async function load(store: AdoptionStore) {
+async function load(store: AdoptionData) {
   const rand = random(7);
   const templates = Array.from(
     { length: 8 },
@@ -216,7 +216,7 @@ async function load(store: AdoptionStore) {
 }
 
 /** BENCH_PROFILE=1: time each store read a summary makes and print the averages per window. */
-function profiled(store: AdoptionStore) {
+function profiled(store: AdoptionData) {
   const times = new Map<string, number[]>();
   if (!process.env.BENCH_PROFILE) return { times, print: () => {} };
   const target = store as unknown as Record<
@@ -263,7 +263,7 @@ function profiled(store: AdoptionStore) {
   };
 }
 
-async function measure(store: AdoptionStore) {
+async function measure(store: AdoptionData) {
   const profile = profiled(store);
   const config = readTestConfig({ roi: { platformCostPerYear: 600_000 } });
   const logger = mockServices.rootLogger({ level: 'error' });
@@ -422,7 +422,7 @@ async function measure(store: AdoptionStore) {
 
 async function bench(name: string, knex: Knex) {
   console.log(`### ${name}`);
-  const store = await AdoptionStore.create({
+  const store = await AdoptionData.create({
     database: { getClient: async () => knex },
   });
   await load(store);
