@@ -14,7 +14,6 @@ import { createPostgresProvisioningServiceFactory } from '@internal/plugin-cross
 import fc from 'fast-check';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -306,9 +305,6 @@ describe('golden-path templates on the portal scaffolder', () => {
           }),
         }).factory,
         createPostgresProvisioningServiceFactory({
-          // Jest cannot import() the ESM-only Kubernetes client; Node 22 can require() it.
-          loadClient: async () =>
-            createRequire(__filename)('@kubernetes/client-node'),
           maxAttempts: 1,
         }),
         // Jest runs without ESM support, so the features are required rather than import()ed.

@@ -17,3 +17,8 @@ export {
 } from './defaults';
 export { findCrossplaneDir, readManifests } from './crossplane/manifests';
 export { xrdToCrd } from './crossplane/xrdToCrd';
+export {
+  startTestControlPlane,
+  testClusterConfig,
+  TEST_PORTAL_TOKEN,
+} from './testing';

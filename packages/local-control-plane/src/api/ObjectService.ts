@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseFieldSelector, parseLabelSelector } from './labelSelector';
 import { recordUpdate, Scope, serverSideApply } from './managedFields';
-import { clone, deepEqual, isObject, JsonObject, KubeObject } from './objects';
+import { clone, deepEqual, isObject, KubeObject } from './objects';
 import {
   applyJsonPatch,
   applyMergePatch,
@@ -229,10 +229,7 @@ export class ObjectService {
       obj.status = { phase: 'Active' };
     }
     if (type.schema) {
-      const unknown = pruneUnknownFields(
-        obj as unknown as JsonObject,
-        type.schema,
-      );
+      const unknown = pruneUnknownFields(obj, type.schema);
       if (unknown.length && options.fieldValidation === 'Strict') {
         throw errors.badRequest(
           `strict decoding error: ${unknown
@@ -243,10 +240,8 @@ export class ObjectService {
       if (unknown.length && options.fieldValidation === 'Warn') {
         warnings.push(...unknown.map(f => `unknown field "${f}"`));
       }
-      applyDefaults(obj as unknown as JsonObject, type.schema);
-      causes.push(
-        ...validateAgainstSchema(obj as unknown as JsonObject, type.schema),
-      );
+      applyDefaults(obj, type.schema);
+      causes.push(...validateAgainstSchema(obj, type.schema));
     }
     if (causes.length) {
       throw errors.invalid(
