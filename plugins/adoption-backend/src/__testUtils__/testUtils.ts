@@ -1,7 +1,4 @@
-import {
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { readAdoptionConfig } from '../config';
 import { AdoptionData } from '../services/AdoptionData';
