@@ -1,7 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseFieldSelector, parseLabelSelector } from './labelSelector';
 import { recordUpdate, Scope, serverSideApply } from './managedFields';
-import { clone, deepEqual, isObject, KubeObject } from './objects';
+import {
+  clone,
+  deepEqual,
+  hasObjectMeta,
+  isObject,
+  KubeObject,
+} from './objects';
 import {
   applyJsonPatch,
   applyMergePatch,
@@ -428,10 +434,10 @@ export class ObjectService {
     else if (patchType === 'strategic')
       patched = applyStrategicMergePatch(current, patch);
     else patched = applyMergePatch(current, patch);
-    if (!isObject(patched) || !isObject(patched.metadata)) {
+    if (!hasObjectMeta(patched)) {
       throw errors.badRequest("the patch removed the object's metadata");
     }
-    const incoming = this.withTypeMeta(type, patched as unknown as KubeObject);
+    const incoming = this.withTypeMeta(type, patched);
     if (incoming.metadata.name !== name) {
       throw errors.badRequest(
         'the name of the object cannot be changed by a patch',
