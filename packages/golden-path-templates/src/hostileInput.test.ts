@@ -27,7 +27,6 @@ import { validate } from 'jsonschema';
 import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { createServer, Server } from 'node:http';
-import { createRequire } from 'node:module';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -232,12 +231,7 @@ describe('the portal scaffolder actions under hostile input', () => {
             ownershipEntityRefs: [USER, 'group:default/payments'],
           }),
         }).factory,
-        createPostgresProvisioningServiceFactory({
-          // Jest cannot import() the ESM-only Kubernetes client; Node 22 can require() it.
-          loadClient: async () =>
-            createRequire(__filename)('@kubernetes/client-node'),
-          maxAttempts: 1,
-        }),
+        createPostgresProvisioningServiceFactory({ maxAttempts: 1 }),
         require('@internal/plugin-scaffolder-backend-module-golden-paths')
           .default,
         require('@internal/plugin-scaffolder-backend-module-crossplane')

@@ -12,7 +12,6 @@ import {
   startLocalControlPlane,
 } from '@internal/local-control-plane';
 import { createPostgresProvisioningServiceFactory } from '@internal/plugin-crossplane-node';
-import { loadKubernetesClientNatively } from '@internal/plugin-crossplane-node/testUtils';
 import fc from 'fast-check';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -316,9 +315,6 @@ describe('golden-path templates on the portal scaffolder', () => {
           }),
         }).factory,
         createPostgresProvisioningServiceFactory({
-          // Jest cannot import() the ESM-only Kubernetes client; Node 22 can require() it.
-          loadClient: async () =>
-            createRequire(__filename)('@kubernetes/client-node'),
           maxAttempts: 1,
         }),
         // Jest runs without ESM support, so the features are required rather than import()ed.
@@ -960,7 +956,8 @@ describe('golden-path templates on the portal scaffolder', () => {
     it.each(SERVICE_TEMPLATES)(
       '%s: each Argo CD Application renders its chart with Helm into objects the Kubernetes API accepts',
       async name => {
-        const k8s = await loadKubernetesClientNatively();
+        // The generated API models of @kubernetes/client-node (ESM-only; Node 22 require()s it).
+        const k8s = createRequire(__filename)('@kubernetes/client-node');
         for (const database of name === 'static-site'
           ? [false]
           : [false, true]) {

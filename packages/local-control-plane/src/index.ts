@@ -21,3 +21,8 @@ export type { LocalControlPlaneTokens } from './localTokens';
 export { findCrossplaneDir, readManifests } from './crossplane/manifests';
 export { xrdToCrd } from './crossplane/xrdToCrd';
 export { ensureGoProgram } from './goProgram';
+export {
+  startTestControlPlane,
+  testClusterConfig,
+  TEST_PORTAL_TOKEN,
+} from './testing';

@@ -7,7 +7,7 @@ import { adoptionPermissions } from '@internal/plugin-adoption-common';
 import { leadershipPermissions } from '@internal/plugin-leadership-common';
 import { readAdoptionConfig } from './config';
 import { createRouter } from './router';
-import { AdoptionStore } from './services/AdoptionStore';
+import { AdoptionData } from './services/AdoptionData';
 import { CatalogSnapshot } from './services/CatalogSnapshot';
 import { seedDemoAdoption } from './services/DemoSeeder';
 import { DoraFirstDeploys } from './services/DoraFirstDeploys';
@@ -46,7 +46,7 @@ export const adoptionPlugin = createBackendPlugin({
       async init(deps) {
         const { logger, scheduler, auth, discovery } = deps;
         const config = readAdoptionConfig(deps.config);
-        const store = await AdoptionStore.create({ database: deps.database });
+        const store = await AdoptionData.create({ database: deps.database });
         const ingest = IngestService.create({ store, config, logger });
         const summary = SummaryService.create({ store, config });
 

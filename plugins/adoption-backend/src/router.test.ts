@@ -204,9 +204,9 @@ describe('ticket import', () => {
     ]);
     const second = await upload();
     expect(second.body).toMatchObject({ imported: 2, updated: 2 });
-    expect(await store.listTickets({ from: 0, to: Date.now() })).toHaveLength(
-      2,
-    );
+    expect(
+      await store.tickets.listTickets({ from: 0, to: Date.now() }),
+    ).toHaveLength(2);
   });
 
   it('names missing columns and unclosed quotes', async () => {
@@ -310,7 +310,7 @@ describe('ticket import', () => {
       ),
       { numRuns: 40 },
     );
-    const stored = await store.listTickets({ from: 0, to: Date.now() });
+    const stored = await store.tickets.listTickets({ from: 0, to: Date.now() });
     expect(new Set(stored.map(t => t.externalId)).size).toBe(stored.length);
   });
 

@@ -3,11 +3,7 @@
  *
  * @packageDocumentation
  */
-export {
-  catalogModuleCrossplane as default,
-  createCatalogModuleCrossplane,
-} from './module';
-export type { CatalogModuleCrossplaneOptions } from './module';
+export { catalogModuleCrossplane as default } from './module';
 export { CrossplaneDatabaseEntityProvider } from './provider/CrossplaneDatabaseEntityProvider';
 export type { CrossplaneDatabaseEntityProviderOptions } from './provider/CrossplaneDatabaseEntityProvider';
 export {

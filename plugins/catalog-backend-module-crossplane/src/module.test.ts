@@ -13,12 +13,8 @@ import {
 import { POSTGRES_INSTANCE_CHANGED_TOPIC } from '@internal/plugin-crossplane-node';
 import { resolve } from 'node:path';
 import request from 'supertest';
-import {
-  READY_STATUS,
-  loadClient,
-  startControlPlane,
-} from './__testUtils__/controlPlane';
-import { createCatalogModuleCrossplane } from './module';
+import { READY_STATUS, startControlPlane } from './__testUtils__/controlPlane';
+import { catalogModuleCrossplane } from './module';
 
 jest.setTimeout(60_000);
 
@@ -50,7 +46,7 @@ describe('catalogModuleCrossplane in a backend with the real catalog', () => {
     const backend = await startTestBackend({
       features: [
         catalogPlugin,
-        createCatalogModuleCrossplane({ loadClient }),
+        catalogModuleCrossplane,
         announcer(e => {
           events = e;
         }),

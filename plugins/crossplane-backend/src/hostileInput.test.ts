@@ -8,14 +8,13 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   DEFAULT_ADMIN_TOKEN,
   LocalControlPlane,
+  startTestControlPlane,
+  testClusterConfig,
 } from '@internal/local-control-plane';
 import { createPostgresProvisioningServiceFactory } from '@internal/plugin-crossplane-node';
 import {
-  loadKubernetesClientNatively,
   mockPostgresPolicy,
   paymentsApiComponent,
-  startTestControlPlane,
-  testClusterConfig,
 } from '@internal/plugin-crossplane-node/testUtils';
 import {
   fuzzEndpoint,
@@ -68,9 +67,7 @@ describe('Crossplane API under hostile input', () => {
     ({ server } = await startTestBackend({
       features: [
         crossplanePlugin,
-        createPostgresProvisioningServiceFactory({
-          loadClient: loadKubernetesClientNatively,
-        }),
+        createPostgresProvisioningServiceFactory({}),
         permissions.factory,
         mockServices.events.factory(),
         catalogServiceMock.factory({ entities: [paymentsApiComponent] }),

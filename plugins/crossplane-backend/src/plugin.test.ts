@@ -6,14 +6,13 @@ import {
 import {
   DEFAULT_ADMIN_TOKEN,
   LocalControlPlane,
+  startTestControlPlane,
+  testClusterConfig,
 } from '@internal/local-control-plane';
 import { createPostgresProvisioningServiceFactory } from '@internal/plugin-crossplane-node';
 import {
-  loadKubernetesClientNatively,
   mockPostgresPolicy,
   paymentsApiComponent,
-  startTestControlPlane,
-  testClusterConfig,
 } from '@internal/plugin-crossplane-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -58,9 +57,7 @@ describe('crossplanePlugin', () => {
     ({ server } = await startTestBackend({
       features: [
         crossplanePlugin,
-        createPostgresProvisioningServiceFactory({
-          loadClient: loadKubernetesClientNatively,
-        }),
+        createPostgresProvisioningServiceFactory({}),
         permissions.factory,
         mockServices.events.factory(),
         catalogServiceMock.factory({ entities: [paymentsApiComponent] }),
@@ -344,9 +341,7 @@ describe('crossplanePlugin for service callers, with the real permission client'
     ({ server } = await startTestBackend({
       features: [
         crossplanePlugin,
-        createPostgresProvisioningServiceFactory({
-          loadClient: loadKubernetesClientNatively,
-        }),
+        createPostgresProvisioningServiceFactory({}),
         mockServices.permissions.factory(),
         mockServices.events.factory(),
         catalogServiceMock.factory({ entities: [paymentsApiComponent] }),

@@ -8,10 +8,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { readCrossplaneConfig } from './config';
-import {
-  KubernetesClientModule,
-  KubernetesClusterClient,
-} from './services/KubernetesClusterClient';
+import { KubernetesClusterClient } from './services/KubernetesClusterClient';
 import { PostgresProvisioningService } from './services/PostgresProvisioningService';
 
 /**
@@ -29,8 +26,6 @@ export const postgresProvisioningServiceRef: ServiceRef<
 
 /** Options of {@link createPostgresProvisioningServiceFactory}. @public */
 export interface PostgresProvisioningServiceFactoryOptions {
-  /** Loads `@kubernetes/client-node`; `await import()` by default. */
-  loadClient?: () => Promise<KubernetesClientModule>;
   /** Attempts and backoff when the API server is unreachable. */
   maxAttempts?: number;
   backoffMs?: number;
@@ -60,7 +55,6 @@ export function createPostgresProvisioningServiceFactory(
       return PostgresProvisioningService.create({
         client: KubernetesClusterClient.create({
           cluster: crossplane.cluster,
-          loadClient: options.loadClient,
           maxAttempts: options.maxAttempts,
           backoffMs: options.backoffMs,
         }),

@@ -5,7 +5,11 @@ import {
 } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { LocalControlPlane } from '@internal/local-control-plane';
+import {
+  LocalControlPlane,
+  TEST_PORTAL_TOKEN,
+  startTestControlPlane,
+} from '@internal/local-control-plane';
 import {
   POSTGRES_DELETION_POLICIES,
   POSTGRES_ENVIRONMENTS,
@@ -19,12 +23,7 @@ import {
   createPostgresProvisioningServiceFactory,
   readCrossplaneConfig,
 } from '@internal/plugin-crossplane-node';
-import {
-  TEST_PORTAL_TOKEN,
-  loadKubernetesClientNatively,
-  paymentsApiComponent,
-  startTestControlPlane,
-} from '@internal/plugin-crossplane-node/testUtils';
+import { paymentsApiComponent } from '@internal/plugin-crossplane-node/testUtils';
 import { Schema, Validator } from 'jsonschema';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -181,7 +180,6 @@ describe('the request-postgres-database template', () => {
             }),
           }).factory,
           createPostgresProvisioningServiceFactory({
-            loadClient: loadKubernetesClientNatively,
             maxAttempts: 1,
           }),
           scaffolderPlugin,

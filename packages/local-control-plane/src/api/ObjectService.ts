@@ -1,7 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseFieldSelector, parseLabelSelector } from './labelSelector';
 import { recordUpdate, Scope, serverSideApply } from './managedFields';
-import { clone, deepEqual, isObject, JsonObject, KubeObject } from './objects';
+import {
+  clone,
+  deepEqual,
+  hasObjectMeta,
+  isObject,
+  KubeObject,
+} from './objects';
 import {
   applyJsonPatch,
   applyMergePatch,
@@ -231,10 +237,7 @@ export class ObjectService {
       obj.status = { phase: 'Active' };
     }
     if (type.schema) {
-      const unknown = pruneUnknownFields(
-        obj as unknown as JsonObject,
-        type.schema,
-      );
+      const unknown = pruneUnknownFields(obj, type.schema);
       if (unknown.length && options.fieldValidation === 'Strict') {
         throw errors.badRequest(
           `strict decoding error: ${unknown
@@ -245,21 +248,12 @@ export class ObjectService {
       if (unknown.length && options.fieldValidation === 'Warn') {
         warnings.push(...unknown.map(f => `unknown field "${f}"`));
       }
-      applyDefaults(obj as unknown as JsonObject, type.schema);
-      const schemaCauses = validateAgainstSchema(
-        obj as unknown as JsonObject,
-        type.schema,
-      );
+      applyDefaults(obj, type.schema);
+      const schemaCauses = validateAgainstSchema(obj, type.schema);
       causes.push(...schemaCauses);
       // As the API server: CEL rules run only on objects that pass the structural schema.
       if (!schemaCauses.length) {
-        causes.push(
-          ...validateCelRules(
-            obj as unknown as JsonObject,
-            type.schema,
-            previous as unknown as JsonObject | undefined,
-          ),
-        );
+        causes.push(...validateCelRules(obj, type.schema, previous));
       }
     }
     if (causes.length) {
@@ -447,10 +441,10 @@ export class ObjectService {
     else if (patchType === 'strategic')
       patched = applyStrategicMergePatch(current, patch);
     else patched = applyMergePatch(current, patch);
-    if (!isObject(patched) || !isObject(patched.metadata)) {
+    if (!hasObjectMeta(patched)) {
       throw errors.badRequest("the patch removed the object's metadata");
     }
-    const incoming = this.withTypeMeta(type, patched as unknown as KubeObject);
+    const incoming = this.withTypeMeta(type, patched);
     if (incoming.metadata.name !== name) {
       throw errors.badRequest(
         'the name of the object cannot be changed by a patch',

@@ -1,7 +1,7 @@
 import { parse, ParseResult } from '@marcbachmann/cel-js';
 import { deepEqual, isObject, JsonObject } from './objects';
 import { StatusCause } from './status';
-import { StructuralSchema } from './schemaValidation';
+import { SchemaSubject, StructuralSchema } from './schemaValidation';
 
 /** One entry of a schema node's `x-kubernetes-validations`, as a CRD declares it. */
 interface ValidationRule {
@@ -120,9 +120,9 @@ function failureMessage(
  * that fail or cannot be evaluated.
  */
 export function validateCelRules(
-  obj: JsonObject,
+  obj: SchemaSubject,
   schema: StructuralSchema,
-  previous?: JsonObject,
+  previous?: SchemaSubject,
 ): StatusCause[] {
   const causes: StatusCause[] = [];
   const walk = (

@@ -163,12 +163,12 @@ function findOrAdd(
   return entry;
 }
 
-function deletePath(obj: JsonObject, path: string[]) {
+function deletePath(obj: KubeObject | JsonObject, path: string[]) {
   const parent = getPath(obj, path.slice(0, -1));
   if (isObject(parent)) delete parent[path[path.length - 1]];
 }
 
-function mergeInto(target: JsonObject, source: JsonObject) {
+function mergeInto(target: KubeObject | JsonObject, source: JsonObject) {
   for (const [k, v] of Object.entries(source)) {
     if (isObject(v) && isObject(target[k])) {
       mergeInto(target[k] as JsonObject, v);
@@ -285,12 +285,9 @@ export function serverSideApply(options: ApplyOptions): KubeObject {
   for (const k of mine.paths) {
     if (newSet.has(k)) continue;
     const ownedElsewhere = owners.some(o => o !== mine && o.paths.has(k));
-    if (!ownedElsewhere) deletePath(result as unknown as JsonObject, unkey(k));
+    if (!ownedElsewhere) deletePath(result, unkey(k));
   }
-  mergeInto(
-    result as unknown as JsonObject,
-    restrictToScope(config, scope, statusIsSubresource),
-  );
+  mergeInto(result, restrictToScope(config, scope, statusIsSubresource));
   mine.paths = newSet;
   for (const other of owners) {
     if (other === mine) continue;

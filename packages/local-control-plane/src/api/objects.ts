@@ -52,6 +52,11 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Whether a decoded value has the shape of an object: a JSON object with object metadata. */
+export function hasObjectMeta(value: unknown): value is KubeObject {
+  return isObject(value) && isObject(value.metadata);
+}
+
 export function clone<T>(value: T): T {
   return structuredClone(value);
 }

@@ -1,5 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { clone, isObject, Json, JsonObject } from './objects';
+import { clone, isObject, Json, JsonObject, KubeObject } from './objects';
 import { StatusCause } from './status';
 
 /** An OpenAPI v3 (structural) schema as found in a CRD version. */
@@ -18,11 +18,17 @@ function preservesUnknown(schema: JsonObject): boolean {
 }
 
 /**
+ * What the schema functions walk: a stored object or any JSON object. They read it as plain JSON,
+ * so a typed KubeObject needs no cast.
+ */
+export type SchemaSubject = KubeObject | JsonObject;
+
+/**
  * Drops fields the schema does not declare, as the API server prunes them, and returns their paths so
  * `fieldValidation=Strict` can reject them instead. metadata, apiVersion and kind are never pruned.
  */
 export function pruneUnknownFields(
-  obj: JsonObject,
+  obj: SchemaSubject,
   schema: StructuralSchema,
 ): string[] {
   const unknown: string[] = [];
@@ -55,7 +61,10 @@ export function pruneUnknownFields(
 }
 
 /** Fills in `default` values of the schema where fields are absent, as the API server does. */
-export function applyDefaults(obj: JsonObject, schema: StructuralSchema): void {
+export function applyDefaults(
+  obj: SchemaSubject,
+  schema: StructuralSchema,
+): void {
   const walk = (value: unknown, s: unknown) => {
     if (!isObject(s)) return;
     if (Array.isArray(value)) {
@@ -157,7 +166,7 @@ function toCause(error: ErrorObject): StatusCause {
 
 /** Validates an object against a CRD version schema and returns the causes of every violation. */
 export function validateAgainstSchema(
-  obj: JsonObject,
+  obj: SchemaSubject,
   schema: StructuralSchema,
 ): StatusCause[] {
   let validate = compiled.get(schema);

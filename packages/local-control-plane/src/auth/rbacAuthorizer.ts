@@ -1,4 +1,4 @@
-import { JsonObject, KubeObject } from '../api/objects';
+import { isObject, JsonObject, KubeObject } from '../api/objects';
 import { UserInfo } from './authentication';
 
 /** What a request wants to do, in RBAC terms. */
@@ -32,6 +32,31 @@ interface Subject {
   kind: string;
   name: string;
   namespace?: string;
+}
+
+const isSubject = (value: unknown): value is Subject =>
+  isObject(value) &&
+  typeof value.kind === 'string' &&
+  typeof value.name === 'string' &&
+  (value.namespace === undefined || typeof value.namespace === 'string');
+
+/** The subjects of a (Cluster)RoleBinding; an entry without a kind and a name matches no one. */
+function subjectsOf(binding: KubeObject): Subject[] {
+  return Array.isArray(binding.subjects)
+    ? binding.subjects.filter(isSubject)
+    : [];
+}
+
+/** The role a (Cluster)RoleBinding grants; a binding without one grants nothing. */
+function roleRefOf(
+  binding: KubeObject,
+): { kind: string; name: string } | undefined {
+  const ref = binding.roleRef;
+  return isObject(ref) &&
+    typeof ref.kind === 'string' &&
+    typeof ref.name === 'string'
+    ? { kind: ref.kind, name: ref.name }
+    : undefined;
 }
 
 const matches = (list: string[] | undefined, value: string) =>
@@ -136,13 +161,9 @@ export function rulesFor(
     rbac.clusterRoles().map(r => [r.metadata.name, r]),
   );
   const rulesOfBinding = (binding: KubeObject, ns?: string) => {
-    const subjects =
-      ((binding as JsonObject).subjects as unknown as Subject[]) ?? [];
-    if (!subjects.some(s => subjectMatches(s, who))) return [];
-    const ref = (binding as JsonObject).roleRef as unknown as {
-      kind: string;
-      name: string;
-    };
+    if (!subjectsOf(binding).some(s => subjectMatches(s, who))) return [];
+    const ref = roleRefOf(binding);
+    if (!ref) return [];
     let role: KubeObject | undefined;
     if (ref.kind === 'ClusterRole') role = clusterRoles.get(ref.name);
     else if (ns) role = rbac.roles(ns).find(r => r.metadata.name === ref.name);

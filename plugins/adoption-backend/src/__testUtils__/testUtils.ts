@@ -1,7 +1,7 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { readAdoptionConfig } from '../config';
-import { AdoptionStore } from '../services/AdoptionStore';
+import { AdoptionData } from '../services/AdoptionData';
 
 /** The adoption config of the tests. */
 export const testAdoptionConfig = {
@@ -15,9 +15,12 @@ export const readTestConfig = (over: object = {}) =>
     new ConfigReader({ adoption: { ...testAdoptionConfig, ...over } }),
   );
 
-export async function createTestStore(databases: TestDatabases, id: any) {
+export async function createTestStore(
+  databases: TestDatabases,
+  id: TestDatabaseId,
+) {
   const knex = await databases.init(id);
-  const store = await AdoptionStore.create({
+  const store = await AdoptionData.create({
     database: { getClient: async () => knex },
   });
   return { knex, store };

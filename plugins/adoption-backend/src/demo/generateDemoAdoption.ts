@@ -5,9 +5,9 @@ import {
   NpsAnswerRecord,
   TemplateRunRecord,
   TicketRecord,
+  UsageBatch,
   weekStart,
 } from '../domain';
-import { UsageBatch } from '../services/AdoptionStore';
 
 type DemoRun = TemplateRunRecord & {
   templateVersion: string | null;

@@ -3,6 +3,7 @@ export * from './coverage';
 export * from './model';
 export * from './nps';
 export * from './roi';
+export * from './rollupWindows';
 export * from './selfService';
 export * from './statistics';
 export * from './templateRuns';

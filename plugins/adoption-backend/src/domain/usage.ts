@@ -44,3 +44,9 @@ export function computeUsage(options: {
     })),
   };
 }
+
+/** One rolled-up analytics batch: page views per day and plugin, users per week. */
+export interface UsageBatch {
+  views: Array<{ day: number; pluginId: string; views: number }>;
+  users: Array<{ week: number; userKey: string }>;
+}

@@ -10,7 +10,7 @@ import {
 } from '../domain';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { createTestStore } from '../__testUtils__/testUtils';
-import { AdoptionStore, splitWindow } from './AdoptionStore';
+import { AdoptionData } from './AdoptionData';
 
 jest.setTimeout(180_000);
 
@@ -108,36 +108,6 @@ const sortedRequestFacts = (f: PortalRequestFacts) => ({
   readyMinutes: [...f.readyMinutes].sort((a, b) => a.minutes - b.minutes),
 });
 
-describe('splitWindow', () => {
-  it('covers the window exactly with whole days and partial edges', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 40 * DAY_MS }),
-        fc.integer({ min: 1, max: 20 * DAY_MS }),
-        (from, length) => {
-          const window = { from: T0 + from, to: T0 + from + length };
-          const { days, edges } = splitWindow(window);
-          const parts = [...edges, ...(days ? [days] : [])].sort(
-            (a, b) => a.from - b.from,
-          );
-          expect(parts[0].from).toBe(window.from);
-          expect(parts[parts.length - 1].to).toBe(window.to);
-          for (let i = 1; i < parts.length; i++) {
-            expect(parts[i].from).toBe(parts[i - 1].to);
-          }
-          expect([days?.from ?? 0, days?.to ?? 0].map(t => t % DAY_MS)).toEqual(
-            [0, 0],
-          );
-          // Raw rows are aggregated for less than a day at each edge (under two days in all).
-          for (const e of edges) {
-            expect(e.to - e.from).toBeLessThan(days ? DAY_MS : 2 * DAY_MS);
-          }
-        },
-      ),
-    );
-  });
-});
-
 describe.each(databases.eachSupportedId())('rollups on %p', databaseId => {
   it('equal a recompute from the raw rows after any order of deliveries and redeliveries', async () => {
     const { knex, store } = await createTestStore(databases, databaseId);
@@ -167,11 +137,13 @@ describe.each(databases.eachSupportedId())('rollups on %p', databaseId => {
           ]) {
             expect(
               sortedRunFacts(await store.templateRunFacts(window)),
-            ).toEqual(sortedRunFacts(await store.rawTemplateRunFacts(window)));
+            ).toEqual(
+              sortedRunFacts(await store.runs.templateRunFacts(window)),
+            );
             expect(
               sortedRequestFacts(await store.portalRequestFacts(window)),
             ).toEqual(
-              sortedRequestFacts(await store.rawPortalRequestFacts(window)),
+              sortedRequestFacts(await store.events.portalRequestFacts(window)),
             );
           }
           // No rollup row left at zero, and event-only runs as the anti-join finds them.
@@ -288,20 +260,20 @@ describe.each(databases.eachSupportedId())(
         })),
       );
       await knex.migrate.latest({ directory });
-      const store = await AdoptionStore.create({
+      const store = await AdoptionData.create({
         database: { getClient: async () => knex },
       });
       const window = { from: T0 - DAY_MS, to: T0 + 20 * DAY_MS };
       const check = async () => {
         expect(sortedRunFacts(await store.templateRunFacts(window))).toEqual(
-          sortedRunFacts(await store.rawTemplateRunFacts(window)),
+          sortedRunFacts(await store.runs.templateRunFacts(window)),
         );
         expect(
           sortedRequestFacts(await store.portalRequestFacts(window)),
         ).toEqual(
-          sortedRequestFacts(await store.rawPortalRequestFacts(window)),
+          sortedRequestFacts(await store.events.portalRequestFacts(window)),
         );
-        expect(await store.eventOnlyRunEvents(window)).toEqual([]);
+        expect(await store.events.eventOnlyRunEvents(window)).toEqual([]);
       };
       await check();
       const [{ n }] = await knex('adoption_run_days').sum({ n: 'count' });

@@ -2,7 +2,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ANNOTATIONS, componentRecordOf } from './provenance';
-import { AdoptionStore } from './AdoptionStore';
+import { AdoptionData } from './AdoptionData';
 
 /**
  * Copies the catalog's components (owner and provenance annotations) and the versions templates
@@ -13,7 +13,7 @@ export class CatalogSnapshot {
     private readonly options: {
       catalog: CatalogService;
       auth: AuthService;
-      store: AdoptionStore;
+      store: AdoptionData;
       logger: LoggerService;
     },
   ) {}

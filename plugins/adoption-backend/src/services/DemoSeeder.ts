@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { generateDemoAdoption } from '../demo/generateDemoAdoption';
-import { AdoptionStore } from './AdoptionStore';
+import { AdoptionData } from './AdoptionData';
 
 /** Marker row that records the demo seed, so only one replica ever seeds, once. */
 export const DEMO_MARKER = 'demo-data-v1';
@@ -12,13 +12,13 @@ export const DEMO_MARKER = 'demo-data-v1';
  * so that the demo's creation times line up with the DORA history.
  */
 export async function seedDemoAdoption(options: {
-  store: AdoptionStore;
+  store: AdoptionData;
   logger: LoggerService;
   now?: number;
   force?: boolean;
 }): Promise<boolean> {
   const { store, logger, now = Date.now() } = options;
-  const firstDeploys = await store.firstDeploys();
+  const firstDeploys = await store.catalog.firstDeploys();
   if (firstDeploys.size === 0 && !options.force) {
     return false;
   }
@@ -29,7 +29,7 @@ export async function seedDemoAdoption(options: {
     await tx.upsertTickets(demo.tickets, now);
     await tx.recordUsage(demo.usage);
     await tx.insertNpsAnswers(demo.nps);
-    await tx.bumpDataVersion();
+    await tx.state.bumpDataVersion();
   });
   if (seeded) {
     logger.info(

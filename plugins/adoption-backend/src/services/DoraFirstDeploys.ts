@@ -4,7 +4,7 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { AdoptionStore } from './AdoptionStore';
+import { AdoptionData } from './AdoptionData';
 
 /**
  * Reads each component's first successful production deployment from the DORA backend's read
@@ -15,7 +15,7 @@ export class DoraFirstDeploys {
     private readonly options: {
       discovery: DiscoveryService;
       auth: AuthService;
-      store: AdoptionStore;
+      store: AdoptionData;
       logger: LoggerService;
       fetch?: typeof fetch;
     },
@@ -60,6 +60,6 @@ export class DoraFirstDeploys {
 
   /** The first deployments as last stored. */
   async stored() {
-    return this.options.store.firstDeploys();
+    return this.options.store.catalog.firstDeploys();
   }
 }

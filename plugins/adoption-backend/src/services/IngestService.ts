@@ -12,10 +12,11 @@ import {
   AdoptionEventRecord,
   anonymousAnswerTime,
   DAY_MS,
+  UsageBatch,
   weekStart,
 } from '../domain';
 import { ValidatedTickets } from '../ingest/tickets';
-import { AdoptionStore, UsageBatch } from './AdoptionStore';
+import { AdoptionData } from './AdoptionData';
 
 const msOrNull = (iso: string | undefined) => (iso ? Date.parse(iso) : null);
 
@@ -77,7 +78,7 @@ export function rollUpAnalytics(
 /** Writes what the ingest endpoints accept; the router has validated every field. */
 export class IngestService {
   static create(options: {
-    store: AdoptionStore;
+    store: AdoptionData;
     config: AdoptionConfig;
     logger: LoggerService;
   }) {
@@ -85,7 +86,7 @@ export class IngestService {
   }
 
   private constructor(
-    private readonly store: AdoptionStore,
+    private readonly store: AdoptionData,
     private readonly config: AdoptionConfig,
     private readonly logger: LoggerService,
   ) {}
@@ -93,7 +94,7 @@ export class IngestService {
   /** Stores events; a repeated id is counted as a duplicate and changes nothing. */
   async events(events: AdoptionEventInput[]) {
     const accepted = await this.store.insertEvents(toEventRecords(events));
-    if (accepted > 0) await this.store.bumpDataVersion();
+    if (accepted > 0) await this.store.state.bumpDataVersion();
     return { accepted, duplicates: events.length - accepted };
   }
 
@@ -102,7 +103,7 @@ export class IngestService {
     const { inserted, updated } = await this.store.upsertTickets(
       validated.tickets,
     );
-    if (validated.tickets.length > 0) await this.store.bumpDataVersion();
+    if (validated.tickets.length > 0) await this.store.state.bumpDataVersion();
     this.logger.info(
       `Adoption: imported ${inserted} new and ${updated} updated tickets, ${validated.failed.length} rows rejected`,
     );
@@ -129,7 +130,7 @@ export class IngestService {
       rollUpAnalytics(events, this.analyticsUserKey(userEntityRef)),
     );
     // Summaries are computed from rollups, cheap enough to show new usage at once.
-    if (events.length > 0) await this.store.bumpDataVersion();
+    if (events.length > 0) await this.store.state.bumpDataVersion();
     return { accepted: events.length };
   }
 
@@ -153,7 +154,7 @@ export class IngestService {
     userEntityRef: string,
     now = Date.now(),
   ): Promise<AdoptionNpsStatus> {
-    const prompt = await this.store.npsPrompt(this.npsUserKey(userEntityRef));
+    const prompt = await this.store.nps.prompt(this.npsUserKey(userEntityRef));
     const last = Math.max(prompt?.answeredAt ?? 0, prompt?.dismissedAt ?? 0);
     return {
       due: last < this.periodStart(now),
@@ -178,10 +179,10 @@ export class IngestService {
       answeredAt: anonymous ? anonymousAnswerTime(now) : now,
       notBefore: this.periodStart(now),
     });
-    await this.store.bumpDataVersion();
+    await this.store.state.bumpDataVersion();
   }
 
   async npsDismiss(userEntityRef: string, now = Date.now()) {
-    await this.store.dismissNps(this.npsUserKey(userEntityRef), now);
+    await this.store.nps.dismiss(this.npsUserKey(userEntityRef), now);
   }
 }

@@ -48,7 +48,7 @@ describe.each(databases.eachSupportedId())(
 
       // A bumped version (ticket import, events) shows at once.
       await store.upsertTickets([ticket('T-2')]);
-      await store.bumpDataVersion();
+      await store.state.bumpDataVersion();
       expect(
         (await service.summary(30, T + 62_000)).selfService.overall.tickets,
       ).toBe(2);
@@ -65,7 +65,7 @@ describe.each(databases.eachSupportedId())(
         store,
         config: readTestConfig(),
       });
-      const listComponents = jest.spyOn(store, 'listComponents');
+      const listComponents = jest.spyOn(store.catalog, 'listComponents');
       const component = (name: string, templateRef: string | null) => ({
         entityRef: `component:default/${name}`,
         owner: 'group:default/payments',
@@ -84,7 +84,7 @@ describe.each(databases.eachSupportedId())(
 
       // Writes that do not touch the catalog side reuse what was loaded, in every window.
       await store.upsertTickets([ticket('T-1')]);
-      await store.bumpDataVersion();
+      await store.state.bumpDataVersion();
       const afterTicket = await service.summary(30, T + 1000);
       expect(afterTicket.selfService.overall.tickets).toBe(1);
       expect(afterTicket.coverage.overall.fromTemplate).toBe(1);
@@ -153,7 +153,7 @@ describe.each(databases.eachSupportedId())(
         config: readTestConfig(),
         maxAgeMs: 60_000,
       });
-      const listComponents = jest.spyOn(store, 'listComponents');
+      const listComponents = jest.spyOn(store.catalog, 'listComponents');
       const now = jest.spyOn(Date, 'now').mockReturnValue(T);
       try {
         await service.refresh(30, T);

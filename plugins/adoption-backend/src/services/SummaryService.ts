@@ -20,7 +20,7 @@ import {
   mergeFacts,
   withEventProvenance,
 } from '../domain';
-import { AdoptionStore } from './AdoptionStore';
+import { AdoptionData } from './AdoptionData';
 
 /** The windows the scheduled collector keeps computed (the page's choices). */
 export const STANDARD_WINDOWS = [30, 90, 180];
@@ -40,7 +40,7 @@ export const STANDARD_WINDOWS = [30, 90, 180];
  */
 export class SummaryService {
   static create(options: {
-    store: AdoptionStore;
+    store: AdoptionData;
     config: AdoptionConfig;
     maxAgeMs?: number;
   }) {
@@ -60,7 +60,7 @@ export class SummaryService {
   };
 
   private constructor(
-    private readonly store: AdoptionStore,
+    private readonly store: AdoptionData,
     private readonly config: AdoptionConfig,
     private readonly maxAgeMs: number,
   ) {}
@@ -71,8 +71,8 @@ export class SummaryService {
    */
   async behindLatest(): Promise<ServiceBehindLatest[]> {
     const [components, declared] = await Promise.all([
-      this.store.listComponents(),
-      this.store.declaredTemplateVersions(),
+      this.store.catalog.listComponents(),
+      this.store.catalog.declaredTemplateVersions(),
     ]);
     return servicesBehindLatest(components, declared);
   }
@@ -83,8 +83,8 @@ export class SummaryService {
     now = Date.now(),
   ): Promise<AdoptionSummary> {
     const [stored, versions] = await Promise.all([
-      this.store.storedSummary(windowDays),
-      this.store.versions(),
+      this.store.summaries.storedSummary(windowDays),
+      this.store.state.versions(),
     ]);
     if (
       stored &&
@@ -106,9 +106,9 @@ export class SummaryService {
     if (running) return running;
     const job = (async () => {
       // The versions are read first: a write during the computation leaves the result stale.
-      const { dataVersion, catalogVersion } = await this.store.versions();
+      const { dataVersion, catalogVersion } = await this.store.state.versions();
       const summary = await this.compute(windowDays, now, catalogVersion);
-      await this.store.storeSummary({
+      await this.store.summaries.storeSummary({
         windowDays,
         computedAt: now,
         dataVersion,
@@ -134,7 +134,7 @@ export class SummaryService {
     const window = { from: now - windowDays * DAY_MS, to: now };
     const { targets } = this.config;
     const version =
-      catalogVersion ?? (await this.store.versions()).catalogVersion;
+      catalogVersion ?? (await this.store.state.versions()).catalogVersion;
     const [
       catalog,
       requestFacts,
@@ -147,10 +147,10 @@ export class SummaryService {
       this.catalogInputsAt(version),
       this.store.portalRequestFacts(window),
       this.store.templateRunFacts(window),
-      this.store.eventOnlyRunEvents(window),
-      this.store.listTickets(window),
-      this.store.usageRollups(window),
-      this.store.listNpsAnswers(window),
+      this.store.events.eventOnlyRunEvents(window),
+      this.store.tickets.listTickets(window),
+      this.store.usage.usageRollups(window),
+      this.store.nps.listAnswers(window),
     ]);
     const templateRuns = computeTemplateRuns(
       mergeFacts(
@@ -225,10 +225,10 @@ export class SummaryService {
   private async loadCatalogInputs(): Promise<CatalogInputs> {
     const [components, declared, firstDeploys, provenanceEvents] =
       await Promise.all([
-        this.store.listComponents(),
-        this.store.declaredTemplateVersions(),
-        this.store.firstDeploys(),
-        this.store.listProvenanceEvents(),
+        this.store.catalog.listComponents(),
+        this.store.catalog.declaredTemplateVersions(),
+        this.store.catalog.firstDeploys(),
+        this.store.events.listProvenanceEvents(),
       ]);
     const withProvenance = withEventProvenance(components, provenanceEvents);
     return {

@@ -134,7 +134,7 @@ describe('TemplateRunCollector', () => {
 
     expect(await collector.collect()).toBe(251);
     expect(history.eventCalls).toHaveLength(250);
-    const runs = await store.listRuns({ from: 0, to: T + DAY_MS });
+    const runs = await store.runs.listRuns({ from: 0, to: T + DAY_MS });
     expect(runs).toHaveLength(251);
     expect(
       runs
@@ -151,7 +151,9 @@ describe('TemplateRunCollector', () => {
     history.tasks.find(t => t.id === 'slow')!.status = 'completed';
     history.tasks.push(task('new', 'completed', T + 999_999));
     expect(await collector.collect()).toBe(2);
-    expect(await store.unfinishedRunIds(10)).toEqual([]);
-    expect(await store.listRuns({ from: 0, to: T + DAY_MS })).toHaveLength(252);
+    expect(await store.runs.unfinishedRunIds(10)).toEqual([]);
+    expect(await store.runs.listRuns({ from: 0, to: T + DAY_MS })).toHaveLength(
+      252,
+    );
   });
 });

@@ -4,7 +4,7 @@ import {
   TemplateRunRecord,
   TemplateRunStatus,
 } from '../domain';
-import { AdoptionStore } from './AdoptionStore';
+import { AdoptionData } from './AdoptionData';
 import { ANNOTATIONS } from './provenance';
 import {
   ScaffolderTask,
@@ -89,7 +89,7 @@ export class TemplateRunCollector {
   constructor(
     private readonly options: {
       history: TaskHistory;
-      store: AdoptionStore;
+      store: AdoptionData;
       logger: LoggerService;
       maxTasksPerRun: number;
     },
@@ -102,7 +102,7 @@ export class TemplateRunCollector {
     for (let offset = 0; offset < maxTasksPerRun; offset += PAGE) {
       const tasks = await history.list(offset, PAGE);
       if (tasks.length === 0) break;
-      const known = await store.runStatuses(tasks.map(t => t.id));
+      const known = await store.runs.runStatuses(tasks.map(t => t.id));
       const fresh = tasks.filter(t => {
         const status = known.get(t.id);
         return (
@@ -114,7 +114,7 @@ export class TemplateRunCollector {
       if (fresh.length === 0 || tasks.length < PAGE) break;
     }
     // Long-running tasks stored unfinished may have dropped off the pages read above.
-    const unfinished = (await store.unfinishedRunIds(100)).filter(
+    const unfinished = (await store.runs.unfinishedRunIds(100)).filter(
       id => !seen.has(id),
     );
     for (const id of unfinished) {

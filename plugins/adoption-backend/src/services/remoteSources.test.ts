@@ -101,7 +101,7 @@ describe('DoraFirstDeploys', () => {
       fetch: fn,
     });
     expect(await source.refresh()).toBe(1);
-    expect(await store.firstDeploys()).toEqual(
+    expect(await store.catalog.firstDeploys()).toEqual(
       new Map([
         ['component:default/payments-api', Date.parse('2026-10-01T10:00:00Z')],
       ]),
@@ -121,6 +121,6 @@ describe('DoraFirstDeploys', () => {
     });
     expect(await source.refresh()).toBeUndefined();
     expect(logger.warn).toHaveBeenCalled();
-    expect((await store.firstDeploys()).size).toBe(1);
+    expect((await store.catalog.firstDeploys()).size).toBe(1);
   });
 });

@@ -1,12 +1,8 @@
-import { DEFAULT_ADMIN_TOKEN } from '@internal/local-control-plane';
 import {
-  loadKubernetesClientNatively,
+  DEFAULT_ADMIN_TOKEN,
   startTestControlPlane,
   testClusterConfig,
-} from '@internal/plugin-crossplane-node/testUtils';
-
-/** Jest cannot import() the ESM-only client; Node 22's require() of ES modules can. */
-export const loadClient = loadKubernetesClientNatively;
+} from '@internal/local-control-plane';
 
 /** A real local control plane (API only, no reconciler): tests play Crossplane through the admin. */
 export async function startControlPlane() {

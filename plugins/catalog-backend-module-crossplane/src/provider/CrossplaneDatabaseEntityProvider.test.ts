@@ -14,11 +14,7 @@ import {
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import { KubernetesClusterClient } from '@internal/plugin-crossplane-node';
-import {
-  READY_STATUS,
-  loadClient,
-  startControlPlane,
-} from '../__testUtils__/controlPlane';
+import { READY_STATUS, startControlPlane } from '../__testUtils__/controlPlane';
 import { CrossplaneDatabaseEntityProvider } from './CrossplaneDatabaseEntityProvider';
 
 // The control plane and the Kubernetes client load slowly on a busy machine.
@@ -52,7 +48,6 @@ describe('CrossplaneDatabaseEntityProvider against the local control plane', () 
     CrossplaneDatabaseEntityProvider.create({
       client: KubernetesClusterClient.create({
         cluster,
-        loadClient,
         maxAttempts: 2,
         backoffMs: 1,
       }),

@@ -8,6 +8,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { CrossplaneConfig } from '../config';
+import { loadKubernetesClient } from './loadKubernetesClient';
 
 /** The `@kubernetes/client-node` module (ESM-only, loaded on first use). @public */
 export type KubernetesClientModule = typeof import('@kubernetes/client-node');
@@ -15,8 +16,6 @@ export type KubernetesClientModule = typeof import('@kubernetes/client-node');
 /** Options of {@link KubernetesClusterClient.create}. @public */
 export interface KubernetesClusterClientOptions {
   cluster: CrossplaneConfig['cluster'];
-  /** Loads `@kubernetes/client-node`; `await import()` by default. */
-  loadClient?: () => Promise<KubernetesClientModule>;
   /** Attempts when the API server is unreachable (default 4). */
   maxAttempts?: number;
   /** First backoff delay in milliseconds, doubled per attempt (default 250). */
@@ -193,9 +192,7 @@ export class KubernetesClusterClient {
   #connect() {
     if (!this.#clients) {
       this.#clients = (async () => {
-        const load =
-          this.#options.loadClient ?? (() => import('@kubernetes/client-node'));
-        const k8s = await load();
+        const k8s = await loadKubernetesClient();
         const { url, token, caData, skipTLSVerify } = this.#options.cluster;
         const kc = new k8s.KubeConfig();
         kc.loadFromOptions({

@@ -1,16 +1,13 @@
 import {
   DEFAULT_ADMIN_TOKEN,
   LocalControlPlane,
+  TEST_PORTAL_TOKEN,
+  startTestControlPlane,
+  testClusterConfig,
 } from '@internal/local-control-plane';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  TEST_PORTAL_TOKEN,
-  loadKubernetesClientNatively,
-  mockPostgresPolicy,
-  startTestControlPlane,
-  testClusterConfig,
-} from '../testUtils';
+import { mockPostgresPolicy } from '../testUtils';
 import { KubernetesClusterClient } from './KubernetesClusterClient';
 import {
   POSTGRES_INSTANCE_CHANGED_TOPIC,
@@ -49,7 +46,6 @@ describe('PostgresProvisioningService against the local control plane', () => {
     PostgresProvisioningService.create({
       client: KubernetesClusterClient.create({
         cluster: testClusterConfig(plane, token),
-        loadClient: loadKubernetesClientNatively,
       }),
       teamNamespaces: {
         payments: 'team-payments',
@@ -115,7 +111,6 @@ describe('PostgresProvisioningService against the local control plane', () => {
     plane = await startTestControlPlane();
     admin = KubernetesClusterClient.create({
       cluster: testClusterConfig(plane, DEFAULT_ADMIN_TOKEN),
-      loadClient: loadKubernetesClientNatively,
     });
   });
 
@@ -423,7 +418,6 @@ describe('PostgresProvisioningService against the local control plane', () => {
         token: TEST_PORTAL_TOKEN,
         skipTLSVerify: true,
       },
-      loadClient: loadKubernetesClientNatively,
       maxAttempts: 2,
       backoffMs: 1,
     });

@@ -1,15 +1,9 @@
 /**
- * Test helpers of the crossplane plugin's node library: a local control plane the provisioning
- * service can reach as the portal, a permission policy mock, a catalog component to request
- * databases for, and the Kubernetes client loader for Jest.
+ * Test fixtures of the crossplane plugin's node library: a permission policy mock and a catalog
+ * component to request databases for. The control plane the tests reach comes from
+ * `@internal/local-control-plane` (startTestControlPlane, testClusterConfig).
  *
  * @packageDocumentation
  */
-export { loadKubernetesClientNatively } from './loadKubernetesClientNatively';
 export { mockPostgresPolicy } from './mockPostgresPolicy';
 export { paymentsApiComponent } from './testEntities';
-export {
-  TEST_PORTAL_TOKEN,
-  startTestControlPlane,
-  testClusterConfig,
-} from './testControlPlane';

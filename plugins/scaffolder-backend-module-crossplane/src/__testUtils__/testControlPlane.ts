@@ -1,16 +1,15 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DEFAULT_ADMIN_TOKEN } from '@internal/local-control-plane';
+import {
+  DEFAULT_ADMIN_TOKEN,
+  startTestControlPlane as startPlane,
+  testClusterConfig,
+} from '@internal/local-control-plane';
 import {
   KubernetesClusterClient,
   PostgresProvisioningService,
 } from '@internal/plugin-crossplane-node';
-import {
-  loadKubernetesClientNatively,
-  mockPostgresPolicy,
-  startTestControlPlane as startPlane,
-  testClusterConfig,
-} from '@internal/plugin-crossplane-node/testUtils';
+import { mockPostgresPolicy } from '@internal/plugin-crossplane-node/testUtils';
 
 /**
  * A real local control plane (API only) and the real provisioning service with the portal's RBAC.
@@ -29,7 +28,6 @@ export async function startTestControlPlane(
   const provisioning = PostgresProvisioningService.create({
     client: KubernetesClusterClient.create({
       cluster: testClusterConfig(plane),
-      loadClient: loadKubernetesClientNatively,
     }),
     teamNamespaces: { payments: 'team-payments', search: 'team-search' },
     componentExists: options.componentExists,

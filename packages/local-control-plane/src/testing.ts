@@ -1,16 +1,10 @@
+import { DEFAULT_ADMIN_TOKEN, PORTAL_SERVICE_ACCOUNT_USER } from './defaults';
 import {
-  DEFAULT_ADMIN_TOKEN,
   LocalControlPlane,
-  PORTAL_SERVICE_ACCOUNT_USER,
   startLocalControlPlane,
-} from '@internal/local-control-plane';
-import type { CrossplaneConfig } from '../config';
+} from './startLocalControlPlane';
 
-/**
- * The token of the portal's service account on a test control plane.
- *
- * @public
- */
+/** The token of the portal's service account on a test control plane. */
 export const TEST_PORTAL_TOKEN = 'test-portal';
 
 /**
@@ -18,8 +12,6 @@ export const TEST_PORTAL_TOKEN = 'test-portal';
  * on a free port. `TEST_PORTAL_TOKEN` signs in as the portal's service account, with the RBAC the
  * portal has in a real cluster; `DEFAULT_ADMIN_TOKEN` as a cluster admin, for tests that play
  * Crossplane. Stop it with `stop()`.
- *
- * @public
  */
 export function startTestControlPlane(): Promise<LocalControlPlane> {
   return startLocalControlPlane({
@@ -34,14 +26,12 @@ export function startTestControlPlane(): Promise<LocalControlPlane> {
 
 /**
  * How to reach a test control plane as the portal does in production: over HTTPS, trusting the
- * plane's own CA (`crossplane.cluster` of the config).
- *
- * @public
+ * plane's own CA (the shape of the crossplane plugin's `crossplane.cluster` config).
  */
 export function testClusterConfig(
   plane: LocalControlPlane,
   token: string = TEST_PORTAL_TOKEN,
-): CrossplaneConfig['cluster'] {
+): { url: string; token: string; caData: string } {
   return {
     url: plane.httpsUrl,
     token,
