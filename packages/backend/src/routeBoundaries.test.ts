@@ -72,7 +72,9 @@ describe("the portal's restricted routes, through the permission backend and the
       ],
     });
     baseUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
-  });
+    // Four plugins run their migrations first; under the full suite's load that takes longer than
+    // Jest's default five seconds for a hook.
+  }, 60_000);
 
   const as = (person: Person) => ({
     authorization: mockCredentials.user.header(people[person][0]),
