@@ -1450,6 +1450,29 @@ export class DoraStore {
     }
   }
 
+  /**
+   * The SHA of the last successful production deployment with this service key that finished
+   * before `before` (the base a deployment's commits are counted from).
+   */
+  async previousDeployedSha(
+    serviceKeyType: DoraServiceKeyType,
+    serviceKey: string,
+    before: number,
+  ): Promise<{ sha: string; finishedAt: number } | undefined> {
+    const row = await this.db(TABLES.deployment)
+      .select('commit_sha', 'finished_at')
+      .where({ service_key_type: serviceKeyType, service_key: serviceKey })
+      .where('production', true)
+      .where('status', 'success')
+      .whereNotNull('commit_sha')
+      .where('finished_at', '<', Math.ceil(before))
+      .orderBy('finished_at', 'desc')
+      .first();
+    return row
+      ? { sha: row.commit_sha, finishedAt: Number(row.finished_at) }
+      : undefined;
+  }
+
   /** Row counts per table (tests, demo seeding). */
   async counts(): Promise<Record<keyof typeof TABLES, number>> {
     const result = {} as Record<keyof typeof TABLES, number>;
