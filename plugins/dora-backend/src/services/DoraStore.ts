@@ -763,18 +763,6 @@ export class DoraStore {
   ) {
     const from = Math.min(...times);
     const to = Math.max(...times);
-    // Its SHAs now end the trails of later deployments of commits pushed after them.
-    await this.addAncestryDeployments(
-      tx,
-      service,
-      [
-        ...new Set([
-          ...(e.commits ?? []),
-          ...(e.commitSha ? [e.commitSha] : []),
-        ]),
-      ].map(sha => ({ sha })),
-      spans,
-    );
     const narrow =
       e.kind === 'regular' &&
       e.commits !== undefined &&
@@ -982,6 +970,7 @@ export class DoraStore {
       }
     };
     const changesByService = new Map<string, NormalizedChange[]>();
+    const deployedShas = new Map<string, Set<string>>();
     for (const e of events) {
       const stored = previous.get(
         `${e.type}\u0000${e.source}\u0000${e.externalId}`,
@@ -993,6 +982,12 @@ export class DoraStore {
           : Number(stored.time);
       switch (e.type) {
         case 'deployment':
+          for (const sha of [...(e.commits ?? []), e.commitSha ?? []].flat()) {
+            deployedShas.set(
+              service,
+              (deployedShas.get(service) ?? new Set()).add(sha),
+            );
+          }
           await this.addDeploymentSpan(
             tx,
             service,
@@ -1047,6 +1042,15 @@ export class DoraStore {
         changes,
         spans,
         commitless,
+      );
+    }
+    // Deployed SHAs now end the trails of later deployments of commits pushed after them.
+    for (const [service, shas] of deployedShas) {
+      await this.addAncestryDeployments(
+        tx,
+        service,
+        [...shas].map(sha => ({ sha })),
+        spans,
       );
     }
     // Deployments named by incidents and rollbacks may lie outside those spans.
