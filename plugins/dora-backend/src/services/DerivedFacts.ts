@@ -574,6 +574,10 @@ export async function latestInferredHeadTime(
   service: string,
   before: number,
 ): Promise<number | undefined> {
+  // Most services list their commits: one look through the partial index settles it.
+  if (!(await hasCommitlessDeployments(tx, service, 0, before))) {
+    return undefined;
+  }
   const heads = whereService(
     tx('dora_deployments').distinct('commit_sha'),
     service,
