@@ -44,6 +44,16 @@ export interface Config {
       webhookSecret: string;
       /** Git refs whose pushes are recorded as changes. Default: the repository's default branch. */
       branches?: string[];
+      /**
+       * A token that may read the repositories' contents (a fine-grained token with Contents:
+       * read). When set, each successful production deployment asks GitHub's compare API for the
+       * commits between the service's previously deployed SHA and its own, so its commits come
+       * from ancestry even when pushes were not delivered.
+       * @visibility secret
+       */
+      apiToken?: string;
+      /** Base URL of the GitHub REST API (GitHub Enterprise Server: `https://<host>/api/v3`). */
+      apiBaseUrl?: string;
     };
     /** GitLab project or group webhooks (`POST /api/dora/webhooks/gitlab`). */
     gitlab?: {

@@ -25,6 +25,27 @@ describe('readDoraConfig', () => {
     );
   });
 
+  it('reads the GitHub API token for the compare API, and refuses a base URL that is not http(s)', () => {
+    const github = { webhookSecret: 'github-secret-0123456789' };
+    expect(read({ github }).github?.api).toBeUndefined();
+    expect(read({ github: { ...github, apiToken: 't' } }).github?.api).toEqual({
+      token: 't',
+      baseUrl: 'https://api.github.com',
+    });
+    expect(
+      read({
+        github: {
+          ...github,
+          apiToken: 't',
+          apiBaseUrl: 'https://github.example.com/api/v3/',
+        },
+      }).github?.api?.baseUrl,
+    ).toBe('https://github.example.com/api/v3');
+    expect(() =>
+      read({ github: { ...github, apiToken: 't', apiBaseUrl: 'ftp://x' } }),
+    ).toThrow(/dora.github.apiBaseUrl must be an http\(s\) URL/);
+  });
+
   it('reads sources and webhook secrets', () => {
     const config = read({
       bandYear: '2023',

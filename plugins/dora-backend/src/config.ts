@@ -16,13 +16,34 @@ export interface DoraConfig {
   reportingTimeZone: string;
   /** Bearer tokens of the generic API, by source name. */
   sourceTokens: Map<string, string>;
-  github?: { webhookSecret: string; branches?: string[] };
+  github?: {
+    webhookSecret: string;
+    branches?: string[];
+    /** API token and base URL for the compare API (ancestry of deployments). */
+    api?: { token: string; baseUrl: string };
+  };
   gitlab?: { secretToken: string; branches?: string[] };
   pagerduty?: { webhookSecret: string };
   argocd?: { token: string };
 }
 
 /** Reads and checks the `dora` config section. */
+/** `dora.github.apiToken` (and `apiBaseUrl`, by default GitHub's public API). */
+function githubApi(github: Config) {
+  const token = github.getOptionalString('apiToken');
+  if (!token) {
+    return undefined;
+  }
+  const baseUrl =
+    github.getOptionalString('apiBaseUrl') ?? 'https://api.github.com';
+  if (!/^https?:\/\/[^\s]+$/.test(baseUrl)) {
+    throw new InputError(
+      `dora.github.apiBaseUrl must be an http(s) URL, got '${baseUrl}'`,
+    );
+  }
+  return { token, baseUrl: baseUrl.replace(/\/+$/, '') };
+}
+
 export function readDoraConfig(config: Config): DoraConfig {
   const dora = config.getOptionalConfig('dora');
   const bandYear = dora?.getOptionalString('bandYear') ?? '2024';
@@ -101,6 +122,7 @@ export function readDoraConfig(config: Config): DoraConfig {
         'dora.github.webhookSecret',
       ),
       branches: github.getOptionalStringArray('branches'),
+      api: githubApi(github),
     },
     gitlab: gitlabToken
       ? {

@@ -12,6 +12,8 @@ import { CatalogServiceMap } from './services/CatalogServiceMap';
 import { demoResolver, seedDemoData } from './services/DemoSeeder';
 import { DoraStore } from './services/DoraStore';
 import { IngestService } from './services/IngestService';
+import { DeploymentAncestry } from './services/DeploymentAncestry';
+import { GithubCompareClient } from './ingest/githubCompare';
 import { MetricsService } from './services/MetricsService';
 
 /** How far back the nightly reconciliation derives facts again. */
@@ -52,7 +54,18 @@ export const doraPlugin = createBackendPlugin({
           auth: deps.auth,
           logger,
         });
-        const ingest = IngestService.create({ store, serviceMap, logger });
+        const ancestry = DeploymentAncestry.create({
+          store,
+          logger,
+          github:
+            config.github?.api && GithubCompareClient.create(config.github.api),
+        });
+        const ingest = IngestService.create({
+          store,
+          serviceMap,
+          logger,
+          ancestry,
+        });
         const metrics = MetricsService.create({
           store,
           serviceMap,

@@ -1,6 +1,7 @@
 import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
 import {
   Change,
+  CommitRange,
   DAY_MS,
   Deployment,
   EventSet,
@@ -117,12 +118,92 @@ function byFinish(a: Deployment, b: Deployment) {
   );
 }
 
+/** A branch's `before` when the push created it (GitHub and GitLab send the all-zero SHA). */
+const isNullSha = (sha: string) => /^0+$/.test(sha);
+
+/** What push (and compare) ranges say about ancestry, per service: the commits each range listed. */
+class Ancestry {
+  private readonly members = new Map<string, Change[]>();
+
+  constructor(changes: Change[]) {
+    for (const c of changes) {
+      if (!c.pushed) {
+        continue;
+      }
+      const k = this.rangeKey(c.service, c.pushed);
+      const list = this.members.get(k);
+      if (list) {
+        list.push(c);
+        continue;
+      }
+      this.members.set(k, [c]);
+    }
+    for (const list of this.members.values()) {
+      list.sort(
+        (a, b) =>
+          a.pushed!.index - b.pushed!.index || a.sha.localeCompare(b.sha),
+      );
+    }
+  }
+
+  private rangeKey(service: string, range: CommitRange) {
+    return `${service}\u0000${range.before}\u0000${range.head}`;
+  }
+
+  /** The commits listed up to and including `change` in its range (none without a range). */
+  private upTo(change: Change): Change[] {
+    const range = change.pushed;
+    if (!range) {
+      return [];
+    }
+    return this.members
+      .get(this.rangeKey(change.service, range))!
+      .filter(m => m.pushed!.index <= range.index);
+  }
+
+  /**
+   * The commits a deployment of `head` contains beyond `shipped` ones that ranges list, following
+   * them back from it until a shipped commit, the branch's creation, or a commit without a range
+   * (a push not reported, a SHA pushed elsewhere: the trail breaks off there).
+   */
+  newCommits(
+    head: string,
+    changeOf: (sha: string) => Change | undefined,
+    shipped: (sha: string) => boolean,
+  ): Change[] {
+    const found: Change[] = [];
+    const visited = new Set<string>();
+    let sha = head;
+    while (!shipped(sha)) {
+      const change = changeOf(sha);
+      if (!change?.pushed || visited.has(sha)) {
+        break;
+      }
+      visited.add(sha);
+      found.push(...this.upTo(change));
+      if (isNullSha(change.pushed.before)) {
+        break;
+      }
+      sha = change.pushed.before;
+    }
+    return found.filter(c => !shipped(c.sha));
+  }
+}
+
 /**
  * Assigns every commit to the first successful production deployment that contains it. A
- * deployment contains its reported commits and head SHA; when it reports no commit list, it is
- * taken to contain every commit of its service committed no later than its head commit.
+ * deployment contains its reported commits and head SHA. When it reports no commit list, it
+ * contains the commits push (or compare) ranges list on the way from its head back to a commit an
+ * earlier deployment shipped (ancestry), and, by commit time, every commit without a range
+ * committed no later than its head commit and not yet shipped (timestamp inference). `shippedUpTo`
+ * (per service): commits without a range committed at or before it were shipped by deployments
+ * outside the set.
  */
-function assignCommits(deployments: Deployment[], changes: Change[]) {
+function assignCommits(
+  deployments: Deployment[],
+  changes: Change[],
+  shippedUpTo: ReadonlyMap<string, number> = new Map(),
+) {
   const changesByService = new Map<string, Change[]>();
   const changeByKey = new Map<string, Change>();
   for (const c of changes) {
@@ -136,11 +217,22 @@ function assignCommits(deployments: Deployment[], changes: Change[]) {
       (a, b) => a.committedAt - b.committedAt || a.sha.localeCompare(b.sha),
     );
   }
+  const ancestry = new Ancestry(changes);
 
   const firstDeployment = new Map<string, Deployment>();
   const inferredDeployments = new Set<Deployment>();
   const commitsWithoutTime = new Map<Deployment, number>();
   const watermark = new Map<string, number>();
+  for (const [service, upTo] of shippedUpTo) {
+    const list = changesByService.get(service) ?? [];
+    let end = 0;
+    while (end < list.length && list[end].committedAt <= upTo) {
+      end++;
+    }
+    watermark.set(service, end);
+  }
+  /** SHAs earlier deployments reported (heads and commit lists). */
+  const deployedHeads = new Set<string>();
 
   const assign = (d: Deployment, sha: string) => {
     const k = key(d.service, sha);
@@ -160,7 +252,30 @@ function assignCommits(deployments: Deployment[], changes: Change[]) {
     if (missing > 0) {
       commitsWithoutTime.set(d, missing);
     }
-    reported.forEach(sha => assign(d, sha));
+    const viaAncestry =
+      !d.commits && d.commitSha
+        ? ancestry.newCommits(
+            d.commitSha,
+            sha => changeByKey.get(key(d.service, sha)),
+            sha =>
+              deployedHeads.has(key(d.service, sha)) ||
+              firstDeployment.has(key(d.service, sha)),
+          )
+        : undefined;
+    viaAncestry?.forEach(c => assign(d, c.sha));
+    const upTo = shippedUpTo.get(d.service);
+    reported.forEach(sha => {
+      const change = changeByKey.get(key(d.service, sha));
+      // Timestamp inference outside the set shipped commits without a range up to `upTo`.
+      if (
+        !change ||
+        change.pushed ||
+        upTo === undefined ||
+        change.committedAt > upTo
+      ) {
+        assign(d, sha);
+      }
+    });
     const head = d.commitSha
       ? changeByKey.get(key(d.service, d.commitSha))
       : undefined;
@@ -171,14 +286,20 @@ function assignCommits(deployments: Deployment[], changes: Change[]) {
       while (end < list.length && list[end].committedAt <= head.committedAt) {
         end++;
       }
-      for (let i = start; i < end; i++) {
-        assign(d, list[i].sha);
-      }
-      if (end > start + 1 || (end > start && list[start].sha !== head.sha)) {
+      // Commits with a range are left to ancestry: they go to the first deployment whose trail
+      // reaches them, whatever their commit time. Those without one go by commit time; taking one
+      // other than its head makes the deployment inferred.
+      const taken = list
+        .slice(start, end)
+        .filter(c => !c.pushed && !firstDeployment.has(key(d.service, c.sha)));
+      taken.forEach(c => assign(d, c.sha));
+      if (taken.some(c => c.sha !== head.sha)) {
         inferredDeployments.add(d);
       }
       watermark.set(d.service, end);
     }
+    // Whatever an earlier deployment reported, it deployed (and everything before it).
+    reported.forEach(sha => deployedHeads.add(key(d.service, sha)));
   }
 
   const commitDeployments: Analysis['commitDeployments'] = [];
@@ -217,7 +338,7 @@ export function analyse(events: EventSet, fallbackWindowMs: number): Analysis {
     firstDeployment,
     inferredDeployments,
     commitsWithoutTime,
-  } = assignCommits(deployments, changes);
+  } = assignCommits(deployments, changes, events.shippedUpTo);
 
   const deploymentById = new Map(
     deployments.map(d => [key(d.service, d.id), d]),

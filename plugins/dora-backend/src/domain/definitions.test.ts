@@ -301,6 +301,73 @@ describe('5. incidents linked only by the time fallback', () => {
   });
 });
 
+describe('7. commits go to the deployment whose SHA contains them (ancestry), not by commit time', () => {
+  // A feature-branch commit C authored at hour 0 and merged late: main's H1 (hour 10) is deployed
+  // at hour 49, the merge commit M (hour 70, push H1..M listing C and M) at hour 73. By commit
+  // times C (hour 0 <= H1's hour 10) went out at hour 49; by ancestry it is in M only: 73 h.
+  const sha = (c: string) => c.repeat(40);
+  const [H0, H1, C, M] = ['0a', '1b', 'cc', 'dd'].map(x => sha(x).slice(0, 40));
+  const change = (
+    commit: string,
+    hour: number,
+    pushed?: { before: string; head: string; index: number },
+  ) => ({ service: 'svc', sha: commit, committedAt: at(0, hour), pushed });
+  const history = (withEarlierDeployment: boolean): EventSet => ({
+    deployments: [
+      ...(withEarlierDeployment
+        ? [deployment({ id: 'd0', commitSha: H0, finishedAt: at(0, -1) })]
+        : []),
+      deployment({ id: 'd1', commitSha: H1, finishedAt: at(0, 49) }),
+      deployment({ id: 'd2', commitSha: M, finishedAt: at(0, 73) }),
+    ],
+    changes: [
+      change(H0, -2),
+      change(C, 0, { before: H1, head: M, index: 0 }),
+      change(H1, 10, { before: H0, head: H1, index: 0 }),
+      change(M, 70, { before: H1, head: M, index: 1 }),
+    ],
+    incidents: [],
+    rollbacks: [],
+  });
+  const leadTimes = (set: EventSet) =>
+    new Map(
+      analyse(set, FALLBACK_MS).commitDeployments.map(x => [
+        x.change.sha,
+        (x.deployment.finishedAt! - x.change.committedAt) / HOUR_MS,
+      ]),
+    );
+
+  it('attributes a commit authored early but merged late to the later deployment (73 h, not 49 h)', () => {
+    const lead = leadTimes(history(true));
+    expect(lead.get(C)).toBe(73);
+    expect(lead.get(H1)).toBe(39);
+    expect(lead.get(M)).toBe(3);
+    expect(lead.get(H0)).toBe(1);
+    // Median of 1, 3, 39, 73 h = 21 h.
+    const lt = metricsOf(history(true), {
+      from: at(0, -2),
+      to: at(4),
+    }).changeLeadTime;
+    expect(lt.value).toBe(21);
+    expect(lt.warnings.map(w => w.code)).not.toContain('commits-inferred');
+  });
+
+  it('leaves a commit with a push range out of timestamp inference when the ranges break off', () => {
+    // No earlier deployment: d1's ranges lead to H0, which nothing shipped and no range lists, so
+    // d1 also takes commits by commit time (H0), but not C: its range leaves it to ancestry.
+    const lead = leadTimes(history(false));
+    expect(lead.get(C)).toBe(73);
+    expect(lead.get(H0)).toBe(51);
+    // The coverage note says which deployments used timestamp inference, and where.
+    const note = metricsOf(history(false), {
+      from: at(0),
+      to: at(4),
+    }).changeLeadTime.warnings.find(w => w.code === 'commits-inferred');
+    expect(note?.message).toContain('1 of 2 deployments (50 %)');
+    expect(note?.message).toContain('Service: svc.');
+  });
+});
+
 describe('8. the 2024 change failure rate has no single-metric band', () => {
   it('shows none, as for rework, because the printed 2024 rates are not monotonic', () => {
     const deployments = Array.from({ length: 25 }, (_, i) =>

@@ -70,6 +70,12 @@ function warning(
   return { code, message };
 }
 
+/** How many services the timestamp-inference note names before "and N more". */
+const INFERRED_SERVICES_NAMED = 5;
+
+const formatShare = (share: number) =>
+  `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
+
 function plural(n: number, word: string) {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -143,13 +149,20 @@ function changeLeadTime(
   const { value, approximate } = tally.leadTimes.median();
   const warnings: DoraCoverageWarning[] = [];
   if (tally.inferred > 0) {
+    const services = [...tally.inferredServices].sort();
+    const named = services.slice(0, INFERRED_SERVICES_NAMED).join(', ');
+    const more = services.length - INFERRED_SERVICES_NAMED;
     warnings.push(
       warning(
         'commits-inferred',
-        `${plural(
-          tally.inferred,
+        `${tally.inferred} of ${plural(
+          tally.deployments,
           'deployment',
-        )} reported no commit list; their commits were inferred as every commit of the service committed up to the deployed SHA.`,
+        )} (${formatShare(
+          tally.inferred / Math.max(tally.deployments, 1),
+        )}) got their commits by timestamp inference (every commit of the service committed up to the deployed SHA and not shipped before): they reported no commit list, and no push or compare range leads from their SHA to an earlier deployment's. ${
+          services.length === 1 ? 'Service' : 'Services'
+        }: ${named}${more > 0 ? ` and ${more} more` : ''}.`,
       ),
     );
   }

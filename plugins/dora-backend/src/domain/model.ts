@@ -27,6 +27,19 @@ export interface Change {
   service: string;
   sha: string;
   committedAt: number;
+  /**
+   * Where the commit entered the tracked branch, when a source says so: a push (or a compare
+   * between two SHAs) from `before` to `head` listed it at position `index` (oldest first). The
+   * commit's ancestors are then the commits listed before it there and the ancestors of `before`.
+   */
+  pushed?: CommitRange;
+}
+
+/** A commit's place in a push (or compare) range `before..head`, listed oldest first. */
+export interface CommitRange {
+  before: string;
+  head: string;
+  index: number;
 }
 
 export interface Incident {
@@ -51,6 +64,12 @@ export interface EventSet {
   changes: Change[];
   incidents: Incident[];
   rollbacks: Rollback[];
+  /**
+   * Per service, when the set holds only part of its history: commits committed at or before this
+   * time were shipped by deployments outside the set (the latest head commit time of its earlier
+   * deployments without a commit list), so timestamp inference does not take them again.
+   */
+  shippedUpTo?: ReadonlyMap<string, number>;
 }
 
 /** A half-open time range [from, to) in epoch milliseconds. */

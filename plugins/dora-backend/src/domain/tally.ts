@@ -232,6 +232,8 @@ export class MetricTally {
   commitsWithoutTime = 0;
   readonly days = new Set<number>();
   readonly services = new Set<string>();
+  /** Services with a deployment whose commits came from timestamp inference. */
+  readonly inferredServices = new Set<string>();
   readonly unlinkedByService = new Map<string, number>();
   readonly leadTimes = new Samples();
   readonly recoveryTimes = new Samples();
@@ -246,6 +248,9 @@ export class MetricTally {
     this.services.add(f.service);
     this.rework += Number(f.rework);
     this.inferred += Number(f.inferred);
+    if (f.inferred) {
+      this.inferredServices.add(f.service);
+    }
     this.commitsWithoutTime += f.commitsWithoutTime;
     f.leadTimesMs.forEach(ms => this.leadTimes.add(leadHours(ms)));
     if (f.failed) {
@@ -279,6 +284,9 @@ export class MetricTally {
     this.repairedByFix += r.repairedByFix;
     this.rework += r.rework;
     this.inferred += r.inferred;
+    if (r.inferred > 0) {
+      this.inferredServices.add(r.service);
+    }
     this.commitsWithoutTime += r.commitsWithoutTime;
     this.failed += r.failed;
     this.failedViaFallback += r.failedViaFallback;

@@ -47,17 +47,25 @@ export const branchOfRef = (ref: string): string | undefined =>
 /**
  * A change per pushed commit. The id is repository and SHA, so a redelivered push, the same commit
  * in a later push and the merge event of the same commit all update one change.
+ *
+ * `range` is the push's `before..after` when its commit list is complete (every commit reachable
+ * from `after` and not from `before`, oldest first): each change then records where it entered the
+ * branch, which gives deployments of `after` their commits by ancestry.
  */
 export function pushedCommitChanges(
   origin: RepositoryOrigin,
   commits: Array<{ id: string; timestamp: string }>,
+  range?: { before: string; after: string },
 ): NormalizedChange[] {
-  return commits.map(c => ({
+  return commits.map((c, index) => ({
     ...fromRepository(origin),
     type: 'change' as const,
     externalId: `${origin.repository}@${c.id}`,
     sha: c.id,
     committedAt: Date.parse(c.timestamp),
+    ...(range
+      ? { pushed: { before: range.before, head: range.after, index } }
+      : {}),
   }));
 }
 

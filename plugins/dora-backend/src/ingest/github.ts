@@ -44,7 +44,10 @@ const deploymentStatusPayload = z.object({
 
 const pushPayload = z.object({
   ref: z.string().max(512),
+  before: sha.optional(),
+  after: sha.optional(),
   deleted: z.boolean().optional(),
+  forced: z.boolean().optional(),
   commits: z
     .array(
       z.object({ id: sha, timestamp: iso, distinct: z.boolean().optional() }),
@@ -88,6 +91,32 @@ function kindOf(payload: unknown): 'regular' | 'hotfix' | 'rollback' {
       ? (payload as Record<string, unknown>).kind
       : undefined;
   return kind === 'hotfix' || kind === 'rollback' ? kind : 'regular';
+}
+
+/**
+ * GitHub lists at most this many commits in a push delivery; a push listing as many may be cut
+ * short, so its list is not taken as complete.
+ */
+const PUSH_COMMITS_LISTED = 2048;
+
+/**
+ * The push's `before..after` when its commit list says exactly which commits entered the branch:
+ * GitHub lists "all commits that are included in the compare between the before commit and the
+ * after commit", oldest first. Not for forced pushes (`after` need not descend from `before`, so the
+ * commits before the list are not `before`'s) nor for lists that may be cut short.
+ */
+function pushRange(p: z.infer<typeof pushPayload>) {
+  if (
+    !p.before ||
+    !p.after ||
+    p.forced ||
+    p.commits.length === 0 ||
+    p.commits.length >= PUSH_COMMITS_LISTED ||
+    p.commits[p.commits.length - 1].id !== p.after
+  ) {
+    return undefined;
+  }
+  return { before: p.before, after: p.after };
 }
 
 /**
@@ -142,7 +171,9 @@ export function normalizeGithubWebhook(
     ) {
       return { ignored: `ref ${p.ref} is not a tracked branch` };
     }
-    return { events: pushedCommitChanges(origin, p.commits) };
+    return {
+      events: pushedCommitChanges(origin, p.commits, pushRange(p)),
+    };
   }
   if (event === 'pull_request') {
     const p = parseWith(pullRequestPayload, body, 'pull_request payload');

@@ -21,8 +21,19 @@ export const SERVICE_ANNOTATIONS: Record<
 /** How long a catalog snapshot is used before it is fetched again. */
 const TTL_MS = 60_000;
 const EMPTY_TTL_MS = 5_000;
-/** At most this often, a key nobody claims fetches the catalog again before it is stored unmapped. */
+/** At most this often, a key nobody claims is looked up in the catalog before it is stored unmapped. */
 const MISS_REFRESH_MS = 10_000;
+/** Keys looked up per ingest at most (a batch naming many unclaimed keys waits for the remap). */
+const MAX_LOOKUPS_PER_INGEST = 20;
+/** Misses remembered for that throttle before the memory is cleared. */
+const MAX_REMEMBERED_MISSES = 10_000;
+const COMPONENT_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.annotations',
+  'spec.owner',
+];
 
 interface Snapshot {
   fetchedAt: number;
@@ -45,7 +56,8 @@ export class CatalogServiceMap {
     byKey: new Map(),
   };
   private refreshing?: Promise<void>;
-  private lastMissRefresh = 0;
+  /** When each key no component claimed was last looked up. */
+  private readonly lastLookup = new Map<string, number>();
 
   static create(options: {
     catalog: CatalogService;
@@ -75,60 +87,66 @@ export class CatalogServiceMap {
   }
 
   /**
-   * Fetches the catalog again when some of these keys resolve to no component: a component
-   * created since the snapshot (a golden path's first deployment) is then mapped at once instead
-   * of waiting for the periodic remap. At most once every ten seconds, so unknown keys cannot
-   * make every ingest read the catalog.
+   * Looks up in the catalog the keys that resolve to no component: a component created since the
+   * snapshot (a golden path's first deployment) is then mapped at once instead of waiting for the
+   * next snapshot or the periodic remap. One query per key, and at most once every ten seconds
+   * per key, so keys nobody claims neither make every ingest read the catalog nor keep a new
+   * component's key from being looked up.
    */
   async refreshForKeys(
     keys: Array<{ type: DoraServiceKeyType; key: string }>,
   ): Promise<void> {
-    if (keys.every(({ type, key }) => this.resolve(type, key) !== null)) {
+    const now = Date.now();
+    const missing = new Map<
+      string,
+      { type: DoraServiceKeyType; key: string }
+    >();
+    for (const k of keys) {
+      const id = keyOf(k.type, k.key);
+      if (
+        missing.size < MAX_LOOKUPS_PER_INGEST &&
+        this.resolve(k.type, k.key) === null &&
+        now - (this.lastLookup.get(id) ?? 0) >= MISS_REFRESH_MS
+      ) {
+        missing.set(id, k);
+      }
+    }
+    if (missing.size === 0) {
       return;
     }
-    if (Date.now() - this.lastMissRefresh < MISS_REFRESH_MS) {
-      return;
+    if (this.lastLookup.size + missing.size > MAX_REMEMBERED_MISSES) {
+      this.lastLookup.clear();
     }
-    this.lastMissRefresh = Date.now();
-    await this.refresh(true);
+    const credentials = await this.auth.getOwnServiceCredentials();
+    for (const [id, { type, key }] of missing) {
+      this.lastLookup.set(id, now);
+      const filter = claimFilter(type, key);
+      if (!filter) {
+        continue;
+      }
+      const { items } = await this.catalog.getEntities(
+        { filter, fields: COMPONENT_FIELDS },
+        { credentials },
+      );
+      items.forEach(entity => addComponent(this.snapshot, entity));
+    }
   }
 
   private async fetch() {
     const { items } = await this.catalog.getEntities(
-      {
-        filter: { kind: 'Component' },
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.annotations',
-          'spec.owner',
-        ],
-      },
+      { filter: { kind: 'Component' }, fields: COMPONENT_FIELDS },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );
-    const components: Snapshot['components'] = new Map();
-    const byKey = new Map<string, string>();
-    for (const entity of items) {
-      const ref = lower(stringifyEntityRef(entity));
-      const annotations = entity.metadata.annotations ?? {};
-      components.set(ref, {
-        owner: ownerOf(entity),
-        hasIncidentSource: isIncidentSource(
-          annotations[SERVICE_ANNOTATIONS.pagerduty],
-          entity.metadata.name,
-        ),
-      });
-      byKey.set(keyOf('entity', ref), ref);
-      for (const [type, annotation] of Object.entries(SERVICE_ANNOTATIONS)) {
-        const value = annotations[annotation];
-        if (value) {
-          byKey.set(keyOf(type as DoraServiceKeyType, value), ref);
-        }
-      }
-    }
-    this.snapshot = { fetchedAt: Date.now(), components, byKey };
-    this.logger.debug(`DORA: mapped ${components.size} catalog components`);
+    const snapshot: Snapshot = {
+      fetchedAt: Date.now(),
+      components: new Map(),
+      byKey: new Map(),
+    };
+    items.forEach(entity => addComponent(snapshot, entity));
+    this.snapshot = snapshot;
+    this.logger.debug(
+      `DORA: mapped ${snapshot.components.size} catalog components`,
+    );
   }
 
   /** The component claiming a service key, or null. */
@@ -164,6 +182,45 @@ export class CatalogServiceMap {
       .filter(c => c.owner === ref)
       .map(c => c.ref);
   }
+}
+
+/** Adds a component and the keys its annotations claim to a snapshot. */
+function addComponent(snapshot: Snapshot, entity: Entity) {
+  const ref = lower(stringifyEntityRef(entity));
+  const annotations = entity.metadata.annotations ?? {};
+  snapshot.components.set(ref, {
+    owner: ownerOf(entity),
+    hasIncidentSource: isIncidentSource(
+      annotations[SERVICE_ANNOTATIONS.pagerduty],
+      entity.metadata.name,
+    ),
+  });
+  snapshot.byKey.set(keyOf('entity', ref), ref);
+  for (const [type, annotation] of Object.entries(SERVICE_ANNOTATIONS)) {
+    const value = annotations[annotation];
+    if (value) {
+      snapshot.byKey.set(keyOf(type as DoraServiceKeyType, value), ref);
+    }
+  }
+}
+
+/** The catalog filter for the component that would claim a key (the catalog ignores case). */
+function claimFilter(
+  type: DoraServiceKeyType,
+  key: string,
+): Record<string, string> | undefined {
+  if (type !== 'entity') {
+    return {
+      kind: 'Component',
+      [`metadata.annotations.${SERVICE_ANNOTATIONS[type]}`]: key.trim(),
+    };
+  }
+  const ref = normalizeRef(key, 'component');
+  if (!ref) {
+    return undefined;
+  }
+  const { kind, namespace, name } = parseEntityRef(ref);
+  return { kind, 'metadata.namespace': namespace, 'metadata.name': name };
 }
 
 /** A normalised entity ref, or null when `value` cannot be parsed. */

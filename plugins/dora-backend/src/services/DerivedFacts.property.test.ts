@@ -26,7 +26,8 @@ const origin = {
 /**
  * Histories over 120 days in three bursts separated by gaps longer than 30 days (the old lookback),
  * in two regional streams, with commit-less deployments, releases rolled to both regions,
- * hotfixes, incidents (linked, by SHA, unlinked, open) and commits reported late.
+ * hotfixes, incidents (linked, by SHA, unlinked, open), commits reported late, and push ranges
+ * chaining some commits to the one before (ancestry).
  */
 const history = fc
   .array(
@@ -40,21 +41,38 @@ const history = fc
       incident: fc.constantFrom('none', 'none', 'id', 'sha', 'unlinked'),
       resolvedAfterHours: fc.option(fc.integer({ min: 1, max: 300 })),
       commitAgeDays: fc.integer({ min: 0, max: 80 }),
+      pushed: fc.boolean(),
     }),
     { minLength: 4, maxLength: 14 },
   )
   .map(items => {
     const events: NormalizedEvent[] = [];
+    const commits: Array<{ sha: string; at: number }> = [];
     items.forEach((item, i) => {
       const at =
         START + (item.burst + item.day) * DAY_MS + item.hour * HOUR_MS + i;
       const sha = `sha${i}`;
+      const committedAt = at - item.commitAgeDays * DAY_MS - HOUR_MS;
+      // Pushed onto the newest earlier commit (a chain of pushes, with gaps where not pushed).
+      const before = commits
+        .filter(c => c.at <= committedAt)
+        .sort((a, b) => b.at - a.at)[0];
+      commits.push({ sha, at: committedAt });
       events.push({
         ...origin,
         type: 'change',
         externalId: sha,
         sha,
-        committedAt: at - item.commitAgeDays * DAY_MS - HOUR_MS,
+        committedAt,
+        ...(item.pushed
+          ? {
+              pushed: {
+                before: before?.sha ?? '0'.repeat(40),
+                head: sha,
+                index: 0,
+              },
+            }
+          : {}),
       });
       for (const stream of item.bothRegions ? ['eu', 'us'] : ['eu']) {
         const finishedAt = at + (stream === 'us' ? HOUR_MS : 0);
@@ -102,59 +120,50 @@ async function facts(knex: Knex) {
 }
 
 describe('derived facts over long histories with gaps (issue 16, 11)', () => {
-  // KNOWN TO FAIL (issue 16, item 11 not finished): with commit-less deployments the watermark
-  // of inferred commits depends on every earlier deployment's head, but deriving a range loads
-  // only the service's last deployment before the lookback, so a commit of an older commit-less
-  // deployment (whose head is older than that last one's) is counted again by a deployment three
-  // months later. `it.failing` keeps the counterexample running: it turns red once fixed, and
-  // then becomes an ordinary `it`.
-  it.failing(
-    'equal a full rebuild whatever the order, batching and redelivery',
-    async () => {
-      const knex = await databases.init('SQLITE_3');
-      const store = await DoraStore.create({
-        database: { getClient: async () => knex },
-      });
-      await fc.assert(
-        fc.asyncProperty(
-          history.chain(events =>
-            fc.tuple(
-              fc.constant(events),
-              fc.shuffledSubarray(events, {
-                minLength: events.length,
-                maxLength: events.length,
-              }),
-              fc.integer({ min: 1, max: 5 }),
-              fc.subarray(events),
-            ),
+  it('equal a full rebuild whatever the order, batching and redelivery', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await DoraStore.create({
+      database: { getClient: async () => knex },
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        history.chain(events =>
+          fc.tuple(
+            fc.constant(events),
+            fc.shuffledSubarray(events, {
+              minLength: events.length,
+              maxLength: events.length,
+            }),
+            fc.integer({ min: 1, max: 5 }),
+            fc.subarray(events),
           ),
-          async ([, order, size, redelivered]) => {
-            await knex.transaction(async tx => {
-              for (const table of [
-                'dora_deployments',
-                'dora_changes',
-                'dora_incidents',
-                'dora_rollbacks',
-                'dora_deployment_shas',
-                'dora_deployment_facts',
-                'dora_daily_rollups',
-                'dora_weekly_rollups',
-                'dora_unlinked_incidents',
-              ]) {
-                await tx(table).delete();
-              }
-            });
-            const deliveries = [...order, ...redelivered];
-            for (let i = 0; i < deliveries.length; i += size) {
-              await store.ingest(deliveries.slice(i, i + size), resolve, NOW);
-            }
-            const incremental = await facts(knex);
-            await store.rebuildAll();
-            expect(incremental).toEqual(await facts(knex));
-          },
         ),
-        { numRuns: 25, seed: 16 },
-      );
-    },
-  );
+        async ([, order, size, redelivered]) => {
+          await knex.transaction(async tx => {
+            for (const table of [
+              'dora_deployments',
+              'dora_changes',
+              'dora_incidents',
+              'dora_rollbacks',
+              'dora_deployment_shas',
+              'dora_deployment_facts',
+              'dora_daily_rollups',
+              'dora_weekly_rollups',
+              'dora_unlinked_incidents',
+            ]) {
+              await tx(table).delete();
+            }
+          });
+          const deliveries = [...order, ...redelivered];
+          for (let i = 0; i < deliveries.length; i += size) {
+            await store.ingest(deliveries.slice(i, i + size), resolve, NOW);
+          }
+          const incremental = await facts(knex);
+          await store.rebuildAll();
+          expect(incremental).toEqual(await facts(knex));
+        },
+      ),
+      { numRuns: 25, seed: 16 },
+    );
+  });
 });

@@ -435,14 +435,14 @@ describe('derived facts and daily rollups', () => {
       // Data derived by the first version (marker v1, no weekly rollups) is derived again.
       await knex('dora_weekly_rollups').delete();
       await knex('dora_markers')
-        .where('name', 'like', 'facts-v3%')
+        .where('name', 'like', 'facts-v4%')
         .update({ name: 'facts-v1:fallback-86400000' });
       await DoraStore.create({ database: { getClient: async () => knex } });
       expect((await derived(knex)).weekly).toHaveLength(1);
       expect((await derived(knex)).rollups).toHaveLength(1);
       expect(
         (await knex('dora_markers').select('name')).map(r => r.name).sort(),
-      ).toEqual(['facts-v3:fallback-86400000']);
+      ).toEqual(['facts-v4:fallback-86400000']);
     },
   );
 });

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import {
   analyse,
+  Change,
   DAY_MS,
   dayOf,
   DailyRollup,
@@ -172,6 +173,39 @@ const DEPLOYMENT_COLUMNS = [
   'finished_at',
 ];
 
+/** The columns of a raw change the derivation reads (time and where it entered the branch). */
+export const CHANGE_COLUMNS = [
+  'sha',
+  'committed_at',
+  'pushed_before',
+  'pushed_head',
+  'pushed_index',
+];
+
+/** The domain's change for a raw row. */
+export function changeFromRow(r: any, service: string): Change {
+  return {
+    service,
+    sha: r.sha,
+    committedAt: num(r.committed_at),
+    ...(r.pushed_head
+      ? {
+          pushed: {
+            before: r.pushed_before,
+            head: r.pushed_head,
+            index: num(r.pushed_index),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * How many ranges back from a deployed SHA the loader follows pushes whose commits were not read
+ * with the period (a trail longer than this falls back to commit times).
+ */
+export const ANCESTRY_ROUNDS = 20;
+
 /** Successful production deployments of a service (raw rows). */
 function deploymentsOf(tx: Knex, service: string) {
   return whereService(
@@ -218,8 +252,7 @@ async function changesBySha(
   for (const chunk of chunks(shas, 500)) {
     const rows = await tx('dora_changes')
       .select(
-        'sha',
-        'committed_at',
+        ...CHANGE_COLUMNS,
         'entity_ref',
         'service_key_type',
         'service_key',
@@ -284,7 +317,6 @@ async function loadServiceEvents(
 ): Promise<EventSet> {
   const depFrom = from - LOOKBACK_MS;
   const depTo = to + fallbackMs;
-  const changeFrom = from - 2 * LOOKBACK_MS;
   const indexed =
     !service.startsWith('unmapped:') &&
     !(await hasCommitlessDeployments(tx, service, depFrom));
@@ -416,11 +448,10 @@ async function loadServiceEvents(
       );
     }
   }
-  let previousHead: string | undefined;
   if (!indexed) {
     // The earlier deployments that shipped a commit of the range first, whatever their age, and
-    // the service's last deployment before the lookback: commits up to its head are shipped
-    // already, so a deployment that infers its commits does not take them again.
+    // the service's last deployment before the lookback (its head bounds the ancestry of the
+    // range's first deployment).
     for (const ids of await deploymentIdsReporting(tx, [...wanted])) {
       add(
         await deploymentsOf(tx, service)
@@ -434,7 +465,6 @@ async function loadServiceEvents(
       .first();
     if (previous) {
       add([previous]);
-      previousHead = previous.commit_sha ?? undefined;
     }
   }
   // Which regular deployment a later fix repaired depends on every deployment up to that fix.
@@ -449,39 +479,57 @@ async function loadServiceEvents(
         .where('finished_at', '<=', Math.max(...fixTimes)),
     );
   }
-  const deployments = [...byId.values()];
 
   // Commit times: by SHA when every deployment lists its commits (commits no deployment of the
-  // range reports change nothing), else every commit of the period (deployments that infer their
-  // commits need the service's commits in time order). Both read the same period.
-  const inferring = deployments.some((d: any) => !d.commits && d.commit_sha);
+  // range reports change nothing), else every commit after those the earlier deployments
+  // inferring their commits took (deployments that infer their commits need the service's
+  // commits in time order), with the ranges that led them to their branch.
+  const inferring = [...byId.values()].some(
+    (d: any) => !d.commits && d.commit_sha,
+  );
   let changes: any[];
+  let shippedUpTo: number | undefined;
   if (!inferring && (indexed || wanted.size <= SHA_LOOKUP_LIMIT)) {
     // By SHA without a time floor: a lead time longer than the lookback still counts.
     changes = await changesBySha(tx, service, [...wanted], depTo);
+    // Deployments inferring their commits long before may have shipped a reported commit, and
+    // deployments of later commits one with a range.
+    shippedUpTo = await latestInferredHeadTime(tx, service, depFrom);
+    if (changes.some((c: any) => c.pushed_head)) {
+      await addAncestry(tx, service, changes, [...byId.values()], from, add);
+    }
   } else {
-    // Commits in time order from the previous deployment's head (or the lookback, if earlier):
-    // a deployment inferring its commits takes those after it, however old.
-    const [head] = previousHead
-      ? await changesBySha(tx, service, [previousHead], depTo)
-      : [];
-    const floor = Math.min(
-      changeFrom,
-      head ? Number(head.committed_at) : changeFrom,
-    );
+    shippedUpTo = await latestInferredHeadTime(tx, service, depFrom);
     changes = await whereService(
-      tx('dora_changes').select('sha', 'committed_at'),
+      tx('dora_changes').select(CHANGE_COLUMNS),
       service,
     )
-      .where('committed_at', '>=', floor)
+      .modify(q =>
+        shippedUpTo === undefined
+          ? q
+          : q.where('committed_at', '>', shippedUpTo),
+      )
       .where('committed_at', '<', depTo);
     // Reported commits older than that still have their times.
     const have = new Set(changes.map((c: any) => c.sha));
     const older = [...wanted].filter(sha => !have.has(sha));
     if (older.length > 0 && older.length <= SHA_LOOKUP_LIMIT) {
-      changes.push(...(await changesBySha(tx, service, older, floor)));
+      changes.push(...(await changesBySha(tx, service, older, depTo)));
     }
+    // Commits after those that deployments before the lookback listed were shipped by them.
+    for (const ids of await deploymentIdsReporting(
+      tx,
+      changes.map((c: any) => c.sha).filter(sha => !wanted.has(sha)),
+    )) {
+      add(
+        await deploymentsOf(tx, service)
+          .whereIn('id', ids)
+          .where('finished_at', '<', depFrom),
+      );
+    }
+    await addAncestry(tx, service, changes, [...byId.values()], from, add);
   }
+  const deployments = [...byId.values()];
   return {
     deployments: deployments.map((r: any) => ({
       id: r.external_id,
@@ -495,11 +543,7 @@ async function loadServiceEvents(
       commitSha: r.commit_sha ?? undefined,
       commits: r.commits ? JSON.parse(r.commits) : undefined,
     })),
-    changes: changes.map((r: any) => ({
-      service,
-      sha: r.sha,
-      committedAt: num(r.committed_at),
-    })),
+    changes: changes.map((r: any) => changeFromRow(r, service)),
     incidents: incidents.map((r: any) => ({
       id: r.external_id,
       service,
@@ -515,7 +559,171 @@ async function loadServiceEvents(
       rollbackDeploymentId: r.rollback_deployment_id ?? undefined,
       at: num(r.at),
     })),
+    ...(shippedUpTo === undefined
+      ? {}
+      : { shippedUpTo: new Map([[service, shippedUpTo]]) }),
   };
+}
+
+/**
+ * The latest head commit time of the service's deployments without a commit list finished before
+ * `before`: timestamp inference had taken every commit up to it by then.
+ */
+export async function latestInferredHeadTime(
+  tx: Knex,
+  service: string,
+  before: number,
+): Promise<number | undefined> {
+  // Most services list their commits: one look through the partial index settles it.
+  if (!(await hasCommitlessDeployments(tx, service, 0, before))) {
+    return undefined;
+  }
+  const heads = whereService(
+    tx('dora_deployments').distinct('commit_sha'),
+    service,
+  )
+    .whereNull('commits')
+    .whereNotNull('commit_sha')
+    .where('production', true)
+    .where('status', 'success')
+    .where('finished_at', '<', Math.ceil(before));
+  const [row] = await whereService(
+    tx('dora_changes').max({ at: 'committed_at' }),
+    service,
+  ).whereIn('sha', heads);
+  return row?.at === null || row?.at === undefined ? undefined : num(row.at);
+}
+
+/**
+ * Adds to `changes` what following push ranges back from the deployed heads needs: every commit a
+ * range listed (whatever its commit time) and the range before it, until a SHA a deployment before
+ * `from` reported, the branch's creation, a commit without a range, or ANCESTRY_ROUNDS ranges
+ * back; and the deployments reporting a SHA on the way.
+ */
+async function addAncestry(
+  tx: Knex,
+  service: string,
+  changes: any[],
+  deployments: any[],
+  from: number,
+  add: (rows: any[]) => void,
+) {
+  const bySha = new Map<string, any>(changes.map((c: any) => [c.sha, c]));
+  const deployedHeads = new Set(
+    deployments
+      .filter((d: any) => Number(d.finished_at) < from)
+      .flatMap((d: any) => reportedShas(d)),
+  );
+  const added: string[] = [];
+  const addRows = (rows: any[]) => {
+    for (const r of rows) {
+      if (!bySha.has(r.sha)) {
+        bySha.set(r.sha, r);
+        changes.push(r);
+        added.push(r.sha);
+      }
+    }
+  };
+  const rangesRead = new Set<string>();
+  let trail = deployments
+    .filter((d: any) => !d.commits && d.commit_sha)
+    .map((d: any) => d.commit_sha as string);
+  const visited = new Set<string>();
+  for (let round = 0; round < ANCESTRY_ROUNDS && trail.length > 0; round++) {
+    trail.forEach(sha => visited.add(sha));
+    addRows(
+      await changesBySha(
+        tx,
+        service,
+        trail.filter(sha => !bySha.has(sha)),
+        // Whatever their commit time (a skewed clock): ancestry says they are in.
+        Number.MAX_SAFE_INTEGER,
+      ),
+    );
+    const heads = [
+      ...new Set(
+        trail
+          .map(sha => bySha.get(sha)?.pushed_head)
+          .filter((h): h is string => Boolean(h) && !rangesRead.has(h)),
+      ),
+    ];
+    for (const chunk of chunks(heads, 500)) {
+      chunk.forEach(h => rangesRead.add(h));
+      const rows = await tx('dora_changes')
+        .select(
+          ...CHANGE_COLUMNS,
+          'entity_ref',
+          'service_key_type',
+          'service_key',
+        )
+        .whereIn('pushed_head', chunk);
+      addRows((rows as any[]).filter(r => serviceOf(r) === service));
+    }
+    trail = [
+      ...new Set(
+        trail
+          .map(sha => bySha.get(sha)?.pushed_before as string | undefined)
+          .filter(
+            (before): before is string =>
+              before !== undefined &&
+              !/^0+$/.test(before) &&
+              !deployedHeads.has(before) &&
+              !visited.has(before),
+          ),
+      ),
+    ];
+    // A range starting at a SHA a deployment before the range reported ends the trail there, as
+    // it does in a derivation that read that deployment anyway.
+    for (const ids of await deploymentIdsReporting(tx, trail)) {
+      const rows = await deploymentsOf(tx, service).whereIn('id', ids);
+      add(rows);
+      for (const r of rows as any[]) {
+        if (Number(r.finished_at) < from) {
+          reportedShas(r).forEach(sha => deployedHeads.add(sha));
+        }
+      }
+    }
+    trail = trail.filter(sha => !deployedHeads.has(sha));
+  }
+  // Commits ranges show came after those: a deployment before the range reporting one of them
+  // shipped what its trail reached, so they are read with it.
+  const heads = deployments
+    .filter((d: any) => !d.commits && d.commit_sha)
+    .map((d: any) => d.commit_sha as string);
+  let frontier = [
+    ...new Set([
+      ...heads,
+      ...changes.filter((c: any) => c.pushed_head).map((c: any) => c.sha),
+    ]),
+  ];
+  const seen = new Set(frontier);
+  const later: string[] = [];
+  for (let round = 0; round < ANCESTRY_ROUNDS && frontier.length > 0; round++) {
+    const next: string[] = [];
+    for (const chunk of chunks(frontier, 500)) {
+      const rows = await tx('dora_changes')
+        .select(
+          ...CHANGE_COLUMNS,
+          'entity_ref',
+          'service_key_type',
+          'service_key',
+        )
+        .whereIn('pushed_before', chunk);
+      for (const r of rows as any[]) {
+        if (serviceOf(r) === service && !seen.has(r.sha)) {
+          seen.add(r.sha);
+          next.push(r.sha);
+          addRows([r]);
+        }
+      }
+    }
+    later.push(...next);
+    frontier = next;
+  }
+  // The deployments that reported a commit found on the way shipped it (however long ago).
+  for (const ids of await deploymentIdsReporting(tx, [...added, ...later])) {
+    add(await deploymentsOf(tx, service).whereIn('id', ids));
+  }
 }
 
 function factRow(f: DeploymentFact) {

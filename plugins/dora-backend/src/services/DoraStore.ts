@@ -9,6 +9,7 @@ import {
 } from '@internal/plugin-dora-common';
 import { Knex } from 'knex';
 import {
+  CommitRange,
   DailyRollup,
   DAY_MS,
   DEPLOYMENT_STATUS_RANK,
@@ -21,10 +22,14 @@ import {
 import { SERVICE_ANNOTATIONS } from './CatalogServiceMap';
 import {
   AffectedSpans,
+  ANCESTRY_ROUNDS,
+  CHANGE_COLUMNS,
+  changeFromRow,
   DEPLOYMENT_SHAS,
   deploymentIdsReporting,
   hasCommitlessDeployments,
   insertChunked,
+  latestInferredHeadTime,
   reportedShas,
   whereService,
   deriveServiceInChunks,
@@ -114,6 +119,7 @@ function mergeReports(a: NormalizedEvent, b: NormalizedEvent): NormalizedEvent {
       authoredAt: a.authoredAt ?? b.authoredAt,
       prNumber: b.prNumber ?? a.prNumber,
       prUrl: b.prUrl ?? a.prUrl,
+      pushed: firstRange(a.pushed, b.pushed),
     };
   }
   return a;
@@ -161,8 +167,9 @@ export class DoraStore {
    * does it under a marker; the others wait for its transaction and skip.
    */
   async ensureDerived(logger?: { info(message: string): void }) {
-    // v2: weekly rollups added. v3: releases and repairs by fixes (issue 16).
-    const marker = `facts-v3:fallback-${this.fallbackMs}`;
+    // v2: weekly rollups added. v3: releases and repairs by fixes (issue 16). v4: commits by
+    // ancestry, and timestamp inference that does not take a commit twice (issue 16, 7 and 11).
+    const marker = `facts-v4:fallback-${this.fallbackMs}`;
     const existing = await this.db('dora_markers')
       .where('name', marker)
       .first();
@@ -298,6 +305,12 @@ export class DoraStore {
           rows.filter(e => e.commits || e.commitSha),
         );
       }
+      const excludedRangeFirst =
+        '(dora_changes.pushed_head is null or (excluded.pushed_head is not null and (excluded.pushed_head < dora_changes.pushed_head or (excluded.pushed_head = dora_changes.pushed_head and excluded.pushed_before < dora_changes.pushed_before))))';
+      const fromFirstRange = (column: string) =>
+        tx.raw(
+          `case when ${excludedRangeFirst} then excluded.${column} else dora_changes.${column} end`,
+        );
       for (const rows of chunks(of('change'), CHUNK)) {
         await tx(TABLES.change)
           .insert(rows.map(e => ({ ...base(e), ...changeRow(e) })))
@@ -313,6 +326,11 @@ export class DoraStore {
               'coalesce(excluded.pr_number, dora_changes.pr_number)',
             ),
             pr_url: tx.raw('coalesce(excluded.pr_url, dora_changes.pr_url)'),
+            // Two ranges listing one commit (a push and a compare) are both true; the same one
+            // is kept whatever the delivery order (as `firstRange`).
+            pushed_before: fromFirstRange('pushed_before'),
+            pushed_head: fromFirstRange('pushed_head'),
+            pushed_index: fromFirstRange('pushed_index'),
           });
       }
       for (const rows of chunks(of('incident'), CHUNK)) {
@@ -431,6 +449,7 @@ export class DoraStore {
   ) {
     const first = Math.floor(Math.min(...changes.map(c => c.committedAt)));
     const last = Math.ceil(Math.max(...changes.map(c => c.committedAt)));
+    await this.addAncestryDeployments(tx, service, changes, spans);
     const indexed =
       !service.startsWith('unmapped:') && !(await commitless(service));
     spans.mark(service, indexed);
@@ -451,6 +470,16 @@ export class DoraStore {
         spans.add(service, d.finishedAt, d.finishedAt);
       }
       return;
+    }
+    // Deployments reporting the commits, however much later (they count it with a time now).
+    for (const d of await this.deploymentsReporting(
+      tx,
+      service,
+      changes.map(c => c.sha),
+      first - this.fallbackMs,
+      Number.MAX_SAFE_INTEGER,
+    )) {
+      spans.add(service, d.finishedAt, d.finishedAt);
     }
     const deployments = await whereService(
       tx(TABLES.deployment).select('finished_at', 'commit_sha', 'commits'),
@@ -501,6 +530,19 @@ export class DoraStore {
       rows.forEach((r: any) => headTimes.set(r.sha, Number(r.committed_at)));
     }
     for (const change of changes) {
+      // Deployments of this commit now have a head time: the later ones may lose commits to them.
+      const deployedAt = parsed
+        .filter(d => d.head === change.sha)
+        .map(d => d.finishedAt);
+      if (deployedAt.length > 0) {
+        await this.addInferenceFollowers(
+          tx,
+          service,
+          Math.min(...deployedAt),
+          change.committedAt,
+          spans,
+        );
+      }
       let end = change.committedAt;
       for (const d of parsed) {
         const headTime = d.head ? headTimes.get(d.head) : undefined;
@@ -513,6 +555,192 @@ export class DoraStore {
         }
       }
       spans.add(service, change.committedAt, end);
+    }
+  }
+
+  /**
+   * What commits (or a deployment's SHAs) reported late change through ancestry: the deployments
+   * reporting a commit that push ranges show came after them (and, for commits with a range, them) (their trail back to a shipped commit may now be
+   * complete, whatever the commit times), and the deployments, finished after the earliest of
+   * those, that reported a commit on the new ranges' trail back (they may ship it later than
+   * those now do). Up to ANCESTRY_ROUNDS ranges either way.
+   */
+  private async addAncestryDeployments(
+    tx: Knex.Transaction,
+    service: string,
+    changes: Array<Pick<NormalizedChange, 'sha' | 'pushed'>>,
+    spans: AffectedSpans,
+  ) {
+    const seen = new Set(changes.map(c => c.sha));
+    let frontier = [...seen];
+    const ranged = changes.some(c => c.pushed);
+    for (
+      let round = 0;
+      round < ANCESTRY_ROUNDS && frontier.length > 0;
+      round++
+    ) {
+      const next: string[] = [];
+      for (const chunk of chunks(frontier, CHUNK)) {
+        const rows = await tx(TABLES.change)
+          .select('sha', 'entity_ref', 'service_key_type', 'service_key')
+          .whereIn('pushed_before', chunk);
+        for (const r of rows as any[]) {
+          if (serviceOf(r) === service && !seen.has(r.sha)) {
+            seen.add(r.sha);
+            next.push(r.sha);
+          }
+        }
+      }
+      frontier = next;
+    }
+    const walked = [...seen].filter(
+      sha => ranged || !changes.some(c => c.sha === sha),
+    );
+    if (walked.length === 0) {
+      return;
+    }
+    const walkers = await this.deploymentsReporting(
+      tx,
+      service,
+      walked,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    );
+    if (walkers.length === 0) {
+      return;
+    }
+    // A walker that now follows ranges no longer infers its commits from commit times: what it
+    // took that way goes to the later deployments inference or a commit list gives it to.
+    const times = new Map<string, number>();
+    for (const chunk of chunks(
+      [...new Set(walkers.flatMap(d => [...d.shas]))],
+      CHUNK,
+    )) {
+      for (const r of (await whereService(
+        tx(TABLES.change).select('sha', 'committed_at'),
+        service,
+      ).whereIn('sha', chunk)) as any[]) {
+        times.set(r.sha, Number(r.committed_at));
+      }
+    }
+    for (const d of walkers) {
+      spans.add(service, d.finishedAt, d.finishedAt);
+      const headTime = Math.max(
+        ...[...d.shas].map(sha => times.get(sha) ?? -Infinity),
+      );
+      if (Number.isFinite(headTime)) {
+        await this.addInferenceFollowers(
+          tx,
+          service,
+          d.finishedAt,
+          headTime,
+          spans,
+        );
+      }
+    }
+    const earliest = walkers[0].finishedAt;
+    const visited = new Set<string>();
+    let trail = changes.flatMap(c =>
+      c.pushed && !/^0+$/.test(c.pushed.before) ? [c.pushed.before] : [],
+    );
+    for (let round = 0; round < ANCESTRY_ROUNDS && trail.length > 0; round++) {
+      trail.forEach(sha => visited.add(sha));
+      const boundaries = new Set<string>();
+      for (const d of await this.deploymentsReporting(
+        tx,
+        service,
+        trail,
+        0,
+        Number.MAX_SAFE_INTEGER,
+      )) {
+        if (d.finishedAt < earliest) {
+          d.shas.forEach(sha => boundaries.add(sha));
+        } else {
+          spans.add(service, d.finishedAt, d.finishedAt);
+        }
+      }
+      const next = new Set<string>();
+      for (const chunk of chunks(
+        trail.filter(sha => !boundaries.has(sha)),
+        CHUNK,
+      )) {
+        const rows = await whereService(
+          tx(TABLES.change).select('pushed_before'),
+          service,
+        )
+          .whereIn('sha', chunk)
+          .whereNotNull('pushed_before');
+        for (const r of rows as any[]) {
+          if (!/^0+$/.test(r.pushed_before) && !visited.has(r.pushed_before)) {
+            next.add(r.pushed_before);
+          }
+        }
+      }
+      trail = [...next];
+    }
+  }
+
+  /**
+   * Timestamp inference gives a deployment without a commit list the commits after the latest head
+   * commit time of the deployments before it. Raising that time at `after` (a deployment, or its
+   * head commit's time, reported late) changes every later such deployment up to the first whose
+   * head is at least as new, and the later deployments that listed a commit it now takes first:
+   * their spans are added, however much later they finished.
+   */
+  private async addInferenceFollowers(
+    tx: Knex.Transaction,
+    service: string,
+    after: number,
+    headTime: number,
+    spans: AffectedSpans,
+  ) {
+    const floor = await latestInferredHeadTime(tx, service, after);
+    const taken = await whereService(tx(TABLES.change).select('sha'), service)
+      .modify(q =>
+        floor === undefined ? q : q.where('committed_at', '>', floor),
+      )
+      .where('committed_at', '<=', Math.ceil(headTime));
+    for (const later of await this.deploymentsReporting(
+      tx,
+      service,
+      taken.map((r: any) => r.sha),
+      after,
+      Number.MAX_SAFE_INTEGER,
+    )) {
+      spans.add(service, later.finishedAt, later.finishedAt);
+    }
+    let cursor = Math.floor(after);
+    for (;;) {
+      const rows = (await whereService(
+        tx(TABLES.deployment).select('finished_at', 'commit_sha'),
+        service,
+      )
+        .whereNull('commits')
+        .whereNotNull('commit_sha')
+        .where('production', true)
+        .where('status', 'success')
+        .where('finished_at', '>', cursor)
+        .orderBy('finished_at')
+        .limit(CHUNK)) as any[];
+      if (rows.length === 0) {
+        return;
+      }
+      const headTimes = new Map<string, number>();
+      const heads = [...new Set(rows.map(r => String(r.commit_sha)))];
+      for (const r of (await whereService(
+        tx(TABLES.change).select('sha', 'committed_at'),
+        service,
+      ).whereIn('sha', heads)) as any[]) {
+        headTimes.set(r.sha, Number(r.committed_at));
+      }
+      for (const r of rows) {
+        spans.add(service, Number(r.finished_at), Number(r.finished_at));
+        const time = headTimes.get(r.commit_sha);
+        if (time !== undefined && time >= headTime) {
+          return;
+        }
+      }
+      cursor = Number(rows[rows.length - 1].finished_at);
     }
   }
 
@@ -558,6 +786,21 @@ export class DoraStore {
         .first();
       if (next) {
         spans.add(service, Number(next.finished_at), Number(next.finished_at));
+      }
+      if (!e.commits && e.commitSha) {
+        const [head] = await whereService(
+          tx(TABLES.change).select('committed_at'),
+          service,
+        ).where('sha', e.commitSha);
+        if (head) {
+          await this.addInferenceFollowers(
+            tx,
+            service,
+            from,
+            Number(head.committed_at),
+            spans,
+          );
+        }
       }
       if (e.kind !== 'regular') {
         // A fix may end failures of its stream however old: those not recovered before it.
@@ -727,6 +970,7 @@ export class DoraStore {
       }
     };
     const changesByService = new Map<string, NormalizedChange[]>();
+    const deployedShas = new Map<string, Set<string>>();
     for (const e of events) {
       const stored = previous.get(
         `${e.type}\u0000${e.source}\u0000${e.externalId}`,
@@ -738,6 +982,12 @@ export class DoraStore {
           : Number(stored.time);
       switch (e.type) {
         case 'deployment':
+          for (const sha of [...(e.commits ?? []), e.commitSha ?? []].flat()) {
+            deployedShas.set(
+              service,
+              (deployedShas.get(service) ?? new Set()).add(sha),
+            );
+          }
           await this.addDeploymentSpan(
             tx,
             service,
@@ -765,6 +1015,17 @@ export class DoraStore {
             Math.max(e.openedAt, storedTime ?? e.openedAt) + RELEASE_SPREAD_MS,
           );
           reference(service, e.causeDeploymentId);
+          if (e.causeCommitSha) {
+            // The deployment that shipped the cause first finished between its commit and the
+            // incident, however long before (inferred, or by ancestry).
+            const [cause] = await whereService(
+              tx(TABLES.change).select('committed_at'),
+              service,
+            ).where('sha', e.causeCommitSha);
+            if (cause) {
+              spans.add(service, Number(cause.committed_at), e.openedAt);
+            }
+          }
           break;
         case 'rollback':
           spans.add(service, e.at - SETTLE_MS, e.at);
@@ -781,6 +1042,15 @@ export class DoraStore {
         changes,
         spans,
         commitless,
+      );
+    }
+    // Deployed SHAs now end the trails of later deployments of commits pushed after them.
+    for (const [service, shas] of deployedShas) {
+      await this.addAncestryDeployments(
+        tx,
+        service,
+        [...shas].map(sha => ({ sha })),
+        spans,
       );
     }
     // Deployments named by incidents and rollbacks may lie outside those spans.
@@ -890,8 +1160,7 @@ export class DoraStore {
             'entity_ref',
             'service_key_type',
             'service_key',
-            'sha',
-            'committed_at',
+            ...CHANGE_COLUMNS,
           )
           .where('committed_at', '>=', from - 2 * lookbackMs)
           .where('committed_at', '<', to),
@@ -937,11 +1206,7 @@ export class DoraStore {
         commitSha: r.commit_sha ?? undefined,
         commits: r.commits ? JSON.parse(r.commits) : undefined,
       })),
-      changes: changes.map((r: any) => ({
-        service: serviceOf(r),
-        sha: r.sha,
-        committedAt: num(r.committed_at),
-      })),
+      changes: changes.map((r: any) => changeFromRow(r, serviceOf(r))),
       incidents: incidents.map((r: any) => ({
         id: r.external_id,
         service: serviceOf(r),
@@ -1189,6 +1454,29 @@ export class DoraStore {
     }
   }
 
+  /**
+   * The SHA of the last successful production deployment with this service key that finished
+   * before `before` (the base a deployment's commits are counted from).
+   */
+  async previousDeployedSha(
+    serviceKeyType: DoraServiceKeyType,
+    serviceKey: string,
+    before: number,
+  ): Promise<{ sha: string; finishedAt: number } | undefined> {
+    const row = await this.db(TABLES.deployment)
+      .select('commit_sha', 'finished_at')
+      .where({ service_key_type: serviceKeyType, service_key: serviceKey })
+      .where('production', true)
+      .where('status', 'success')
+      .whereNotNull('commit_sha')
+      .where('finished_at', '<', Math.ceil(before))
+      .orderBy('finished_at', 'desc')
+      .first();
+    return row
+      ? { sha: row.commit_sha, finishedAt: Number(row.finished_at) }
+      : undefined;
+  }
+
   /** Row counts per table (tests, demo seeding). */
   async counts(): Promise<Record<keyof typeof TABLES, number>> {
     const result = {} as Record<keyof typeof TABLES, number>;
@@ -1277,7 +1565,24 @@ function changeRow(e: NormalizedChange) {
     committed_at: Math.round(e.committedAt),
     pr_number: e.prNumber ?? null,
     pr_url: e.prUrl ?? null,
+    pushed_before: e.pushed?.before ?? null,
+    pushed_head: e.pushed?.head ?? null,
+    pushed_index: e.pushed?.index ?? null,
   };
+}
+
+/** Of two ranges listing one commit, the one kept (by head, then before: any order agrees). */
+function firstRange(
+  a: CommitRange | undefined,
+  b: CommitRange | undefined,
+): CommitRange | undefined {
+  if (!a || !b) {
+    return a ?? b;
+  }
+  if (a.head !== b.head) {
+    return a.head < b.head ? a : b;
+  }
+  return a.before <= b.before ? a : b;
 }
 
 function incidentRow(e: NormalizedIncident) {

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { assertPlausibleTimes } from '../ingest/validation';
 import { CatalogServiceMap } from './CatalogServiceMap';
+import { DeploymentAncestry } from './DeploymentAncestry';
 import { DoraStore } from './DoraStore';
 import { NormalizedEvent } from './types';
 
@@ -10,14 +11,22 @@ export class IngestService {
     store: DoraStore;
     serviceMap: CatalogServiceMap;
     logger: LoggerService;
+    /** Adds the commits the Git host says deployments added (compare API), when configured. */
+    ancestry?: DeploymentAncestry;
   }) {
-    return new IngestService(options.store, options.serviceMap, options.logger);
+    return new IngestService(
+      options.store,
+      options.serviceMap,
+      options.logger,
+      options.ancestry,
+    );
   }
 
   private constructor(
     private readonly store: DoraStore,
     private readonly serviceMap: CatalogServiceMap,
     private readonly logger: LoggerService,
+    private readonly ancestry?: DeploymentAncestry,
   ) {}
 
   /** Checks timestamps and stores the events atomically; returns how many were accepted. */
@@ -37,7 +46,13 @@ export class IngestService {
         `DORA: catalog unavailable, storing events unmapped: ${error}`,
       );
     }
-    await this.store.ingest(events, this.serviceMap.resolve, now);
+    // Commits from the Git host are stored with the deployments, in the same transaction.
+    const found = (await this.ancestry?.changesFor(events)) ?? [];
+    await this.store.ingest(
+      [...events, ...found],
+      this.serviceMap.resolve,
+      now,
+    );
     return events.length;
   }
 

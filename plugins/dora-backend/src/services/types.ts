@@ -3,6 +3,7 @@ import {
   DoraDeploymentStatus,
   DoraServiceKeyType,
 } from '@internal/plugin-dora-common';
+import { CommitRange } from '../domain';
 
 /** What every stored event carries: where it came from and which service it names. */
 export interface EventOrigin {
@@ -35,6 +36,8 @@ export interface NormalizedChange extends EventOrigin {
   committedAt: number;
   prNumber?: number;
   prUrl?: string;
+  /** The push (or compare) range that listed the commit, when the source says (ancestry). */
+  pushed?: CommitRange;
 }
 
 export interface NormalizedIncident extends EventOrigin {
