@@ -45,6 +45,13 @@ export function readSyncOutcome(eventStream: string): SyncOutcome {
   return { kind: 'failed', message: 'the sync ended without a result' };
 }
 
+/**
+ * How long an entity whose build failed is left alone. A failed build is not retried every pass:
+ * a dir: source at a repository's root makes TechDocs read every file of the checkout (node_modules
+ * included) before it fails or builds.
+ */
+const retryFailedAfterMs = 30 * 60_000;
+
 const entityPath = (e: DocsEntityName) =>
   [e.namespace, e.kind, e.name].map(encodeURIComponent).join('/');
 
@@ -67,22 +74,35 @@ export class TechDocsPrebuilder {
     );
   }
 
+  /** When each entity's last build failed, by entity path. */
+  private readonly failedAt = new Map<string, number>();
+
   private constructor(
     private readonly discovery: DiscoveryService,
     private readonly auth: AuthService,
     private readonly logger: LoggerService,
   ) {}
 
-  async buildMissingDocs(): Promise<PrebuildResult> {
+  /** Builds what is missing; entities whose build failed less than 30 minutes ago wait. */
+  async buildMissingDocs(now: Date = new Date()): Promise<PrebuildResult> {
     const result: PrebuildResult = { built: [], failed: [] };
     for (const entity of await this.entitiesWithDocs()) {
+      const failedAt = this.failedAt.get(entityPath(entity));
+      if (
+        failedAt !== undefined &&
+        now.getTime() - failedAt < retryFailedAfterMs
+      ) {
+        continue;
+      }
       if (await this.hasPublishedDocs(entity)) {
         continue;
       }
       const outcome = await this.sync(entity);
       if (outcome.kind === 'finished') {
+        this.failedAt.delete(entityPath(entity));
         result.built.push(entity);
       } else {
+        this.failedAt.set(entityPath(entity), now.getTime());
         this.logger.warn(
           `TechDocs for ${entityPath(entity)} could not be built: ${
             outcome.message
