@@ -113,19 +113,8 @@ test('a Payments engineer creates a TypeScript service with a database', async (
     'href',
     new RegExp(`/api/local-git/.*${serviceName}`),
   );
+  const sourceHref = (await source.getAttribute('href'))!;
   await shot(page, '22-golden-path-component');
-
-  // The source opens in the browser for the signed-in developer, who has not opened any docs
-  // yet (it answered 401 until she had).
-  const sourceTab = await page.context().newPage();
-  const sourceResponse = await sourceTab.goto(
-    (await source.getAttribute('href'))!,
-  );
-  expect(sourceResponse?.status()).toBe(200);
-  await expect(
-    sourceTab.getByRole('link', { name: 'catalog-info.yaml' }),
-  ).toBeVisible();
-  await sourceTab.close();
 
   // The entity itself: owner, database dependency and provenance.
   const headers = await identityHeaders(request);
@@ -239,6 +228,16 @@ test('a Payments engineer creates a TypeScript service with a database', async (
   await expect(page.getByTitle(/edit this page/i)).toHaveCount(0);
   expect(consoleErrors.filter(e => /Invalid SCM type/.test(e))).toEqual([]);
   await shot(page, '23-golden-path-techdocs');
+
+  // The source opens in the browser for the signed-in developer (the local Git host answers her
+  // session cookie; dead-ends.test.ts checks it before any docs were opened).
+  const sourceTab = await page.context().newPage();
+  const sourceResponse = await sourceTab.goto(sourceHref);
+  expect(sourceResponse?.status()).toBe(200);
+  await expect(
+    sourceTab.getByRole('link', { name: 'catalog-info.yaml' }),
+  ).toBeVisible();
+  await sourceTab.close();
 
   // The database, on the Databases tab and as a Resource the component depends on.
   await openAsGuest(
