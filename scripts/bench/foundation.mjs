@@ -3,8 +3,11 @@
 // - time from the start command (dependencies installed) to HTTP 200 from the frontend and the
 //   backend's readiness endpoint, and the backend's resident memory once ready;
 // - total JavaScript of the production frontend build, raw and gzipped;
-// - install time of a fresh clone (toolchain and dependencies; Yarn's package cache stays warm).
-// Run with `./portal bench foundation`; copy the table into docs/benchmarks.md with the date.
+// - install time of a fresh clone (toolchain and dependencies; Yarn's package cache stays warm);
+// - page loads of that production build: first contentful paint and time to content of the
+//   catalog, a component, DORA and Adoption (pageLoads.mjs).
+// Run with `./portal bench foundation`, or `./portal bench foundation page-loads` for the page
+// loads alone (it builds the frontend first); copy the table into docs/benchmarks.md with the date.
 import { execFileSync, spawn } from 'node:child_process';
 import {
   mkdtempSync,
@@ -16,6 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { measurePageLoads } from './pageLoads.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const FRONTEND = 'http://localhost:3000';
@@ -109,10 +113,32 @@ function measureFreshCloneInstall() {
   }
 }
 
+const fmt = n => n.toFixed(1);
+const pageLoadRows = loads =>
+  loads
+    .map(
+      l =>
+        `| ${
+          l.name
+        }: first contentful paint / content on screen (production build, cold cache, median of 5) | ${fmt(
+          l.fcpMs / 1000,
+        )} s / ${fmt(l.contentMs / 1000)} s | < 2 s |`,
+    )
+    .join('\n');
+
+if (process.argv[2] === 'page-loads') {
+  measureFrontendBuild();
+  const loads = await measurePageLoads(root);
+  console.log(`| figure | value | target |
+|---|---|---|
+${pageLoadRows(loads)}`);
+  process.exit(0);
+}
+
 const start = await measureStart();
 const build = measureFrontendBuild();
+const loads = await measurePageLoads(root);
 const install = measureFreshCloneInstall();
-const fmt = n => n.toFixed(1);
 console.log(`| figure | value | target |
 |---|---|---|
 | start command to HTTP 200 (frontend and backend readiness) | ${fmt(
@@ -127,4 +153,5 @@ console.log(`| figure | value | target |
 )} MiB | recorded |
 | fresh-clone install (toolchain + dependencies, warm Yarn cache) | ${fmt(
   install.seconds,
-)} s | recorded |`);
+)} s | recorded |
+${pageLoadRows(loads)}`);

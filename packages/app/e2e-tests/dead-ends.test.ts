@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openAsGuest } from './signIn';
+import { backend, openAsGuest } from './signIn';
 
 // Dead ends a new developer met: pages and tabs that led nowhere.
 
@@ -67,4 +67,18 @@ test('the catalog graph opens on the demo domain, not an empty canvas', async ({
     path: 'e2e-test-report/screenshots/62-catalog-graph.png',
     fullPage: true,
   });
+});
+
+test('a signed-in developer opens links into the local Git host before opening any docs', async ({
+  page,
+}) => {
+  await openAsGuest(page, '/catalog');
+  await expect(page.locator('table tbody tr').first()).toBeVisible();
+  // A link into the backend opened in another tab of the same browser, as "View source" does;
+  // it answered 401 until the developer had opened some TechDocs.
+  const tab = await page.context().newPage();
+  await expect(async () => {
+    const response = await tab.goto(`${backend}/api/local-git/`);
+    expect(response?.status()).toBe(200);
+  }).toPass({ timeout: 15_000 });
 });

@@ -113,6 +113,7 @@ test('a Payments engineer creates a TypeScript service with a database', async (
     'href',
     new RegExp(`/api/local-git/.*${serviceName}`),
   );
+  const sourceHref = (await source.getAttribute('href'))!;
   await shot(page, '22-golden-path-component');
 
   // The entity itself: owner, database dependency and provenance.
@@ -126,7 +127,7 @@ test('a Payments engineer creates a TypeScript service with a database', async (
   expect(entity.spec.owner).toBe('group:default/payments');
   expect(entity.metadata.annotations).toMatchObject({
     'backstage.io/source-template': 'template:default/typescript-service',
-    'fernhill.io/template-version': '2.0.0',
+    'fernhill.io/template-version': '2.1.0',
   });
 
   // The Kubernetes tab asks the backend for the component's objects on the local control plane:
@@ -206,6 +207,12 @@ test('a Payments engineer creates a TypeScript service with a database', async (
 
   // The docs, built from the skeleton's mkdocs.yml and docs/ on first visit (the reader shows the
   // build's progress and then the page; a reload picks up a build that finished in between).
+  // No "Edit this page" link into the local Git host, which has no editor: the reader's
+  // report-issue addon refused it ("Invalid SCM type bitbucketServer" in the console).
+  const consoleErrors: string[] = [];
+  page.on('console', message => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
   await openAsGuest(page, `/docs/default/component/${serviceName}`);
   const docsHeading = page.getByRole('heading', { name: 'Run it locally' });
   let attempts = 0;
@@ -218,7 +225,19 @@ test('a Payments engineer creates a TypeScript service with a database', async (
   await expect(page.getByRole('progressbar')).toHaveCount(0, {
     timeout: 30_000,
   });
+  await expect(page.getByTitle(/edit this page/i)).toHaveCount(0);
+  expect(consoleErrors.filter(e => /Invalid SCM type/.test(e))).toEqual([]);
   await shot(page, '23-golden-path-techdocs');
+
+  // The source opens in the browser for the signed-in developer (the local Git host answers her
+  // session cookie; dead-ends.test.ts checks it before any docs were opened).
+  const sourceTab = await page.context().newPage();
+  const sourceResponse = await sourceTab.goto(sourceHref);
+  expect(sourceResponse?.status()).toBe(200);
+  await expect(
+    sourceTab.getByRole('link', { name: 'catalog-info.yaml' }),
+  ).toBeVisible();
+  await sourceTab.close();
 
   // The database, on the Databases tab and as a Resource the component depends on.
   await openAsGuest(

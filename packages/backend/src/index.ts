@@ -2,6 +2,7 @@ import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { localGitUrlReaderServiceFactory } from '@internal/plugin-local-git-backend';
 import { configureRootHttpRouter } from './hostHeaderGuard';
+import { searchModuleTechDocsPrebuild } from './modules/techdocsPrebuild';
 import { assertEnvironmentForConfig } from './requiredEnvironment';
 
 async function main() {
@@ -60,6 +61,8 @@ async function main() {
   backend.add(import('@backstage/plugin-search-backend-module-pg'));
   backend.add(import('@backstage/plugin-search-backend-module-catalog'));
   backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+  // Local builder: docs are built before anyone opens them, so search finds their text.
+  backend.add(searchModuleTechDocsPrebuild);
 
   // DORA metrics: ingest of delivery events and the metrics API.
   backend.add(import('@internal/plugin-dora-backend'));

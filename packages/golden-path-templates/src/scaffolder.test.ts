@@ -496,7 +496,7 @@ describe('golden-path templates on the portal scaffolder', () => {
     },
   );
 
-  it('upgrade-golden-path proposes go-service 2.0.0 to a service created at 1.0.0 as a branch of its repository', async () => {
+  it('upgrade-golden-path proposes go-service 2.1.0 to a service created at 1.0.0 as a branch of its repository', async () => {
     const created = await request(server)
       .post('/api/scaffolder/v2/tasks')
       .set('Authorization', mockCredentials.user.header(USER))
@@ -531,17 +531,17 @@ describe('golden-path templates on the portal scaffolder', () => {
       (await run('git', [`--git-dir=${gitDir}`, ...args])).stdout;
     // Only what changed since 1.0.0: the older main.go and the recorded version.
     expect(
-      (await git('diff', '--name-only', 'main', 'golden-path-2.0.0'))
+      (await git('diff', '--name-only', 'main', 'golden-path-2.1.0'))
         .trim()
         .split('\n'),
     ).toEqual(['catalog-info.yaml', 'main.go']);
     const entity = yaml.parse(
-      await git('show', 'golden-path-2.0.0:catalog-info.yaml'),
+      await git('show', 'golden-path-2.1.0:catalog-info.yaml'),
     );
     expect(entity.metadata.annotations['fernhill.io/template-version']).toBe(
-      '2.0.0',
+      '2.1.0',
     );
-    expect(await git('show', 'golden-path-2.0.0:main.go')).not.toContain(
+    expect(await git('show', 'golden-path-2.1.0:main.go')).not.toContain(
       '// 1.0.0',
     );
     expect(await git('show', 'main:main.go')).toBe('package main // 1.0.0\n');

@@ -170,6 +170,11 @@ describe('golden-path templates (static checks)', () => {
         ),
       });
       expect(text).not.toMatch(/techdocs-core/);
+      // TechDocs sets `plugins: []` when none is named: no search index, nothing for search.
+      expect({ template: template.name, text }).toEqual({
+        template: template.name,
+        text: expect.stringMatching(/\nplugins:\n\s+- search\n/),
+      });
       const index = await fs.readFile(
         join(template.dir, 'skeleton', 'docs', 'index.md'),
         'utf8',

@@ -1,0 +1,1 @@
+export { searchModuleTechDocsPrebuild } from './module';
