@@ -95,11 +95,29 @@ export async function withPortsLock(fn) {
       if (String(chunk).includes('locked')) resolve();
     });
   });
+  // A crash of this process must not leave the shared ports locked for everyone else.
+  const release = () => {
+    try {
+      process.kill(-holder.pid, 'SIGTERM');
+    } catch {
+      // already released
+    }
+  };
+  const interrupted = () => {
+    release();
+    process.exit(130);
+  };
+  process.once('exit', release);
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     return await fn();
   } finally {
     holder.removeAllListeners('exit');
-    process.kill(-holder.pid, 'SIGTERM');
+    process.off('exit', release);
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    release();
   }
 }
 
@@ -144,6 +162,9 @@ export async function measureStart(appDir, startCommand, options = {}) {
   let exited;
   child.once('exit', code => {
     exited = code;
+  });
+  child.once('error', error => {
+    exited = error.message;
   });
   try {
     while (!((await isOk(FRONTEND_URL)) && (await isOk(READINESS_URL)))) {
