@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 const root = new URL('../..', import.meta.url).pathname;
 const suites = {
   foundation: ['node', 'scripts/bench/foundation.mjs'],
+  // The portal against a stock create-app app of the same release, side by side in one run.
+  stock: ['node', 'scripts/bench/stock.mjs'],
   // Both databases: SQLite always, PostgreSQL through the throw-away embedded server.
   dora: [
     'node',
