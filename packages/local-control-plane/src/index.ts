@@ -18,3 +18,4 @@ export {
 export { findCrossplaneDir, readManifests } from './crossplane/manifests';
 export { xrdToCrd } from './crossplane/xrdToCrd';
 export { ensureGoProgram } from './goProgram';
+export type { KubeObject } from './api/objects';

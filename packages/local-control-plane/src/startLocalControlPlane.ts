@@ -22,7 +22,11 @@ import { createApiHandler } from './server/apiServer';
 import { servingCertificate } from './server/tlsCertificate';
 import { ObjectStore } from './store/ObjectStore';
 
-/** Options of {@link startLocalControlPlane}. */
+/**
+ * Options of {@link startLocalControlPlane}.
+ *
+ * @public
+ */
 export interface LocalControlPlaneOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. Defaults to 6443. */
   port?: number;
@@ -44,7 +48,11 @@ export interface LocalControlPlaneOptions {
   logger?: (line: string) => void;
 }
 
-/** A running local control plane. */
+/**
+ * A running local control plane.
+ *
+ * @public
+ */
 export interface LocalControlPlane {
   /** Base URL over plain HTTP, e.g. http://127.0.0.1:6443 (the same port also speaks HTTPS). */
   url: string;
@@ -98,6 +106,8 @@ function applyBootstrap(
  * Starts the local control plane: a Kubernetes API subset on loopback, with the project's XRD,
  * Compositions and RBAC loaded, and (unless `postgres: false`) a reconciler that carries out the
  * shared-server composition against PostgreSQL.
+ *
+ * @public
  */
 export async function startLocalControlPlane(
   options: LocalControlPlaneOptions,

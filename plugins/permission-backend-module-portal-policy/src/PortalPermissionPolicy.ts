@@ -88,6 +88,8 @@ const CHANGING_ACTIONS = new Set(['create', 'update', 'delete']);
  *   requested for a component), is allowed only to the entity's owners; plugins express this by
  *   declaring resource permissions of type `catalog-entity` with a create, update or delete action.
  * - Reading is open to every signed-in user, as the catalog's value is that everyone sees it.
+ *
+ * @public
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
   constructor(

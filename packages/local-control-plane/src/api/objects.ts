@@ -40,7 +40,11 @@ export interface ManagedFieldsEntry {
   subresource?: string;
 }
 
-/** Any Kubernetes object. */
+/**
+ * Any Kubernetes object.
+ *
+ * @public
+ */
 export interface KubeObject {
   apiVersion: string;
   kind: string;

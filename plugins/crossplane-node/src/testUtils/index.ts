@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 export { loadKubernetesClientNatively } from './loadKubernetesClientNatively';
+export type { KubernetesClientModule } from '../services/KubernetesClusterClient';
+export type { CrossplaneConfig } from '../config';
 export { mockPostgresPolicy } from './mockPostgresPolicy';
 export { paymentsApiComponent } from './testEntities';
 export {
