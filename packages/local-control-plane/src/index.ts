@@ -18,4 +18,10 @@ export {
 export { findCrossplaneDir, readManifests } from './crossplane/manifests';
 export { xrdToCrd } from './crossplane/xrdToCrd';
 export { ensureGoProgram } from './goProgram';
-export type { KubeObject } from './api/objects';
+export type {
+  Json,
+  JsonObject,
+  KubeObject,
+  ManagedFieldsEntry,
+  ObjectMeta,
+} from './api/objects';

@@ -61,7 +61,7 @@ export interface LocalControlPlane {
   /** PEM of the self-signed serving certificate (its own CA). */
   caCertificate: string;
   port: number;
-  /** A kubeconfig (YAML, HTTPS with the CA embedded) for kubectl or @kubernetes/client-node. */
+  /** A kubeconfig (YAML, HTTPS with the CA embedded) for kubectl or `@kubernetes/client-node`. */
   kubeconfig(token: string, namespace?: string): string;
   /** Stops reconciling, closes the HTTP server, flushes state and stops embedded PostgreSQL. */
   stop(): Promise<void>;

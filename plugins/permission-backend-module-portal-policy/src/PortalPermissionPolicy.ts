@@ -79,7 +79,7 @@ const CHANGING_ACTIONS = new Set(['create', 'update', 'delete']);
  *
  * - Members of a platform group may do everything: they run the portal and its golden paths.
  * - Organisation-wide dashboards are for the leadership groups (and the platform team).
- * - {@link PLATFORM_ONLY_PERMISSIONS} are the platform team's alone.
+ * - `PLATFORM_ONLY_PERMISSIONS` are the platform team's alone.
  * - Templates run with the portal's integration credentials, so others see (and so can run) only
  *   templates owned by a platform group; the catalog takes Template entities only from the
  *   platform's configured locations (`catalog.rules`), so that owner cannot be forged.

@@ -12,7 +12,7 @@ import { CrossplaneConfig } from '../config';
 /** The `@kubernetes/client-node` module (ESM-only, loaded on first use). @public */
 export type KubernetesClientModule = typeof import('@kubernetes/client-node');
 
-/** Options of {@link KubernetesClusterClient.create}. @public */
+/** Options of `KubernetesClusterClient.create`. @public */
 export interface KubernetesClusterClientOptions {
   cluster: CrossplaneConfig['cluster'];
   /** Loads `@kubernetes/client-node`; `await import()` by default. */
