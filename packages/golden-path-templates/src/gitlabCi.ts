@@ -61,6 +61,8 @@ const DEFAULT_BRANCH_RULE = /^\$CI_COMMIT_BRANCH\s*==\s*\$CI_DEFAULT_BRANCH$/;
  * The jobs of a golden path's GitLab CI, the counterparts of its GitHub workflow: tests, a
  * daemonless image build, an SPDX SBOM (syft), a vulnerability scan (grype), the push to the
  * project's registry and the cosign keyless signature.
+ *
+ * @public
  */
 export const GOLDEN_PATH_GITLAB_JOBS = [
   'test',
@@ -71,7 +73,12 @@ export const GOLDEN_PATH_GITLAB_JOBS = [
   'sign',
 ] as const;
 
-interface GitlabJob {
+/**
+ * One job of a GitLab CI pipeline, as far as the golden-path checks read it.
+ *
+ * @public
+ */
+export interface GitlabJob {
   stage?: string;
   extends?: string | string[];
   needs?: Array<string | { job: string }>;
@@ -82,7 +89,11 @@ interface GitlabJob {
   id_tokens?: Record<string, { aud?: string | string[] }>;
 }
 
-/** A parsed `.gitlab-ci.yml`: its stages, variables and jobs with `extends` applied. */
+/**
+ * A parsed `.gitlab-ci.yml`: its stages, variables and jobs with `extends` applied.
+ *
+ * @public
+ */
 export interface GitlabPipeline {
   stages: string[];
   variables: Record<string, unknown>;
@@ -90,7 +101,11 @@ export interface GitlabPipeline {
   jobs: Map<string, GitlabJob>;
 }
 
-/** Parses a `.gitlab-ci.yml`; throws on YAML that is not a mapping. */
+/**
+ * Parses a `.gitlab-ci.yml`; throws on YAML that is not a mapping.
+ *
+ * @public
+ */
 export function parseGitlabCi(text: string): GitlabPipeline {
   const document = yaml.parse(text);
   if (!document || typeof document !== 'object' || Array.isArray(document)) {
@@ -138,6 +153,8 @@ const onDefaultBranchOnly = (job: GitlabJob | undefined) =>
  * fails on high and critical findings; a push to the project's registry only on the default branch
  * and only after the scan; a keyless cosign signature of the pushed digest with GitLab's OIDC
  * token.
+ *
+ * @public
  */
 export function gitlabCiProblems(text: string): string[] {
   let pipeline: GitlabPipeline;

@@ -21,4 +21,4 @@ export {
   parseGitlabCi,
   GOLDEN_PATH_GITLAB_JOBS,
 } from './gitlabCi';
-export type { GitlabPipeline } from './gitlabCi';
+export type { GitlabJob, GitlabPipeline } from './gitlabCi';

@@ -14,15 +14,27 @@ import { promises as fs } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import yaml from 'yaml';
 
-/** The annotation every template declares its semver version in. */
+/**
+ * The annotation every template declares its semver version in.
+ *
+ * @public
+ */
 export const TEMPLATE_VERSION_ANNOTATION = 'fernhill.io/template-version';
-/** Who owns the golden paths. */
+/**
+ * Who owns the golden paths.
+ *
+ * @public
+ */
 export const TEMPLATE_OWNER = 'group:default/platform';
 
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
-/** A template folder as the test command sees it. */
+/**
+ * A template folder as the test command sees it.
+ *
+ * @public
+ */
 export interface GoldenPathTemplate {
   /** Folder name under templates/. */
   name: string;
@@ -32,7 +44,11 @@ export interface GoldenPathTemplate {
   testValues: Record<string, unknown>;
 }
 
-/** Lists the template folders (those with a template.yaml) under `templatesDir`. */
+/**
+ * Lists the template folders (those with a template.yaml) under `templatesDir`.
+ *
+ * @public
+ */
 export async function listTemplateDirs(
   templatesDir: string,
 ): Promise<string[]> {
@@ -49,7 +65,11 @@ export async function listTemplateDirs(
   return dirs.sort();
 }
 
-/** Reads a template folder: template.yaml and test-values.yaml, both parsed. */
+/**
+ * Reads a template folder: template.yaml and test-values.yaml, both parsed.
+ *
+ * @public
+ */
 export async function loadTemplate(dir: string): Promise<GoldenPathTemplate> {
   const name = dir.split(sep).pop()!;
   const entity = yaml.parse(
@@ -79,6 +99,8 @@ const entityPolicies = EntityPolicies.allOf([
  * Everything wrong with a template entity, as readable sentences (empty when it is fine): the
  * catalog's entity envelope and field formats, the scaffolder's v1beta3 template schema, and the
  * portal's own rules (version annotation, owner, tags, steps with ids and known shapes).
+ *
+ * @public
  */
 export async function templateProblems(
   template: Pick<GoldenPathTemplate, 'name' | 'entity'>,
@@ -132,12 +154,20 @@ export async function templateProblems(
   return problems;
 }
 
-/** The action ids a template's steps name, in order, without repeats. */
+/**
+ * The action ids a template's steps name, in order, without repeats.
+ *
+ * @public
+ */
 export function actionsOf(entity: TemplateEntityV1beta3): string[] {
   return [...new Set(entity.spec.steps.map(step => step.action))];
 }
 
-/** Every file below `dir`, as paths relative to it with forward slashes. */
+/**
+ * Every file below `dir`, as paths relative to it with forward slashes.
+ *
+ * @public
+ */
 export async function listFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
   async function walk(current: string) {
@@ -155,6 +185,8 @@ export async function listFiles(dir: string): Promise<string[]> {
 /**
  * The template folder as the scaffolder's dry-run API takes it (`directoryContents`): every file
  * with its path relative to the folder, base64-encoded.
+ *
+ * @public
  */
 export async function directoryContents(
   dir: string,
@@ -171,6 +203,8 @@ export async function directoryContents(
 /**
  * Writes dry-run output files (`directoryContents` of the response) below `targetDir`, refusing
  * paths that would leave it.
+ *
+ * @public
  */
 export async function writeDirectoryContents(
   targetDir: string,

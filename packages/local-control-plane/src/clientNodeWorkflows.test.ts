@@ -20,8 +20,7 @@ const NS = 'team-search';
 jest.setTimeout(30_000);
 
 // Jest (without VM modules) cannot `await import()` this ESM-only package; Node 22's require() of
-// ES modules can (the same way as crossplane-node's loadKubernetesClientNatively, which depends on
-// this package and so cannot be imported here).
+// ES modules can.
 const k8s = createRequire(__filename)('@kubernetes/client-node') as typeof K8s;
 
 describe('@kubernetes/client-node against the local control plane', () => {

@@ -28,6 +28,8 @@ function newestSourceMtime(sourceDir: string): number {
 /**
  * Builds the Go program in `sourceDir` to `binary` when the binary is missing or older than its
  * sources, and returns the binary's path. `name` is how errors refer to the program.
+ *
+ * @public
  */
 export function ensureGoProgram(options: {
   sourceDir: string;

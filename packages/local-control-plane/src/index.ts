@@ -26,3 +26,10 @@ export {
   testClusterConfig,
   TEST_PORTAL_TOKEN,
 } from './testing';
+export type {
+  Json,
+  JsonObject,
+  KubeObject,
+  ManagedFieldsEntry,
+  ObjectMeta,
+} from './api/objects';

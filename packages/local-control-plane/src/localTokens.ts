@@ -8,7 +8,11 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 
-/** The tokens of one data folder's control plane, one per identity it serves. */
+/**
+ * The tokens of one data folder's control plane, one per identity it serves.
+ *
+ * @public
+ */
 export interface LocalControlPlaneTokens {
   /** `system:masters`: people and kubectl (the kubeconfig in the data folder). */
   admin: string;
@@ -24,7 +28,11 @@ const KEYS: Array<keyof LocalControlPlaneTokens> = [
   'kubernetesPlugin',
 ];
 
-/** Where {@link ensureLocalTokens} keeps a data folder's tokens. */
+/**
+ * Where {@link ensureLocalTokens} keeps a data folder's tokens.
+ *
+ * @public
+ */
 export function localTokensPath(dataDir: string): string {
   return join(dataDir, 'tokens.json');
 }
@@ -38,6 +46,8 @@ function newToken(): string {
  * `tokens.json`, so every checkout has its own: fixed tokens in the repository would let anything
  * that reaches the port act as cluster admin or as the portal. A folder's existing tokens are kept,
  * and a missing one is added, so the backend and kubeconfig of a running portal stay valid.
+ *
+ * @public
  */
 export function ensureLocalTokens(dataDir: string): LocalControlPlaneTokens {
   mkdirSync(dataDir, { recursive: true });

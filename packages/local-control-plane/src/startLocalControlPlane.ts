@@ -23,7 +23,11 @@ import { allowedHostNames } from './server/hostHeader';
 import { servingCertificate } from './server/tlsCertificate';
 import { ObjectStore } from './store/ObjectStore';
 
-/** Options of {@link startLocalControlPlane}. */
+/**
+ * Options of {@link startLocalControlPlane}.
+ *
+ * @public
+ */
 export interface LocalControlPlaneOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. Defaults to 6443. */
   port?: number;
@@ -45,7 +49,11 @@ export interface LocalControlPlaneOptions {
   logger?: (line: string) => void;
 }
 
-/** A running local control plane. */
+/**
+ * A running local control plane.
+ *
+ * @public
+ */
 export interface LocalControlPlane {
   /** Base URL over plain HTTP, e.g. http://127.0.0.1:6443 (the same port also speaks HTTPS). */
   url: string;
@@ -54,7 +62,7 @@ export interface LocalControlPlane {
   /** PEM of the self-signed serving certificate (its own CA). */
   caCertificate: string;
   port: number;
-  /** A kubeconfig (YAML, HTTPS with the CA embedded) for kubectl or @kubernetes/client-node. */
+  /** A kubeconfig (YAML, HTTPS with the CA embedded) for kubectl or `@kubernetes/client-node`. */
   kubeconfig(token: string, namespace?: string): string;
   /** Stops reconciling, closes the HTTP server, flushes state and stops embedded PostgreSQL. */
   stop(): Promise<void>;
@@ -99,6 +107,8 @@ function applyBootstrap(
  * Starts the local control plane: a Kubernetes API subset on loopback, with the project's XRD,
  * Compositions and RBAC loaded, and (unless `postgres: false`) a reconciler that carries out the
  * shared-server composition against PostgreSQL.
+ *
+ * @public
  */
 export async function startLocalControlPlane(
   options: LocalControlPlaneOptions,

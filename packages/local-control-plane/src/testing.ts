@@ -4,7 +4,11 @@ import {
   startLocalControlPlane,
 } from './startLocalControlPlane';
 
-/** The token of the portal's service account on a test control plane. */
+/**
+ * The token of the portal's service account on a test control plane.
+ *
+ * @public
+ */
 export const TEST_PORTAL_TOKEN = 'test-portal';
 
 /**
@@ -12,6 +16,8 @@ export const TEST_PORTAL_TOKEN = 'test-portal';
  * on a free port. `TEST_PORTAL_TOKEN` signs in as the portal's service account, with the RBAC the
  * portal has in a real cluster; `DEFAULT_ADMIN_TOKEN` as a cluster admin, for tests that play
  * Crossplane. Stop it with `stop()`.
+ *
+ * @public
  */
 export function startTestControlPlane(): Promise<LocalControlPlane> {
   return startLocalControlPlane({
@@ -27,6 +33,8 @@ export function startTestControlPlane(): Promise<LocalControlPlane> {
 /**
  * How to reach a test control plane as the portal does in production: over HTTPS, trusting the
  * plane's own CA (the shape of the crossplane plugin's `crossplane.cluster` config).
+ *
+ * @public
  */
 export function testClusterConfig(
   plane: LocalControlPlane,

@@ -3,7 +3,7 @@ import { createPermission } from '@backstage/plugin-permission-common';
 /**
  * Importing tickets (CSV upload or API) into the self-service comparison. The portal's policy
  * keeps it to the platform team. Reading the dashboards uses `leadership.dashboards.read` from
- * `@internal/plugin-leadership-common`.
+ * the leadership-common plugin.
  *
  * @public
  */

@@ -9,12 +9,18 @@ import {
   createProxyAuthProviderFactory,
 } from '@backstage/plugin-auth-node';
 
-/** The provider id: `/api/auth/demo-platform/refresh`, config `auth.providers.demo-platform`. */
+/**
+ * The provider id: `/api/auth/demo-platform/refresh`, config `auth.providers.demo-platform`.
+ *
+ * @public
+ */
 export const DEMO_PLATFORM_PROVIDER_ID = 'demo-platform';
 
 /**
  * The leadership demo (a member of the leadership groups): `/api/auth/demo-leadership/refresh`,
  * config `auth.providers.demo-leadership`.
+ *
+ * @public
  */
 export const DEMO_LEADERSHIP_PROVIDER_ID = 'demo-leadership';
 

@@ -130,8 +130,8 @@ export const POSTGRES_SIZE_DETAILS: Readonly<
 };
 
 /**
- * One line per size saying what it is on each class of service, e.g. `small: shared server up to
- * 20 connections; RDS db.t4g.small (2 vCPU, 2 GiB RAM, 20 GiB storage growing to 100 GiB)`.
+ * One line per size saying what it is on each class of service, e.g. "small: shared server up to
+ * 20 connections; RDS db.t4g.small (2 vCPU, 2 GiB RAM, 20 GiB storage growing to 100 GiB)".
  *
  * @public
  */

@@ -221,7 +221,7 @@ export interface DoraDeploymentDays {
 
 /**
  * The deployment frequency band, on the distribution of deployment days as Four Keys
- * (`dashboard/fourkeys_dashboard.json`: median days per week >= 3 "daily", median week deployed
+ * (`dashboard/fourkeys_dashboard.json`: median days per week at least 3 "daily", median week deployed
  * "weekly", median month deployed "monthly") and Apache DevLake (DORA dashboard: median deployment
  * days per week and per month) do, with the reports' "multiple per day" for on demand:
  *

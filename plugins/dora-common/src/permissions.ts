@@ -2,7 +2,7 @@ import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
  * Reading DORA metrics of a team, service or deploy stream. Organisation-wide figures additionally
- * need `leadership.dashboards.read` from `@internal/plugin-leadership-common`.
+ * need `leadership.dashboards.read` from the leadership-common plugin.
  *
  * @public
  */

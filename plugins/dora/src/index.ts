@@ -9,4 +9,5 @@ export type { DoraApi, DoraMetricsRequest } from './api/DoraApi';
 export { useDoraScorecard } from './scorecard/useDoraScorecard';
 export type { DoraScorecard } from './scorecard/useDoraScorecard';
 export { doraPageQuery } from './pageQuery';
+export type { DoraPageState } from './pageQuery';
 export { EntityName } from './components/BreakdownTable';

@@ -1,6 +1,8 @@
 /**
  * Where the DORA page is, kept in its address so Back, reload and shared links return to it:
  * `?team=<group ref>`, `?team=...&service=<component ref>`, or `?view=unmapped`.
+ *
+ * @public
  */
 export interface DoraPageState {
   team?: string;
@@ -8,7 +10,11 @@ export interface DoraPageState {
   view?: 'unmapped';
 }
 
-/** The page's query string for a state (`?` alone for the organisation). */
+/**
+ * The page's query string for a state (`?` alone for the organisation).
+ *
+ * @public
+ */
 export function doraPageQuery(state: DoraPageState): string {
   const query = new URLSearchParams();
   if (state.view) query.set('view', state.view);

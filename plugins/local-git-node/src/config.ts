@@ -11,7 +11,11 @@ export interface LocalGitConfig {
   author: { name: string; email: string };
 }
 
-/** The default data folder, relative to the backend's working directory (packages/backend). */
+/**
+ * The default data folder, relative to the backend's working directory (packages/backend).
+ *
+ * @public
+ */
 export const DEFAULT_LOCAL_GIT_DATA_DIR = '../../.data/git';
 
 /**

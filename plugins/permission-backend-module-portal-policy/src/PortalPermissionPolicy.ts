@@ -79,7 +79,7 @@ const CHANGING_ACTIONS = new Set(['create', 'update', 'delete']);
  *
  * - Members of a platform group may do everything: they run the portal and its golden paths.
  * - Organisation-wide dashboards are for the leadership groups (and the platform team).
- * - {@link PLATFORM_ONLY_PERMISSIONS} are the platform team's alone.
+ * - `PLATFORM_ONLY_PERMISSIONS` are the platform team's alone.
  * - Templates run with the portal's integration credentials, so others see (and so can run) only
  *   templates owned by a platform group; the catalog takes Template entities only from the
  *   platform's configured locations (`catalog.rules`), so that owner cannot be forged.
@@ -88,6 +88,8 @@ const CHANGING_ACTIONS = new Set(['create', 'update', 'delete']);
  *   requested for a component), is allowed only to the entity's owners; plugins express this by
  *   declaring resource permissions of type `catalog-entity` with a create, update or delete action.
  * - Reading is open to every signed-in user, as the catalog's value is that everyone sees it.
+ *
+ * @public
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
   constructor(

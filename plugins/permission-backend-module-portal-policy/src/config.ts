@@ -2,7 +2,11 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 
-/** Settings of the portal's permission policy, read from `portal.permissions`. */
+/**
+ * Settings of the portal's permission policy, read from `portal.permissions`.
+ *
+ * @public
+ */
 export interface PortalPolicySettings {
   /** Normalised group refs whose members read the organisation-wide dashboards. */
   leadershipGroups: string[];
@@ -30,7 +34,11 @@ function readGroupRefs(config: Config, key: string): string[] {
   });
 }
 
-/** Reads and validates `portal.permissions`; an invalid entry fails start-up and names the key. */
+/**
+ * Reads and validates `portal.permissions`; an invalid entry fails start-up and names the key.
+ *
+ * @public
+ */
 export function readPortalPolicySettings(config: Config): PortalPolicySettings {
   return {
     leadershipGroups: readGroupRefs(

@@ -5,7 +5,11 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 
-/** An adoption event as `POST /api/adoption/events` takes it (contract with the adoption plugin). */
+/**
+ * An adoption event as `POST /api/adoption/events` takes it (contract with the adoption plugin).
+ *
+ * @public
+ */
 export interface AdoptionEvent {
   id: string;
   type: 'template-run' | 'self-service';
@@ -22,7 +26,11 @@ export interface AdoptionEvent {
   durationMs?: number;
 }
 
-/** Builds the event for a finished run; the id makes repeated posts of one run idempotent. */
+/**
+ * Builds the event for a finished run; the id makes repeated posts of one run idempotent.
+ *
+ * @public
+ */
 export function buildAdoptionEvent(options: {
   type: AdoptionEvent['type'];
   taskId: string;
@@ -70,12 +78,20 @@ export function buildAdoptionEvent(options: {
   return event;
 }
 
-/** Outcome of a delivery attempt; never thrown, because adoption records must not fail a run. */
+/**
+ * Outcome of a delivery attempt; never thrown, because adoption records must not fail a run.
+ *
+ * @public
+ */
 export type AdoptionDelivery =
   | { delivered: true }
   | { delivered: false; reason: string };
 
-/** Posts adoption events to the adoption plugin with service-to-service credentials. */
+/**
+ * Posts adoption events to the adoption plugin with service-to-service credentials.
+ *
+ * @public
+ */
 export class AdoptionEventSender {
   constructor(
     private readonly deps: {

@@ -4,7 +4,11 @@ import {
   readPublishingTarget,
 } from '@internal/plugin-local-git-node';
 
-/** Publishing settings of the golden paths. */
+/**
+ * Publishing settings of the golden paths.
+ *
+ * @public
+ */
 export interface GoldenPathsPublishingConfig {
   target: PublishingTarget;
   github?: {
@@ -21,7 +25,12 @@ export interface GoldenPathsPublishingConfig {
   };
 }
 
-type RepoVisibility = 'private' | 'internal' | 'public';
+/**
+ * Who may see a repository the golden paths publish.
+ *
+ * @public
+ */
+export type RepoVisibility = 'private' | 'internal' | 'public';
 
 function readRepoVisibility(config: Config, key: string): RepoVisibility {
   const repoVisibility =
@@ -94,6 +103,8 @@ export function gitlabRegistryFor(options: {
 /**
  * Reads `portal.publishing`; `github.owner` is required when the target is github, `gitlab.group`
  * when it is gitlab.
+ *
+ * @public
  */
 export function readGoldenPathsPublishingConfig(
   config: Config,

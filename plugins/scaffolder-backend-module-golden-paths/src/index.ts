@@ -19,7 +19,7 @@ export type { AdoptionEvent, AdoptionDelivery } from './adoption';
 export { PROVENANCE_ANNOTATIONS } from './provenance';
 export { SERVICE_NAME_PATTERN } from './serviceName';
 export { readGoldenPathsPublishingConfig } from './config';
-export type { GoldenPathsPublishingConfig } from './config';
+export type { GoldenPathsPublishingConfig, RepoVisibility } from './config';
 export type {
   RepositoryPublisher,
   PublishedRepository,

@@ -2,7 +2,11 @@ import { InputError } from '@backstage/errors';
 import { JsonObject, JsonValue } from '@backstage/types';
 import yaml from 'yaml';
 
-/** Annotation names of the provenance contract (templates carry them, dashboards read them). */
+/**
+ * Annotation names of the provenance contract (templates carry them, dashboards read them).
+ *
+ * @public
+ */
 export const PROVENANCE_ANNOTATIONS = {
   sourceTemplate: 'backstage.io/source-template',
   templateVersion: 'fernhill.io/template-version',

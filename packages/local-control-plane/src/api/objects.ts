@@ -1,9 +1,21 @@
-/** A JSON value as stored by the control plane. */
+/**
+ * A JSON value as stored by the control plane.
+ *
+ * @public
+ */
 export type Json = null | boolean | number | string | Json[] | JsonObject;
-/** A JSON object. */
+/**
+ * A JSON object.
+ *
+ * @public
+ */
 export type JsonObject = { [key: string]: Json };
 
-/** Object metadata the control plane reads and writes. */
+/**
+ * Object metadata the control plane reads and writes.
+ *
+ * @public
+ */
 export interface ObjectMeta {
   name?: string;
   generateName?: string;
@@ -29,7 +41,11 @@ export interface ObjectMeta {
   [key: string]: unknown;
 }
 
-/** One entry of metadata.managedFields. */
+/**
+ * One entry of metadata.managedFields.
+ *
+ * @public
+ */
 export interface ManagedFieldsEntry {
   manager: string;
   operation: 'Apply' | 'Update';
@@ -40,7 +56,11 @@ export interface ManagedFieldsEntry {
   subresource?: string;
 }
 
-/** Any Kubernetes object. */
+/**
+ * Any Kubernetes object.
+ *
+ * @public
+ */
 export interface KubeObject {
   apiVersion: string;
   kind: string;

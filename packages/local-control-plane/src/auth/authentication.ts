@@ -1,7 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { errors } from '../api/status';
 
-/** A bearer token the control plane accepts and the identity it stands for. */
+/**
+ * A bearer token the control plane accepts and the identity it stands for.
+ *
+ * @public
+ */
 export interface LocalControlPlaneToken {
   token: string;
   user: string;

@@ -6,6 +6,8 @@ import { KubeObject } from '../api/objects';
 /**
  * Finds the repository's `crossplane/` folder by walking up from this package (or `start`), so it
  * works from the sources, a build, and any working directory inside the repository.
+ *
+ * @public
  */
 export function findCrossplaneDir(
   start: string = dirname(
@@ -24,7 +26,11 @@ export function findCrossplaneDir(
   }
 }
 
-/** Parses every YAML document of a file into Kubernetes objects. */
+/**
+ * Parses every YAML document of a file into Kubernetes objects.
+ *
+ * @public
+ */
 export function readManifests(file: string): KubeObject[] {
   return parseAllDocuments(readFileSync(file, 'utf8'))
     .map(doc => doc.toJSON() as KubeObject | null)

@@ -101,6 +101,8 @@ function augmentSchema(schema: JsonObject): JsonObject {
 /**
  * The CRD Crossplane v2 generates from a CompositeResourceDefinition: the XRD's schema plus
  * spec.crossplane, status.conditions, the SYNCED/READY/COMPOSITION columns and a status subresource.
+ *
+ * @public
  */
 export function xrdToCrd(xrd: KubeObject): KubeObject {
   const spec = xrd.spec as JsonObject;

@@ -6,10 +6,18 @@ import fc from 'fast-check';
  * plugin): values, bodies and a runner that counts the cases each endpoint took.
  */
 
-/** Keys that reach Object.prototype when a body is merged or assigned naively. */
+/**
+ * Keys that reach Object.prototype when a body is merged or assigned naively.
+ *
+ * @public
+ */
 export const prototypeKeys = ['__proto__', 'constructor', 'prototype'] as const;
 
-/** Strings that break SQL, HTML, paths, headers and logs when interpolated. */
+/**
+ * Strings that break SQL, HTML, paths, headers and logs when interpolated.
+ *
+ * @public
+ */
 export const injectionStrings = [
   "'; DROP TABLE users; --",
   "' OR '1'='1",
@@ -32,7 +40,11 @@ export const injectionStrings = [
   'a'.repeat(10_000),
 ] as const;
 
-/** Numbers and dates outside anything a route should accept. */
+/**
+ * Numbers and dates outside anything a route should accept.
+ *
+ * @public
+ */
 export const absurdValues = [
   -1,
   0,
@@ -64,7 +76,11 @@ export const absurdValues = [
   {},
 ] as const;
 
-/** One hostile JSON value: random JSON, absurd numbers and dates, injections, prototype keys. */
+/**
+ * One hostile JSON value: random JSON, absurd numbers and dates, injections, prototype keys.
+ *
+ * @public
+ */
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.constantFrom<unknown>(...absurdValues),
@@ -84,6 +100,8 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 /**
  * Sets an own enumerable property, even `__proto__`, as JSON.parse does for a body that carries
  * it (plain assignment would change the prototype instead).
+ *
+ * @public
  */
 export function withOwnKey<T extends object>(
   target: T,
@@ -102,6 +120,8 @@ export function withOwnKey<T extends object>(
 /**
  * A valid object with one field (top level or at a dotted path) replaced by a hostile value,
  * removed, or joined by a prototype key: the cases that get furthest into a route.
+ *
+ * @public
  */
 export function mutated(
   valid: object,
@@ -131,7 +151,11 @@ export function mutated(
     });
 }
 
-/** Nesting far beyond any real payload (JSON.parse handles it; naive recursion may not). */
+/**
+ * Nesting far beyond any real payload (JSON.parse handles it; naive recursion may not).
+ *
+ * @public
+ */
 export const deeplyNested = fc
   .tuple(fc.integer({ min: 100, max: 20_000 }), fc.boolean())
   .map(([depth, arrays]) =>
@@ -140,7 +164,11 @@ export const deeplyNested = fc
       : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
   );
 
-/** Bytes that are not UTF-8 (lone continuation bytes, overlong forms, surrogates). */
+/**
+ * Bytes that are not UTF-8 (lone continuation bytes, overlong forms, surrogates).
+ *
+ * @public
+ */
 export const invalidUtf8 = fc
   .tuple(
     fc.constantFrom(
@@ -161,7 +189,11 @@ export const invalidUtf8 = fc
     ]),
   );
 
-/** Content types a client may send instead of (or as a bent form of) application/json. */
+/**
+ * Content types a client may send instead of (or as a bent form of) application/json.
+ *
+ * @public
+ */
 export const contentTypes = fc.constantFrom(
   'application/json',
   'application/json; charset=utf-8',
@@ -179,13 +211,21 @@ export const contentTypes = fc.constantFrom(
   '*/*',
 );
 
-/** A request body of any shape: JSON (valid-based or random), text, or raw bytes. */
+/**
+ * A request body of any shape: JSON (valid-based or random), text, or raw bytes.
+ *
+ * @public
+ */
 export interface HostileBody {
   contentType: string;
   body: Buffer;
 }
 
-/** Bodies around a valid payload: mostly its mutations, then every other kind of hostile body. */
+/**
+ * Bodies around a valid payload: mostly its mutations, then every other kind of hostile body.
+ *
+ * @public
+ */
 export function hostileBody(
   valid: fc.Arbitrary<unknown>,
 ): fc.Arbitrary<HostileBody> {
@@ -231,7 +271,11 @@ export function hostileBody(
   });
 }
 
-/** Query strings: random keys and values, injections, repeated keys (arrays), bracket objects. */
+/**
+ * Query strings: random keys and values, injections, repeated keys (arrays), bracket objects.
+ *
+ * @public
+ */
 export function hostileQuery(
   valid: Record<string, string>,
 ): fc.Arbitrary<string> {
@@ -264,7 +308,11 @@ export function hostileQuery(
 
 const LARGE_BODY_CASES = 3;
 
-/** Bodies of 5 to 50 MB, a few per endpoint: over every route's limit, or a parser's. */
+/**
+ * Bodies of 5 to 50 MB, a few per endpoint: over every route's limit, or a parser's.
+ *
+ * @public
+ */
 export function largeBodies(): HostileBody[] {
   const mb = 1024 * 1024;
   return [
@@ -283,19 +331,31 @@ export function largeBodies(): HostileBody[] {
   ];
 }
 
-/** Cases per endpoint: `PORTAL_FUZZ_RUNS` (the bench runs 5,000), else the unit-test default. */
+/**
+ * Cases per endpoint: `PORTAL_FUZZ_RUNS` (the bench runs 5,000), else the unit-test default.
+ *
+ * @public
+ */
 export function fuzzRuns(unitTestDefault: number): number {
   const fromEnv = Number(process.env.PORTAL_FUZZ_RUNS);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : unitTestDefault;
 }
 
-/** What a request answered, as far as the properties care. */
+/**
+ * What a request answered, as far as the properties care.
+ *
+ * @public
+ */
 export interface FuzzResponse {
   status: number;
   body: unknown;
 }
 
-/** Counts of one endpoint's run, by outcome. */
+/**
+ * Counts of one endpoint's run, by outcome.
+ *
+ * @public
+ */
 export interface FuzzCounts {
   endpoint: string;
   cases: number;
@@ -309,6 +369,8 @@ export interface FuzzCounts {
  * properties every route owes hostile input: never 5xx, and a rejected request (4xx) leaves the
  * store exactly as it was. `snapshot` dumps the plugin's store (its tables, the cluster objects).
  * The counts go to the file in `PORTAL_FUZZ_REPORT` when set (the bench prints them).
+ *
+ * @public
  */
 export async function fuzzEndpoint<T>(options: {
   endpoint: string;
@@ -388,12 +450,20 @@ function describe(input: unknown): string {
   return (text ?? String(input)).slice(0, 500);
 }
 
-/** The part of a Knex client the snapshot needs (SQLite, as the fuzz suites run). */
+/**
+ * The part of a Knex client the snapshot needs (SQLite, as the fuzz suites run).
+ *
+ * @public
+ */
 export interface SqliteClient {
   raw(sql: string, bindings: readonly string[]): PromiseLike<unknown>;
 }
 
-/** Every row of every SQLite table whose name starts with `prefix`, in a stable order. */
+/**
+ * Every row of every SQLite table whose name starts with `prefix`, in a stable order.
+ *
+ * @public
+ */
 export async function snapshotSqliteTables(
   knex: SqliteClient,
   prefix: string,

@@ -7,13 +7,21 @@ import {
   ServicesBehindLatestResponse,
 } from '@internal/plugin-adoption-common';
 
-/** What the signed-in user may do on the Adoption page. */
+/**
+ * What the signed-in user may do on the Adoption page.
+ *
+ * @public
+ */
 export interface AdoptionAccess {
   dashboards: boolean;
   ticketsImport: boolean;
 }
 
-/** The `adoption` backend plugin, as the page, the survey and the analytics use it. */
+/**
+ * The `adoption` backend plugin, as the page, the survey and the analytics use it.
+ *
+ * @public
+ */
 export interface AdoptionApi {
   getAccess(): Promise<AdoptionAccess>;
   getSummary(windowDays: number): Promise<AdoptionSummary>;

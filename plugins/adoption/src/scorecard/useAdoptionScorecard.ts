@@ -11,6 +11,8 @@ import { adoptionScorecard } from './scorecard';
  * The adoption headline figures for a leader's Home: the summaries of the last `days` and of twice
  * as long (for the previous period), turned into figures and what needs attention. Resolves to
  * undefined for those the dashboards are not for.
+ *
+ * @public
  */
 export function useAdoptionScorecard(options: {
   adoptionPath: string;

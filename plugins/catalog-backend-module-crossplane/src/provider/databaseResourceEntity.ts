@@ -28,7 +28,11 @@ export const DATABASE_ANNOTATIONS = {
   namespace: 'backstage.io/kubernetes-namespace',
 } as const;
 
-/** What a mapping needs besides the XR itself. */
+/**
+ * What a mapping needs besides the XR itself.
+ *
+ * @public
+ */
 export interface DatabaseEntityContext {
   /** The cluster's API URL, for the location annotations. */
   clusterUrl: string;

@@ -13,7 +13,7 @@ import { loadKubernetesClient } from './loadKubernetesClient';
 /** The `@kubernetes/client-node` module (ESM-only, loaded on first use). @public */
 export type KubernetesClientModule = typeof import('@kubernetes/client-node');
 
-/** Options of {@link KubernetesClusterClient.create}. @public */
+/** Options of `KubernetesClusterClient.create`. @public */
 export interface KubernetesClusterClientOptions {
   cluster: CrossplaneConfig['cluster'];
   /** Attempts when the API server is unreachable (default 4). */

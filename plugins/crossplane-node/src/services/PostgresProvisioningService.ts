@@ -58,7 +58,7 @@ const RECENT_EVENTS = 10;
  */
 export const POSTGRES_INSTANCE_CHANGED_TOPIC = 'crossplane.postgres.changed';
 
-/** Options of {@link PostgresProvisioningService.create}. @public */
+/** Options of `PostgresProvisioningService.create`. @public */
 export interface PostgresProvisioningServiceOptions {
   client: KubernetesClusterClient;
   teamNamespaces: CrossplaneConfig['teamNamespaces'];

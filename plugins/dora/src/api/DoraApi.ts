@@ -6,7 +6,11 @@ import {
   DoraUnmappedService,
 } from '@internal/plugin-dora-common';
 
-/** What the dashboards ask the DORA backend for. */
+/**
+ * What the dashboards ask the DORA backend for.
+ *
+ * @public
+ */
 export interface DoraMetricsRequest {
   scope: DoraScope;
   ref?: string;
@@ -18,7 +22,11 @@ export interface DoraMetricsRequest {
   bandYear?: DoraBandYear;
 }
 
-/** Reads DORA metrics from the `dora` backend plugin. */
+/**
+ * Reads DORA metrics from the `dora` backend plugin.
+ *
+ * @public
+ */
 export interface DoraApi {
   getMetrics(request: DoraMetricsRequest): Promise<DoraMetricsResponse>;
   /** `GET /unmapped`: delivery sources no component claims (needs `dora.unmapped.read`). */

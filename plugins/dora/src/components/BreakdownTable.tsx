@@ -50,6 +50,8 @@ export function BreakdownName({ row }: { row: DoraBreakdownRow }) {
  * An entity's name as the catalog presents it, as plain text: inside a link, EntityDisplayName's
  * tooltip would give the link an accessible name other than its text (axe:
  * label-content-name-mismatch).
+ *
+ * @public
  */
 export function EntityName({ entityRef }: { entityRef: string }) {
   return <>{useEntityPresentation(entityRef).primaryTitle}</>;

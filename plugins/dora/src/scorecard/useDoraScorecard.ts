@@ -21,7 +21,11 @@ import {
   MetricChange,
 } from './scorecard';
 
-/** A scope's DORA figures for Home, with their change and what needs attention. */
+/**
+ * A scope's DORA figures for Home, with their change and what needs attention.
+ *
+ * @public
+ */
 export interface DoraScorecard {
   current: DoraMetricsResponse;
   figures: ScorecardFigure[];
@@ -32,6 +36,8 @@ export interface DoraScorecard {
  * Loads the organisation's (or a team's) figures of the last `days` and of the same-length period
  * before, two requests of the unchanged metrics API, for Home. `doraPath` is the DORA page's
  * address, which the attention items link to.
+ *
+ * @public
  */
 export function useDoraScorecard(options: {
   doraPath: string;

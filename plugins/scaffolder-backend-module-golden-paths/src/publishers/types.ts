@@ -2,7 +2,11 @@ import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
 import { PublishingTarget } from '@internal/plugin-local-git-node';
 
-/** What `portal:publish` returns, whichever the publisher. */
+/**
+ * What `portal:publish` returns, whichever the publisher.
+ *
+ * @public
+ */
 export interface PublishedRepository {
   /** Page of the repository for people. */
   remoteUrl: string;
@@ -12,7 +16,11 @@ export interface PublishedRepository {
   cloneUrl: string;
 }
 
-/** A publish request, already validated. */
+/**
+ * A publish request, already validated.
+ *
+ * @public
+ */
 export interface PublishRequest {
   repoName: string;
   description?: string;
@@ -21,7 +29,11 @@ export interface PublishRequest {
   sourcePath: string;
 }
 
-/** Where new repositories go: the local Git host, GitHub or GitLab, chosen by config. */
+/**
+ * Where new repositories go: the local Git host, GitHub or GitLab, chosen by config.
+ *
+ * @public
+ */
 export interface RepositoryPublisher {
   /** Name for messages, e.g. "the local Git host" or "GitHub organisation fernhill". */
   readonly displayName: string;

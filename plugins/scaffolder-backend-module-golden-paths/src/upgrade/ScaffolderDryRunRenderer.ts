@@ -13,7 +13,11 @@ import {
 import { JsonObject } from '@backstage/types';
 import { renderingTemplate, templateBaseUrl, UpgradeFile } from './upgradePlan';
 
-/** Renders a template's skeleton with given inputs, as the template itself would. */
+/**
+ * Renders a template's skeleton with given inputs, as the template itself would.
+ *
+ * @public
+ */
 export interface TemplateRenderer {
   render(options: {
     template: Entity;
@@ -32,6 +36,8 @@ export interface TemplateRenderer {
  * read from the catalog, which only the platform team's Git locations provide, and the action has
  * checked that the user owns the component before it gets here. The dry run answers the workspace it ends with, which is the skeleton
  * exactly as a new run of the template would publish it.
+ *
+ * @public
  */
 export class ScaffolderDryRunRenderer implements TemplateRenderer {
   constructor(

@@ -150,7 +150,11 @@ export function templateBaseUrl(template: Entity): string {
   );
 }
 
-/** One file of a rendered workspace or a proposal. */
+/**
+ * One file of a rendered workspace or a proposal.
+ *
+ * @public
+ */
 export interface UpgradeFile {
   path: string;
   content: Buffer;

@@ -15,7 +15,7 @@ type DemoAuthApi = ProfileInfoApi & BackstageIdentityApi & SessionApi;
 
 /**
  * Local demo only: the sign-in identities served by
- * `@internal/plugin-auth-backend-module-demo-platform-provider` at `/api/auth/<id>/refresh`:
+ * the auth-backend-module-demo-platform-provider plugin at `/api/auth/<id>/refresh`:
  * a member of the Platform team, and a member of the leadership groups.
  */
 export const demoPlatformAuthApiRef = createApiRef<DemoAuthApi>({
