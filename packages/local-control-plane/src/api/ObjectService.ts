@@ -149,6 +149,31 @@ function dropEmptyMetadata(obj: KubeObject) {
   }
 }
 
+/**
+ * Whether a write leaves an object as it was, but for the times of its managedFields entries. Such a
+ * write is a no-op, as in kube-apiserver: no new resourceVersion and the previous times kept.
+ * managedFields.ts keeps a manager's previous time when the object does not change, but it compares
+ * the object before admission and dropEmptyMetadata normalise it (an apply configuration with
+ * `labels: {}` looks like a change until the empty map is dropped), so it may stamp a new time on an
+ * identical write. The time has second resolution, so that new time differed from the stored one
+ * only when the write came in a later second: identical applies bumped resourceVersion now and then.
+ */
+function unchangedApartFromOwnershipTimes(
+  current: KubeObject,
+  next: KubeObject,
+): boolean {
+  const withoutTimes = (obj: KubeObject) => ({
+    ...obj,
+    metadata: {
+      ...obj.metadata,
+      managedFields: obj.metadata.managedFields?.map(
+        ({ time: _time, ...entry }) => entry,
+      ),
+    },
+  });
+  return deepEqual(withoutTimes(current), withoutTimes(next));
+}
+
 const apiVersionOf = (type: ResourceType) =>
   type.group ? `${type.group}/${type.version}` : type.version;
 
@@ -627,7 +652,10 @@ export class ObjectService {
     options: WriteOptions,
   ): WriteResult {
     const warnings = this.admit(type, next, options, current);
-    if (deepEqual(current, next) || options.dryRun) {
+    if (unchangedApartFromOwnershipTimes(current, next)) {
+      return { object: current, created: false, warnings };
+    }
+    if (options.dryRun) {
       return { object: next, created: false, warnings };
     }
     if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
