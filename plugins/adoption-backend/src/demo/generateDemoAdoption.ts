@@ -23,7 +23,7 @@ const SITE = 'template:default/static-site';
  * a test compares) and the one before it: most demo components are on the current one, a few lag,
  * as in an organisation that adopts template updates.
  */
-export const DEMO_TEMPLATE_VERSIONS = { current: '2.0.0', previous: '1.1.0' };
+export const DEMO_TEMPLATE_VERSIONS = { current: '2.1.0', previous: '1.1.0' };
 const CURRENT = DEMO_TEMPLATE_VERSIONS.current;
 const PREVIOUS = DEMO_TEMPLATE_VERSIONS.previous;
 
