@@ -21,7 +21,7 @@ import {
   fuzzRuns,
   hostileValue,
   mutated,
-} from '@internal/request-validation/testUtils';
+} from '@internal/plugin-portal-node/testUtils';
 import fc from 'fast-check';
 import { validate } from 'jsonschema';
 import { createHash, randomUUID } from 'node:crypto';

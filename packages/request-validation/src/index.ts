@@ -1,7 +1,7 @@
 /**
- * Request input for the portal's backend plugins: JSON bodies and zod schemas, checked with
- * InputErrors that name each failing field and what is allowed.
+ * Deprecated: moved to `@internal/plugin-portal-node`, re-exported here only until the DORA
+ * backend imports it from there.
  *
  * @packageDocumentation
  */
-export { parseJsonBody, parseWith } from './validation';
+export { parseJsonBody, parseWith } from '@internal/plugin-portal-node';

@@ -15,7 +15,7 @@ import {
   injectionStrings,
   mutated,
   snapshotSqliteTables,
-} from '@internal/request-validation/testUtils';
+} from '@internal/plugin-portal-node/testUtils';
 import fc from 'fast-check';
 import request from 'supertest';
 import { adoptionPlugin } from './plugin';

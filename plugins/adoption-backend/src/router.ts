@@ -23,7 +23,7 @@ import { leadershipDashboardsReadPermission } from '@internal/plugin-leadership-
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { ticketsFromCsv, validateTickets } from './ingest/tickets';
-import { parseJsonBody, parseWith } from '@internal/request-validation';
+import { parseJsonBody, parseWith } from '@internal/plugin-portal-node';
 import { IngestService } from './services/IngestService';
 import { SummaryService } from './services/SummaryService';
 

@@ -23,7 +23,7 @@ import {
   hostileBody,
   hostileQuery,
   mutated,
-} from '@internal/request-validation/testUtils';
+} from '@internal/plugin-portal-node/testUtils';
 import fc from 'fast-check';
 import request from 'supertest';
 import { crossplanePlugin } from './plugin';

@@ -2,6 +2,7 @@ import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { postgresRequestSchema } from '@internal/plugin-crossplane-common';
 import { PostgresProvisioningService } from '@internal/plugin-crossplane-node';
+import { firstZodIssueMessage } from '@internal/plugin-portal-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -22,9 +23,7 @@ const listQuerySchema = z.object({
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path.map(String).join('.') || 'request';
-    throw new InputError(`Invalid ${field}: ${issue.message}`);
+    throw new InputError(firstZodIssueMessage(parsed.error));
   }
   return parsed.data;
 }

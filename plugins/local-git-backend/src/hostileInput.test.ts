@@ -10,7 +10,7 @@ import {
   hostileBody,
   hostileQuery,
   injectionStrings,
-} from '@internal/request-validation/testUtils';
+} from '@internal/plugin-portal-node/testUtils';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';

@@ -1,6 +1,7 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { normalizedEntityRefOf } from '@internal/plugin-portal-node';
 
 /**
  * Settings of the portal's permission policy, read from `portal.permissions`.
@@ -30,7 +31,7 @@ function readGroupRefs(config: Config, key: string): string[] {
         `${key}[${index}] must refer to a Group entity, got kind '${ref.kind}' in '${value}'`,
       );
     }
-    return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+    return normalizedEntityRefOf(ref);
   });
 }
 

@@ -1,6 +1,7 @@
 /**
- * Hostile-input helpers for the backend plugins' fuzz suites.
+ * Deprecated: moved to `@internal/plugin-portal-node/testUtils`, re-exported here only until the
+ * DORA backend imports it from there.
  *
  * @packageDocumentation
  */
-export * from './hostileInput';
+export * from '@internal/plugin-portal-node/testUtils';

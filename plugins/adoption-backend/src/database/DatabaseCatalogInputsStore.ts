@@ -1,12 +1,11 @@
 import { Knex } from 'knex';
+import { chunks, dbNumber, dbNumberOrNull } from '@internal/plugin-portal-node';
 import { ComponentRecord } from '../domain';
 import { CatalogInputsStore } from './CatalogInputsStore';
 import {
-  chunks,
+  CHUNK,
   ComponentRow,
   FirstDeployRow,
-  num,
-  numOrNull,
   roundOrNull,
   TemplateVersionRow,
 } from './rows';
@@ -20,7 +19,7 @@ export class DatabaseCatalogInputsStore implements CatalogInputsStore {
   ): Promise<void> {
     await this.db('adoption_components').delete();
     await this.db('adoption_templates').delete();
-    for (const rows of chunks(components)) {
+    for (const rows of chunks(components, CHUNK)) {
       await this.db('adoption_components').insert(
         rows.map(
           (c): ComponentRow => ({
@@ -33,7 +32,7 @@ export class DatabaseCatalogInputsStore implements CatalogInputsStore {
         ),
       );
     }
-    for (const rows of chunks(templates)) {
+    for (const rows of chunks(templates, CHUNK)) {
       await this.db('adoption_templates').insert(
         rows.map(
           ([ref, version]): TemplateVersionRow => ({
@@ -54,7 +53,7 @@ export class DatabaseCatalogInputsStore implements CatalogInputsStore {
       owner: r.owner,
       templateRef: r.template_ref,
       templateVersion: r.template_version,
-      createdAt: numOrNull(r.created_at),
+      createdAt: dbNumberOrNull(r.created_at),
     }));
   }
 
@@ -69,7 +68,7 @@ export class DatabaseCatalogInputsStore implements CatalogInputsStore {
     firstDeploys: Array<[entityRef: string, at: number]>,
   ): Promise<void> {
     await this.db('adoption_first_deploys').delete();
-    for (const rows of chunks(firstDeploys)) {
+    for (const rows of chunks(firstDeploys, CHUNK)) {
       await this.db('adoption_first_deploys').insert(
         rows.map(
           ([ref, at]): FirstDeployRow => ({
@@ -85,6 +84,6 @@ export class DatabaseCatalogInputsStore implements CatalogInputsStore {
     const rows: FirstDeployRow[] = await this.db(
       'adoption_first_deploys',
     ).select('*');
-    return new Map(rows.map(r => [r.entity_ref, num(r.first_deploy_at)]));
+    return new Map(rows.map(r => [r.entity_ref, dbNumber(r.first_deploy_at)]));
   }
 }

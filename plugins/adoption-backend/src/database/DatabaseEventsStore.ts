@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { chunks, dbNumber } from '@internal/plugin-portal-node';
 import {
   AdoptionEventRecord,
   FIRST_MONDAY_MS,
@@ -10,13 +11,12 @@ import {
 import { EventsStore } from './EventsStore';
 import {
   aggregateRows,
-  chunks,
+  CHUNK,
   CountRow,
   DbInt,
   eventFromRow,
   EventRow,
   eventToRow,
-  num,
 } from './rows';
 
 const TABLE = 'adoption_events';
@@ -33,7 +33,7 @@ export class DatabaseEventsStore implements EventsStore {
 
   async unknownIds(ids: string[]): Promise<Set<string>> {
     const unknown = new Set(ids);
-    for (const batch of chunks(ids)) {
+    for (const batch of chunks(ids, CHUNK)) {
       const rows: Array<Pick<EventRow, 'id'>> = await this.db(TABLE)
         .select('id')
         .whereIn('id', batch);
@@ -46,7 +46,7 @@ export class DatabaseEventsStore implements EventsStore {
     events: AdoptionEventRecord[],
     options: { receivedAt: number; historyTaskIds: Set<string> },
   ): Promise<void> {
-    for (const batch of chunks(events)) {
+    for (const batch of chunks(events, CHUNK)) {
       await this.db(TABLE)
         .insert(
           batch.map(e =>
@@ -65,7 +65,7 @@ export class DatabaseEventsStore implements EventsStore {
   }
 
   async markHistoryRuns(taskIds: string[]): Promise<void> {
-    for (const batch of chunks(taskIds)) {
+    for (const batch of chunks(taskIds, CHUNK)) {
       await this.db(TABLE)
         .where('type', 'template-run')
         .where('history_run', false)
@@ -131,12 +131,12 @@ export class DatabaseEventsStore implements EventsStore {
     return {
       counts: counts.map(r => ({
         team: r.team,
-        weekStart: FIRST_MONDAY_MS + num(r.week) * WEEK_MS,
-        count: num(r.count),
+        weekStart: FIRST_MONDAY_MS + dbNumber(r.week) * WEEK_MS,
+        count: dbNumber(r.count),
       })),
       readyMinutes: minutes.map(r => ({
-        minutes: Math.floor(num(r.minutes)),
-        count: num(r.count),
+        minutes: Math.floor(dbNumber(r.minutes)),
+        count: dbNumber(r.count),
       })),
     };
   }
@@ -155,6 +155,6 @@ export class DatabaseEventsStore implements EventsStore {
 
   async count(): Promise<number> {
     const [{ count }]: CountRow[] = await this.db(TABLE).count({ count: '*' });
-    return num(count);
+    return dbNumber(count);
   }
 }

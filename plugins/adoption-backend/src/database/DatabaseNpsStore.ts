@@ -1,14 +1,8 @@
 import { Knex } from 'knex';
+import { chunks, dbNumber, dbNumberOrNull } from '@internal/plugin-portal-node';
 import { NpsAnswerRecord, Window } from '../domain';
 import { NpsAnswerInsert, NpsStore } from './NpsStore';
-import {
-  chunks,
-  CountRow,
-  NpsAnswerRow,
-  NpsPromptRow,
-  num,
-  numOrNull,
-} from './rows';
+import { CHUNK, CountRow, NpsAnswerRow, NpsPromptRow } from './rows';
 
 export class DatabaseNpsStore implements NpsStore {
   constructor(private readonly db: Knex) {}
@@ -23,8 +17,8 @@ export class DatabaseNpsStore implements NpsStore {
       .first();
     return row
       ? {
-          answeredAt: numOrNull(row.answered_at),
-          dismissedAt: numOrNull(row.dismissed_at),
+          answeredAt: dbNumberOrNull(row.answered_at),
+          dismissedAt: dbNumberOrNull(row.dismissed_at),
         }
       : undefined;
   }
@@ -57,7 +51,7 @@ export class DatabaseNpsStore implements NpsStore {
   }
 
   async insertAnswers(answers: NpsAnswerInsert[]): Promise<void> {
-    for (const rows of chunks(answers)) {
+    for (const rows of chunks(answers, CHUNK)) {
       await this.db('adoption_nps_answers').insert(
         rows.map(
           (a): NpsAnswerRow => ({
@@ -85,8 +79,8 @@ export class DatabaseNpsStore implements NpsStore {
         .where('answered_at', '>=', window.from)
         .where('answered_at', '<', window.to);
     return rows.map(r => ({
-      score: num(r.score),
-      answeredAt: num(r.answered_at),
+      score: dbNumber(r.score),
+      answeredAt: dbNumber(r.answered_at),
     }));
   }
 
@@ -94,6 +88,6 @@ export class DatabaseNpsStore implements NpsStore {
     const [{ count }]: CountRow[] = await this.db('adoption_nps_answers').count(
       { count: '*' },
     );
-    return num(count);
+    return dbNumber(count);
   }
 }

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { chunks, dbNumber } from '@internal/plugin-portal-node';
 import {
   AdoptionEventRecord,
   durationBucketSeconds,
@@ -11,12 +12,11 @@ import {
 import { RollupsStore } from './RollupsStore';
 import {
   aggregateRows,
-  chunks,
+  CHUNK,
   CountRow,
   dayOf,
   DbInt,
   isPostgres,
-  num,
 } from './rows';
 import { RunRollupFields } from './TemplateRunsStore';
 
@@ -110,7 +110,7 @@ export class DatabaseRollupsStore implements RollupsStore {
   /** Adds count deltas to a rollup table; rows that drop to zero are removed. */
   private async apply(table: string, deltas: Deltas) {
     const changes = [...deltas.map.values()].filter(d => d.n !== 0);
-    for (const rows of chunks(changes)) {
+    for (const rows of chunks(changes, CHUNK)) {
       const keys = Object.keys(rows[0].key);
       await this.db(table)
         .insert(rows.map(d => ({ ...d.key, count: d.n })))
@@ -119,7 +119,7 @@ export class DatabaseRollupsStore implements RollupsStore {
     }
     // The first key column is the day or week: removes only rows of the periods just changed.
     const negative = changes.filter(d => d.n < 0);
-    for (const rows of chunks(negative)) {
+    for (const rows of chunks(negative, CHUNK)) {
       const period = Object.keys(rows[0].key)[0];
       await this.db(table)
         .where('count', '<=', 0)
@@ -148,12 +148,12 @@ export class DatabaseRollupsStore implements RollupsStore {
     return {
       counts: counts.map(r => ({
         team: r.team,
-        weekStart: weekStart(num(r.day)),
-        count: num(r.count),
+        weekStart: weekStart(dbNumber(r.day)),
+        count: dbNumber(r.count),
       })),
       readyMinutes: minutes.map(r => ({
-        minutes: num(r.minutes),
-        count: num(r.count),
+        minutes: dbNumber(r.minutes),
+        count: dbNumber(r.count),
       })),
     };
   }
@@ -168,9 +168,9 @@ export class DatabaseRollupsStore implements RollupsStore {
     return {
       counts: counts.map(r => ({
         templateRef: r.template_ref,
-        weekStart: weekStart(num(r.day)),
+        weekStart: weekStart(dbNumber(r.day)),
         status: r.status,
-        count: num(r.count),
+        count: dbNumber(r.count),
       })),
       failures: [],
       durations: [],
@@ -193,8 +193,8 @@ export class DatabaseRollupsStore implements RollupsStore {
       failures: [],
       durations: durations.map(r => ({
         templateRef: r.template_ref,
-        seconds: num(r.seconds),
-        count: num(r.count),
+        seconds: dbNumber(r.seconds),
+        count: dbNumber(r.count),
       })),
     };
   }

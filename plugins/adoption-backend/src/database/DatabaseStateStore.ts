@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
-import { isPostgres, num, StateRow } from './rows';
+import { dbNumber } from '@internal/plugin-portal-node';
+import { isPostgres, StateRow } from './rows';
 import { SnapshotName, StateStore } from './StateStore';
 
 const TABLE = 'adoption_state';
@@ -13,7 +14,7 @@ export class DatabaseStateStore implements StateStore {
       .whereIn('name', ['data_version', 'catalog_version']);
     const value = (name: string) => {
       const row = rows.find(r => r.name === name);
-      return row ? num(row.value) : 0;
+      return row ? dbNumber(row.value) : 0;
     };
     return {
       dataVersion: value('data_version'),
@@ -50,9 +51,5 @@ export class DatabaseStateStore implements StateStore {
       .insert({ name, value: 1, fingerprint })
       .onConflict('name')
       .merge({ fingerprint, value: this.db.raw(`${TABLE}.value + 1`) });
-  }
-
-  async insertMarker(name: string, createdAt: number): Promise<void> {
-    await this.db('adoption_markers').insert({ name, created_at: createdAt });
   }
 }

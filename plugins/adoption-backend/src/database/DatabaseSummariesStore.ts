@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
-import { num, SummaryRow } from './rows';
+import { dbNumber } from '@internal/plugin-portal-node';
+import { SummaryRow } from './rows';
 import { StoredSummary, SummariesStore } from './SummariesStore';
 
 export class DatabaseSummariesStore implements SummariesStore {
@@ -12,9 +13,9 @@ export class DatabaseSummariesStore implements SummariesStore {
     return row
       ? {
           windowDays,
-          computedAt: num(row.computed_at),
-          dataVersion: num(row.data_version),
-          catalogVersion: num(row.catalog_version),
+          computedAt: dbNumber(row.computed_at),
+          dataVersion: dbNumber(row.data_version),
+          catalogVersion: dbNumber(row.catalog_version),
           body: row.body,
         }
       : undefined;

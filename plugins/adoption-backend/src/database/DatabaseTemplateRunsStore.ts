@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { chunks, dbNumber, dbNumberOrNull } from '@internal/plugin-portal-node';
 import {
   FIRST_MONDAY_MS,
   TemplateRunFacts,
@@ -8,12 +9,10 @@ import {
   WEEK_MS,
 } from '../domain';
 import {
-  chunks,
+  CHUNK,
   CountRow,
   DbInt,
   durationBucketSql,
-  num,
-  numOrNull,
   roundOrNull,
   TemplateRunRow,
 } from './rows';
@@ -33,8 +32,8 @@ type RollupColumns = Pick<
 const rollupFieldsOf = (r: RollupColumns): RunRollupFields => ({
   templateRef: r.template_ref,
   status: r.status,
-  createdAt: num(r.created_at),
-  durationMs: numOrNull(r.duration_ms),
+  createdAt: dbNumber(r.created_at),
+  durationMs: dbNumberOrNull(r.duration_ms),
 });
 
 export class DatabaseTemplateRunsStore implements TemplateRunsStore {
@@ -45,7 +44,7 @@ export class DatabaseTemplateRunsStore implements TemplateRunsStore {
   ): Promise<{ replaced: RunRollupFields[]; written: RunRollupFields[] }> {
     const replaced: RunRollupFields[] = [];
     const written: RunRollupFields[] = [];
-    for (const batch of chunks(runs)) {
+    for (const batch of chunks(runs, CHUNK)) {
       const stored: RollupColumns[] = await this.db(TABLE)
         .select('template_ref', 'status', 'created_at', 'duration_ms')
         .whereIn(
@@ -72,7 +71,7 @@ export class DatabaseTemplateRunsStore implements TemplateRunsStore {
 
   async storedTaskIds(taskIds: string[]): Promise<Set<string>> {
     const stored = new Set<string>();
-    for (const batch of chunks(taskIds)) {
+    for (const batch of chunks(taskIds, CHUNK)) {
       const rows: Array<Pick<TemplateRunRow, 'task_id'>> = await this.db(TABLE)
         .select('task_id')
         .whereIn('task_id', batch);
@@ -98,8 +97,8 @@ export class DatabaseTemplateRunsStore implements TemplateRunsStore {
       taskId: r.task_id,
       templateRef: r.template_ref,
       status: r.status as TemplateRunStatus,
-      createdAt: num(r.created_at),
-      durationMs: numOrNull(r.duration_ms),
+      createdAt: dbNumber(r.created_at),
+      durationMs: dbNumberOrNull(r.duration_ms),
       failedStep: r.failed_step,
       errorMessage: r.error_message,
     }));
@@ -164,21 +163,21 @@ export class DatabaseTemplateRunsStore implements TemplateRunsStore {
     return {
       counts: counts.map(r => ({
         templateRef: r.template_ref,
-        weekStart: FIRST_MONDAY_MS + num(r.week) * WEEK_MS,
+        weekStart: FIRST_MONDAY_MS + dbNumber(r.week) * WEEK_MS,
         status: r.status,
-        count: num(r.count),
+        count: dbNumber(r.count),
       })),
       failures: failures.map(r => ({
         templateRef: r.template_ref,
         step: r.failed_step,
         message: r.error_message,
-        count: num(r.count),
-        lastAt: num(r.last),
+        count: dbNumber(r.count),
+        lastAt: dbNumber(r.last),
       })),
       durations: durations.map(r => ({
         templateRef: r.template_ref,
-        seconds: Math.floor(num(r.seconds)),
-        count: num(r.count),
+        seconds: Math.floor(dbNumber(r.seconds)),
+        count: dbNumber(r.count),
       })),
     };
   }
@@ -187,7 +186,7 @@ export class DatabaseTemplateRunsStore implements TemplateRunsStore {
     taskIds: string[],
   ): Promise<Map<string, TemplateRunStatus>> {
     const result = new Map<string, TemplateRunStatus>();
-    for (const batch of chunks(taskIds)) {
+    for (const batch of chunks(taskIds, CHUNK)) {
       const rows: Array<Pick<TemplateRunRow, 'task_id' | 'status'>> =
         await this.db(TABLE)
           .select('task_id', 'status')
@@ -210,6 +209,6 @@ export class DatabaseTemplateRunsStore implements TemplateRunsStore {
 
   async count(): Promise<number> {
     const [{ count }]: CountRow[] = await this.db(TABLE).count({ count: '*' });
-    return num(count);
+    return dbNumber(count);
   }
 }

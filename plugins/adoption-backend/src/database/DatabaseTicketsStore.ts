@@ -1,13 +1,7 @@
 import { Knex } from 'knex';
+import { chunks, dbNumber, dbNumberOrNull } from '@internal/plugin-portal-node';
 import { TicketRecord, Window } from '../domain';
-import {
-  chunks,
-  CountRow,
-  num,
-  numOrNull,
-  roundOrNull,
-  TicketRow,
-} from './rows';
+import { CHUNK, CountRow, roundOrNull, TicketRow } from './rows';
 import { TicketsStore } from './TicketsStore';
 
 const TABLE = 'adoption_tickets';
@@ -17,7 +11,7 @@ export class DatabaseTicketsStore implements TicketsStore {
 
   async upsert(tickets: TicketRecord[], importedAt: number): Promise<number> {
     let updated = 0;
-    for (const rows of chunks(tickets)) {
+    for (const rows of chunks(tickets, CHUNK)) {
       const existing: Array<Pick<TicketRow, 'external_id'>> = await this.db(
         TABLE,
       )
@@ -55,13 +49,13 @@ export class DatabaseTicketsStore implements TicketsStore {
       externalId: r.external_id,
       category: r.category,
       team: r.team,
-      openedAt: num(r.opened_at),
-      resolvedAt: numOrNull(r.resolved_at),
+      openedAt: dbNumber(r.opened_at),
+      resolvedAt: dbNumberOrNull(r.resolved_at),
     }));
   }
 
   async count(): Promise<number> {
     const [{ count }]: CountRow[] = await this.db(TABLE).count({ count: '*' });
-    return num(count);
+    return dbNumber(count);
   }
 }

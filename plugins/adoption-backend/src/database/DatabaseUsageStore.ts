@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { chunks, dbNumber } from '@internal/plugin-portal-node';
 import {
   compareStrings,
   UsageBatch,
@@ -6,7 +7,7 @@ import {
   Window,
   weekStart,
 } from '../domain';
-import { aggregateRows, chunks, CountRow, DbInt, num } from './rows';
+import { aggregateRows, CHUNK, CountRow, DbInt } from './rows';
 import { UsageStore } from './UsageStore';
 
 export class DatabaseUsageStore implements UsageStore {
@@ -19,7 +20,7 @@ export class DatabaseUsageStore implements UsageStore {
     const users = [...batch.users].sort(
       (a, b) => a.week - b.week || compareStrings(a.userKey, b.userKey),
     );
-    for (const rows of chunks(views)) {
+    for (const rows of chunks(views, CHUNK)) {
       await this.db('adoption_usage_views')
         .insert(
           rows.map(v => ({
@@ -34,7 +35,7 @@ export class DatabaseUsageStore implements UsageStore {
           views: this.db.raw('adoption_usage_views.views + excluded.views'),
         });
     }
-    for (const rows of chunks(users)) {
+    for (const rows of chunks(users, CHUNK)) {
       await this.db('adoption_usage_users')
         .insert(rows.map(u => ({ week: u.week, user_key: u.userKey })))
         .onConflict(['week', 'user_key'])
@@ -71,9 +72,15 @@ export class DatabaseUsageStore implements UsageStore {
       ),
     ]);
     return {
-      activeUsersByWeek: new Map(users.map(r => [num(r.week), num(r.count)])),
-      pageViewsByWeek: new Map(weeks.map(r => [num(r.week), num(r.views)])),
-      pageViewsByPlugin: new Map(plugins.map(r => [r.plugin_id, num(r.views)])),
+      activeUsersByWeek: new Map(
+        users.map(r => [dbNumber(r.week), dbNumber(r.count)]),
+      ),
+      pageViewsByWeek: new Map(
+        weeks.map(r => [dbNumber(r.week), dbNumber(r.views)]),
+      ),
+      pageViewsByPlugin: new Map(
+        plugins.map(r => [r.plugin_id, dbNumber(r.views)]),
+      ),
     };
   }
 
@@ -81,6 +88,6 @@ export class DatabaseUsageStore implements UsageStore {
     const [{ count }]: CountRow[] = await this.db('adoption_usage_views').count(
       { count: '*' },
     );
-    return num(count);
+    return dbNumber(count);
   }
 }

@@ -2,8 +2,9 @@
 export type SnapshotName = 'catalog_snapshot' | 'first_deploys';
 
 /**
- * The plugin's bookkeeping (`adoption_state`, `adoption_markers`): the two versions stored
- * summaries are keyed on, the fingerprints of the snapshots last stored, and one-off markers.
+ * The plugin's bookkeeping (`adoption_state`): the two versions stored summaries are keyed on and
+ * the fingerprints of the snapshots last stored. One-off markers (`adoption_markers`) are written
+ * by `runOnce` of `@internal/plugin-portal-node`.
  */
 export interface StateStore {
   /**
@@ -28,7 +29,4 @@ export interface StateStore {
     name: SnapshotName,
     fingerprint: string,
   ): Promise<void>;
-
-  /** Inserts a one-off marker; fails with a database conflict when it exists. */
-  insertMarker(name: string, createdAt: number): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { dbNumber, dbNumberOrNull } from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
 import {
   AdoptionEventRecord,
@@ -8,7 +9,7 @@ import {
 /**
  * Row shapes of the adoption tables and the helpers every store shares. Epoch-millisecond columns
  * are `bigint`: PostgreSQL returns them as strings and SQLite as numbers, so they are read as
- * {@link DbInt} and converted with {@link num} / {@link numOrNull}.
+ * {@link DbInt} and converted with `dbNumber` / `dbNumberOrNull` of `@internal/plugin-portal-node`.
  */
 
 /** A bigint (or an aggregate of one) as the database driver returns it. */
@@ -121,17 +122,8 @@ export interface CountRow {
 /** Rows per INSERT, well under SQLite's bound-parameter limit. */
 export const CHUNK = 200;
 
-export const num = (value: DbInt): number => Number(value);
-export const numOrNull = (value: DbInt | null | undefined): number | null =>
-  value === null || value === undefined ? null : Number(value);
 export const roundOrNull = (value: number | null): number | null =>
   value === null ? null : Math.round(value);
-
-export function* chunks<T>(items: T[], size: number = CHUNK): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) {
-    yield items.slice(i, i + size);
-  }
-}
 
 /** Start (UTC midnight) of the day of `ms`, as the rollups and `(t / DAY) * DAY` in SQL key it. */
 export const dayOf = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
@@ -160,17 +152,17 @@ export function eventFromRow(r: EventRow): AdoptionEventRecord {
   return {
     id: r.id,
     type: r.type,
-    occurredAt: num(r.occurred_at),
+    occurredAt: dbNumber(r.occurred_at),
     templateRef: r.template_ref,
     templateVersion: r.template_version,
     taskId: r.task_id,
     entityRef: r.entity_ref,
     owner: r.owner,
     kind: r.kind,
-    requestedAt: numOrNull(r.requested_at),
-    readyAt: numOrNull(r.ready_at),
+    requestedAt: dbNumberOrNull(r.requested_at),
+    readyAt: dbNumberOrNull(r.ready_at),
     status: r.status,
-    durationMs: numOrNull(r.duration_ms),
+    durationMs: dbNumberOrNull(r.duration_ms),
   };
 }
 

@@ -3,6 +3,7 @@ import {
   AdoptionImportReport,
   adoptionTicketInputSchema,
 } from '@internal/plugin-adoption-common';
+import { formatZodIssue } from '@internal/plugin-portal-node';
 import { TicketRecord } from '../domain';
 import { parseCsv } from './csv';
 
@@ -46,11 +47,8 @@ export function validateTickets(
       failed.push({
         row: rowNumber(index),
         ...(externalId ? { externalId } : {}),
-        errors: result.error.issues.map(
-          issue =>
-            `${issue.path.length ? issue.path.join('.') : '(row)'}: ${
-              issue.message
-            }`,
+        errors: result.error.issues.map(issue =>
+          formatZodIssue(issue, '(row)'),
         ),
       });
       return;

@@ -3,6 +3,7 @@ import {
   isDatabaseConflictError,
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
+import { runOnce } from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
 import { createHash } from 'node:crypto';
 import {
@@ -316,17 +317,8 @@ export class AdoptionData implements AdoptionStores {
     name: string,
     job: (tx: AdoptionData) => Promise<void>,
   ): Promise<boolean> {
-    try {
-      await this.db.transaction(async tx => {
-        await databaseStoresOn(tx).state.insertMarker(name, Date.now());
-        await job(new AdoptionData(tx));
-      });
-      return true;
-    } catch (error) {
-      if (isDatabaseConflictError(error)) {
-        return false;
-      }
-      throw error;
-    }
+    return runOnce(this.db, 'adoption_markers', name, tx =>
+      job(new AdoptionData(tx)),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { normalizedEntityRefOf } from '@internal/plugin-portal-node';
 import { ANNOTATIONS, componentRecordOf } from './provenance';
 import { AdoptionData } from './AdoptionData';
 
@@ -43,10 +43,7 @@ export class CatalogSnapshot {
     )) {
       const version = t.metadata.annotations?.[ANNOTATIONS.templateVersion];
       if (version) {
-        templates.set(
-          stringifyEntityRef(t).toLocaleLowerCase('en-US'),
-          version.trim().slice(0, 64),
-        );
+        templates.set(normalizedEntityRefOf(t), version.trim().slice(0, 64));
       }
     }
     await store.replaceCatalogSnapshot(components, templates);

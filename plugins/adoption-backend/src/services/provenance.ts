@@ -1,8 +1,8 @@
+import { Entity } from '@backstage/catalog-model';
 import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+  normalizedEntityRefOf,
+  normalizeEntityRef,
+} from '@internal/plugin-portal-node';
 import { ComponentRecord } from '../domain';
 
 /** The provenance annotations of contract 2. */
@@ -13,20 +13,6 @@ export const ANNOTATIONS = {
   taskId: 'fernhill.io/scaffolder-task-id',
 } as const;
 
-const lower = (s: string) => s.toLocaleLowerCase('en-US');
-
-function normaliseRef(ref: string, defaultKind: string): string | null {
-  try {
-    return lower(
-      stringifyEntityRef(
-        parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
-      ),
-    );
-  } catch {
-    return null;
-  }
-}
-
 /** A component entity as the measures see it; malformed annotations count as absent. */
 export function componentRecordOf(entity: Entity): ComponentRecord {
   const annotations = entity.metadata.annotations ?? {};
@@ -36,9 +22,11 @@ export function componentRecordOf(entity: Entity): ComponentRecord {
   const createdAt = created ? Date.parse(created) : NaN;
   const template = annotations[ANNOTATIONS.sourceTemplate];
   return {
-    entityRef: lower(stringifyEntityRef(entity)),
-    owner: owner ? normaliseRef(owner, 'group') : null,
-    templateRef: template ? normaliseRef(template, 'template') : null,
+    entityRef: normalizedEntityRefOf(entity),
+    owner: owner ? normalizeEntityRef(owner, { defaultKind: 'group' }) : null,
+    templateRef: template
+      ? normalizeEntityRef(template, { defaultKind: 'template' })
+      : null,
     templateVersion:
       annotations[ANNOTATIONS.templateVersion]?.trim().slice(0, 64) || null,
     createdAt: Number.isFinite(createdAt) ? createdAt : null,

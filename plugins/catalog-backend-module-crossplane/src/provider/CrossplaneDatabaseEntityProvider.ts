@@ -3,11 +3,7 @@ import {
   LoggerService,
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import {
   CatalogService,
@@ -21,15 +17,8 @@ import {
   POSTGRES_INSTANCE_KIND,
   PostgresInstanceObject,
 } from '@internal/plugin-crossplane-node';
+import { normalizeEntityRef } from '@internal/plugin-portal-node';
 import { databaseResourceEntity } from './databaseResourceEntity';
-
-function normalizeRef(ref: string): string | undefined {
-  try {
-    return stringifyEntityRef(parseEntityRef(ref)).toLocaleLowerCase('en-US');
-  } catch {
-    return undefined; // An XR annotated by hand with something that is no entity ref.
-  }
-}
 
 /** Options of {@link CrossplaneDatabaseEntityProvider.create}. @public */
 export interface CrossplaneDatabaseEntityProviderOptions {
@@ -108,7 +97,7 @@ export class CrossplaneDatabaseEntityProvider implements EntityProvider {
     const entities = xrs.flatMap(xr => {
       const entity = databaseResourceEntity(xr, {
         clusterUrl: this.#options.clusterUrl,
-        systemOf: ref => systems.get(normalizeRef(ref) ?? ''),
+        systemOf: ref => systems.get(normalizeEntityRef(ref) ?? ''),
       });
       return entity ? [entity] : [];
     });
@@ -156,7 +145,8 @@ export class CrossplaneDatabaseEntityProvider implements EntityProvider {
     const refs = new Set<string>();
     for (const xr of xrs) {
       const ref = xr.metadata?.annotations?.[COMPONENT_REF_ANNOTATION];
-      const normalized = ref && normalizeRef(ref);
+      // null for an XR annotated by hand with something that is no entity ref.
+      const normalized = ref && normalizeEntityRef(ref);
       if (normalized) refs.add(normalized);
     }
     const systems = new Map<string, string>();

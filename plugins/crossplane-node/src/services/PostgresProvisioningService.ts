@@ -28,6 +28,7 @@ import {
   crossplanePostgresCreatePermission,
   postgresRequestSchema,
 } from '@internal/plugin-crossplane-common';
+import { firstZodIssueMessage } from '@internal/plugin-portal-node';
 import { CrossplaneConfig } from '../config';
 import { KubernetesClusterClient } from './KubernetesClusterClient';
 import {
@@ -122,14 +123,6 @@ function isService(
 const sameRef = (a: string | undefined, b: string) =>
   a?.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
 
-function firstIssue(error: {
-  issues: { path: PropertyKey[]; message: string }[];
-}) {
-  const issue = error.issues[0];
-  const field = issue.path.map(String).join('.') || 'request';
-  return `Invalid ${field}: ${issue.message}`;
-}
-
 /** crossplane/xrd.yaml: `self.environment != 'prod' || ... || self.backupRetentionDays >= 7`. */
 const PROD_MIN_BACKUP_RETENTION_DAYS = 7;
 
@@ -157,7 +150,8 @@ export class PostgresProvisioningService {
    */
   resolve(request: unknown): PostgresInstanceSpecInput {
     const parsed = postgresRequestSchema.safeParse(request);
-    if (!parsed.success) throw new InputError(firstIssue(parsed.error));
+    if (!parsed.success)
+      throw new InputError(firstZodIssueMessage(parsed.error));
     const input: PostgresRequest = parsed.data;
     // The XRD's CEL rule (crossplane/xrd.yaml) refuses it at the API server too; the portal says it
     // first, in the form's terms, before anything is written.

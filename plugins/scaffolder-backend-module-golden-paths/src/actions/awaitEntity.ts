@@ -1,7 +1,7 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { normalizeEntityRef } from '@internal/plugin-portal-node';
 import { examples } from './awaitEntity.examples';
 
 /** How often the catalog is asked while waiting. */
@@ -97,10 +97,9 @@ function errorMessage(error: unknown): string {
 }
 
 function normalizedEntityRef(ref: string): string {
-  try {
-    // Without defaults, a ref lacking its kind is refused; the namespace defaults to default.
-    return stringifyEntityRef(parseEntityRef(ref));
-  } catch {
+  // Without defaults, a ref lacking its kind is refused; the namespace defaults to default.
+  const normalized = normalizeEntityRef(ref);
+  if (!normalized) {
     throw new InputError(
       `Invalid entityRef "${ref.slice(
         0,
@@ -108,4 +107,5 @@ function normalizedEntityRef(ref: string): string {
       )}": expected an entity ref kind:namespace/name (or kind:name in the default namespace), such as component:default/orders-api`,
     );
   }
+  return normalized;
 }

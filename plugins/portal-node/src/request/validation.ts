@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
+import { formatZodIssue } from './zodIssues';
 
 /** How many failing fields an error names; enough to fix a payload, short enough to read. */
 const MAX_NAMED_ISSUES = 10;
@@ -41,12 +42,7 @@ export function parseWith<T extends z.ZodType>(
   if (!result.success) {
     const problems = result.error.issues
       .slice(0, MAX_NAMED_ISSUES)
-      .map(
-        issue =>
-          `${issue.path.length ? issue.path.join('.') : '(root)'}: ${
-            issue.message
-          }`,
-      )
+      .map(issue => formatZodIssue(issue))
       .join('; ');
     throw new InputError(`Invalid ${what}: ${problems}`);
   }

@@ -1,0 +1,6 @@
+/**
+ * Hostile-input helpers for the backend plugins' fuzz suites.
+ *
+ * @packageDocumentation
+ */
+export * from './hostileInput';
