@@ -13,7 +13,7 @@ import {
   hostileQuery,
   mutated,
   snapshotSqliteTables,
-} from '@internal/request-validation/testUtils';
+} from '@internal/plugin-portal-node/testUtils';
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';

@@ -34,7 +34,7 @@ import { normalizeGenericRequest } from './ingest/generic';
 import { normalizeGithubWebhook } from './ingest/github';
 import { normalizeGitlabWebhook } from './ingest/gitlab';
 import { normalizePagerDutyWebhook } from './ingest/pagerduty';
-import { parseJsonBody, parseWith } from '@internal/request-validation';
+import { parseJsonBody, parseWith } from '@internal/plugin-portal-node';
 import { DoraStore } from './services/DoraStore';
 import { IngestService } from './services/IngestService';
 import { MetricsService } from './services/MetricsService';

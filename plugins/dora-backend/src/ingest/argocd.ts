@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
 import { WebhookResult } from '../services/types';
 import { isProduction, NormalizeOptions } from './generic';
-import { parseWith } from '@internal/request-validation';
+import { parseWith } from '@internal/plugin-portal-node';
 
 const iso = z.iso.datetime({ offset: true });
 /** Argo CD templates render missing values as an empty string or `<no value>`. */

@@ -5,7 +5,7 @@ import {
 } from '@internal/plugin-dora-common';
 import { z } from 'zod';
 import { NormalizedEvent } from '../services/types';
-import { parseWith } from '@internal/request-validation';
+import { parseWith } from '@internal/plugin-portal-node';
 import { ms, msOrUndefined } from './validation';
 
 const batchSchema = z

@@ -2,7 +2,7 @@ import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
 import { z } from 'zod';
 import { WebhookResult } from '../services/types';
 import { isProduction, NormalizeOptions } from './generic';
-import { parseWith } from '@internal/request-validation';
+import { parseWith } from '@internal/plugin-portal-node';
 import {
   branchOfRef,
   fullCommitSha as sha,

@@ -1,5 +1,5 @@
 import { ResponseError } from '@backstage/errors';
-import { parseWith } from '@internal/request-validation';
+import { parseWith } from '@internal/plugin-portal-node';
 import { z } from 'zod';
 import { fullCommitSha } from './gitHost';
 

@@ -1,5 +1,5 @@
 import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
-import { parseWith } from '@internal/request-validation';
+import { parseWith } from '@internal/plugin-portal-node';
 import { z } from 'zod';
 import { WebhookResult } from '../services/types';
 import { isProduction, NormalizeOptions } from './generic';

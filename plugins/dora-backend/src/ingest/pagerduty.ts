@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WebhookResult } from '../services/types';
-import { parseWith } from '@internal/request-validation';
+import { parseWith } from '@internal/plugin-portal-node';
 
 const iso = z.iso.datetime({ offset: true });
 

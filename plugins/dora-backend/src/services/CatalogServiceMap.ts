@@ -1,10 +1,10 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  normalizeEntityRef,
+  normalizedEntityRefOf,
+} from '@internal/plugin-portal-node';
 import { DoraServiceKeyType } from '@internal/plugin-dora-common';
 
 /** The annotations through which a component claims events. */
@@ -152,7 +152,7 @@ export class CatalogServiceMap {
   /** The component claiming a service key, or null. */
   resolve = (type: DoraServiceKeyType, key: string): string | null => {
     if (type === 'entity') {
-      const ref = normalizeRef(key, 'component');
+      const ref = normalizeEntityRef(key.trim(), { defaultKind: 'component' });
       return ref && this.snapshot.components.has(ref) ? ref : null;
     }
     return this.snapshot.byKey.get(keyOf(type, key)) ?? null;
@@ -177,7 +177,7 @@ export class CatalogServiceMap {
 
   /** Components owned by a team (group ref or bare group name). */
   componentsOwnedBy(team: string): string[] {
-    const ref = normalizeRef(team, 'group');
+    const ref = normalizeEntityRef(team.trim(), { defaultKind: 'group' });
     return this.components()
       .filter(c => c.owner === ref)
       .map(c => c.ref);
@@ -186,7 +186,7 @@ export class CatalogServiceMap {
 
 /** Adds a component and the keys its annotations claim to a snapshot. */
 function addComponent(snapshot: Snapshot, entity: Entity) {
-  const ref = lower(stringifyEntityRef(entity));
+  const ref = normalizedEntityRefOf(entity);
   const annotations = entity.metadata.annotations ?? {};
   snapshot.components.set(ref, {
     owner: ownerOf(entity),
@@ -215,7 +215,7 @@ function claimFilter(
       [`metadata.annotations.${SERVICE_ANNOTATIONS[type]}`]: key.trim(),
     };
   }
-  const ref = normalizeRef(key, 'component');
+  const ref = normalizeEntityRef(key.trim(), { defaultKind: 'component' });
   if (!ref) {
     return undefined;
   }
@@ -223,42 +223,14 @@ function claimFilter(
   return { kind, 'metadata.namespace': namespace, 'metadata.name': name };
 }
 
-/** A normalised entity ref, or null when `value` cannot be parsed. */
-export function normalizeRef(
-  value: string,
-  defaultKind: string,
-): string | null {
-  try {
-    return lower(
-      stringifyEntityRef(
-        parseEntityRef(value.trim(), {
-          defaultKind,
-          defaultNamespace: 'default',
-        }),
-      ),
-    );
-  } catch {
-    return null;
-  }
-}
-
 function ownerOf(entity: Entity): string | null {
   const owner = entity.spec?.owner;
-  if (typeof owner !== 'string') {
-    return null;
-  }
-  try {
-    return lower(
-      stringifyEntityRef(
-        parseEntityRef(owner, {
-          defaultKind: 'group',
-          defaultNamespace: entity.metadata.namespace ?? 'default',
-        }),
-      ),
-    );
-  } catch {
-    return null;
-  }
+  return typeof owner === 'string'
+    ? normalizeEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace,
+      })
+    : null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { chunks, dbNumber, dbNumberOrNull } from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
 import {
   analyse,
@@ -68,16 +69,6 @@ export function whereService(q: Knex.QueryBuilder, service: string) {
 
 export const floorDay = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
 export const ceilDay = (t: number) => floorDay(t) + DAY_MS;
-
-const num = (value: unknown): number => Number(value);
-const numOrNull = (value: unknown): number | null =>
-  value === null || value === undefined ? null : Number(value);
-
-function* chunks<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) {
-    yield items.slice(i, i + size);
-  }
-}
 
 /**
  * Time spans per service whose facts must be derived again. A service is derived over the
@@ -187,13 +178,13 @@ export function changeFromRow(r: any, service: string): Change {
   return {
     service,
     sha: r.sha,
-    committedAt: num(r.committed_at),
+    committedAt: dbNumber(r.committed_at),
     ...(r.pushed_head
       ? {
           pushed: {
             before: r.pushed_before,
             head: r.pushed_head,
-            index: num(r.pushed_index),
+            index: dbNumber(r.pushed_index),
           },
         }
       : {}),
@@ -538,8 +529,8 @@ async function loadServiceEvents(
       production: true,
       status: 'success' as const,
       kind: r.kind,
-      startedAt: num(r.started_at),
-      finishedAt: numOrNull(r.finished_at),
+      startedAt: dbNumber(r.started_at),
+      finishedAt: dbNumberOrNull(r.finished_at),
       commitSha: r.commit_sha ?? undefined,
       commits: r.commits ? JSON.parse(r.commits) : undefined,
     })),
@@ -547,8 +538,8 @@ async function loadServiceEvents(
     incidents: incidents.map((r: any) => ({
       id: r.external_id,
       service,
-      openedAt: num(r.opened_at),
-      resolvedAt: numOrNull(r.resolved_at),
+      openedAt: dbNumber(r.opened_at),
+      resolvedAt: dbNumberOrNull(r.resolved_at),
       causeDeploymentId: r.cause_deployment_id ?? undefined,
       causeCommitSha: r.cause_commit_sha ?? undefined,
     })),
@@ -557,7 +548,7 @@ async function loadServiceEvents(
       service,
       rolledBackDeploymentId: r.rolled_back_deployment_id,
       rollbackDeploymentId: r.rollback_deployment_id ?? undefined,
-      at: num(r.at),
+      at: dbNumber(r.at),
     })),
     ...(shippedUpTo === undefined
       ? {}
@@ -591,7 +582,9 @@ export async function latestInferredHeadTime(
     tx('dora_changes').max({ at: 'committed_at' }),
     service,
   ).whereIn('sha', heads);
-  return row?.at === null || row?.at === undefined ? undefined : num(row.at);
+  return row?.at === null || row?.at === undefined
+    ? undefined
+    : dbNumber(row.at);
 }
 
 /**
@@ -756,7 +749,7 @@ export function factFromRow(r: any): DeploymentFact {
     service: r.service,
     id: r.deployment_id,
     stream: r.stream,
-    finishedAt: num(r.finished_at),
+    finishedAt: dbNumber(r.finished_at),
     rework: Boolean(r.rework),
     inferred: Boolean(r.inferred),
     failed: Boolean(r.failed),
@@ -765,12 +758,12 @@ export function factFromRow(r: any): DeploymentFact {
     repairedByFix: Boolean(r.repaired_by_fix),
     failedViaFallback: Boolean(r.failed_via_fallback),
     rolledBack: Boolean(r.rolled_back),
-    linkedIncidents: num(r.linked_incidents),
-    rollbacks: num(r.rollbacks),
-    failureStart: numOrNull(r.failure_start),
-    recoveredAt: numOrNull(r.recovered_at),
+    linkedIncidents: dbNumber(r.linked_incidents),
+    rollbacks: dbNumber(r.rollbacks),
+    failureStart: dbNumberOrNull(r.failure_start),
+    recoveredAt: dbNumberOrNull(r.recovered_at),
     leadTimesMs: JSON.parse(r.lead_times_ms),
-    commitsWithoutTime: num(r.commits_without_time),
+    commitsWithoutTime: dbNumber(r.commits_without_time),
   };
 }
 
@@ -807,23 +800,23 @@ export function rollupFromRow(r: any): DailyRollup {
   return {
     service: r.service,
     stream: r.stream,
-    day: num(r.day),
-    deployments: num(r.deployments),
-    releases: num(r.releases),
-    releaseRework: num(r.release_rework),
-    releaseFailures: num(r.release_failures),
-    repairedByFix: num(r.repaired_by_fix),
-    rework: num(r.rework),
-    inferred: num(r.inferred),
-    failed: num(r.failed),
-    failedViaFallback: num(r.failed_via_fallback),
-    rolledBack: num(r.rolled_back),
-    linkedIncidents: num(r.linked_incidents),
-    rollbacks: num(r.rollbacks),
-    recovered: num(r.recovered),
-    unrecovered: num(r.unrecovered),
-    commits: num(r.commits),
-    commitsWithoutTime: num(r.commits_without_time),
+    day: dbNumber(r.day),
+    deployments: dbNumber(r.deployments),
+    releases: dbNumber(r.releases),
+    releaseRework: dbNumber(r.release_rework),
+    releaseFailures: dbNumber(r.release_failures),
+    repairedByFix: dbNumber(r.repaired_by_fix),
+    rework: dbNumber(r.rework),
+    inferred: dbNumber(r.inferred),
+    failed: dbNumber(r.failed),
+    failedViaFallback: dbNumber(r.failed_via_fallback),
+    rolledBack: dbNumber(r.rolled_back),
+    linkedIncidents: dbNumber(r.linked_incidents),
+    rollbacks: dbNumber(r.rollbacks),
+    recovered: dbNumber(r.recovered),
+    unrecovered: dbNumber(r.unrecovered),
+    commits: dbNumber(r.commits),
+    commitsWithoutTime: dbNumber(r.commits_without_time),
     leadTimeHistogram: r.lead_time_histogram,
     recoveryHistogram: r.recovery_histogram,
     ...(r.deployment_days === undefined

@@ -1,12 +1,17 @@
 import {
   DatabaseService,
-  isDatabaseConflictError,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import {
   DoraServiceKeyType,
   DoraUnmappedService,
 } from '@internal/plugin-dora-common';
+import {
+  chunks,
+  dbNumber,
+  dbNumberOrNull,
+  runOnce,
+} from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
 import {
   CommitRange,
@@ -76,10 +81,6 @@ export const ANNOTATION_BY_KEY_TYPE: Record<DoraServiceKeyType, string> = {
 };
 
 export { serviceOf };
-
-const num = (value: unknown): number => Number(value);
-const numOrNull = (value: unknown): number | null =>
-  value === null || value === undefined ? null : Number(value);
 
 const keyOf = (e: NormalizedEvent) => `${e.source}\u0000${e.externalId}`;
 
@@ -1201,8 +1202,8 @@ export class DoraStore {
         production: Boolean(r.production),
         status: r.status,
         kind: r.kind,
-        startedAt: num(r.started_at),
-        finishedAt: numOrNull(r.finished_at),
+        startedAt: dbNumber(r.started_at),
+        finishedAt: dbNumberOrNull(r.finished_at),
         commitSha: r.commit_sha ?? undefined,
         commits: r.commits ? JSON.parse(r.commits) : undefined,
       })),
@@ -1210,8 +1211,8 @@ export class DoraStore {
       incidents: incidents.map((r: any) => ({
         id: r.external_id,
         service: serviceOf(r),
-        openedAt: num(r.opened_at),
-        resolvedAt: numOrNull(r.resolved_at),
+        openedAt: dbNumber(r.opened_at),
+        resolvedAt: dbNumberOrNull(r.resolved_at),
         causeDeploymentId: r.cause_deployment_id ?? undefined,
         causeCommitSha: r.cause_commit_sha ?? undefined,
       })),
@@ -1220,7 +1221,7 @@ export class DoraStore {
         service: serviceOf(r),
         rolledBackDeploymentId: r.rolled_back_deployment_id,
         rollbackDeploymentId: r.rollback_deployment_id ?? undefined,
-        at: num(r.at),
+        at: dbNumber(r.at),
       })),
     };
   }
@@ -1280,7 +1281,7 @@ export class DoraStore {
       .where('opened_at', '<', query.to)
       .modify(q => scopeDerived(q, query.services))
       .groupBy('service');
-    return new Map(rows.map((r: any) => [r.service, num(r.count)]));
+    return new Map(rows.map((r: any) => [r.service, dbNumber(r.count)]));
   }
 
   /**
@@ -1312,7 +1313,7 @@ export class DoraStore {
       .map((r: any) => ({
         service: serviceOf(r),
         stream: String(r.stream),
-        count: num(r.count),
+        count: dbNumber(r.count),
       }))
       .filter(r => !wanted || wanted.has(r.service));
   }
@@ -1334,7 +1335,7 @@ export class DoraStore {
       .whereNot('service', 'like', 'unmapped:%')
       .groupBy('service')
       .orderBy('service');
-    return rows.map((r: any) => ({ entityRef: r.service, at: num(r.at) }));
+    return rows.map((r: any) => ({ entityRef: r.service, at: dbNumber(r.at) }));
   }
 
   /**
@@ -1385,13 +1386,13 @@ export class DoraStore {
       for (const r of rows as any[]) {
         const k = `${r.service_key_type}\u0000${r.service_key}`;
         const existing = byKey.get(k);
-        const last = num(r.last);
+        const last = dbNumber(r.last);
         byKey.set(k, {
           serviceKeyType: r.service_key_type,
           service: r.service_key,
           annotation:
             ANNOTATION_BY_KEY_TYPE[r.service_key_type as DoraServiceKeyType],
-          eventCount: (existing?.eventCount ?? 0) + num(r.count),
+          eventCount: (existing?.eventCount ?? 0) + dbNumber(r.count),
           lastSeenAt: new Date(
             Math.max(last, existing ? Date.parse(existing.lastSeenAt) : 0),
           ).toISOString(),
@@ -1482,7 +1483,7 @@ export class DoraStore {
     const result = {} as Record<keyof typeof TABLES, number>;
     for (const [type, table] of Object.entries(TABLES)) {
       const [{ count }] = await this.db(table).count({ count: '*' });
-      result[type as keyof typeof TABLES] = num(count);
+      result[type as keyof typeof TABLES] = dbNumber(count);
     }
     return result;
   }
@@ -1495,18 +1496,9 @@ export class DoraStore {
     name: string,
     job: (tx: DoraStore) => Promise<void>,
   ): Promise<boolean> {
-    try {
-      await this.db.transaction(async tx => {
-        await tx('dora_markers').insert({ name, created_at: Date.now() });
-        await job(new DoraStore(tx, this.fallbackMs));
-      });
-      return true;
-    } catch (error) {
-      if (isDatabaseConflictError(error)) {
-        return false;
-      }
-      throw error;
-    }
+    return runOnce(this.db, 'dora_markers', name, tx =>
+      job(new DoraStore(tx, this.fallbackMs)),
+    );
   }
 }
 
@@ -1535,12 +1527,6 @@ function compareStrings(a: string, b: string): number {
 /** Stored times are whole milliseconds (bigint columns). */
 const roundOrNull = (ms: number | undefined) =>
   ms === undefined ? null : Math.round(ms);
-
-function* chunks<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) {
-    yield items.slice(i, i + size);
-  }
-}
 
 function deploymentRow(e: NormalizedDeployment) {
   return {

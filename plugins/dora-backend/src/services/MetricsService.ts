@@ -25,7 +25,8 @@ import {
   weeksOf,
 } from '../domain';
 import { nextStartOfDay, startOfDay } from '../domain/timeZone';
-import { CatalogServiceMap, normalizeRef } from './CatalogServiceMap';
+import { normalizeEntityRef } from '@internal/plugin-portal-node';
+import { CatalogServiceMap } from './CatalogServiceMap';
 import { DoraStore } from './DoraStore';
 
 /** Up to this many deployments in scope, figures are computed from per-deployment facts. */
@@ -370,7 +371,7 @@ export class MetricsService {
       return { ref: 'organisation' };
     }
     if (scope === 'team') {
-      const ref = normalizeRef(rawRef!, 'group');
+      const ref = normalizeEntityRef(rawRef!.trim(), { defaultKind: 'group' });
       const services = ref ? serviceMap.componentsOwnedBy(ref) : [];
       if (!ref || services.length === 0) {
         throw new NotFoundError(
@@ -381,7 +382,9 @@ export class MetricsService {
     }
     const [serviceRef, stream] =
       scope === 'stream' ? splitStreamRef(rawRef!) : [rawRef!, undefined];
-    const ref = normalizeRef(serviceRef, 'component');
+    const ref = normalizeEntityRef(serviceRef.trim(), {
+      defaultKind: 'component',
+    });
     // A component the catalog has not (yet) listed still shows the events stored for it.
     if (
       !ref ||
