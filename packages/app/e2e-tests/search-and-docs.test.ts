@@ -99,14 +99,14 @@ test("the portal's own docs show their content at once, with no rebuild and no r
 
   const synced = page.waitForEvent('requestfinished', {
     predicate: r => r.url().includes(`/api/techdocs/sync/${entityPath}`),
-    timeout: 15_000,
+    timeout: 30_000,
   });
   await openAsGuest(page, `/catalog/${entityPath}`);
   await page.getByRole('link', { name: 'TechDocs', exact: true }).click();
   await expect(
     page.getByText('brings together the service catalog').first(),
   ).toBeVisible({ timeout: 15_000 });
-  // The docs of a local folder used to be rebuilt on such a visit (reading the whole checkout,
+  // The docs of a local folder used to be rebuilt on such a visit (checking every file of the checkout,
   // node_modules included: about half a minute under "A newer version ... is being prepared"),
   // then the reader asked for a refresh although nothing had changed.
   await expect(page.getByRole('progressbar')).toHaveCount(0, {
