@@ -74,3 +74,51 @@ test("a demo service's docs show their content, and its TechDocs tab leads there
     fullPage: true,
   });
 });
+
+test("the portal's own docs show their content at once, with no rebuild and no refresh prompt", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(300_000);
+  const entityPath = 'default/component/developer-portal';
+  // Built shortly after the portal starts, like every unopened doc.
+  const headers = await identityHeaders(request);
+  const metadataUrl = `${backend}/api/techdocs/metadata/techdocs/${entityPath}`;
+  await expect
+    .poll(async () => (await request.get(metadataUrl, { headers })).status(), {
+      timeout: 180_000,
+      intervals: [5_000],
+    })
+    .toBe(200);
+  const metadata = await (await request.get(metadataUrl, { headers })).json();
+  // TechDocs checks a source again only a minute after its last build: a reader comes later.
+  const sinceBuild = Date.now() - Number(metadata.build_timestamp ?? 0);
+  if (sinceBuild < 65_000) {
+    await page.waitForTimeout(65_000 - sinceBuild);
+  }
+
+  const synced = page.waitForEvent('requestfinished', {
+    predicate: r => r.url().includes(`/api/techdocs/sync/${entityPath}`),
+    timeout: 30_000,
+  });
+  await openAsGuest(page, `/catalog/${entityPath}`);
+  await page.getByRole('link', { name: 'TechDocs', exact: true }).click();
+  await expect(
+    page.getByText('brings together the service catalog').first(),
+  ).toBeVisible({ timeout: 15_000 });
+  // The docs of a local folder used to be rebuilt on such a visit (checking every file of the checkout,
+  // node_modules included: about half a minute under "A newer version ... is being prepared"),
+  // then the reader asked for a refresh although nothing had changed.
+  await expect(page.getByRole('progressbar')).toHaveCount(0, {
+    timeout: 15_000,
+  });
+  await synced;
+  await expect(
+    page.getByText(/newer version of this documentation/),
+  ).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Refresh' })).toHaveCount(0);
+  await page.screenshot({
+    path: 'e2e-test-report/screenshots/72-portal-own-docs.png',
+    fullPage: true,
+  });
+});

@@ -2,6 +2,7 @@ import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { localGitUrlReaderServiceFactory } from '@internal/plugin-local-git-backend';
 import { configureRootHttpRouter } from './hostHeaderGuard';
+import { techdocsModuleLocalDocsFolders } from './modules/techdocsLocalDocsFolders';
 import { searchModuleTechDocsPrebuild } from './modules/techdocsPrebuild';
 import { assertEnvironmentForConfig } from './requiredEnvironment';
 
@@ -49,6 +50,8 @@ async function main() {
   backend.add(localGitUrlReaderServiceFactory);
 
   backend.add(import('@backstage/plugin-techdocs-backend'));
+  // Docs of local folders (the portal's own) are built only when they changed, from their docs alone.
+  backend.add(techdocsModuleLocalDocsFolders);
 
   // Permissions: the portal's own policy, never allow-all.
   backend.add(import('@backstage/plugin-permission-backend'));

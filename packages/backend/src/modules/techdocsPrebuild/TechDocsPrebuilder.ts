@@ -46,9 +46,8 @@ export function readSyncOutcome(eventStream: string): SyncOutcome {
 }
 
 /**
- * How long an entity whose build failed is left alone. A failed build is not retried every pass:
- * a dir: source at a repository's root makes TechDocs read every file of the checkout (node_modules
- * included) before it fails or builds.
+ * How long an entity whose build failed is left alone: a failed build is not retried every pass,
+ * where it would fail again until someone fixes the docs.
  */
 const retryFailedAfterMs = 30 * 60_000;
 

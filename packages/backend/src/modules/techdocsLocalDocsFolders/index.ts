@@ -1,0 +1,1 @@
+export { techdocsModuleLocalDocsFolders } from './module';
