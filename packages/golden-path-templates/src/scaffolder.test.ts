@@ -195,9 +195,17 @@ function expectGithubActionsOnly(files: Map<string, string>, slug: string) {
   );
 }
 
+/** Files go-service 1.0.0 rendered that today's version does not: unchanged, then changed. */
+const LEDGER_STALE_FILES = [
+  'deploy/argocd/preview.yaml',
+  'observability/alerts.yaml',
+];
+
 /**
  * The ledger-api repository as go-service 1.0.0 left it: today's rendering for its recorded
- * inputs, with the 1.0.0 version recorded and an older main.go, on the local Git host.
+ * inputs, with the 1.0.0 version recorded, an older main.go and two files today's version no
+ * longer renders, committed as portal:publish does; then the team's own commit, which adds
+ * handlers.go and changes one of those two files. On the local Git host.
  */
 async function publishLedgerAt100(options: {
   server: any;
@@ -239,6 +247,10 @@ async function publishLedgerAt100(options: {
     ),
   );
   await fs.writeFile(join(source, 'main.go'), 'package main // 1.0.0\n');
+  for (const stale of LEDGER_STALE_FILES) {
+    await fs.mkdir(join(source, stale, '..'), { recursive: true });
+    await fs.writeFile(join(source, stale), `# go-service 1.0.0\n`);
+  }
   const gitDir = join(dataDir, 'ledger-api.git');
   await fs.mkdir(dataDir, { recursive: true });
   const git = (...args: string[]) =>
@@ -259,7 +271,22 @@ async function publishLedgerAt100(options: {
     gitDir,
   ]);
   await git('add', '--all', '--', '.');
-  await git('commit', '--quiet', '-m', 'Initial commit from go-service 1.0.0');
+  await git(
+    'commit',
+    '--quiet',
+    '-m',
+    'Initial commit from template:default/go-service',
+  );
+  await fs.writeFile(
+    join(source, 'handlers.go'),
+    "package main // the team's code\n",
+  );
+  await fs.appendFile(
+    join(source, LEDGER_STALE_FILES[1]),
+    '# tuned by the team\n',
+  );
+  await git('add', '--all', '--', '.');
+  await git('commit', '--quiet', '-m', 'Ledger handlers, tuned alerts');
 }
 
 jest.setTimeout(180_000);
@@ -529,12 +556,28 @@ describe('golden-path templates on the portal scaffolder', () => {
     const gitDir = join(workDir, 'git', 'ledger-api.git');
     const git = async (...args: string[]) =>
       (await run('git', [`--git-dir=${gitDir}`, ...args])).stdout;
-    // Only what changed since 1.0.0: the older main.go and the recorded version.
+    // Only what changed since 1.0.0: the older main.go, the recorded version and the file the
+    // golden path dropped; the one the team changed stays, and so does the team's own code.
     expect(
-      (await git('diff', '--name-only', 'main', 'golden-path-2.1.0'))
+      (await git('diff', '--name-status', 'main', 'golden-path-2.1.0'))
         .trim()
         .split('\n'),
-    ).toEqual(['catalog-info.yaml', 'main.go']);
+    ).toEqual([
+      'M\tcatalog-info.yaml',
+      'D\tdeploy/argocd/preview.yaml',
+      'M\tmain.go',
+    ]);
+    expect(
+      await git('show', 'golden-path-2.1.0:observability/alerts.yaml'),
+    ).toBe('# go-service 1.0.0\n# tuned by the team\n');
+    expect(await git('show', 'golden-path-2.1.0:handlers.go')).toBe(
+      "package main // the team's code\n",
+    );
+    expect(
+      await git('log', '-1', '--format=%B', 'golden-path-2.1.0'),
+    ).toContain(
+      'because they were changed since the golden path wrote them (delete them if they are no longer needed):\n- observability/alerts.yaml',
+    );
     const entity = yaml.parse(
       await git('show', 'golden-path-2.1.0:catalog-info.yaml'),
     );

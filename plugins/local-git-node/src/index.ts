@@ -23,6 +23,7 @@ export {
 export { LocalGitRepositories } from './services/LocalGitRepositories';
 export type {
   LocalGitBranchResult,
+  LocalGitCommitSummary,
   LocalGitPathInfo,
   LocalGitPublishOptions,
   LocalGitPublishResult,

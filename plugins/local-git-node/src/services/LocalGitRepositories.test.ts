@@ -276,6 +276,86 @@ describe('LocalGitRepositories', () => {
       ).rejects.toThrow(NotFoundError);
     });
 
+    it('removes the paths it is told to remove, and nothing when one is also proposed', async () => {
+      await repositories.publish({ name: 'orders', sourceDir: workspace });
+      const proposal = join(root, 'proposal');
+      await writeTree(proposal, { 'docs/index.md': '# Docs, upgraded\n' });
+      const result = await repositories.commitToBranch({
+        name: 'orders',
+        branch: 'golden-path-2.1.0',
+        sourceDir: proposal,
+        removePaths: ['src/index.ts', 'never/there.md'],
+        message: 'Upgrade to 2.1.0',
+      });
+      expect(result.changed).toBe(true);
+      expect(
+        await repositories.changedPaths('orders', 'main', 'golden-path-2.1.0'),
+      ).toEqual(['docs/index.md', 'src/index.ts']);
+      await expect(
+        repositories.readFile('orders', 'golden-path-2.1.0', 'src/index.ts'),
+      ).rejects.toThrow(NotFoundError);
+
+      // Only removals: an empty proposal folder.
+      const empty = join(root, 'empty');
+      await fs.mkdir(empty);
+      const removal = await repositories.commitToBranch({
+        name: 'orders',
+        branch: 'golden-path-2.2.0',
+        sourceDir: empty,
+        removePaths: ['catalog-info.yaml'],
+        message: 'Upgrade to 2.2.0',
+      });
+      expect(
+        await repositories.changedPaths('orders', 'main', removal.commit),
+      ).toEqual(['catalog-info.yaml']);
+
+      for (const removePaths of [['docs/index.md'], ['../outside'], ['']]) {
+        await expect(
+          repositories.commitToBranch({
+            name: 'orders',
+            branch: 'golden-path-2.3.0',
+            sourceDir: proposal,
+            removePaths,
+            message: 'x',
+          }),
+        ).rejects.toThrow(InputError);
+      }
+      await expect(
+        repositories.resolveCommit('orders', 'golden-path-2.3.0'),
+      ).rejects.toThrow(NotFoundError);
+    });
+
+    it('lists the history of a branch oldest first, with parents and subjects', async () => {
+      const published = await repositories.publish({
+        name: 'orders',
+        sourceDir: workspace,
+        message: 'Initial commit from template:default/go-service',
+      });
+      const proposal = join(root, 'proposal');
+      await writeTree(proposal, { 'docs/index.md': '# Docs, upgraded\n' });
+      const next = await repositories.commitToBranch({
+        name: 'orders',
+        branch: 'main',
+        sourceDir: proposal,
+        message: 'Upgrade docs\n\nWith a body.',
+      });
+      expect(await repositories.log('orders', 'main')).toEqual([
+        {
+          commit: published.commit,
+          parents: [],
+          subject: 'Initial commit from template:default/go-service',
+        },
+        {
+          commit: next.commit,
+          parents: [published.commit],
+          subject: 'Upgrade docs',
+        },
+      ]);
+      await expect(repositories.log('orders', 'nope')).rejects.toThrow(
+        NotFoundError,
+      );
+    });
+
     it('refuses a branch name with a slash and a missing repository', async () => {
       await repositories.publish({ name: 'orders', sourceDir: workspace });
       await expect(

@@ -45,6 +45,16 @@ export interface LocalGitBranchResult extends LocalGitRepositoryUrls {
   changed: boolean;
 }
 
+/** A commit of a repository's history, as {@link LocalGitRepositories.log} lists it. @public */
+export interface LocalGitCommitSummary {
+  /** The commit's id. */
+  commit: string;
+  /** Parent commits, first parent first; none for a root commit. */
+  parents: string[];
+  /** The first line of the commit message. */
+  subject: string;
+}
+
 /** An entry of a directory listing. @public */
 export interface LocalGitTreeEntry {
   name: string;
@@ -220,7 +230,9 @@ export class LocalGitRepositories {
   /**
    * Commits the files of `sourceDir` on top of branch `baseBranch` as branch `branch` (created, or
    * moved when it exists and only holds an earlier proposal): files in `sourceDir` replace or add
-   * to the base tree, files absent from it stay as they are. Used to propose changes, such as a
+   * to the base tree, files absent from it stay as they are, except `removePaths`, which are
+   * removed (a path the base does not have is ignored; one that `sourceDir` also holds is an
+   * InputError, before anything is committed). Used to propose changes, such as a
    * golden-path upgrade, as a branch to review. The commit is built with a private index, so no
    * working tree is touched, and the branch moves with a compare-and-swap `update-ref`, so of two
    * concurrent proposals one wins and the other gets a ConflictError. When the result equals the
@@ -231,11 +243,33 @@ export class LocalGitRepositories {
     branch: string;
     baseBranch?: string;
     sourceDir: string;
+    /** Files of the base tree the proposal deletes. */
+    removePaths?: string[];
     message: string;
     author?: { name: string; email: string };
   }): Promise<LocalGitBranchResult> {
     const { name, branch, sourceDir } = options;
     assertValidRef(branch, 'branch');
+    const removePaths = (options.removePaths ?? []).map(path => {
+      const clean = normalizeRepositoryPath(path);
+      if (clean === '') {
+        throw new InputError(
+          `Invalid path ${JSON.stringify(path)} to remove from ${name}`,
+        );
+      }
+      return clean;
+    });
+    for (const path of removePaths) {
+      const added = await fs
+        .lstat(joinPath(sourceDir, path))
+        .then(() => true)
+        .catch(() => false);
+      if (added) {
+        throw new InputError(
+          `${path} cannot be both proposed and removed in branch ${branch} of ${name}`,
+        );
+      }
+    }
     const gitDir = this.gitDir(name);
     if (!(await this.exists(name))) {
       throw new NotFoundError(`Repository ${name} not found`);
@@ -261,6 +295,16 @@ export class LocalGitRepositories {
         '--',
         '.',
       ]);
+      if (removePaths.length > 0) {
+        // Index only: a path the base does not have is not an error.
+        await git([
+          `--work-tree=${sourceDir}`,
+          'update-index',
+          '--force-remove',
+          '--',
+          ...removePaths,
+        ]);
+      }
       const tree = (await git(['write-tree'])).toString('utf8').trim();
       const baseTree = (await git(['rev-parse', `${base}^{tree}`]))
         .toString('utf8')
@@ -342,6 +386,31 @@ export class LocalGitRepositories {
       b,
     ]);
     return out.toString('utf8').split('\0').filter(Boolean).sort();
+  }
+
+  /** Commits reachable from `ref`, oldest first (parents before their children). */
+  async log(name: string, ref: string): Promise<LocalGitCommitSummary[]> {
+    const head = await this.resolveCommit(name, ref);
+    const out = await runGit([
+      `--git-dir=${this.gitDir(name)}`,
+      'log',
+      '--topo-order',
+      '--reverse',
+      '--format=%H%x1f%P%x1f%s',
+      head,
+    ]);
+    return out
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(line => {
+        const [commit, parents, subject] = line.split('\x1f');
+        return {
+          commit,
+          parents: parents ? parents.split(' ') : [],
+          subject: subject ?? '',
+        };
+      });
   }
 
   /** The scaffolder task that created repository `name`, if it was recorded. */

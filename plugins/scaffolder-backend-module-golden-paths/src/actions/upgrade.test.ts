@@ -4,12 +4,16 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { promises as fs } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import yaml from 'yaml';
 import { createTestEnvironment } from '../__testUtils__/testEnvironment';
 import { TemplateRenderer } from '../upgrade/ScaffolderDryRunRenderer';
 import { UpgradeFile } from '../upgrade/upgradePlan';
 import { createTemplateUpgradeAction } from './upgrade';
+
+const execFileAsync = promisify(execFile);
 
 const ENTITY_REF = 'component:default/orders-api';
 const LOCATION =
@@ -61,9 +65,14 @@ const file = (path: string, content: string): UpgradeFile => ({
   content: Buffer.from(content),
 });
 
+/** Files golden path 1.0.0 rendered that 2.0.0 renders unchanged unless told to drop them. */
+const RELEASE_WORKFLOW = 'on: push\njobs: {}\n';
+const AUTOSCALER = 'kind: HorizontalPodAutoscaler\n';
+
 /** Renders what golden path 2.0.0 renders for the recorded inputs, and remembers the call. */
 class RecordingRenderer implements TemplateRenderer {
   calls: unknown[] = [];
+  constructor(private readonly dropped: string[] = []) {}
   async render(options: Parameters<TemplateRenderer['render']>[0]) {
     this.calls.push(options.values);
     return [
@@ -72,7 +81,9 @@ class RecordingRenderer implements TemplateRenderer {
       file('docs/index.md', '# orders-api\n'),
       file('chart/values-staging.yaml', 'image:\n  tag: ""\ndatabase: {}\n'),
       file('go.sum', 'rendered sums\n'),
-    ];
+      file('.github/workflows/release.yaml', RELEASE_WORKFLOW),
+      file('chart/templates/hpa.yaml', AUTOSCALER),
+    ].filter(f => !this.dropped.includes(f.path));
   }
 }
 
@@ -80,24 +91,57 @@ describe('portal:template:upgrade', () => {
   let env: Awaited<ReturnType<typeof createTestEnvironment>>;
   let renderer: RecordingRenderer;
 
+  let folders = 0;
+  const writeFiles = async (name: string, files: Record<string, string>) => {
+    const dir = join(env.root, `${name}-${(folders += 1)}`);
+    await fs.mkdir(dir, { recursive: true });
+    for (const [path, content] of Object.entries(files)) {
+      await fs.mkdir(join(dir, path, '..'), { recursive: true });
+      await fs.writeFile(join(dir, path), content);
+    }
+    return dir;
+  };
+
+  /** A commit of the service's own on its default branch. */
+  const commitToMain = async (
+    message: string,
+    files: Record<string, string>,
+    removePaths: string[] = [],
+  ) => {
+    await env.repositories.commitToBranch({
+      name: 'orders-api',
+      branch: 'main',
+      baseBranch: 'main',
+      sourceDir: await writeFiles('commit', files),
+      removePaths,
+      message,
+    });
+  };
+
   beforeEach(async () => {
     env = await createTestEnvironment();
     renderer = new RecordingRenderer();
-    // The repository as the service has it: created at 1.0.0, then deployed by CI.
-    const created = join(env.root, 'created');
-    const files: Record<string, string> = {
-      'catalog-info.yaml': CREATED_CATALOG_INFO,
-      'main.go': 'package main // 1.0.0\n',
-      'docs/index.md': '# orders-api\n',
+    // The repository as the service has it: created by golden path 1.0.0 (portal:publish's
+    // commit), then deployed by CI and added to by its developers.
+    await env.repositories.publish({
+      name: 'orders-api',
+      sourceDir: await writeFiles('created', {
+        'catalog-info.yaml': CREATED_CATALOG_INFO,
+        'main.go': 'package main // 1.0.0\n',
+        'docs/index.md': '# orders-api\n',
+        'chart/values-staging.yaml': 'image:\n  tag: ""\n',
+        'go.sum': 'the service sums\n',
+        '.github/workflows/release.yaml': RELEASE_WORKFLOW,
+        'chart/templates/hpa.yaml': AUTOSCALER,
+      }),
+      message: 'Initial commit from template:default/go-service',
+    });
+    await commitToMain('Deploy 3f2c1ab to staging', {
       'chart/values-staging.yaml': 'image:\n  tag: 3f2c1ab\n',
-      'go.sum': 'the service sums\n',
+    });
+    await commitToMain('Add the order handlers', {
       'handlers.go': 'package main // the service code\n',
-    };
-    for (const [path, content] of Object.entries(files)) {
-      await fs.mkdir(join(created, path, '..'), { recursive: true });
-      await fs.writeFile(join(created, path), content);
-    }
-    await env.repositories.publish({ name: 'orders-api', sourceDir: created });
+    });
   });
   afterEach(() => env.cleanup());
 
@@ -128,6 +172,17 @@ describe('portal:template:upgrade', () => {
     });
     return { action, permissions };
   };
+
+  const commitMessage = async (branch: string) =>
+    (
+      await execFileAsync('git', [
+        `--git-dir=${env.repositories.gitDir('orders-api')}`,
+        'log',
+        '-1',
+        '--format=%B',
+        branch,
+      ])
+    ).stdout;
 
   const readBranch = async (path: string) =>
     (
@@ -195,6 +250,199 @@ describe('portal:template:upgrade', () => {
         await env.repositories.readFile('orders-api', 'main', 'main.go')
       ).content.toString('utf8'),
     ).toBe('package main // 1.0.0\n');
+  });
+
+  it('an upgrade removes a file the newer template no longer renders', async () => {
+    renderer = new RecordingRenderer(['.github/workflows/release.yaml']);
+    const { action } = createAction();
+    const ctx = env.context({ entityRef: ENTITY_REF });
+    await action.handler(ctx);
+
+    expect(
+      await env.repositories.changedPaths(
+        'orders-api',
+        'main',
+        'golden-path-2.0.0',
+      ),
+    ).toEqual([
+      '.github/workflows/release.yaml',
+      'catalog-info.yaml',
+      'chart/values-staging.yaml',
+      'main.go',
+    ]);
+    await expect(readBranch('.github/workflows/release.yaml')).rejects.toThrow(
+      'not found',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('removedFiles', [
+      '.github/workflows/release.yaml',
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith('keptFiles', []);
+    const message = await commitMessage('golden-path-2.0.0');
+    expect(message).toMatch(/^Upgrade to template:default\/go-service 2.0.0\n/);
+    expect(message).toContain('Removed, as 2.0.0 no longer renders them');
+    expect(message).toContain('- .github/workflows/release.yaml');
+    // The default branch keeps it until the owners merge.
+    expect(
+      (
+        await env.repositories.readFile(
+          'orders-api',
+          'main',
+          '.github/workflows/release.yaml',
+        )
+      ).content.toString('utf8'),
+    ).toBe(RELEASE_WORKFLOW);
+  });
+
+  it('an upgrade removes dropped environment values whose only change since is the image tag CI deployed', async () => {
+    renderer = new RecordingRenderer([]);
+    renderer.render = async () => [
+      file('catalog-info.yaml', CREATED_CATALOG_INFO.replace('1.0.0', '2.0.0')),
+      file('main.go', 'package main // 2.0.0\n'),
+    ];
+    const { action } = createAction();
+    const ctx = env.context({ entityRef: ENTITY_REF });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('removedFiles', [
+      '.github/workflows/release.yaml',
+      'chart/templates/hpa.yaml',
+      'chart/values-staging.yaml',
+      'docs/index.md',
+    ]);
+    // go.sum is the service's, whatever the template renders.
+    expect(await readBranch('go.sum')).toBe('the service sums\n');
+  });
+
+  it('an upgrade keeps a file the developer added', async () => {
+    renderer = new RecordingRenderer([
+      '.github/workflows/release.yaml',
+      'chart/templates/hpa.yaml',
+    ]);
+    // Besides handlers.go: the developer's own file next to the template's chart files.
+    await commitToMain('Our own chart template', {
+      'chart/templates/pdb.yaml': 'kind: PodDisruptionBudget\n',
+    });
+    const { action } = createAction();
+    const ctx = env.context({ entityRef: ENTITY_REF });
+    await action.handler(ctx);
+
+    expect(await readBranch('handlers.go')).toBe(
+      'package main // the service code\n',
+    );
+    expect(await readBranch('chart/templates/pdb.yaml')).toBe(
+      'kind: PodDisruptionBudget\n',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('removedFiles', [
+      '.github/workflows/release.yaml',
+      'chart/templates/hpa.yaml',
+    ]);
+  });
+
+  it('an upgrade keeps a dropped file the developer changed and says so', async () => {
+    renderer = new RecordingRenderer([
+      '.github/workflows/release.yaml',
+      'chart/templates/hpa.yaml',
+    ]);
+    await commitToMain('Scale on memory too', {
+      'chart/templates/hpa.yaml': `${AUTOSCALER}# and memory\n`,
+    });
+    const { action } = createAction();
+    const logger = mockServices.logger.mock();
+    const ctx = env.context({ entityRef: ENTITY_REF }, { logger });
+    await action.handler(ctx);
+
+    expect(await readBranch('chart/templates/hpa.yaml')).toBe(
+      `${AUTOSCALER}# and memory\n`,
+    );
+    await expect(readBranch('.github/workflows/release.yaml')).rejects.toThrow(
+      'not found',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('removedFiles', [
+      '.github/workflows/release.yaml',
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith('keptFiles', [
+      'chart/templates/hpa.yaml',
+    ]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('chart/templates/hpa.yaml'),
+    );
+    const message = await commitMessage('golden-path-2.0.0');
+    expect(message).toContain(
+      'Kept, although 2.0.0 no longer renders them, because they were changed since the golden path wrote them',
+    );
+    expect(message).toContain('- chart/templates/hpa.yaml');
+  });
+
+  it('an upgrade removes dropped files that an earlier, merged upgrade wrote', async () => {
+    // 1.5.0 changed the autoscaler and added a dashboard; its branch was merged.
+    await env.repositories.commitToBranch({
+      name: 'orders-api',
+      branch: 'main',
+      baseBranch: 'main',
+      sourceDir: await writeFiles('upgrade', {
+        'chart/templates/hpa.yaml': `${AUTOSCALER}# 1.5.0\n`,
+        'dashboards/orders.json': '{}\n',
+      }),
+      message:
+        'Upgrade to template:default/go-service 1.5.0\n\nRe-rendered with the inputs recorded at 1.0.0.',
+    });
+    // A developer deleted the release workflow, so there is nothing left to remove.
+    await commitToMain('No releases', {}, ['.github/workflows/release.yaml']);
+    renderer = new RecordingRenderer([
+      '.github/workflows/release.yaml',
+      'chart/templates/hpa.yaml',
+    ]);
+    const { action } = createAction({
+      entities: [component('1.5.0'), template('2.0.0')],
+    });
+    const ctx = env.context({ entityRef: ENTITY_REF });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('removedFiles', [
+      'chart/templates/hpa.yaml',
+      'dashboards/orders.json',
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith('keptFiles', []);
+  });
+
+  it('an upgrade of a repository the golden path did not create removes nothing', async () => {
+    await env.repositories.publish({
+      name: 'imported-api',
+      sourceDir: await writeFiles('imported', {
+        'catalog-info.yaml': CREATED_CATALOG_INFO,
+        'chart/templates/hpa.yaml': AUTOSCALER,
+      }),
+    });
+    renderer = new RecordingRenderer(['chart/templates/hpa.yaml']);
+    const imported = component();
+    imported.metadata.annotations!['backstage.io/managed-by-location'] =
+      LOCATION.replace('orders-api', 'imported-api');
+    const { action } = createAction({
+      entities: [imported, template('2.0.0')],
+    });
+    const ctx = env.context({ entityRef: ENTITY_REF });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('removedFiles', []);
+    expect(
+      (
+        await env.repositories.readFile(
+          'imported-api',
+          'golden-path-2.0.0',
+          'chart/templates/hpa.yaml',
+        )
+      ).content.toString('utf8'),
+    ).toBe(AUTOSCALER);
+  });
+
+  it('lists the removals of a dry run without creating the branch', async () => {
+    renderer = new RecordingRenderer(['chart/templates/hpa.yaml']);
+    const { action } = createAction();
+    const ctx = env.context({ entityRef: ENTITY_REF }, { isDryRun: true });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('removedFiles', [
+      'chart/templates/hpa.yaml',
+    ]);
+    await expect(
+      env.repositories.resolveCommit('orders-api', 'golden-path-2.0.0'),
+    ).rejects.toThrow('not found');
   });
 
   it('lists the changes of a dry run without creating the branch', async () => {

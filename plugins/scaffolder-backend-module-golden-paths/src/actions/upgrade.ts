@@ -30,8 +30,10 @@ import { RepositoryPublisher } from '../publishers/types';
 import { TemplateRenderer } from '../upgrade/ScaffolderDryRunRenderer';
 import {
   compareTemplateVersions,
+  droppedFiles,
   proposedFiles,
   readUpgradeSource,
+  templateWrittenFiles,
   upgradeBranchName,
 } from '../upgrade/upgradePlan';
 import { examples } from './upgrade.examples';
@@ -55,6 +57,36 @@ function localRepositoryOf(
   return undefined;
 }
 
+/** The proposal's commit message; its subject is how later upgrades recognise it. */
+function upgradeCommitMessage(options: {
+  templateRef: string;
+  fromVersion: string;
+  toVersion: string;
+  removed: string[];
+  kept: string[];
+}): string {
+  const { templateRef, fromVersion, toVersion, removed, kept } = options;
+  const list = (paths: string[]) => paths.map(p => `- ${p}`).join('\n');
+  return [
+    `Upgrade to ${templateRef} ${toVersion}`,
+    `Re-rendered with the inputs recorded at ${fromVersion}.`,
+    ...(removed.length > 0
+      ? [
+          `Removed, as ${toVersion} no longer renders them and they were unchanged since the golden path wrote them:\n${list(
+            removed,
+          )}`,
+        ]
+      : []),
+    ...(kept.length > 0
+      ? [
+          `Kept, although ${toVersion} no longer renders them, because they were changed since the golden path wrote them (delete them if they are no longer needed):\n${list(
+            kept,
+          )}`,
+        ]
+      : []),
+  ].join('\n\n');
+}
+
 /**
  * `portal:template:upgrade`: re-renders a component's golden path at the template's current
  * version with the inputs recorded at creation and proposes the difference as a branch of the
@@ -73,7 +105,7 @@ export function createTemplateUpgradeAction(options: {
   return createTemplateAction({
     id: 'portal:template:upgrade',
     description:
-      "Re-renders a component's golden path at the template's current version with the inputs recorded when the component was created (fernhill.io/template-inputs), keeps what the service owns (catalog-info.yaml apart from the version, go.sum and lockfiles, the image tags CI wrote per environment) and proposes the difference as branch golden-path-<version> of the component's repository. Only the component's owners (and the platform team) may upgrade it. Dry runs render and list the changed files without committing.",
+      "Re-renders a component's golden path at the template's current version with the inputs recorded when the component was created (fernhill.io/template-inputs), keeps what the service owns (catalog-info.yaml apart from the version, go.sum and lockfiles, the image tags CI wrote per environment), removes the files the golden path wrote that the new version no longer renders unless someone changed them since (those are kept and listed) and proposes the difference as branch golden-path-<version> of the component's repository. Only the component's owners (and the platform team) may upgrade it. Dry runs render and list the changed, removed and kept files without committing.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -111,6 +143,18 @@ export function createTemplateUpgradeAction(options: {
           z
             .array(z.string())
             .describe('The files the proposal adds or changes'),
+        removedFiles: z =>
+          z
+            .array(z.string())
+            .describe(
+              'The files the proposal removes: the golden path wrote them, its new version no longer renders them and nobody changed them since',
+            ),
+        keptFiles: z =>
+          z
+            .array(z.string())
+            .describe(
+              'Files the new version no longer renders that were changed since the golden path wrote them: kept for the owners to delete or keep',
+            ),
       },
     },
     async handler(ctx) {
@@ -172,6 +216,8 @@ export function createTemplateUpgradeAction(options: {
         );
         ctx.output('upToDate', true);
         ctx.output('changedFiles', []);
+        ctx.output('removedFiles', []);
+        ctx.output('keptFiles', []);
         return;
       }
       if (publisher.target !== 'local') {
@@ -203,28 +249,64 @@ export function createTemplateUpgradeAction(options: {
         workDir: templateDir,
       });
       const defaultBranch = await repositories.defaultBranch(repoName);
-      const files = await proposedFiles({
+      // Pinned, so every read below sees the same state of the default branch.
+      const baseCommit = await repositories.resolveCommit(
+        repoName,
+        defaultBranch,
+      );
+      const readAt = (commit: string, path: string) =>
+        repositories
+          .readFile(repoName, commit, path)
+          .then(f => f.content)
+          .catch(error => {
+            if (error instanceof NotFoundError) return undefined;
+            throw error;
+          });
+      const readExisting = (path: string) => readAt(baseCommit, path);
+      const files = await proposedFiles({ rendered, toVersion, readExisting });
+      const dropped = await droppedFiles({
         rendered,
-        toVersion,
-        readExisting: path =>
-          repositories
-            .readFile(repoName, defaultBranch, path)
-            .then(f => f.content)
-            .catch(error => {
-              if (error instanceof NotFoundError) return undefined;
-              throw error;
-            }),
+        written: await templateWrittenFiles({
+          templateRef: source.templateRef,
+          history: await repositories.log(repoName, baseCommit),
+          listFiles: commit => repositories.listFiles(repoName, commit, ''),
+          changedPaths: (from, to) =>
+            repositories.changedPaths(repoName, from, to),
+        }),
+        readExisting,
+        readWritten: readAt,
       });
       const changedFiles = files.map(f => f.path);
       const branch = upgradeBranchName(toVersion);
       ctx.output('changedFiles', changedFiles);
+      ctx.output('removedFiles', dropped.removed);
+      ctx.output('keptFiles', dropped.kept);
       ctx.output('upToDate', false);
       ctx.logger.info(
         `The upgrade changes ${
           changedFiles.length
         } file(s): ${changedFiles.join(', ')}`,
       );
-      if (ctx.isDryRun || changedFiles.length === 0) {
+      if (dropped.removed.length > 0) {
+        ctx.logger.info(
+          `It removes ${
+            dropped.removed.length
+          } file(s) ${toVersion} no longer renders: ${dropped.removed.join(
+            ', ',
+          )}`,
+        );
+      }
+      if (dropped.kept.length > 0) {
+        ctx.logger.warn(
+          `${toVersion} no longer renders these files, but they were changed since the golden path wrote them, so the upgrade keeps them (delete them in the branch if they are no longer needed): ${dropped.kept.join(
+            ', ',
+          )}`,
+        );
+      }
+      if (
+        ctx.isDryRun ||
+        (changedFiles.length === 0 && dropped.removed.length === 0)
+      ) {
         ctx.output('branch', branch);
         return;
       }
@@ -234,6 +316,7 @@ export function createTemplateUpgradeAction(options: {
         'upgrade-proposal',
       );
       await fs.rm(proposalDir, { recursive: true, force: true });
+      await fs.mkdir(proposalDir, { recursive: true });
       for (const file of files) {
         const target = resolveSafeChildPath(proposalDir, file.path);
         await fs.mkdir(dirname(target), { recursive: true });
@@ -250,7 +333,13 @@ export function createTemplateUpgradeAction(options: {
             branch,
             baseBranch: defaultBranch,
             sourceDir: proposalDir,
-            message: `Upgrade to ${source.templateRef} ${toVersion}\n\nRe-rendered with the inputs recorded at ${source.recordedVersion}.`,
+            removePaths: dropped.removed,
+            message: upgradeCommitMessage({
+              templateRef: source.templateRef,
+              fromVersion: source.recordedVersion,
+              toVersion,
+              ...dropped,
+            }),
             author:
               profile?.displayName && profile?.email
                 ? { name: profile.displayName, email: profile.email }

@@ -8,6 +8,7 @@ import {
 } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
+import { isDeepStrictEqual } from 'node:util';
 import yaml from 'yaml';
 import { annotateCatalogInfo, PROVENANCE_ANNOTATIONS } from '../provenance';
 
@@ -197,6 +198,103 @@ export async function proposedFiles(options: {
     result.push({ ...file, content });
   }
   return result.sort((a, b) => a.path.localeCompare(b.path, 'en-US'));
+}
+
+/** A commit of the component's repository, oldest first as `LocalGitRepositories.log` lists them. */
+export interface RepositoryCommit {
+  commit: string;
+  parents: string[];
+  subject: string;
+}
+
+/**
+ * Where the golden path last wrote each file of the repository: the commit that created it
+ * (`portal:publish`'s "Initial commit from <template>") and the merged upgrades ("Upgrade to
+ * <template> <version>", this action's own commits) play back in order, each setting the paths
+ * it wrote and dropping those it removed. What they do not mention (a developer's files, and
+ * everything when the repository was not created by this template) is not the template's.
+ * Mirrors the old render cruft and copier keep: the files themselves are the record, since the
+ * catalog only has the template's current version.
+ */
+export async function templateWrittenFiles(options: {
+  templateRef: string;
+  history: RepositoryCommit[];
+  /** Files of a commit's tree. */
+  listFiles: (commit: string) => Promise<string[]>;
+  /** Paths that differ between two commits (written or removed). */
+  changedPaths: (from: string, to: string) => Promise<string[]>;
+}): Promise<Map<string, string>> {
+  const { templateRef, history } = options;
+  const written = new Map<string, string>();
+  const created = history.find(c => c.parents.length === 0);
+  if (!created || created.subject !== `Initial commit from ${templateRef}`) {
+    return written;
+  }
+  for (const path of await options.listFiles(created.commit)) {
+    written.set(path, created.commit);
+  }
+  const upgrade = `Upgrade to ${templateRef} `;
+  for (const { commit, parents, subject } of history) {
+    if (!subject.startsWith(upgrade) || parents.length === 0) continue;
+    // A path it removed is looked up at this commit, finds nothing and so counts as not written.
+    for (const path of await options.changedPaths(parents[0], commit)) {
+      written.set(path, commit);
+    }
+  }
+  return written;
+}
+
+/**
+ * The files the golden path wrote that its new version no longer renders: `removed` when the
+ * repository still has them exactly as written (CI's image tag in environment values aside),
+ * `kept` when someone changed them since, which the upgrade leaves to the owners. The service's
+ * own files (catalog-info.yaml, lockfiles, go.sum) are never removed; files the template never
+ * wrote are not considered at all.
+ */
+export async function droppedFiles(options: {
+  rendered: UpgradeFile[];
+  /** Path to the commit the golden path last wrote it in (`templateWrittenFiles`). */
+  written: Map<string, string>;
+  /** Reads a file of the repository's default branch; undefined when absent. */
+  readExisting: (path: string) => Promise<Buffer | undefined>;
+  /** Reads a file at a commit; undefined when absent. */
+  readWritten: (commit: string, path: string) => Promise<Buffer | undefined>;
+}): Promise<{ removed: string[]; kept: string[] }> {
+  const renderedPaths = new Set(options.rendered.map(f => f.path));
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const [path, commit] of options.written) {
+    if (renderedPaths.has(path) || SERVICE_OWNED.has(path)) continue;
+    if (path === 'catalog-info.yaml') continue;
+    const existing = await options.readExisting(path);
+    if (!existing) continue;
+    const asWritten = await options.readWritten(commit, path);
+    if (!asWritten) continue;
+    if (unchangedSinceWritten(path, asWritten, existing)) removed.push(path);
+    else kept.push(path);
+  }
+  const byPath = (a: string, b: string) => a.localeCompare(b, 'en-US');
+  return { removed: removed.sort(byPath), kept: kept.sort(byPath) };
+}
+
+function unchangedSinceWritten(
+  path: string,
+  written: Buffer,
+  existing: Buffer,
+): boolean {
+  if (written.equals(existing)) return true;
+  if (!ENVIRONMENT_VALUES.test(path)) return false;
+  // CI writes the deployed image tag into environment values; that is not an edit.
+  try {
+    const [before, now] = [written, existing].map(b =>
+      yaml.parse(b.toString('utf8')),
+    );
+    const tag = now?.image?.tag;
+    if (before?.image && typeof tag === 'string') before.image.tag = tag;
+    return isDeepStrictEqual(before, now);
+  } catch {
+    return false;
+  }
 }
 
 /** The rendered values with the image tag of the existing values, when it has one. */
