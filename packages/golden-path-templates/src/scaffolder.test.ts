@@ -1115,6 +1115,38 @@ describe('golden-path templates on the portal scaffolder', () => {
       );
     });
 
+    // What this machine can check of the Go skeleton without its modules (templates/README.md, item
+    // 5): Debian's gofmt parses every rendered file and finds nothing to reformat. Compiling and
+    // `go test` need otelhttp and the other modules, which cannot be fetched here.
+    it('go-service renders Go files that parse and are gofmt-clean, whatever the description says', async () => {
+      const go = byName('go-service');
+      const description = 'Ends a comment */ and "opens" a string ` here\\';
+      const response = await dryRun(
+        go,
+        { ...go.testValues, description },
+        scaffolders.github.server,
+      );
+      expect(response.status).toBe(200);
+      const dir = await fs.mkdtemp(join(tmpdir(), 'go-skeleton-'));
+      try {
+        const goFiles = [...renderedFiles(response)].filter(([path]) =>
+          path.endsWith('.go'),
+        );
+        expect(goFiles.map(([path]) => path)).toEqual(
+          expect.arrayContaining(['main.go', 'server.go', 'server_test.go']),
+        );
+        for (const [path, content] of goFiles) {
+          await fs.mkdir(join(dir, path, '..'), { recursive: true });
+          await fs.writeFile(join(dir, path), content);
+        }
+        // -l lists files whose formatting differs; a syntax error fails the command.
+        const { stdout } = await run('gofmt', ['-l', '-e', dir]);
+        expect(stdout).toBe('');
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it('escapes the description into static-site HTML and keeps it on one Go comment line', async () => {
       const description =
         'Fish & chips, "quoted" and \'single\' for the ledger.';
