@@ -17,6 +17,15 @@ const suites = {
     '@internal/plugin-dora-backend',
     'bench',
   ],
+  // Bulk backfill of a year of a mid-size organisation's history (NDJSON); both databases.
+  'dora-backfill': [
+    'node',
+    'scripts/with-test-postgres.mjs',
+    'yarn',
+    'workspace',
+    '@internal/plugin-dora-backend',
+    'bench:backfill',
+  ],
   // Adoption API at 10,000 components, 100,000 runs, 1,000,000 analytics events; both databases.
   adoption: [
     'node',

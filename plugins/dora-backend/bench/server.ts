@@ -11,6 +11,7 @@ import express from 'express';
 import knexFactory from 'knex';
 import { readDoraConfig } from '../src/config';
 import { createRouter } from '../src/router';
+import { BackfillService } from '../src/services/BackfillService';
 import { CatalogServiceMap } from '../src/services/CatalogServiceMap';
 import { DoraStore } from '../src/services/DoraStore';
 import { IngestService } from '../src/services/IngestService';
@@ -51,9 +52,16 @@ async function main() {
       },
     }),
   );
+  const ingest = IngestService.create({ store, serviceMap, logger });
   const router = await createRouter({
     config,
-    ingest: IngestService.create({ store, serviceMap, logger }),
+    ingest,
+    backfill: BackfillService.create({
+      store,
+      ingest,
+      normalize: config,
+      logger,
+    }),
     metrics: MetricsService.create({
       store,
       serviceMap,

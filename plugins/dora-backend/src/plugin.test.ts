@@ -315,6 +315,44 @@ describe('doraPlugin', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('takes a backfill with a source token through the whole backend, and its status with the same token', async () => {
+    const server = await start();
+    const lines = [
+      {
+        type: 'change',
+        service: 'payments-api',
+        sha: 'f'.repeat(40),
+        committedAt: '2019-05-10T09:00:00Z',
+      },
+      {
+        type: 'deployment',
+        id: 'backfilled-1',
+        service: 'payments-api',
+        environment: 'production',
+        status: 'success',
+        commits: ['f'.repeat(40)],
+        startedAt: '2019-05-10T10:00:00Z',
+        finishedAt: '2019-05-10T10:05:00Z',
+      },
+    ];
+    const res = await postWithToken(server, '/backfill', deployerToken)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(lines.map(l => JSON.stringify(l)).join('\n'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', accepted: 2 });
+    const status = await request(server)
+      .get(`/api/dora/backfill/${res.body.backfill}`)
+      .set('Authorization', `Bearer ${deployerToken}`);
+    expect(status.body).toMatchObject({ status: 'completed', lines: 2 });
+    const metrics = await getMetrics(server, {
+      scope: 'service',
+      ref: 'payments-api',
+      ...may2019,
+    });
+    expect(metrics.status).toBe(200);
+    expect(metrics.body.metrics.deploymentFrequency.numerator.value).toBe(1);
+  });
+
   it('accepts the curl examples of the README as they are written', async () => {
     const server = await start();
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');

@@ -11,6 +11,7 @@ import { createRouter } from './router';
 import { CatalogServiceMap } from './services/CatalogServiceMap';
 import { demoResolver, seedDemoData } from './services/DemoSeeder';
 import { DoraStore } from './services/DoraStore';
+import { BackfillService } from './services/BackfillService';
 import { IngestService } from './services/IngestService';
 import { DeploymentAncestry } from './services/DeploymentAncestry';
 import { GithubCompareClient } from './ingest/githubCompare';
@@ -18,6 +19,9 @@ import { MetricsService } from './services/MetricsService';
 
 /** How far back the nightly reconciliation derives facts again. */
 const RECONCILE_DAYS = 120;
+
+/** A backfill that stored nothing for this long is taken as abandoned (chunks take seconds). */
+const BACKFILL_STALE_MS = 10 * 60_000;
 
 /**
  * The DORA metrics backend plugin: ingest endpoints for GitHub, PagerDuty, Argo CD and a generic
@@ -66,6 +70,12 @@ export const doraPlugin = createBackendPlugin({
           logger,
           ancestry,
         });
+        const backfill = BackfillService.create({
+          store,
+          ingest,
+          normalize: config,
+          logger,
+        });
         const metrics = MetricsService.create({
           store,
           serviceMap,
@@ -84,6 +94,7 @@ export const doraPlugin = createBackendPlugin({
           await createRouter({
             config,
             ingest,
+            backfill,
             metrics,
             store,
             httpAuth: deps.httpAuth,
@@ -93,6 +104,10 @@ export const doraPlugin = createBackendPlugin({
         );
         // These routes authenticate themselves with source tokens and webhook signatures.
         httpRouter.addAuthPolicy({ path: '/events', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: '/backfill',
+          allow: 'unauthenticated',
+        });
         httpRouter.addAuthPolicy({
           path: '/webhooks',
           allow: 'unauthenticated',
@@ -120,6 +135,21 @@ export const doraPlugin = createBackendPlugin({
               logger.info(
                 `DORA: remapped ${changed} events to catalog components`,
               );
+            }
+          },
+        });
+
+        // A backfill whose request broke off (client gone, replica stopped) left services marked
+        // and not derived: whichever replica runs this derives them.
+        await scheduler.scheduleTask({
+          id: 'dora-finish-backfills',
+          frequency: { minutes: 5 },
+          timeout: { minutes: 30 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            const jobs = await backfill.finishAbandoned(BACKFILL_STALE_MS);
+            if (jobs > 0) {
+              logger.info(`DORA: derived ${jobs} abandoned backfills`);
             }
           },
         });

@@ -20,6 +20,7 @@ import {
 } from '@internal/plugin-dora-common';
 import { leadershipDashboardsReadPermission } from '@internal/plugin-leadership-common';
 import express, { Request, RequestHandler } from 'express';
+import { createGunzip } from 'node:zlib';
 import Router from 'express-promise-router';
 import { DoraConfig } from './config';
 import { normalizeArgoCdNotification } from './ingest/argocd';
@@ -33,8 +34,10 @@ import {
 import { normalizeGenericRequest } from './ingest/generic';
 import { normalizeGithubWebhook } from './ingest/github';
 import { normalizeGitlabWebhook } from './ingest/gitlab';
+import { NdjsonLimits, ndjsonLines } from './ingest/ndjson';
 import { normalizePagerDutyWebhook } from './ingest/pagerduty';
 import { parseJsonBody, parseWith } from '@internal/plugin-portal-node';
+import { BackfillService } from './services/BackfillService';
 import { DoraStore } from './services/DoraStore';
 import { IngestService } from './services/IngestService';
 import { MetricsService } from './services/MetricsService';
@@ -43,9 +46,17 @@ import { WebhookResult } from './services/types';
 /** Largest accepted request body (a full batch of events with commit lists). */
 const BODY_LIMIT = '5mb';
 
+/** Bounds of one `POST /backfill` request (a year of a mid-size organisation fits in one). */
+export const BACKFILL_LIMITS: NdjsonLimits = {
+  maxLineBytes: 1024 * 1024,
+  maxLines: 2_000_000,
+  maxBytes: 2 * 1024 * 1024 * 1024,
+};
+
 export interface RouterOptions {
   config: DoraConfig;
   ingest: IngestService;
+  backfill: BackfillService;
   metrics: MetricsService;
   store: DoraStore;
   httpAuth: HttpAuthService;
@@ -60,8 +71,16 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { config, ingest, metrics, store, httpAuth, permissions, logger } =
-    options;
+  const {
+    config,
+    ingest,
+    backfill,
+    metrics,
+    store,
+    httpAuth,
+    permissions,
+    logger,
+  } = options;
   const router = Router();
   // Any content type: signatures are computed over the exact bytes, and JSON is parsed here so a
   // malformed body gets a message rather than a parser stack.
@@ -106,6 +125,51 @@ export async function createRouter(
       res.status(202).json({ accepted: await ingest.ingest(events) });
     },
   );
+
+  // Bulk history: one event per line, streamed (never buffered whole), stored in big transactions,
+  // facts derived once per service at the end. Same source tokens as `POST /events`.
+  const sourceFromToken = beforeBody((req, res) => {
+    res.locals.source = authenticateSource(
+      req.header('authorization'),
+      config.sourceTokens,
+    );
+  });
+  router.post('/backfill', sourceFromToken, async (req, res) => {
+    const encoding = (req.header('content-encoding') ?? 'identity')
+      .trim()
+      .toLocaleLowerCase('en-US');
+    if (encoding !== 'identity' && encoding !== 'gzip') {
+      throw new InputError(
+        `Content-Encoding ${encoding} is not supported; send identity or gzip`,
+      );
+    }
+    const input = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
+    if (input !== req) {
+      req.on('error', error => input.destroy(error));
+    }
+    const result = await backfill.run(
+      res.locals.source,
+      ndjsonLines(input, BACKFILL_LIMITS),
+    );
+    res.status(200).json(result);
+  });
+  router.get('/backfill/:id', sourceFromToken, async (req, res) => {
+    const job = await backfill.status(res.locals.source, req.params.id);
+    if (!job) {
+      throw new NotFoundError(`No backfill ${req.params.id} from this source`);
+    }
+    res.json({
+      backfill: job.id,
+      status: job.status,
+      lines: job.lines,
+      accepted: job.events,
+      pendingServices: job.pendingServices,
+      resumeFromLine: job.lines + 1,
+      ...(job.error ? { error: job.error } : {}),
+      startedAt: new Date(job.createdAt).toISOString(),
+      updatedAt: new Date(job.updatedAt).toISOString(),
+    });
+  });
 
   const githubConfig = () => {
     if (!config.github) {

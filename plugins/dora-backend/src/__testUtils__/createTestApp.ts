@@ -11,6 +11,7 @@ import { readDoraConfig } from '../config';
 import { createRouter } from '../router';
 import { CatalogServiceMap } from '../services/CatalogServiceMap';
 import { DoraStore } from '../services/DoraStore';
+import { BackfillService } from '../services/BackfillService';
 import { IngestService } from '../services/IngestService';
 import { MetricsService } from '../services/MetricsService';
 import { testDoraConfig, testEntities } from '../testUtils';
@@ -21,7 +22,11 @@ import { testDoraConfig, testEntities } from '../testUtils';
  */
 export async function createTestApp(
   databases: TestDatabases,
-  options: { dora?: object; entities?: Entity[] } = {},
+  options: {
+    dora?: object;
+    entities?: Entity[];
+    backfillChunkLines?: number;
+  } = {},
 ) {
   const knex = await databases.init('SQLITE_3');
   const store = await DoraStore.create({
@@ -38,10 +43,19 @@ export async function createTestApp(
   const config = readDoraConfig(
     new ConfigReader({ dora: options.dora ?? testDoraConfig }),
   );
+  const ingest = IngestService.create({ store, serviceMap, logger });
+  const backfill = BackfillService.create({
+    store,
+    ingest,
+    normalize: config,
+    logger,
+    chunkLines: options.backfillChunkLines,
+  });
   const router = await createRouter({
     config,
     store,
-    ingest: IngestService.create({ store, serviceMap, logger }),
+    ingest,
+    backfill,
     metrics: MetricsService.create({
       store,
       serviceMap,
@@ -70,5 +84,5 @@ export async function createTestApp(
     }
     return JSON.stringify(dump);
   };
-  return { app, store, snapshot };
+  return { app, store, snapshot, knex, backfill };
 }

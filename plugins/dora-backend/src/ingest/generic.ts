@@ -109,3 +109,17 @@ export function normalizeGenericRequest(
       : [parseWith(doraEventInputSchema, body, 'event')];
   return events.map(e => normalize(`api:${sourceName}`, e, options));
 }
+
+/** Validates one event of a backfill stream (`what` names it in errors: "line 12"). */
+export function normalizeGenericEvent(
+  sourceName: string,
+  value: unknown,
+  options: NormalizeOptions,
+  what: string,
+): NormalizedEvent {
+  return normalize(
+    `api:${sourceName}`,
+    parseWith(doraEventInputSchema, value, what),
+    options,
+  );
+}

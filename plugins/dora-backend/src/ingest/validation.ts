@@ -19,6 +19,8 @@ const EARLIEST = Date.parse(DORA_EARLIEST_TIMESTAMP);
 export function assertPlausibleTimes(
   events: NormalizedEvent[],
   now: number,
+  /** How the message names an event: `event 3` by default, `line 12` for a backfill. */
+  label: (index: number) => string = index => `event ${index}`,
 ): void {
   events.forEach((event, index) => {
     const fields: Array<[string, number | undefined]> = Object.entries(
@@ -29,12 +31,14 @@ export function assertPlausibleTimes(
     for (const [name, value] of fields) {
       if (!Number.isFinite(value) || value! < EARLIEST) {
         throw new InputError(
-          `event ${index}: ${name} must not be before ${DORA_EARLIEST_TIMESTAMP}`,
+          `${label(
+            index,
+          )}: ${name} must not be before ${DORA_EARLIEST_TIMESTAMP}`,
         );
       }
       if (value! > now + DORA_MAX_CLOCK_SKEW_MS) {
         throw new InputError(
-          `event ${index}: ${name} must not be in the future`,
+          `${label(index)}: ${name} must not be in the future`,
         );
       }
     }
@@ -44,7 +48,7 @@ export function assertPlausibleTimes(
       event.finishedAt < event.startedAt
     ) {
       throw new InputError(
-        `event ${index}: finishedAt must not be before startedAt`,
+        `${label(index)}: finishedAt must not be before startedAt`,
       );
     }
     if (
@@ -53,7 +57,7 @@ export function assertPlausibleTimes(
       event.resolvedAt < event.openedAt
     ) {
       throw new InputError(
-        `event ${index}: resolvedAt must not be before openedAt`,
+        `${label(index)}: resolvedAt must not be before openedAt`,
       );
     }
   });

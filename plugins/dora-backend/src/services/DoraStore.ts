@@ -68,6 +68,37 @@ const TABLES = {
   rollback: 'dora_rollbacks',
 } as const;
 
+/** Bulk backfill bookkeeping (migration 20261205010000). */
+const BACKFILL = {
+  jobs: 'dora_backfill_jobs',
+  services: 'dora_backfill_services',
+} as const;
+
+/**
+ * Where a backfill stands: `receiving` (lines being stored), `deriving` (all stored, facts being
+ * derived), `completed`, `failed` (stopped at a bad line) or `interrupted` (the stream broke off).
+ */
+export type BackfillStatus =
+  | 'receiving'
+  | 'deriving'
+  | 'completed'
+  | 'failed'
+  | 'interrupted';
+
+/** A backfill job's progress: `lines` is the stored prefix of its stream. */
+export interface BackfillJob {
+  id: string;
+  source: string;
+  status: BackfillStatus;
+  lines: number;
+  events: number;
+  error?: string;
+  /** Services whose facts are still to be derived. */
+  pendingServices: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** How long the set of services with an incident source is reused. */
 const INCIDENT_SERVICES_TTL_MS = 60_000;
 
@@ -256,31 +287,8 @@ export class DoraStore {
     resolve: ServiceKeyResolver,
     receivedAt: number = Date.now(),
   ): Promise<void> {
-    const merged = new Map<string, NormalizedEvent>();
-    for (const event of events) {
-      const existing = merged.get(keyOf(event));
-      merged.set(
-        keyOf(event),
-        existing ? mergeReports(existing, event) : event,
-      );
-    }
-    // A stable order keeps concurrent PostgreSQL transactions from deadlocking on each other.
-    const sorted = [...merged.entries()]
-      .sort(([a], [b]) => compareStrings(a, b))
-      .map(([, e]) => e);
-    const base = (e: NormalizedEvent) => ({
-      source: e.source,
-      external_id: e.externalId,
-      service_key_type: e.serviceKeyType,
-      service_key: e.serviceKey,
-      entity_ref: resolve(e.serviceKeyType, e.serviceKey),
-      received_at: Math.round(receivedAt),
-    });
-    const of = <T extends NormalizedEvent['type']>(type: T) =>
-      sorted.filter(e => e.type === type) as Extract<
-        NormalizedEvent,
-        { type: T }
-      >[];
+    const sorted = mergedInKeyOrder(events);
+    const base = rowBase(resolve, receivedAt);
 
     if (sorted.some(e => e.type === 'incident')) {
       this.incidentServices = undefined;
@@ -296,73 +304,7 @@ export class DoraStore {
       );
       await lockServices(tx, late);
 
-      for (const rows of chunks(of('deployment'), CHUNK)) {
-        await this.upsertDeployments(
-          tx,
-          rows.map(e => ({ ...base(e), ...deploymentRow(e) })),
-        );
-        await this.indexShas(
-          tx,
-          rows.filter(e => e.commits || e.commitSha),
-        );
-      }
-      const excludedRangeFirst =
-        '(dora_changes.pushed_head is null or (excluded.pushed_head is not null and (excluded.pushed_head < dora_changes.pushed_head or (excluded.pushed_head = dora_changes.pushed_head and excluded.pushed_before < dora_changes.pushed_before))))';
-      const fromFirstRange = (column: string) =>
-        tx.raw(
-          `case when ${excludedRangeFirst} then excluded.${column} else dora_changes.${column} end`,
-        );
-      for (const rows of chunks(of('change'), CHUNK)) {
-        await tx(TABLES.change)
-          .insert(rows.map(e => ({ ...base(e), ...changeRow(e) })))
-          .onConflict(['source', 'external_id'])
-          .merge({
-            committed_at: tx.raw(
-              'case when excluded.committed_at < dora_changes.committed_at then excluded.committed_at else dora_changes.committed_at end',
-            ),
-            authored_at: tx.raw(
-              'coalesce(dora_changes.authored_at, excluded.authored_at)',
-            ),
-            pr_number: tx.raw(
-              'coalesce(excluded.pr_number, dora_changes.pr_number)',
-            ),
-            pr_url: tx.raw('coalesce(excluded.pr_url, dora_changes.pr_url)'),
-            // Two ranges listing one commit (a push and a compare) are both true; the same one
-            // is kept whatever the delivery order (as `firstRange`).
-            pushed_before: fromFirstRange('pushed_before'),
-            pushed_head: fromFirstRange('pushed_head'),
-            pushed_index: fromFirstRange('pushed_index'),
-          });
-      }
-      for (const rows of chunks(of('incident'), CHUNK)) {
-        await tx(TABLES.incident)
-          .insert(rows.map(e => ({ ...base(e), ...incidentRow(e) })))
-          .onConflict(['source', 'external_id'])
-          .merge({
-            opened_at: tx.raw(
-              'case when excluded.opened_at < dora_incidents.opened_at then excluded.opened_at else dora_incidents.opened_at end',
-            ),
-            resolved_at: tx.raw(
-              'coalesce(excluded.resolved_at, dora_incidents.resolved_at)',
-            ),
-            title: tx.raw('coalesce(excluded.title, dora_incidents.title)'),
-            severity: tx.raw(
-              'coalesce(excluded.severity, dora_incidents.severity)',
-            ),
-            cause_deployment_id: tx.raw(
-              'coalesce(excluded.cause_deployment_id, dora_incidents.cause_deployment_id)',
-            ),
-            cause_commit_sha: tx.raw(
-              'coalesce(excluded.cause_commit_sha, dora_incidents.cause_commit_sha)',
-            ),
-          });
-      }
-      for (const rows of chunks(of('rollback'), CHUNK)) {
-        await tx(TABLES.rollback)
-          .insert(rows.map(e => ({ ...base(e), ...rollbackRow(e) })))
-          .onConflict(['source', 'external_id'])
-          .ignore();
-      }
+      await this.upsertEvents(tx, sorted, base);
 
       const spans = await this.affectedSpans(tx, sorted, previous, base);
       for (const service of spans.services()) {
@@ -371,6 +313,227 @@ export class DoraStore {
         }
       }
     });
+  }
+
+  /**
+   * Stores a chunk of a bulk backfill in one transaction with the same upserts as `ingest`, but
+   * derives nothing: the services it touched are marked for the job instead, and the job's
+   * progress (lines and events stored so far) commits with the events. `deriveBackfilled` derives
+   * the marked services once, at the end.
+   */
+  async storeBackfillChunk(
+    jobId: string,
+    events: NormalizedEvent[],
+    resolve: ServiceKeyResolver,
+    progress: { lines: number; events: number },
+    receivedAt: number = Date.now(),
+  ): Promise<void> {
+    const sorted = mergedInKeyOrder(events);
+    const base = rowBase(resolve, receivedAt);
+    if (sorted.some(e => e.type === 'incident')) {
+      this.incidentServices = undefined;
+    }
+    await this.db.transaction(async tx => {
+      await this.upsertEvents(tx, sorted, base);
+      const services = [...new Set(sorted.map(e => serviceOf(base(e))))];
+      await tx(BACKFILL.services)
+        .insert(services.sort().map(service => ({ job_id: jobId, service })))
+        .onConflict(['job_id', 'service'])
+        .ignore();
+      await tx(BACKFILL.jobs).where('id', jobId).update({
+        lines: progress.lines,
+        events: progress.events,
+        updated_at: Date.now(),
+      });
+    });
+  }
+
+  /** Starts a backfill job (status `receiving`). */
+  async createBackfillJob(id: string, source: string): Promise<void> {
+    const now = Date.now();
+    await this.db(BACKFILL.jobs).insert({
+      id,
+      source,
+      status: 'receiving',
+      lines: 0,
+      events: 0,
+      error: null,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+
+  /** Records a job's status (and the error that stopped it). */
+  async setBackfillStatus(
+    id: string,
+    status: BackfillStatus,
+    error?: string,
+  ): Promise<void> {
+    await this.db(BACKFILL.jobs)
+      .where('id', id)
+      .update({ status, error: error ?? null, updated_at: Date.now() });
+  }
+
+  /** A backfill job, if one with this id was started by this source. */
+  async getBackfillJob(
+    id: string,
+    source: string,
+  ): Promise<BackfillJob | undefined> {
+    const row = await this.db(BACKFILL.jobs).where({ id, source }).first();
+    if (!row) {
+      return undefined;
+    }
+    const [{ count }] = await this.db(BACKFILL.services)
+      .where('job_id', id)
+      .count({ count: '*' });
+    return {
+      id: row.id,
+      source: row.source,
+      status: row.status,
+      lines: dbNumber(row.lines),
+      events: dbNumber(row.events),
+      error: row.error ?? undefined,
+      pendingServices: dbNumber(count),
+      createdAt: dbNumber(row.created_at),
+      updatedAt: dbNumber(row.updated_at),
+    };
+  }
+
+  /**
+   * Derives the whole history of every service a backfill job marked, one service per transaction
+   * under its lock (as a rebuild does), dropping the mark in that transaction. Whatever was stored
+   * before the lock is taken - by this job, another replica's backfill or live ingest - is read,
+   * so the facts equal a rebuild once every job has derived. Returns the services derived.
+   */
+  async deriveBackfilled(jobId: string): Promise<number> {
+    this.incidentServices = undefined;
+    const services: string[] = await this.db(BACKFILL.services)
+      .where('job_id', jobId)
+      .orderBy('service')
+      .pluck('service');
+    for (const service of services) {
+      await this.db.transaction(async tx => {
+        await lockServices(tx, [service]);
+        const mark = await tx(BACKFILL.services)
+          .where({ job_id: jobId, service })
+          .delete();
+        if (mark === 0) {
+          return; // derived meanwhile by the sweep of abandoned jobs
+        }
+        await this.deriveWholeService(tx, service);
+        await tx(BACKFILL.jobs)
+          .where('id', jobId)
+          .update({ updated_at: Date.now() });
+      });
+    }
+    return services.length;
+  }
+
+  /**
+   * Jobs that still have services to derive and made no progress since `staleBefore` (their
+   * request broke off or their replica stopped): derives them and closes them. Returns the jobs.
+   */
+  async finishAbandonedBackfills(staleBefore: number): Promise<number> {
+    const jobs = await this.db(BACKFILL.jobs)
+      .whereIn('id', this.db(BACKFILL.services).distinct('job_id'))
+      .where('updated_at', '<', staleBefore)
+      .select('id', 'status');
+    for (const job of jobs as Array<{ id: string; status: BackfillStatus }>) {
+      await this.deriveBackfilled(job.id);
+      if (job.status === 'receiving' || job.status === 'deriving') {
+        await this.setBackfillStatus(
+          job.id,
+          job.status === 'receiving' ? 'interrupted' : 'completed',
+          job.status === 'receiving'
+            ? 'the request ended before the stream did; resend from the line after the stored ones'
+            : undefined,
+        );
+      }
+    }
+    return jobs.length;
+  }
+
+  /**
+   * Upserts events (merged by key, in key order) with the rules that make any delivery order end in
+   * the same rows, and rewrites the SHA index of the deployments among them.
+   */
+  private async upsertEvents(
+    tx: Knex.Transaction,
+    sorted: NormalizedEvent[],
+    base: (e: NormalizedEvent) => Record<string, unknown>,
+  ) {
+    const of = <T extends NormalizedEvent['type']>(type: T) =>
+      sorted.filter(e => e.type === type) as Extract<
+        NormalizedEvent,
+        { type: T }
+      >[];
+    for (const rows of chunks(of('deployment'), CHUNK)) {
+      await this.upsertDeployments(
+        tx,
+        rows.map(e => ({ ...base(e), ...deploymentRow(e) })),
+      );
+      await this.indexShas(
+        tx,
+        rows.filter(e => e.commits || e.commitSha),
+      );
+    }
+    const excludedRangeFirst =
+      '(dora_changes.pushed_head is null or (excluded.pushed_head is not null and (excluded.pushed_head < dora_changes.pushed_head or (excluded.pushed_head = dora_changes.pushed_head and excluded.pushed_before < dora_changes.pushed_before))))';
+    const fromFirstRange = (column: string) =>
+      tx.raw(
+        `case when ${excludedRangeFirst} then excluded.${column} else dora_changes.${column} end`,
+      );
+    for (const rows of chunks(of('change'), CHUNK)) {
+      await tx(TABLES.change)
+        .insert(rows.map(e => ({ ...base(e), ...changeRow(e) })))
+        .onConflict(['source', 'external_id'])
+        .merge({
+          committed_at: tx.raw(
+            'case when excluded.committed_at < dora_changes.committed_at then excluded.committed_at else dora_changes.committed_at end',
+          ),
+          authored_at: tx.raw(
+            'coalesce(dora_changes.authored_at, excluded.authored_at)',
+          ),
+          pr_number: tx.raw(
+            'coalesce(excluded.pr_number, dora_changes.pr_number)',
+          ),
+          pr_url: tx.raw('coalesce(excluded.pr_url, dora_changes.pr_url)'),
+          // Two ranges listing one commit (a push and a compare) are both true; the same one
+          // is kept whatever the delivery order (as `firstRange`).
+          pushed_before: fromFirstRange('pushed_before'),
+          pushed_head: fromFirstRange('pushed_head'),
+          pushed_index: fromFirstRange('pushed_index'),
+        });
+    }
+    for (const rows of chunks(of('incident'), CHUNK)) {
+      await tx(TABLES.incident)
+        .insert(rows.map(e => ({ ...base(e), ...incidentRow(e) })))
+        .onConflict(['source', 'external_id'])
+        .merge({
+          opened_at: tx.raw(
+            'case when excluded.opened_at < dora_incidents.opened_at then excluded.opened_at else dora_incidents.opened_at end',
+          ),
+          resolved_at: tx.raw(
+            'coalesce(excluded.resolved_at, dora_incidents.resolved_at)',
+          ),
+          title: tx.raw('coalesce(excluded.title, dora_incidents.title)'),
+          severity: tx.raw(
+            'coalesce(excluded.severity, dora_incidents.severity)',
+          ),
+          cause_deployment_id: tx.raw(
+            'coalesce(excluded.cause_deployment_id, dora_incidents.cause_deployment_id)',
+          ),
+          cause_commit_sha: tx.raw(
+            'coalesce(excluded.cause_commit_sha, dora_incidents.cause_commit_sha)',
+          ),
+        });
+    }
+    for (const rows of chunks(of('rollback'), CHUNK)) {
+      await tx(TABLES.rollback)
+        .insert(rows.map(e => ({ ...base(e), ...rollbackRow(e) })))
+        .onConflict(['source', 'external_id'])
+        .ignore();
+    }
   }
 
   /** Rewrites the SHA index rows of these deployments from what is stored after the upsert. */
@@ -1514,6 +1677,31 @@ function scopeDerived(
   if (stream !== undefined) {
     q.where('stream', stream);
   }
+}
+
+/** Reports of one event merged (as the upserts would), in key order: a stable order keeps
+ * concurrent PostgreSQL transactions from deadlocking on each other's rows. */
+function mergedInKeyOrder(events: NormalizedEvent[]): NormalizedEvent[] {
+  const merged = new Map<string, NormalizedEvent>();
+  for (const event of events) {
+    const existing = merged.get(keyOf(event));
+    merged.set(keyOf(event), existing ? mergeReports(existing, event) : event);
+  }
+  return [...merged.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([, e]) => e);
+}
+
+/** The columns every event row has. */
+function rowBase(resolve: ServiceKeyResolver, receivedAt: number) {
+  return (e: NormalizedEvent) => ({
+    source: e.source,
+    external_id: e.externalId,
+    service_key_type: e.serviceKeyType,
+    service_key: e.serviceKey,
+    entity_ref: resolve(e.serviceKeyType, e.serviceKey),
+    received_at: Math.round(receivedAt),
+  });
 }
 
 /** Code-unit order, the same on every locale and database. */

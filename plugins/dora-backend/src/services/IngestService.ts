@@ -3,7 +3,7 @@ import { assertPlausibleTimes } from '../ingest/validation';
 import { CatalogServiceMap } from './CatalogServiceMap';
 import { DeploymentAncestry } from './DeploymentAncestry';
 import { DoraStore } from './DoraStore';
-import { NormalizedEvent } from './types';
+import { NormalizedEvent, ServiceKeyResolver } from './types';
 
 /** Stores validated events with their catalog mapping. */
 export class IngestService {
@@ -31,9 +31,26 @@ export class IngestService {
 
   /** Checks timestamps and stores the events atomically; returns how many were accepted. */
   async ingest(events: NormalizedEvent[], now = Date.now()): Promise<number> {
+    const prepared = await this.prepare(events, now);
+    if (prepared.length === 0) {
+      return 0;
+    }
+    await this.store.ingest(prepared, this.serviceMap.resolve, now);
+    return events.length;
+  }
+
+  /**
+   * What storing these events takes, shared with the bulk backfill: checks their times, makes sure
+   * the catalog mapping knows their service keys, and adds the commits the Git host says their
+   * deployments contain. Returns the events to store.
+   */
+  async prepare(
+    events: NormalizedEvent[],
+    now = Date.now(),
+  ): Promise<NormalizedEvent[]> {
     assertPlausibleTimes(events, now);
     if (events.length === 0) {
-      return 0;
+      return [];
     }
     try {
       await this.serviceMap.refresh();
@@ -48,12 +65,12 @@ export class IngestService {
     }
     // Commits from the Git host are stored with the deployments, in the same transaction.
     const found = (await this.ancestry?.changesFor(events)) ?? [];
-    await this.store.ingest(
-      [...events, ...found],
-      this.serviceMap.resolve,
-      now,
-    );
-    return events.length;
+    return [...events, ...found];
+  }
+
+  /** The catalog mapping of service keys in force. */
+  get resolve(): ServiceKeyResolver {
+    return this.serviceMap.resolve;
   }
 
   /** Re-applies the catalog mapping to stored events. */
