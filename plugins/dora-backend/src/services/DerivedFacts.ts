@@ -173,6 +173,14 @@ export const CHANGE_COLUMNS = [
   'pushed_index',
 ];
 
+/** {@link CHANGE_COLUMNS} and the columns that say which service a change belongs to (`serviceOf`). */
+export const CHANGE_WITH_SERVICE_COLUMNS = [
+  ...CHANGE_COLUMNS,
+  'entity_ref',
+  'service_key_type',
+  'service_key',
+];
+
 /** The domain's change for a raw row. */
 export function changeFromRow(r: any, service: string): Change {
   return {
@@ -242,12 +250,7 @@ async function changesBySha(
   const changes: any[] = [];
   for (const chunk of chunks(shas, 500)) {
     const rows = await tx('dora_changes')
-      .select(
-        ...CHANGE_COLUMNS,
-        'entity_ref',
-        'service_key_type',
-        'service_key',
-      )
+      .select(CHANGE_WITH_SERVICE_COLUMNS)
       .whereIn('sha', chunk);
     for (const r of rows as any[]) {
       const at = Number(r.committed_at);
@@ -643,12 +646,7 @@ async function addAncestry(
     for (const chunk of chunks(heads, 500)) {
       chunk.forEach(h => rangesRead.add(h));
       const rows = await tx('dora_changes')
-        .select(
-          ...CHANGE_COLUMNS,
-          'entity_ref',
-          'service_key_type',
-          'service_key',
-        )
+        .select(CHANGE_WITH_SERVICE_COLUMNS)
         .whereIn('pushed_head', chunk);
       addRows((rows as any[]).filter(r => serviceOf(r) === service));
     }
@@ -695,12 +693,7 @@ async function addAncestry(
     const next: string[] = [];
     for (const chunk of chunks(frontier, 500)) {
       const rows = await tx('dora_changes')
-        .select(
-          ...CHANGE_COLUMNS,
-          'entity_ref',
-          'service_key_type',
-          'service_key',
-        )
+        .select(CHANGE_WITH_SERVICE_COLUMNS)
         .whereIn('pushed_before', chunk);
       for (const r of rows as any[]) {
         if (serviceOf(r) === service && !seen.has(r.sha)) {

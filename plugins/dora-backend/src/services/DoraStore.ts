@@ -28,7 +28,7 @@ import { SERVICE_ANNOTATIONS } from './CatalogServiceMap';
 import {
   AffectedSpans,
   ANCESTRY_ROUNDS,
-  CHANGE_COLUMNS,
+  CHANGE_WITH_SERVICE_COLUMNS,
   changeFromRow,
   DEPLOYMENT_SHAS,
   deploymentIdsReporting,
@@ -488,9 +488,7 @@ export class DoraStore {
         .insert(rows.map(e => ({ ...base(e), ...changeRow(e) })))
         .onConflict(['source', 'external_id'])
         .merge({
-          committed_at: tx.raw(
-            'case when excluded.committed_at < dora_changes.committed_at then excluded.committed_at else dora_changes.committed_at end',
-          ),
+          committed_at: keepEarliest(tx, 'dora_changes', 'committed_at'),
           authored_at: tx.raw(
             'coalesce(dora_changes.authored_at, excluded.authored_at)',
           ),
@@ -510,9 +508,7 @@ export class DoraStore {
         .insert(rows.map(e => ({ ...base(e), ...incidentRow(e) })))
         .onConflict(['source', 'external_id'])
         .merge({
-          opened_at: tx.raw(
-            'case when excluded.opened_at < dora_incidents.opened_at then excluded.opened_at else dora_incidents.opened_at end',
-          ),
+          opened_at: keepEarliest(tx, 'dora_incidents', 'opened_at'),
           resolved_at: tx.raw(
             'coalesce(excluded.resolved_at, dora_incidents.resolved_at)',
           ),
@@ -1271,9 +1267,7 @@ export class DoraStore {
         status_rank: fromNewer('status_rank'),
         kind: fromNewer('kind'),
         finished_at: fromNewer('finished_at'),
-        started_at: tx.raw(
-          'case when excluded.started_at < dora_deployments.started_at then excluded.started_at else dora_deployments.started_at end',
-        ),
+        started_at: keepEarliest(tx, 'dora_deployments', 'started_at'),
         commit_sha: preferNewer('commit_sha'),
         commits: preferNewer('commits'),
         version: preferNewer('version'),
@@ -1320,12 +1314,7 @@ export class DoraStore {
       ),
       scoped(
         this.db(TABLES.change)
-          .select(
-            'entity_ref',
-            'service_key_type',
-            'service_key',
-            ...CHANGE_COLUMNS,
-          )
+          .select(CHANGE_WITH_SERVICE_COLUMNS)
           .where('committed_at', '>=', from - 2 * lookbackMs)
           .where('committed_at', '<', to),
       ),
@@ -1710,6 +1699,13 @@ function compareStrings(a: string, b: string): number {
     return 0;
   }
   return a < b ? -1 : 1;
+}
+
+/** An upsert's value for a time column: the earlier of the stored and the incoming report. */
+function keepEarliest(tx: Knex, table: string, column: string): Knex.Raw {
+  return tx.raw(
+    `case when excluded.${column} < ${table}.${column} then excluded.${column} else ${table}.${column} end`,
+  );
 }
 
 /** Stored times are whole milliseconds (bigint columns). */
