@@ -65,6 +65,17 @@ export interface Config {
       secretToken?: string;
       /** Branches whose pushes are recorded as changes. Default: the project's default branch. */
       branches?: string[];
+      /**
+       * An access token that may read the projects' repositories (`read_api` or
+       * `read_repository`). When set, each successful production deployment asks GitLab's
+       * compare API for the commits between the service's previously deployed SHA and its own:
+       * GitLab's push events list only a push's newest 20 commits, so without it GitLab
+       * services' commits go by commit time.
+       * @visibility secret
+       */
+      apiToken?: string;
+      /** Base URL of the GitLab REST API (self-managed: `https://<host>/api/v4`). */
+      apiBaseUrl?: string;
     };
     /** PagerDuty v3 webhooks (`POST /api/dora/webhooks/pagerduty`). */
     pagerduty?: {

@@ -71,6 +71,26 @@ describe('readDoraConfig', () => {
     expect(
       read({ gitlab: { secretToken: 'gitlab-token-0123456789' } }).gitlab,
     ).toEqual({ secretToken: 'gitlab-token-0123456789' });
+    expect(
+      read({
+        gitlab: {
+          secretToken: 'gitlab-token-0123456789',
+          apiToken: 'glpat-read-api-token',
+        },
+      }).gitlab?.api,
+    ).toEqual({
+      token: 'glpat-read-api-token',
+      baseUrl: 'https://gitlab.com/api/v4',
+    });
+    expect(
+      read({
+        gitlab: {
+          secretToken: 'gitlab-token-0123456789',
+          apiToken: 'glpat-read-api-token',
+          apiBaseUrl: 'https://gitlab.example.com/api/v4/',
+        },
+      }).gitlab?.api?.baseUrl,
+    ).toBe('https://gitlab.example.com/api/v4');
     // Production's optional DORA_GITLAB_WEBHOOK_SECRET leaves an empty section when unset.
     expect(read({ gitlab: {} }).gitlab).toBeUndefined();
     expect(read().gitlab).toBeUndefined();
@@ -92,6 +112,16 @@ describe('readDoraConfig', () => {
       'dora.argocd.token must be at least 16 characters',
     ],
     [{ gitlab: { branches: ['main'] } }, 'dora.gitlab.secretToken'],
+    [
+      {
+        gitlab: {
+          secretToken: 'gitlab-token-0123456789',
+          apiToken: 'glpat-read-api-token',
+          apiBaseUrl: 'gitlab.example.com',
+        },
+      },
+      'dora.gitlab.apiBaseUrl must be an http(s) URL',
+    ],
     [{ incidentFallbackHours: -1 }, 'dora.incidentFallbackHours'],
     [
       { sources: { deployer: { token: 'short' } } },

@@ -22,23 +22,34 @@ export interface DoraConfig {
     /** API token and base URL for the compare API (ancestry of deployments). */
     api?: { token: string; baseUrl: string };
   };
-  gitlab?: { secretToken: string; branches?: string[] };
+  gitlab?: {
+    secretToken: string;
+    branches?: string[];
+    /** API token and base URL for the compare API (ancestry of deployments). */
+    api?: { token: string; baseUrl: string };
+  };
   pagerduty?: { webhookSecret: string };
   argocd?: { token: string };
 }
 
 /** Reads and checks the `dora` config section. */
-/** `dora.github.apiToken` (and `apiBaseUrl`, by default GitHub's public API). */
-function githubApi(github: Config) {
-  const token = github.getOptionalString('apiToken');
+/**
+ * A Git host's compare API: `dora.<host>.apiToken` and `apiBaseUrl` (by default the host's public
+ * API). Without a token the host's deployments get their commits from other sources.
+ */
+function compareApi(
+  section: Config,
+  host: 'github' | 'gitlab',
+  publicBaseUrl: string,
+) {
+  const token = section.getOptionalString('apiToken');
   if (!token) {
     return undefined;
   }
-  const baseUrl =
-    github.getOptionalString('apiBaseUrl') ?? 'https://api.github.com';
+  const baseUrl = section.getOptionalString('apiBaseUrl') ?? publicBaseUrl;
   if (!/^https?:\/\/[^\s]+$/.test(baseUrl)) {
     throw new InputError(
-      `dora.github.apiBaseUrl must be an http(s) URL, got '${baseUrl}'`,
+      `dora.${host}.apiBaseUrl must be an http(s) URL, got '${baseUrl}'`,
     );
   }
   return { token, baseUrl: baseUrl.replace(/\/+$/, '') };
@@ -122,12 +133,13 @@ export function readDoraConfig(config: Config): DoraConfig {
         'dora.github.webhookSecret',
       ),
       branches: github.getOptionalStringArray('branches'),
-      api: githubApi(github),
+      api: compareApi(github, 'github', 'https://api.github.com'),
     },
     gitlab: gitlabToken
       ? {
           secretToken: gitlabToken,
           branches: gitlab!.getOptionalStringArray('branches'),
+          api: compareApi(gitlab!, 'gitlab', 'https://gitlab.com/api/v4'),
         }
       : undefined,
     pagerduty: pagerduty && {

@@ -15,6 +15,7 @@ import { BackfillService } from './services/BackfillService';
 import { IngestService } from './services/IngestService';
 import { DeploymentAncestry } from './services/DeploymentAncestry';
 import { GithubCompareClient } from './ingest/githubCompare';
+import { GitlabCompareClient } from './ingest/gitlabCompare';
 import { MetricsService } from './services/MetricsService';
 
 /** How far back the nightly reconciliation derives facts again. */
@@ -63,6 +64,8 @@ export const doraPlugin = createBackendPlugin({
           logger,
           github:
             config.github?.api && GithubCompareClient.create(config.github.api),
+          gitlab:
+            config.gitlab?.api && GitlabCompareClient.create(config.gitlab.api),
         });
         const ingest = IngestService.create({
           store,

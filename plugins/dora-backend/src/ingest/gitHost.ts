@@ -69,6 +69,26 @@ export function pushedCommitChanges(
   }));
 }
 
+/** The commits a deployment of `head` has that one of `base` has not, as a Git host answers. */
+export interface CommitsBetween {
+  /** Where the range starts: the merge base (GitHub) or `base` itself (GitLab, straight compare). */
+  mergeBase: string;
+  /** Oldest first, ending with head, each with its author time. */
+  commits: Array<{ id: string; timestamp: string }>;
+}
+
+/**
+ * A Git host's compare API, read with a token of the portal's. Answers nothing when the host does
+ * not say all the commits between the two SHAs (head behind or equal to base, a truncated list).
+ */
+export interface CommitRangeReader {
+  commitsBetween(
+    repository: string,
+    base: string,
+    head: string,
+  ): Promise<CommitsBetween | undefined>;
+}
+
 /** The merge commit of a pull request (GitHub) or merge request (GitLab), with its number. */
 export function mergeCommitChange(
   origin: RepositoryOrigin,

@@ -1,7 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import { parseWith } from '@internal/plugin-portal-node';
 import { z } from 'zod';
-import { fullCommitSha } from './gitHost';
+import { CommitRangeReader, CommitsBetween, fullCommitSha } from './gitHost';
 
 /** GitHub lists at most this many commits in one compare answer (its first page). */
 const COMPARE_COMMITS_LISTED = 250;
@@ -28,20 +28,12 @@ const comparisonPayload = z.object({
     .max(COMPARE_COMMITS_LISTED),
 });
 
-/** The commits a deployment of `head` has that one of `base` has not, and where they branch. */
-export interface CommitsBetween {
-  /** The merge base: `base` itself when head is ahead of it. */
-  mergeBase: string;
-  /** Oldest first, ending with head, each with its author time. */
-  commits: Array<{ id: string; timestamp: string }>;
-}
-
 /**
  * Reads GitHub's compare API with a token of the portal's. Owns the URL, the headers and what an
  * answer means; callers get the commits between two deployed SHAs, or nothing when the answer
  * does not say all of them (head behind or equal to base, more commits than one page lists).
  */
-export class GithubCompareClient {
+export class GithubCompareClient implements CommitRangeReader {
   static create(options: {
     token: string;
     baseUrl: string;

@@ -2,9 +2,16 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { HOUR_MS } from '../domain';
+import {
+  gitlabExample,
+  gitlabExamples,
+} from '../ingest/__fixtures__/gitlab/examples';
+import { CommitRangeReader } from '../ingest/gitHost';
 import { normalizeGithubWebhook } from '../ingest/github';
 import { GithubCompareClient } from '../ingest/githubCompare';
-import { testEntities } from '../testUtils';
+import { normalizeGitlabWebhook } from '../ingest/gitlab';
+import { GitlabCompareClient } from '../ingest/gitlabCompare';
+import { gitlabTestEntity, testEntities } from '../testUtils';
 import { CatalogServiceMap } from './CatalogServiceMap';
 import { DeploymentAncestry } from './DeploymentAncestry';
 import { factFromRow } from './DerivedFacts';
@@ -119,6 +126,9 @@ function deployed(id: number, head: string, hour: number) {
 async function setUp(
   databaseId: Parameters<typeof databases.init>[0],
   baseUrl: string,
+  readers: { github?: CommitRangeReader; gitlab?: CommitRangeReader } = {
+    github: GithubCompareClient.create({ token: TOKEN, baseUrl }),
+  },
 ) {
   const knex = await databases.init(databaseId);
   const store = await DoraStore.create({
@@ -128,16 +138,16 @@ async function setUp(
   const ingest = IngestService.create({
     store,
     serviceMap: CatalogServiceMap.create({
-      catalog: { getEntities: async () => ({ items: testEntities }) } as any,
+      catalog: {
+        getEntities: async () => ({
+          items: [...testEntities, gitlabTestEntity],
+        }),
+      } as any,
       auth: mockServices.auth(),
       logger,
     }),
     logger,
-    ancestry: DeploymentAncestry.create({
-      store,
-      logger,
-      github: GithubCompareClient.create({ token: TOKEN, baseUrl }),
-    }),
+    ancestry: DeploymentAncestry.create({ store, logger, ...readers }),
   });
   return { knex, ingest, logger };
 }
@@ -201,5 +211,194 @@ describe('commits of GitHub deployments from the compare API (issue 16, item 7)'
     } finally {
       await github.close();
     }
+  });
+});
+
+/** A commit as GitLab's API lists it (its Commit entity, docs.gitlab.com/api/commits). */
+const gitlabCommit = (id: string, hour: number) => ({
+  id,
+  short_id: id.slice(0, 8),
+  created_at: at(hour + 1),
+  parent_ids: [],
+  title: `commit ${id.slice(0, 7)}`,
+  message: `commit ${id.slice(0, 7)}\n`,
+  author_name: 'Example User',
+  author_email: 'user@example.com',
+  authored_date: at(hour),
+  committer_name: 'Example User',
+  committer_email: 'user@example.com',
+  committed_date: at(hour + 1),
+  web_url: `http://example.com/mike/diaspora/-/commit/${id}`,
+});
+
+/**
+ * What GitLab answers to `GET /projects/mike%2Fdiaspora/repository/compare?from=..&to=..&straight=true`
+ * for the same history as GitHub's above: `commit` is the last listed commit (the head), diffs are
+ * left empty.
+ */
+const gitlabComparisons: Record<string, object> = {
+  [`${H0}..${H1}`]: [gitlabCommit(H1, 10)],
+  [`${H1}..${M}`]: [gitlabCommit(C, 0), gitlabCommit(M, 70)],
+};
+
+const GITLAB_TOKEN = 'glpat-read-api-token-for-the-fake';
+
+/** A fake of GitLab's REST API (`/api/v4`) at the HTTP level, recording what it was asked. */
+async function startFakeGitlab() {
+  const requests: IncomingMessage[] = [];
+  const server: Server = createServer((req, res) => {
+    requests.push(req);
+    const url = new URL(req.url ?? '/', 'http://gitlab.test');
+    const commits =
+      url.pathname === '/api/v4/projects/mike%2Fdiaspora/repository/compare' &&
+      url.searchParams.get('straight') === 'true'
+        ? gitlabComparisons[
+            `${url.searchParams.get('from')}..${url.searchParams.get('to')}`
+          ]
+        : undefined;
+    if (req.headers['private-token'] !== GITLAB_TOKEN) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: '401 Unauthorized' }));
+    } else if (!commits) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: '404 Not found' }));
+    } else {
+      const answer = commits as Array<{ id: string }>;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          commit: answer[answer.length - 1],
+          commits: answer,
+          diffs: [],
+          compare_timeout: false,
+          compare_same_ref: false,
+          web_url: 'http://example.com/mike/diaspora/-/compare/a...b',
+        }),
+      );
+    }
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/api/v4`,
+    requests,
+    close: () => new Promise(resolve => server.close(resolve)),
+  };
+}
+
+/** GitLab's documented Deployment Hook, reporting `head` deployed to production at `hour`. */
+function gitlabDeployed(id: number, head: string, hour: number) {
+  const p = gitlabExample(gitlabExamples.deployment, d => {
+    Object.assign(d, {
+      deployment_id: id,
+      status: 'success',
+      status_changed_at: at(hour),
+      environment: 'production',
+      environment_tier: 'production',
+      project: gitlabExamples.push.project,
+      commit_url: `http://example.com/mike/diaspora/-/commit/${head}`,
+    });
+  });
+  const result = normalizeGitlabWebhook('Deployment Hook', p, {
+    productionEnvironments: ['production'],
+  });
+  return 'events' in result ? result.events : [];
+}
+
+/**
+ * GitLab's documented Push Hook listing C, H1 and M: GitLab lists a push's newest 20 commits and
+ * does not say where they entered the branch, so these give commit times, not ancestry.
+ */
+function gitlabPushed() {
+  const p = gitlabExample(gitlabExamples.push, d => {
+    const template = d.commits[0];
+    d.before = H0;
+    d.after = M;
+    d.commits = [
+      [C, 0],
+      [H1, 10],
+      [M, 70],
+    ].map(([id, hour]) => ({ ...template, id, timestamp: at(hour as number) }));
+    d.total_commits_count = 3;
+  });
+  const result = normalizeGitlabWebhook('Push Hook', p, {
+    productionEnvironments: ['production'],
+  });
+  return 'events' in result ? result.events : [];
+}
+
+describe('commits of GitLab deployments from the compare API (issue 16, item 7)', () => {
+  it.each(databases.eachSupportedId())(
+    'counts a commit authored early but merged late from the deployment of its merge, not by commit time, %p',
+    async databaseId => {
+      const gitlab = await startFakeGitlab();
+      try {
+        const { knex, ingest } = await setUp(databaseId, gitlab.baseUrl, {
+          gitlab: GitlabCompareClient.create({
+            token: GITLAB_TOKEN,
+            baseUrl: gitlab.baseUrl,
+          }),
+        });
+        const now = T0 + 100 * HOUR_MS;
+        await ingest.ingest(gitlabPushed(), now);
+        for (const [id, head, hour] of [
+          [1, H0, -1],
+          [2, H1, 49],
+          [3, M, 73],
+        ] as const) {
+          await ingest.ingest(gitlabDeployed(id, head, hour), now);
+        }
+        // Consecutive deployed SHAs were compared straight (base..head), with the token.
+        expect(gitlab.requests.map(r => r.url)).toEqual([
+          `/api/v4/projects/mike%2Fdiaspora/repository/compare?from=${H0}&to=${H1}&straight=true`,
+          `/api/v4/projects/mike%2Fdiaspora/repository/compare?from=${H1}&to=${M}&straight=true`,
+        ]);
+        const facts = (await knex('dora_deployment_facts'))
+          .map(factFromRow)
+          .sort((a, b) => a.finishedAt - b.finishedAt);
+        // By commit time C (hour 0) would go to the deployment of H1 (49 h); by ancestry it is
+        // shipped with its merge M at hour 73.
+        expect(
+          facts.map(f => ({
+            id: f.id,
+            hours: f.leadTimesMs.map(ms => ms / HOUR_MS).sort((a, b) => a - b),
+            inferred: f.inferred,
+          })),
+        ).toEqual([
+          { id: '1', hours: [], inferred: false },
+          { id: '2', hours: [39], inferred: false },
+          { id: '3', hours: [3, 73], inferred: false },
+        ]);
+      } finally {
+        await gitlab.close();
+      }
+    },
+  );
+
+  it('leaves a rollback to an older SHA (GitLab lists no commits) to the other sources', async () => {
+    const calls: string[] = [];
+    const client = GitlabCompareClient.create({
+      token: GITLAB_TOKEN,
+      baseUrl: 'http://gitlab.test/api/v4',
+      fetch: async input => {
+        calls.push(String(input));
+        return new Response(
+          JSON.stringify({
+            commit: null,
+            commits: [],
+            diffs: [],
+            compare_timeout: false,
+            compare_same_ref: false,
+          }),
+          { status: 200, headers: { 'content-type': 'application/json' } },
+        );
+      },
+    });
+    await expect(
+      client.commitsBetween('group/sub/project', M, H1),
+    ).resolves.toBeUndefined();
+    expect(calls).toEqual([
+      `http://gitlab.test/api/v4/projects/group%2Fsub%2Fproject/repository/compare?from=${M}&to=${H1}&straight=true`,
+    ]);
   });
 });

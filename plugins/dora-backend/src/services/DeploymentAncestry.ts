@@ -1,6 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { pushedCommitChanges } from '../ingest/gitHost';
-import { GithubCompareClient } from '../ingest/githubCompare';
+import { CommitRangeReader, pushedCommitChanges } from '../ingest/gitHost';
 import { DoraStore } from './DoraStore';
 import {
   NormalizedChange,
@@ -8,9 +7,13 @@ import {
   NormalizedEvent,
 } from './types';
 
+/** The Git hosts whose compare API can say which commits a deployment added. */
+type GitHost = 'github' | 'gitlab';
+
 /**
  * Asks the Git host which commits a deployment added since the service's previous one, when a
- * token allows it: GitHub's compare API between the two deployed SHAs. The answer becomes changes
+ * token allows it: GitHub's or GitLab's compare API between the two deployed SHAs (the
+ * deployment's service key is the repository on either). The answer becomes changes
  * with their range (base..head), so the deployment's commits come from ancestry even when pushes
  * were not delivered. Any range is true whichever deployment was stored before, so the order in
  * which deployments arrive does not change what a commit is attributed to.
@@ -18,26 +21,32 @@ import {
 export class DeploymentAncestry {
   static create(options: {
     store: DoraStore;
-    github?: GithubCompareClient;
+    github?: CommitRangeReader;
+    gitlab?: CommitRangeReader;
     logger: LoggerService;
   }) {
-    return new DeploymentAncestry(
-      options.store,
-      options.logger,
-      options.github,
-    );
+    const readers = new Map<GitHost, CommitRangeReader>();
+    for (const host of ['github', 'gitlab'] as const) {
+      const reader = options[host];
+      if (reader) {
+        readers.set(host, reader);
+      }
+    }
+    return new DeploymentAncestry(options.store, options.logger, readers);
   }
 
   private constructor(
     private readonly store: DoraStore,
     private readonly logger: LoggerService,
-    private readonly github?: GithubCompareClient,
+    private readonly readers: ReadonlyMap<GitHost, CommitRangeReader>,
   ) {}
 
-  /** The changes the compare API gives the GitHub deployments of a batch (none without a token). */
+  /**
+   * The changes the compare APIs give the GitHub and GitLab deployments of a batch (none for a
+   * host without a token).
+   */
   async changesFor(events: NormalizedEvent[]): Promise<NormalizedChange[]> {
-    const github = this.github;
-    if (!github) {
+    if (this.readers.size === 0) {
       return [];
     }
     const deployed = events.filter(
@@ -48,8 +57,8 @@ export class DeploymentAncestry {
         finishedAt: number;
       } =>
         e.type === 'deployment' &&
-        e.source === 'github' &&
-        e.serviceKeyType === 'github' &&
+        this.readers.has(e.source as GitHost) &&
+        e.serviceKeyType === e.source &&
         e.status === 'success' &&
         e.production &&
         e.commitSha !== undefined &&
@@ -58,24 +67,19 @@ export class DeploymentAncestry {
     );
     const changes: NormalizedChange[] = [];
     for (const e of deployed) {
+      const host = e.source as GitHost;
       const base = await this.previousSha(e, deployed);
       if (!base || base === e.commitSha) {
         continue;
       }
       try {
-        const between = await github.commitsBetween(
-          e.serviceKey,
-          base,
-          e.commitSha,
-        );
+        const between = await this.readers
+          .get(host)!
+          .commitsBetween(e.serviceKey, base, e.commitSha);
         if (between) {
           changes.push(
             ...pushedCommitChanges(
-              {
-                source: 'github',
-                serviceKeyType: 'github',
-                repository: e.serviceKey,
-              },
+              { source: host, serviceKeyType: host, repository: e.serviceKey },
               between.commits,
               { before: between.mergeBase, after: e.commitSha },
             ),
@@ -84,10 +88,11 @@ export class DeploymentAncestry {
       } catch (error) {
         // The deployment is stored anyway; its commits then come from pushes or commit times.
         this.logger.warn(
-          `DORA: GitHub compare ${base.slice(0, 12)}...${e.commitSha.slice(
-            0,
-            12,
-          )} of ${e.serviceKey} failed: ${error}`,
+          `DORA: ${
+            host === 'github' ? 'GitHub' : 'GitLab'
+          } compare ${base.slice(0, 12)}...${e.commitSha.slice(0, 12)} of ${
+            e.serviceKey
+          } failed: ${error}`,
         );
       }
     }
@@ -107,6 +112,7 @@ export class DeploymentAncestry {
     const inBatch = batch
       .filter(
         d =>
+          d.serviceKeyType === e.serviceKeyType &&
           d.serviceKey === e.serviceKey &&
           d.finishedAt < e.finishedAt &&
           d.finishedAt > (stored?.finishedAt ?? -Infinity),
