@@ -1,9 +1,10 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   AuthService,
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { normalizeEntityRef } from '@internal/plugin-portal-node';
 
 /**
  * An adoption event as `POST /api/adoption/events` takes it (contract with the adoption plugin).
@@ -54,20 +55,16 @@ export function buildAdoptionEvent(options: {
   if (options.templateRef) event.templateRef = options.templateRef;
   if (options.templateVersion) event.templateVersion = options.templateVersion;
   if (options.entityRef) {
-    event.entityRef = stringifyEntityRef(
-      parseEntityRef(options.entityRef, {
-        defaultKind: 'component',
-        defaultNamespace: 'default',
-      }),
-    );
+    event.entityRef = refOrInputError(options.entityRef, 'entityRef', {
+      defaultKind: 'component',
+      example: 'component:default/orders-api',
+    });
   }
   if (options.owner) {
-    event.owner = stringifyEntityRef(
-      parseEntityRef(options.owner, {
-        defaultKind: 'group',
-        defaultNamespace: 'default',
-      }),
-    );
+    event.owner = refOrInputError(options.owner, 'owner', {
+      defaultKind: 'group',
+      example: 'group:default/payments',
+    });
   }
   if (options.kind) event.kind = options.kind;
   if (options.requestedAt) {
@@ -136,4 +133,27 @@ export class AdoptionEventSender {
       };
     }
   }
+}
+
+/**
+ * The normalised ref the adoption backend stores (lower case, kind and namespace filled in), or an
+ * InputError naming the action's input field: a malformed ref is the template's mistake, and the
+ * action says so instead of failing with the catalog model's plain Error.
+ */
+function refOrInputError(
+  ref: string,
+  field: 'entityRef' | 'owner',
+  options: { defaultKind: string; example: string },
+): string {
+  const normalized = normalizeEntityRef(ref.trim(), {
+    defaultKind: options.defaultKind,
+  });
+  if (!normalized) {
+    throw new InputError(
+      `Invalid ${field} ${JSON.stringify(
+        ref.slice(0, 200),
+      )}: use kind:namespace/name or a name, e.g. ${options.example}`,
+    );
+  }
+  return normalized;
 }

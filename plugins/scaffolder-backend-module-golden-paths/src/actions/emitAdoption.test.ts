@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { InputError } from '@backstage/errors';
 import { AdoptionEventSender } from '../adoption';
 import { createTestEnvironment } from '../__testUtils__/testEnvironment';
 import { startTestHttpServer } from '../__testUtils__/testHttpServer';
@@ -94,6 +95,30 @@ describe('portal:adoption:emit', () => {
       }
     },
   );
+
+  it('refuses a malformed entityRef or owner with an InputError naming the field, posting nothing', async () => {
+    const server = await startTestHttpServer(() => ({ status: 202 }));
+    try {
+      const action = createEmitAdoptionAction({
+        sender: senderFor(server.url),
+        now,
+      });
+      for (const [input, field] of [
+        [{ entityRef: 'component:' }, 'entityRef'],
+        [{ entityRef: ':orders-api' }, 'entityRef'],
+        [{ owner: 'group:default/' }, 'owner'],
+      ] as const) {
+        const refused = action.handler(
+          env.context({ type: 'template-run', ...input }),
+        );
+        await expect(refused).rejects.toThrow(InputError);
+        await expect(refused).rejects.toThrow(`Invalid ${field}`);
+      }
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await server.stop();
+    }
+  });
 
   it('warns and succeeds when the adoption plugin is unreachable', async () => {
     const server = await startTestHttpServer(() => ({ status: 200 }));

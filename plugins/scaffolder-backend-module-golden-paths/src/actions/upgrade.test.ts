@@ -494,6 +494,18 @@ describe('portal:template:upgrade', () => {
     ).rejects.toThrow(InputError);
   });
 
+  it('refuses a component whose recorded template is not an entity ref, naming the annotation', async () => {
+    const broken = component();
+    broken.metadata.annotations!['backstage.io/source-template'] =
+      'template:default/';
+    const { action } = createAction({ entities: [broken, template('2.0.0')] });
+    const refused = action.handler(env.context({ entityRef: ENTITY_REF }));
+    await expect(refused).rejects.toThrow(InputError);
+    await expect(refused).rejects.toThrow(
+      /backstage.io\/source-template annotation that is not an entity ref/,
+    );
+  });
+
   it('refuses an entityRef that is not one with an InputError naming the field, before asking the catalog', async () => {
     for (const entityRef of ["'; DROP TABLE users; --", '', 'orders-api']) {
       const { action } = createAction();

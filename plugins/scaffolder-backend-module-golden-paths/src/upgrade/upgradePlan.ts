@@ -2,12 +2,12 @@ import {
   ANNOTATION_LOCATION,
   ANNOTATION_SOURCE_LOCATION,
   Entity,
-  parseEntityRef,
   parseLocationRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
+import { normalizeEntityRef } from '@internal/plugin-portal-node';
 import { isDeepStrictEqual } from 'node:util';
 import yaml from 'yaml';
 import { annotateCatalogInfo, PROVENANCE_ANNOTATIONS } from '../provenance';
@@ -48,14 +48,21 @@ export function readUpgradeSource(entity: Entity): UpgradeSource {
       `${entityRef} has a ${PROVENANCE_ANNOTATIONS.templateInputs} annotation that is not a JSON object`,
     );
   }
+  const templateRef = normalizeEntityRef(template.trim(), {
+    defaultKind: 'template',
+  });
+  if (!templateRef) {
+    throw new InputError(
+      `${entityRef} has a ${
+        PROVENANCE_ANNOTATIONS.sourceTemplate
+      } annotation that is not an entity ref (${JSON.stringify(
+        template.slice(0, 200),
+      )}): expected template:namespace/name, e.g. template:default/typescript-service`,
+    );
+  }
   return {
     entityRef,
-    templateRef: stringifyEntityRef(
-      parseEntityRef(template, {
-        defaultKind: 'template',
-        defaultNamespace: 'default',
-      }),
-    ),
+    templateRef,
     recordedVersion: recordedVersion.trim(),
     inputs: inputs as JsonObject,
   };
