@@ -77,6 +77,13 @@ export interface CommitsBetween {
   commits: Array<{ id: string; timestamp: string }>;
 }
 
+/** Where a Git host's API is and the portal's token for it (`fetch` for tests). */
+export interface CompareApiOptions {
+  token: string;
+  baseUrl: string;
+  fetch?: typeof fetch;
+}
+
 /**
  * A Git host's compare API, read with a token of the portal's. Answers nothing when the host does
  * not say all the commits between the two SHAs (head behind or equal to base, a truncated list).

@@ -1,7 +1,12 @@
 import { ResponseError } from '@backstage/errors';
 import { parseWith } from '@internal/plugin-portal-node';
 import { z } from 'zod';
-import { CommitRangeReader, CommitsBetween, fullCommitSha } from './gitHost';
+import {
+  CommitRangeReader,
+  CommitsBetween,
+  CompareApiOptions,
+  fullCommitSha,
+} from './gitHost';
 
 /** GitHub lists at most this many commits in one compare answer (its first page). */
 const COMPARE_COMMITS_LISTED = 250;
@@ -34,23 +39,15 @@ const comparisonPayload = z.object({
  * does not say all of them (head behind or equal to base, more commits than one page lists).
  */
 export class GithubCompareClient implements CommitRangeReader {
-  static create(options: {
-    token: string;
-    baseUrl: string;
-    fetch?: typeof fetch;
-  }): GithubCompareClient {
-    return new GithubCompareClient(
-      options.token,
-      options.baseUrl,
-      options.fetch ?? fetch,
-    );
+  static create(options: CompareApiOptions): GithubCompareClient {
+    return new GithubCompareClient(options);
   }
 
-  private constructor(
-    private readonly token: string,
-    private readonly baseUrl: string,
-    private readonly fetchFn: typeof fetch,
-  ) {}
+  private readonly fetchFn: typeof fetch;
+
+  private constructor(private readonly options: CompareApiOptions) {
+    this.fetchFn = options.fetch ?? fetch;
+  }
 
   async commitsBetween(
     repository: string,
@@ -58,7 +55,7 @@ export class GithubCompareClient implements CommitRangeReader {
     head: string,
   ): Promise<CommitsBetween | undefined> {
     const [owner, name] = repository.split('/');
-    const url = `${this.baseUrl}/repos/${encodeURIComponent(
+    const url = `${this.options.baseUrl}/repos/${encodeURIComponent(
       owner,
     )}/${encodeURIComponent(
       name,
@@ -66,7 +63,7 @@ export class GithubCompareClient implements CommitRangeReader {
     const response = await this.fetchFn(url, {
       headers: {
         Accept: 'application/vnd.github+json',
-        Authorization: `Bearer ${this.token}`,
+        Authorization: `Bearer ${this.options.token}`,
         'X-GitHub-Api-Version': '2022-11-28',
       },
     });

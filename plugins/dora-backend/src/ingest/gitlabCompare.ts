@@ -1,7 +1,12 @@
 import { ResponseError } from '@backstage/errors';
 import { parseWith } from '@internal/plugin-portal-node';
 import { z } from 'zod';
-import { CommitRangeReader, CommitsBetween, fullCommitSha } from './gitHost';
+import {
+  CommitRangeReader,
+  CommitsBetween,
+  CompareApiOptions,
+  fullCommitSha,
+} from './gitHost';
 
 const iso = z.iso.datetime({ offset: true });
 
@@ -34,23 +39,15 @@ const comparisonPayload = z.object({
  * reachable from the deployed head and not from the previously deployed SHA.
  */
 export class GitlabCompareClient implements CommitRangeReader {
-  static create(options: {
-    token: string;
-    baseUrl: string;
-    fetch?: typeof fetch;
-  }): GitlabCompareClient {
-    return new GitlabCompareClient(
-      options.token,
-      options.baseUrl,
-      options.fetch ?? fetch,
-    );
+  static create(options: CompareApiOptions): GitlabCompareClient {
+    return new GitlabCompareClient(options);
   }
 
-  private constructor(
-    private readonly token: string,
-    private readonly baseUrl: string,
-    private readonly fetchFn: typeof fetch,
-  ) {}
+  private readonly fetchFn: typeof fetch;
+
+  private constructor(private readonly options: CompareApiOptions) {
+    this.fetchFn = options.fetch ?? fetch;
+  }
 
   /** `project` is the path with namespace (`group/subgroup/project`), the service key of GitLab. */
   async commitsBetween(
@@ -63,11 +60,14 @@ export class GitlabCompareClient implements CommitRangeReader {
       to: head,
       straight: 'true',
     });
-    const url = `${this.baseUrl}/projects/${encodeURIComponent(
+    const url = `${this.options.baseUrl}/projects/${encodeURIComponent(
       project,
     )}/repository/compare?${query}`;
     const response = await this.fetchFn(url, {
-      headers: { Accept: 'application/json', 'PRIVATE-TOKEN': this.token },
+      headers: {
+        Accept: 'application/json',
+        'PRIVATE-TOKEN': this.options.token,
+      },
     });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

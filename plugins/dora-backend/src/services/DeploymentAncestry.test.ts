@@ -123,6 +123,28 @@ function deployed(id: number, head: string, hour: number) {
   return 'events' in result ? result.events : [];
 }
 
+/** Each deployment's lead times in hours, in deployment order, and whether commit time was used. */
+async function leadTimeHours(knex: Awaited<ReturnType<typeof databases.init>>) {
+  return (await knex('dora_deployment_facts'))
+    .map(factFromRow)
+    .sort((a, b) => a.finishedAt - b.finishedAt)
+    .map(f => ({
+      id: f.id,
+      hours: f.leadTimesMs.map(ms => ms / HOUR_MS).sort((a, b) => a - b),
+      inferred: f.inferred,
+    }));
+}
+
+/**
+ * The history's commits by ancestry: H1 (hour 10) ships at 49 h; C (hour 0) and its merge M
+ * (hour 70) ship together at 73 h.
+ */
+const SHIPPED_BY_ANCESTRY = [
+  { id: '1', hours: [], inferred: false },
+  { id: '2', hours: [39], inferred: false },
+  { id: '3', hours: [3, 73], inferred: false },
+];
+
 async function setUp(
   databaseId: Parameters<typeof databases.init>[0],
   baseUrl: string,
@@ -174,20 +196,7 @@ describe('commits of GitHub deployments from the compare API (issue 16, item 7)'
         expect(github.requests[0].headers['x-github-api-version']).toBe(
           '2022-11-28',
         );
-        const facts = (await knex('dora_deployment_facts'))
-          .map(factFromRow)
-          .sort((a, b) => a.finishedAt - b.finishedAt);
-        expect(
-          facts.map(f => ({
-            id: f.id,
-            hours: f.leadTimesMs.map(ms => ms / HOUR_MS).sort((a, b) => a - b),
-            inferred: f.inferred,
-          })),
-        ).toEqual([
-          { id: '1', hours: [], inferred: false },
-          { id: '2', hours: [39], inferred: false },
-          { id: '3', hours: [3, 73], inferred: false },
-        ]);
+        expect(await leadTimeHours(knex)).toEqual(SHIPPED_BY_ANCESTRY);
       } finally {
         await github.close();
       }
@@ -353,22 +362,9 @@ describe('commits of GitLab deployments from the compare API (issue 16, item 7)'
           `/api/v4/projects/mike%2Fdiaspora/repository/compare?from=${H0}&to=${H1}&straight=true`,
           `/api/v4/projects/mike%2Fdiaspora/repository/compare?from=${H1}&to=${M}&straight=true`,
         ]);
-        const facts = (await knex('dora_deployment_facts'))
-          .map(factFromRow)
-          .sort((a, b) => a.finishedAt - b.finishedAt);
         // By commit time C (hour 0) would go to the deployment of H1 (49 h); by ancestry it is
         // shipped with its merge M at hour 73.
-        expect(
-          facts.map(f => ({
-            id: f.id,
-            hours: f.leadTimesMs.map(ms => ms / HOUR_MS).sort((a, b) => a - b),
-            inferred: f.inferred,
-          })),
-        ).toEqual([
-          { id: '1', hours: [], inferred: false },
-          { id: '2', hours: [39], inferred: false },
-          { id: '3', hours: [3, 73], inferred: false },
-        ]);
+        expect(await leadTimeHours(knex)).toEqual(SHIPPED_BY_ANCESTRY);
       } finally {
         await gitlab.close();
       }
