@@ -41,7 +41,7 @@ import { BackfillService } from './services/BackfillService';
 import { DoraStore } from './services/DoraStore';
 import { IngestService } from './services/IngestService';
 import { MetricsService } from './services/MetricsService';
-import { WebhookResult } from './services/types';
+import { WebhookResult } from './domain/events';
 
 /** Largest accepted request body (a full batch of events with commit lists). */
 const BODY_LIMIT = '5mb';

@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS } from '../domain';
-import { NormalizedEvent } from '../services/types';
+import { NormalizedEvent } from '../domain/events';
 
 /** How a demo team delivers, at the start and at the end of the history. */
 interface TeamProfile {

@@ -1,7 +1,7 @@
 import { doraDeploymentKindSchema } from '@internal/plugin-dora-common';
 import { z } from 'zod';
 import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
-import { WebhookResult } from '../services/types';
+import { WebhookResult } from '../domain/events';
 import { isProduction, NormalizeOptions } from './generic';
 import { parseWith } from '@internal/plugin-portal-node';
 

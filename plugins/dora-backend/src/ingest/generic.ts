@@ -4,7 +4,7 @@ import {
   doraEventInputSchema,
 } from '@internal/plugin-dora-common';
 import { z } from 'zod';
-import { NormalizedEvent } from '../services/types';
+import { NormalizedEvent } from '../domain/events';
 import { parseWith } from '@internal/plugin-portal-node';
 import { ms, msOrUndefined } from './validation';
 

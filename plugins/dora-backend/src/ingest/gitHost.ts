@@ -1,6 +1,6 @@
 import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
 import { z } from 'zod';
-import { NormalizedChange, NormalizedDeployment } from '../services/types';
+import { NormalizedChange, NormalizedDeployment } from '../domain/events';
 
 /**
  * What GitHub and GitLab webhooks have in common: commits pushed to a tracked branch, merges that

@@ -1,6 +1,6 @@
 import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
 import { z } from 'zod';
-import { WebhookResult } from '../services/types';
+import { WebhookResult } from '../domain/events';
 import { isProduction, NormalizeOptions } from './generic';
 import { parseWith } from '@internal/plugin-portal-node';
 import {

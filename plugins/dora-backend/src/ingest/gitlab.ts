@@ -1,7 +1,7 @@
 import { DoraDeploymentStatus } from '@internal/plugin-dora-common';
 import { parseWith } from '@internal/plugin-portal-node';
 import { z } from 'zod';
-import { WebhookResult } from '../services/types';
+import { WebhookResult } from '../domain/events';
 import { isProduction, NormalizeOptions } from './generic';
 import {
   branchOfRef,

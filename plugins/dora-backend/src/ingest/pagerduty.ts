@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WebhookResult } from '../services/types';
+import { WebhookResult } from '../domain/events';
 import { parseWith } from '@internal/plugin-portal-node';
 
 const iso = z.iso.datetime({ offset: true });

@@ -3,10 +3,9 @@ import { InputError, isError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { NormalizeOptions, normalizeGenericEvent } from '../ingest/generic';
 import { NumberedLine } from '../ingest/ndjson';
-import { assertPlausibleTimes } from '../ingest/validation';
+import { NormalizedEvent, assertPlausibleTimes } from '../domain/events';
 import { BackfillJob, BackfillStatus, DoraStore } from './DoraStore';
 import { IngestService } from './IngestService';
-import { NormalizedEvent } from './types';
 
 /** Lines stored per transaction. */
 export const BACKFILL_CHUNK_LINES = 5000;

@@ -4,7 +4,7 @@ import { HOUR_MS } from '../domain';
 import { normalizeGithubWebhook } from '../ingest/github';
 import { factFromRow } from './DerivedFacts';
 import { DoraStore } from './DoraStore';
-import { NormalizedEvent } from './types';
+import { NormalizedEvent } from '../domain/events';
 
 jest.setTimeout(180_000);
 

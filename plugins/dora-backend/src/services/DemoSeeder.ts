@@ -4,7 +4,7 @@ import {
   generateDemoHistory,
 } from '../demo/generateDemoHistory';
 import { DoraStore } from './DoraStore';
-import { ServiceKeyResolver } from './types';
+import { ServiceKeyResolver } from '../domain/events';
 
 /**
  * The catalog's mapping, falling back to the demo organisation's own (demo/systems.yaml): the seed

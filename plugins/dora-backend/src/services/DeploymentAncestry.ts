@@ -5,7 +5,7 @@ import {
   NormalizedChange,
   NormalizedDeployment,
   NormalizedEvent,
-} from './types';
+} from '../domain/events';
 
 /** The Git hosts whose compare API can say which commits a deployment added. */
 type GitHost = 'github' | 'gitlab';

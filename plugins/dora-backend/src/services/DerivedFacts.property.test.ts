@@ -5,7 +5,7 @@ import { DAY_MS, HOUR_MS } from '../domain';
 import { demoResolver } from './DemoSeeder';
 import { factFromRow } from './DerivedFacts';
 import { DoraStore } from './DoraStore';
-import { NormalizedEvent } from './types';
+import { NormalizedEvent } from '../domain/events';
 
 jest.setTimeout(600_000);
 

@@ -6,7 +6,7 @@ import { DAY_MS } from '../domain';
 import { demoResolver } from './DemoSeeder';
 import { factFromRow, rollupFromRow } from './DerivedFacts';
 import { DoraStore } from './DoraStore';
-import { NormalizedEvent } from './types';
+import { NormalizedEvent } from '../domain/events';
 
 jest.setTimeout(180_000);
 

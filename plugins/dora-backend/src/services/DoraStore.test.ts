@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
 import { DoraStore } from './DoraStore';
-import { NormalizedEvent } from './types';
+import { NormalizedEvent } from '../domain/events';
 
 jest.setTimeout(60_000);
 

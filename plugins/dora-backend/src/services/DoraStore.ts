@@ -54,7 +54,7 @@ import {
   NormalizedIncident,
   NormalizedRollback,
   ServiceKeyResolver,
-} from './types';
+} from '../domain/events';
 
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-dora-backend',

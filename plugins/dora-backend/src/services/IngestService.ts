@@ -1,9 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { assertPlausibleTimes } from '../ingest/validation';
+import {
+  NormalizedEvent,
+  ServiceKeyResolver,
+  assertPlausibleTimes,
+} from '../domain/events';
 import { CatalogServiceMap } from './CatalogServiceMap';
 import { DeploymentAncestry } from './DeploymentAncestry';
 import { DoraStore } from './DoraStore';
-import { NormalizedEvent, ServiceKeyResolver } from './types';
 
 /** Stores validated events with their catalog mapping. */
 export class IngestService {
