@@ -37,12 +37,13 @@ export function validateTickets(
   const seen = new Map<string, number>();
   rows.forEach((raw, index) => {
     const result = adoptionTicketInputSchema.safeParse(raw);
-    const externalId =
-      raw &&
-      typeof raw === 'object' &&
-      typeof (raw as any).externalId === 'string'
-        ? ((raw as any).externalId as string).slice(0, 256)
+    const claimedId =
+      raw && typeof raw === 'object'
+        ? (raw as { externalId?: unknown }).externalId
         : undefined;
+    // Named in the report even when the row is invalid, so the importer can find it.
+    const externalId =
+      typeof claimedId === 'string' ? claimedId.slice(0, 256) : undefined;
     if (!result.success) {
       failed.push({
         row: rowNumber(index),

@@ -52,20 +52,24 @@ const UNREACHABLE_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+/** A thrown value's fields, read without trusting its shape. */
+type Unknown = { code?: unknown; cause?: unknown; message?: unknown } | null;
+
+// Node's fetch wraps the socket error (its `code`) in `cause`, sometimes twice.
 function errorCode(error: unknown): string | undefined {
-  let current: any = error;
+  let current = error as Unknown | undefined;
   for (let depth = 0; current && depth < 5; depth++) {
     if (typeof current.code === 'string') return current.code;
-    current = current.cause;
+    current = current.cause as Unknown | undefined;
   }
   return undefined;
 }
 
 function statusMessage(body: unknown): string | undefined {
-  let parsed: any = body;
+  let parsed = body as Unknown | undefined;
   if (typeof body === 'string') {
     try {
-      parsed = JSON.parse(body);
+      parsed = JSON.parse(body) as Unknown;
     } catch {
       return body || undefined;
     }
