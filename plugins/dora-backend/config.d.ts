@@ -2,8 +2,9 @@ export interface Config {
   /** DORA metrics (`@internal/plugin-dora-backend`). */
   dora?: {
     /**
-     * Seed 90 days of demo history for the demo organisation at startup, only when the store is
-     * empty. For local development only.
+     * Seed 90 days of demo history for the demo organisation, only when the store is empty: a
+     * task a few seconds after the backend has started (readiness does not wait for it). For
+     * local development only.
      */
     demoData?: boolean;
     /** The DORA report whose performance bands are shown. Default 2024. */

@@ -9,6 +9,9 @@
 // installed with the portal's own Yarn and registry settings, seeded with the portal's yarn.lock so
 // both apps run the same versions of the packages they share.
 // Run with `./portal bench stock`; copy the table into docs/benchmarks.md with the date and load.
+// `./portal bench stock start [rounds]` measures only start and memory (no production builds),
+// alternating the two apps for the given number of rounds (default 1), since start times move
+// with the machine's load.
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -109,22 +112,67 @@ const apps = {
   stock: { dir: stockDir, start: ['yarn', 'start'], prepare: () => ({}) },
 };
 
+const startOnly = process.argv[2] === 'start';
+const rounds = startOnly ? Number(process.argv[3] ?? 1) : 1;
+if (!(Number.isInteger(rounds) && rounds >= 1)) {
+  console.error('usage: ./portal bench stock [start [rounds]]');
+  process.exit(2);
+}
+
 const versions = ensureStockApp();
 mkdirSync(logDir, { recursive: true });
 const log = name => openSync(join(logDir, `${name}.log`), 'w');
 const load = [];
 const results = { portal: {}, stock: {} };
+const startRows = [];
 
 await withPortsLock(async () => {
-  for (const [name, app] of Object.entries(apps)) {
-    load.push(loadavg()[0]);
-    console.error(`${name}: starting (${app.start.join(' ')})`);
-    results[name].start = await measureStart(app.dir, app.start, {
-      env: { BROWSER: 'none', ...app.prepare() },
-      log: log(`${name}-start`),
-    });
+  for (let round = 1; round <= rounds; round++) {
+    const row = { round, load: loadavg()[0] };
+    for (const [name, app] of Object.entries(apps)) {
+      load.push(loadavg()[0]);
+      console.error(`${name}: starting (${app.start.join(' ')})`);
+      row[name] = await measureStart(app.dir, app.start, {
+        env: { BROWSER: 'none', ...app.prepare() },
+        log: log(`${name}-start`),
+      });
+      results[name].start = row[name];
+    }
+    startRows.push(row);
   }
 });
+
+if (startOnly) {
+  load.push(loadavg()[0]);
+  console.log(
+    `Backstage ${versions.release} (stock: @backstage/create-app@${versions.createApp})\n`,
+  );
+  console.log(
+    '| round | 1-min load at start | portal start | stock start | ratio | portal RSS | stock RSS | ratio |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
+  let missed = false;
+  for (const { round, load: roundLoad, portal, stock } of startRows) {
+    const startRatio = portal.seconds / stock.seconds;
+    const rssRatio = portal.rssMiB / stock.rssMiB;
+    missed ||= !(startRatio <= 1.2 && rssRatio <= 1.2);
+    console.log(
+      `| ${round} | ${roundLoad.toFixed(1)} | ${portal.seconds.toFixed(
+        1,
+      )} s | ${stock.seconds.toFixed(1)} s | ${startRatio.toFixed(
+        2,
+      )} | ${portal.rssMiB.toFixed(1)} MiB | ${stock.rssMiB.toFixed(
+        1,
+      )} MiB | ${rssRatio.toFixed(2)} |`,
+    );
+  }
+  console.log(
+    `\ntargets: both ratios <= 1.2; 1-minute load average during the run ${Math.min(
+      ...load,
+    ).toFixed(1)}-${Math.max(...load).toFixed(1)}`,
+  );
+  process.exit(missed ? 1 : 0);
+}
 for (const [name, app] of Object.entries(apps)) {
   load.push(loadavg()[0]);
   console.error(`${name}: building the production frontend`);

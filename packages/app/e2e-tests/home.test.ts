@@ -1,4 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
+import { waitForDoraDemoHistory } from './demoData';
 import { backend, identityHeaders, openAsDemo, openAsGuest } from './signIn';
 
 // The front doors: everyone lands on Home, and Home is the page of its audience. A developer
@@ -37,6 +38,8 @@ test('a developer lands on Home with their services, tasks, databases and team D
   });
   expect(created.status()).toBe(201);
 
+  // The team's DORA figures come from the demo history, seeded just after the backend started.
+  await waitForDoraDemoHistory(request);
   await openAsGuest(page, '/');
   await expect(page).toHaveURL(/\/home$/);
   await expect(

@@ -9,7 +9,11 @@ import { readDoraConfig } from './config';
 import { DAY_MS } from './domain';
 import { createRouter } from './router';
 import { CatalogServiceMap } from './services/CatalogServiceMap';
-import { demoResolver, seedDemoData } from './services/DemoSeeder';
+import {
+  DEMO_SEED_TASK,
+  demoResolver,
+  seedDemoData,
+} from './services/DemoSeeder';
 import { DoraStore } from './services/DoraStore';
 import { BackfillService } from './services/BackfillService';
 import { IngestService } from './services/IngestService';
@@ -44,10 +48,11 @@ export const doraPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
       async init(deps) {
-        const { logger, httpRouter, scheduler } = deps;
+        const { logger, httpRouter, scheduler, lifecycle } = deps;
         const config = readDoraConfig(deps.config);
         const store = await DoraStore.create({
           database: deps.database,
@@ -117,13 +122,27 @@ export const doraPlugin = createBackendPlugin({
         });
 
         if (config.demoData) {
-          // Seeded before the backend reports itself started, so the demo history is there from
-          // the first request. Once across replicas (a marker row in the seed's transaction).
-          await seedDemoData({
-            store,
-            resolve: demoResolver(serviceMap.resolve),
-            logger,
-          });
+          // Thousands of events, seconds of database work: a task scheduled once the backend has
+          // started, so neither readiness nor the other plugins' start waits for it. Until it has
+          // run, the figures are those of an empty store. Global scope runs it on one replica at a
+          // time; the marker row in the seed's transaction makes it once across replicas, and a
+          // seed that failed (its marker rolled back with it) is tried again at the next run.
+          lifecycle.addStartupHook(() =>
+            scheduler.scheduleTask({
+              id: DEMO_SEED_TASK,
+              scope: 'global',
+              frequency: { minutes: 10 },
+              timeout: { minutes: 10 },
+              initialDelay: { seconds: 5 },
+              fn: async () => {
+                await seedDemoData({
+                  store,
+                  resolve: demoResolver(serviceMap.resolve),
+                  logger,
+                });
+              },
+            }),
+          );
         }
 
         await scheduler.scheduleTask({

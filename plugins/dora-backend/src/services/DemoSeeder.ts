@@ -1,4 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { chunks } from '@internal/plugin-portal-node';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   DEMO_SERVICES,
   generateDemoHistory,
@@ -8,8 +10,8 @@ import { ServiceKeyResolver } from '../domain/events';
 
 /**
  * The catalog's mapping, falling back to the demo organisation's own (demo/systems.yaml): the seed
- * runs while the backend starts, before the catalog has processed its locations. The periodic
- * remap applies the catalog's real answer later.
+ * runs seconds after the backend starts, before the catalog has processed its locations. The
+ * periodic remap applies the catalog's real answer later.
  */
 export function demoResolver(catalog: ServiceKeyResolver): ServiceKeyResolver {
   const own = new Map<string, string>();
@@ -27,6 +29,15 @@ export function demoResolver(catalog: ServiceKeyResolver): ServiceKeyResolver {
 /** Marker row that records the demo seed, so only one replica ever seeds, once. */
 export const DEMO_MARKER = 'demo-data-v1';
 
+/** The scheduled task that seeds the demo history after the backend has started. */
+export const DEMO_SEED_TASK = 'dora-demo-seed';
+
+/**
+ * Events stored per step of the seed. Between steps the event loop serves requests, so a seed of
+ * seconds does not stall the rest of the backend for seconds.
+ */
+const SEED_STEP_EVENTS = 400;
+
 /**
  * Seeds 90 days of demo history when the store holds no events. Safe with several replicas: the
  * marker insert and the seed share a transaction, and only one replica can insert the marker.
@@ -43,9 +54,12 @@ export async function seedDemoData(options: {
     return false;
   }
   const events = generateDemoHistory({ now });
-  const seeded = await store.runOnce(DEMO_MARKER, tx =>
-    tx.ingest(events, resolve, now),
-  );
+  const seeded = await store.runOnce(DEMO_MARKER, async tx => {
+    for (const step of chunks(events, SEED_STEP_EVENTS)) {
+      await tx.ingest(step, resolve, now);
+      await nextTurn();
+    }
+  });
   if (seeded) {
     logger.info(
       `DORA: seeded ${events.length} demo events (dora.demoData is on)`,
