@@ -6,6 +6,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import CategoryIcon from '@material-ui/icons/Category';
+import { loadPortalCatalogPage } from './loadPortalCatalogPage';
 
 /**
  * The catalog's index page with the portal's table columns (names never broken mid-word, every
@@ -23,7 +24,7 @@ const portalCatalogPage = PageBlueprint.makeWithOverrides({
       icon: <CategoryIcon fontSize="inherit" />,
       title: 'Catalog',
       loader: async () => {
-        const { PortalCatalogPage } = await import('./PortalCatalogPage');
+        const { PortalCatalogPage } = await loadPortalCatalogPage();
         const filters = inputs.filters.map(filter =>
           filter.get(coreExtensionData.reactElement),
         );
