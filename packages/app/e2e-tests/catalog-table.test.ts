@@ -72,19 +72,3 @@ for (const viewport of [
     expect(await columnsCutOff(page)).toEqual([]);
   });
 }
-
-test('the catalog page is fetched while the sign-in is still going on, then shows its table', async ({
-  page,
-}) => {
-  // The page's chunk is named in the build (loadPortalCatalogPage). Before anyone signs in, the app
-  // shows only its sign-in page, so a request for the catalog page's chunk now was made ahead.
-  const pageChunk = page.waitForRequest(/\/catalog-page\.[^/]*chunk\.js/);
-  await page.goto('/catalog?filters[kind]=component&filters[user]=all');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await pageChunk;
-  await enter.click();
-  await expect(
-    page.locator('table a[href$="/catalog/default/component/payments-api"]'),
-  ).toBeVisible();
-});

@@ -1,6 +1,4 @@
 import '@backstage/cli/asset-types';
-// First: the page's chunk is fetched while the app's code is evaluated and the user signed in.
-import './preloadOpenedPage';
 import ReactDOM from 'react-dom/client';
 import App from './App';
 import '@backstage/ui/css/styles.css';

@@ -6,7 +6,6 @@ import {
 } from '@backstage/frontend-plugin-api';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import CategoryIcon from '@material-ui/icons/Category';
-import { loadPortalCatalogPage } from './loadPortalCatalogPage';
 
 /**
  * The catalog's index page with the portal's table columns (names never broken mid-word, every
@@ -24,7 +23,7 @@ const portalCatalogPage = PageBlueprint.makeWithOverrides({
       icon: <CategoryIcon fontSize="inherit" />,
       title: 'Catalog',
       loader: async () => {
-        const { PortalCatalogPage } = await loadPortalCatalogPage();
+        const { PortalCatalogPage } = await import('./PortalCatalogPage');
         const filters = inputs.filters.map(filter =>
           filter.get(coreExtensionData.reactElement),
         );
