@@ -114,15 +114,17 @@ function measureFreshCloneInstall() {
 }
 
 const fmt = n => n.toFixed(1);
+// Page loads in hundredths: a median of 2.0 s may be just above or below the 2 s target.
+const fmtLoad = n => n.toFixed(2);
 const pageLoadRows = loads =>
   loads
     .map(
       l =>
         `| ${
           l.name
-        }: first contentful paint / content on screen (production build, cold cache, median of 5) | ${fmt(
+        }: first contentful paint / content on screen (production build, cold cache, median of 5) | ${fmtLoad(
           l.fcpMs / 1000,
-        )} s / ${fmt(l.contentMs / 1000)} s | < 2 s |`,
+        )} s / ${fmtLoad(l.contentMs / 1000)} s | < 2 s |`,
     )
     .join('\n');
 

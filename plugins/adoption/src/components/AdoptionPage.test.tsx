@@ -7,6 +7,7 @@ import { adoptionSummaryFixture as summary } from '../__fixtures__/adoptionSumma
 import { AdoptionApi, adoptionApiRef } from '../api/AdoptionApi';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { AdoptionPage } from './AdoptionPage';
+import { DEFAULT_DASHBOARD_WINDOW_DAYS } from '@internal/plugin-leadership-common';
 
 function mockApi(over: Partial<AdoptionApi> = {}): AdoptionApi {
   return {
@@ -109,10 +110,13 @@ describe('AdoptionPage', () => {
   });
 
   it('explains who may see the dashboards instead of failing', async () => {
+    const refused = new Error('refused');
+    refused.name = 'NotAllowedError';
     const api = mockApi({
       getAccess: jest
         .fn()
         .mockResolvedValue({ dashboards: false, ticketsImport: false }),
+      getSummary: jest.fn().mockRejectedValue(refused),
     });
     await render(api);
     await waitFor(() =>
@@ -120,7 +124,23 @@ describe('AdoptionPage', () => {
         screen.getByText(/for the leadership groups and the platform team/),
       ).toBeInTheDocument(),
     );
-    expect(api.getSummary).not.toHaveBeenCalled();
+    expect(screen.queryByText('refused')).not.toBeInTheDocument();
+  });
+
+  it('asks for the figures together with the access check, not after it', async () => {
+    const api = mockApi({
+      // The access check has not answered yet.
+      getAccess: jest.fn().mockReturnValue(new Promise(() => {})),
+    });
+    await render(api);
+    await waitFor(() =>
+      expect(api.getSummary).toHaveBeenCalledWith(
+        DEFAULT_DASHBOARD_WINDOW_DAYS,
+      ),
+    );
+    expect(
+      screen.queryByTestId('adoption-measure-coverage'),
+    ).not.toBeInTheDocument();
   });
 
   it('imports a ticket CSV, shows the report and reloads the figures', async () => {
