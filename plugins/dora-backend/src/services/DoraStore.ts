@@ -25,12 +25,14 @@ import {
   REPAIR_WINDOW_MS,
 } from '../domain';
 import { SERVICE_ANNOTATIONS } from './CatalogServiceMap';
+import { batchShas, IngestReads } from './IngestReads';
 import {
   AffectedSpans,
   ANCESTRY_ROUNDS,
   CHANGE_WITH_SERVICE_COLUMNS,
   changeFromRow,
   DEPLOYMENT_SHAS,
+  changesPushedOnto,
   deploymentIdsReporting,
   hasCommitlessDeployments,
   insertChunked,
@@ -38,6 +40,7 @@ import {
   reportedShas,
   whereService,
   deriveServiceInChunks,
+  deriveServicesInRounds,
   factFromRow,
   FACT_TABLES,
   LOOKBACK_MS,
@@ -305,13 +308,19 @@ export class DoraStore {
       await lockServices(tx, late);
 
       await this.upsertEvents(tx, sorted, base);
+      // What the per-service lookups below would read one service at a time, read for the batch.
+      (
+        await IngestReads.load(tx, [...fresh, ...late], batchShas(sorted))
+      ).attach(tx);
 
       const spans = await this.affectedSpans(tx, sorted, previous, base);
-      for (const service of spans.services()) {
-        for (const range of spans.ranges(service)) {
-          await deriveServiceInChunks(tx, service, range, this.fallbackMs);
-        }
-      }
+      await deriveServicesInRounds(
+        tx,
+        spans
+          .services()
+          .map(service => ({ service, ranges: spans.ranges(service) })),
+        this.fallbackMs,
+      );
     });
   }
 
@@ -575,15 +584,21 @@ export class DoraStore {
     const found: Array<{ finishedAt: number; shas: Set<string> }> = [];
     // Ids through the SHA index first, then by primary key (see `deploymentIdsReporting`).
     for (const ids of await deploymentIdsReporting(tx, shas)) {
-      const rows = await whereService(
-        tx(TABLES.deployment).select('finished_at', 'commits', 'commit_sha'),
-        service,
-      )
-        .whereIn('id', ids)
-        .where('production', true)
-        .where('status', 'success')
-        .where('finished_at', '>=', Math.floor(from))
-        .where('finished_at', '<', Math.ceil(to));
+      const rows =
+        IngestReads.of(tx)?.deployments(
+          service,
+          ids,
+          at => at >= Math.floor(from) && at < Math.ceil(to),
+        ) ??
+        (await whereService(
+          tx(TABLES.deployment).select('finished_at', 'commits', 'commit_sha'),
+          service,
+        )
+          .whereIn('id', ids)
+          .where('production', true)
+          .where('status', 'success')
+          .where('finished_at', '>=', Math.floor(from))
+          .where('finished_at', '<', Math.ceil(to)));
       const wanted = new Set(shas);
       for (const r of rows as any[]) {
         found.push({
@@ -740,11 +755,8 @@ export class DoraStore {
       round++
     ) {
       const next: string[] = [];
-      for (const chunk of chunks(frontier, CHUNK)) {
-        const rows = await tx(TABLES.change)
-          .select('sha', 'entity_ref', 'service_key_type', 'service_key')
-          .whereIn('pushed_before', chunk);
-        for (const r of rows as any[]) {
+      for (const rows of await changesPushedOnto(tx, frontier)) {
+        for (const r of rows) {
           if (serviceOf(r) === service && !seen.has(r.sha)) {
             seen.add(r.sha);
             next.push(r.sha);
