@@ -165,6 +165,7 @@ function mergeReports(a: NormalizedEvent, b: NormalizedEvent): NormalizedEvent {
 interface NarrowSpanReads {
   fixAfter: boolean;
   moved: any[];
+  naming: any[];
   performed: any[];
 }
 
@@ -945,7 +946,10 @@ export class DoraStore {
       to: Math.max(...d.times),
     }));
     const found = new Map<NormalizedDeployment, NarrowSpanReads>(
-      items.map(d => [d.e, { fixAfter: false, moved: [], performed: [] }]),
+      items.map(d => [
+        d.e,
+        { fixAfter: false, moved: [], naming: [], performed: [] },
+      ]),
     );
     const fixes: any[] = [];
     const incidents: any[] = [];
@@ -987,6 +991,36 @@ export class DoraStore {
           })),
       );
     }
+    // Incidents naming a deployment or one of its SHAs as their cause (each once).
+    const naming = new Map<string, any>();
+    const shasOf = (e: NormalizedDeployment) => [
+      ...new Set([...(e.commits ?? []), ...(e.commitSha ? [e.commitSha] : [])]),
+    ];
+    for (const group of termGroups(items, d => 3 + shasOf(d.e).length)) {
+      const rows = await tx(TABLES.incident)
+        .select([
+          'source',
+          'external_id',
+          'opened_at',
+          'cause_deployment_id',
+          'cause_commit_sha',
+          ...serviceColumns,
+        ])
+        .where(q => {
+          for (const d of group) {
+            q.orWhere(w =>
+              whereService(w, d.service).where(c =>
+                c
+                  .where('cause_deployment_id', d.e.externalId)
+                  .orWhereIn('cause_commit_sha', shasOf(d.e)),
+              ),
+            );
+          }
+        });
+      for (const r of rows as any[]) {
+        naming.set(`${r.source}\u0000${r.external_id}`, r);
+      }
+    }
     const rollbacks: any[] = [];
     for (const ids of chunks(
       [...new Set(items.map(d => d.e.externalId))],
@@ -1015,6 +1049,13 @@ export class DoraStore {
           serviceOf(r) === d.service &&
           dbNumber(r.opened_at) >= Math.floor(d.from) &&
           dbNumber(r.opened_at) <= Math.ceil(d.to + this.fallbackMs),
+      );
+      const shas = new Set(shasOf(d.e));
+      reads.naming = [...naming.values()].filter(
+        r =>
+          serviceOf(r) === d.service &&
+          (r.cause_deployment_id === d.e.externalId ||
+            (r.cause_commit_sha !== null && shas.has(r.cause_commit_sha))),
       );
       reads.performed = rollbacks.filter(
         r =>
@@ -1157,15 +1198,17 @@ export class DoraStore {
       spans.add(service, later.finishedAt, later.finishedAt);
     }
     // Incidents naming it (or one of its commits) as their cause: they were unlinked without it.
-    const naming = await whereService(
-      tx(TABLES.incident).select('opened_at'),
-      service,
-    ).where(q => {
-      q.where('cause_deployment_id', e.externalId);
-      for (const chunk of chunks(shas, CHUNK)) {
-        q.orWhereIn('cause_commit_sha', chunk);
-      }
-    });
+    const naming =
+      preloaded?.naming ??
+      (await whereService(
+        tx(TABLES.incident).select('opened_at'),
+        service,
+      ).where(q => {
+        q.where('cause_deployment_id', e.externalId);
+        for (const chunk of chunks(shas, CHUNK)) {
+          q.orWhereIn('cause_commit_sha', chunk);
+        }
+      }));
     for (const i of naming as any[]) {
       spans.add(service, Number(i.opened_at), Number(i.opened_at));
     }

@@ -2,7 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
 import { Knex } from 'knex';
 import { DAY_MS, HOUR_MS } from '../domain';
-import { factFromRow } from './DerivedFacts';
+import { factFromRow, termGroups } from './DerivedFacts';
 import { DoraStore } from './DoraStore';
 import { batchShas, commitlessWithin } from './IngestReads';
 import { NormalizedEvent } from './types';
@@ -40,6 +40,33 @@ describe('commitlessWithin', () => {
 
   it('cannot tell a window strictly inside the extent', () => {
     expect(commitlessWithin(extent, 120, 180)).toBeUndefined();
+  });
+});
+
+describe('termGroups', () => {
+  it('groups terms in order within the term and binding limits', () => {
+    const limits = { terms: 3, bindings: 10 };
+    expect(termGroups([1, 1, 1, 1, 1], n => n, limits)).toEqual([
+      [1, 1, 1],
+      [1, 1],
+    ]);
+    expect(termGroups([4, 4, 4, 9, 2], n => n, limits)).toEqual([
+      [4, 4],
+      [4],
+      [9],
+      [2],
+    ]);
+  });
+
+  it('keeps a term larger than the binding limit alone rather than dropping it', () => {
+    expect(termGroups([20, 1], n => n, { terms: 5, bindings: 10 })).toEqual([
+      [20],
+      [1],
+    ]);
+  });
+
+  it('makes no group of nothing', () => {
+    expect(termGroups([], () => 1)).toEqual([]);
   });
 });
 
@@ -91,8 +118,8 @@ const resolve = (type: string, key: string) => (type === 'entity' ? key : null);
 
 /**
  * Several services in one batch (one of them unmapped), some deploying without commit lists,
- * with commits reported before, with or after their deployments, pushes chaining commits, and
- * incidents linked by id, by SHA and unlinked.
+ * with commits reported before, with or after their deployments, pushes chaining commits,
+ * incidents linked by id, by SHA and unlinked, and deployments rolling the one before back.
  */
 const history = fc
   .array(
@@ -104,12 +131,14 @@ const history = fc
       incident: fc.constantFrom('none', 'none', 'id', 'sha', 'unlinked'),
       commitAgeHours: fc.integer({ min: 1, max: 24 * 10 }),
       pushed: fc.boolean(),
+      rollsBack: fc.constantFrom(false, false, true),
     }),
     { minLength: 3, maxLength: 24 },
   )
   .map(items => {
     const events: NormalizedEvent[] = [];
     const commits: Array<{ service: string; sha: string; at: number }> = [];
+    const deployed = new Map<string, string>();
     items.forEach((item, i) => {
       const origin = {
         source: 'api:test',
@@ -157,6 +186,21 @@ const history = fc
         startedAt: at - 60_000,
         finishedAt: at,
       });
+      const previous = deployed.get(item.service);
+      if (item.rollsBack && previous) {
+        // This deployment rolls the service's previous one back.
+        events.push({
+          ...origin,
+          type: 'rollback',
+          externalId: `rb-${i}`,
+          environment: 'production',
+          stream: 'production',
+          rolledBackDeploymentId: previous,
+          rollbackDeploymentId: `dep-${i}`,
+          at,
+        });
+      }
+      deployed.set(item.service, `dep-${i}`);
       if (item.incident !== 'none') {
         events.push({
           ...origin,
@@ -191,58 +235,67 @@ async function derived(knex: Knex) {
 
 describe('ingest of batches spanning several services', () => {
   it.each(databases.eachSupportedId())(
-    'reads the SHA index and the commit-less deployments once per batch, not once per service, on %p',
+    'stores a batch in as many statements for 12 services as for 3, reading the SHA index and commit-less deployments once, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       const store = await DoraStore.create({
         database: { getClient: async () => knex },
       });
-      const services = Array.from({ length: 12 }, (_, i) => `svc-${i}`);
-      const batch: NormalizedEvent[] = services.flatMap((name, i) => {
-        const origin = {
-          source: 'api:test',
-          serviceKeyType: 'entity' as const,
-          serviceKey: `component:default/${name}`,
-        };
-        const at = NOW - DAY_MS + i * HOUR_MS;
-        return [
-          {
-            ...origin,
-            type: 'change' as const,
-            externalId: `${name}-c`,
-            sha: `${name}-c`,
-            committedAt: at - HOUR_MS,
+      const batchOf = (count: number, run: string): NormalizedEvent[] =>
+        Array.from({ length: count }, (_, i) => `svc-${i}`).flatMap(
+          (name, i) => {
+            const origin = {
+              source: 'api:test',
+              serviceKeyType: 'entity' as const,
+              serviceKey: `component:default/${name}`,
+            };
+            const at = NOW - DAY_MS + i * HOUR_MS + (run === 'b' ? 1000 : 0);
+            const sha = `${name}-${run}`;
+            return [
+              {
+                ...origin,
+                type: 'change' as const,
+                externalId: sha,
+                sha,
+                committedAt: at - HOUR_MS,
+              },
+              {
+                ...origin,
+                type: 'deployment' as const,
+                externalId: `${name}-d-${run}`,
+                environment: 'production',
+                stream: 'production',
+                production: true,
+                status: 'success' as const,
+                kind: 'regular' as const,
+                commitSha: sha,
+                commits: [sha],
+                startedAt: at - 60_000,
+                finishedAt: at,
+              },
+            ];
           },
-          {
-            ...origin,
-            type: 'deployment' as const,
-            externalId: `${name}-d`,
-            environment: 'production',
-            stream: 'production',
-            production: true,
-            status: 'success' as const,
-            kind: 'regular' as const,
-            commitSha: `${name}-c`,
-            commits: [`${name}-c`],
-            startedAt: at - 60_000,
-            finishedAt: at,
-          },
-        ];
-      });
-      const statements: string[] = [];
-      const listen = (q: { sql: string }) => statements.push(q.sql);
-      knex.on('query', listen);
-      await store.ingest(batch, resolve, NOW);
-      knex.removeListener('query', listen);
+        );
+      const statementsOf = async (batch: NormalizedEvent[]) => {
+        const statements: string[] = [];
+        const listen = (q: { sql: string }) => statements.push(q.sql);
+        knex.on('query', listen);
+        await store.ingest(batch, resolve, NOW);
+        knex.removeListener('query', listen);
+        return statements;
+      };
 
+      const few = await statementsOf(batchOf(3, 'a'));
+      const many = await statementsOf(batchOf(12, 'b'));
       const reads = (pattern: RegExp) =>
-        statements.filter(sql => pattern.test(sql)).length;
+        many.filter(sql => pattern.test(sql)).length;
       expect(reads(/^select .* from .dora_deployment_shas./)).toBe(1);
       expect(reads(/^select .* .commits. is null/)).toBe(1);
       expect(reads(/pg_advisory_xact_lock/)).toBeLessThanOrEqual(2);
+      expect(many.length).toBe(few.length);
 
       const incremental = await derived(knex);
-      expect(incremental.facts).toHaveLength(services.length);
+      expect(incremental.facts).toHaveLength(15);
       await store.rebuildAll();
       expect(incremental).toEqual(await derived(knex));
     },
