@@ -171,6 +171,53 @@ function* newEvents(count: number, offset: number): Generator<NormalizedEvent> {
   }
 }
 
+/**
+ * BENCH_PROFILE=1: counts and times the batch ingest's statements by query family (the SQL with
+ * its bound values and IN lists collapsed), per batch, slowest families first.
+ */
+function profileQueries(knex: Knex) {
+  const families = new Map<string, { count: number; ms: number }>();
+  const startedAt = new Map<string, { sql: string; at: number }>();
+  const family = (sql: string) =>
+    sql
+      .replace(/\(\s*(\?|\$\d+)(\s*,\s*(\?|\$\d+))*\s*\)/g, '(…)')
+      .replace(/\$\d+/g, '?')
+      .replace(/(\(…\)\s*,\s*)+\(…\)/g, '(…)…')
+      .replace(/\s+/g, ' ')
+      .slice(0, 220);
+  knex.on('query', (q: any) => {
+    startedAt.set(q.__knexQueryUid, {
+      sql: family(q.sql),
+      at: performance.now(),
+    });
+  });
+  knex.on('query-response', (_r: unknown, q: any) => {
+    const s = startedAt.get(q.__knexQueryUid);
+    if (!s) return;
+    startedAt.delete(q.__knexQueryUid);
+    const f = families.get(s.sql) ?? { count: 0, ms: 0 };
+    f.count++;
+    f.ms += performance.now() - s.at;
+    families.set(s.sql, f);
+  });
+  return (batches: number) => {
+    const rows = [...families.entries()].sort((a, b) => b[1].ms - a[1].ms);
+    return {
+      statementsPerBatch: Math.round(
+        rows.reduce((n, [, f]) => n + f.count, 0) / batches,
+      ),
+      sqlMsPerBatch: Math.round(
+        rows.reduce((n, [, f]) => n + f.ms, 0) / batches,
+      ),
+      families: rows.slice(0, 25).map(([sql, f]) => ({
+        perBatch: Math.round((f.count / batches) * 10) / 10,
+        msPerBatch: Math.round(f.ms / batches),
+        sql,
+      })),
+    };
+  };
+}
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[
@@ -350,11 +397,15 @@ async function bench(
   const batchEvents = Array.from(
     newEvents(INGEST_BATCH_DEPLOYMENTS, INGEST_SINGLE_DEPLOYMENTS),
   );
+  const profile = process.env.BENCH_PROFILE ? profileQueries(knex) : undefined;
   started = performance.now();
   for (let i = 0; i < batchEvents.length; i += 1000) {
     await store.ingest(batchEvents.slice(i, i + 1000), resolve);
   }
   const batchRate = batchEvents.length / ((performance.now() - started) / 1000);
+  if (profile) {
+    print({ batchQueryProfile: profile(Math.ceil(batchEvents.length / 1000)) });
+  }
   print({
     ingestSingleEvents: singles.length,
     ingestSingleEventsPerSec: Math.round(singleRate),

@@ -16,6 +16,7 @@ import {
   weeklyRollups,
   weekStartDay,
 } from '../domain';
+import { IngestReads } from './IngestReads';
 
 /**
  * How far before a range deployments (and twice that for commits) are read to know which commits
@@ -139,12 +140,15 @@ export async function lockServices(tx: Knex.Transaction, services: string[]) {
   if (!isPostgres(tx)) {
     return;
   }
-  for (const service of [...services].sort()) {
-    await tx.raw('select pg_advisory_xact_lock(?, hashtext(?))', [
-      20261122,
-      service,
-    ]);
+  if (services.length === 0) {
+    return;
   }
+  // One statement for the whole batch (a round trip each cost ~0.5 ms per service): the function
+  // scan hands out the sorted array's elements in order, so every caller locks in the same order.
+  await tx.raw(
+    'select count(pg_advisory_xact_lock(?, hashtext(s))) from unnest(?::text[]) as s',
+    [20261122, [...new Set(services)].sort()],
+  );
 }
 
 export function isPostgres(db: Knex): boolean {
@@ -216,6 +220,31 @@ function deploymentsOf(tx: Knex, service: string) {
 }
 
 /**
+ * Successful production deployments of a service among `ids` (from `deploymentIdsReporting`),
+ * finished before `before` when given; from the ingest's reads when they hold every id.
+ */
+async function deploymentsOfIds(
+  tx: Knex,
+  service: string,
+  ids: string[],
+  before?: number,
+): Promise<any[]> {
+  const cached = IngestReads.of(tx)?.deployments(
+    service,
+    ids,
+    before === undefined ? undefined : at => at < before,
+  );
+  if (cached) {
+    return cached;
+  }
+  return deploymentsOf(tx, service)
+    .whereIn('id', ids)
+    .modify(q =>
+      before === undefined ? q : q.where('finished_at', '<', before),
+    );
+}
+
+/**
  * Whether the service has a successful production deployment without a commit list but with a
  * head SHA (its commits are inferred from commit times) finished at or after `since`.
  */
@@ -225,6 +254,10 @@ export async function hasCommitlessDeployments(
   since: number,
   until = Number.MAX_SAFE_INTEGER,
 ): Promise<boolean> {
+  const cached = IngestReads.of(tx)?.hasCommitless(service, since, until);
+  if (cached !== undefined) {
+    return cached;
+  }
   const row = await whereService(tx('dora_deployments').select('id'), service)
     .whereNull('commits')
     .whereNotNull('commit_sha')
@@ -248,18 +281,46 @@ async function changesBySha(
   to: number,
 ): Promise<any[]> {
   const changes: any[] = [];
-  for (const chunk of chunks(shas, 500)) {
+  const keep = (r: any) => {
+    if (serviceOf(r) === service && Number(r.committed_at) < to) {
+      changes.push(r);
+    }
+  };
+  const reads = IngestReads.of(tx);
+  const { rows: cached, unknown } = reads
+    ? reads.changes(shas)
+    : { rows: [], unknown: shas };
+  cached.forEach(keep);
+  for (const chunk of chunks(unknown, 500)) {
     const rows = await tx('dora_changes')
       .select(CHANGE_WITH_SERVICE_COLUMNS)
       .whereIn('sha', chunk);
-    for (const r of rows as any[]) {
-      const at = Number(r.committed_at);
-      if (serviceOf(r) === service && at < to) {
-        changes.push(r);
-      }
-    }
+    (rows as any[]).forEach(keep);
   }
   return changes;
+}
+
+/**
+ * Changes (any service) whose push range starts at one of these SHAs, in groups as read (the
+ * ingest's reads first, then chunks of at most 500).
+ */
+export async function changesPushedOnto(
+  tx: Knex,
+  shas: string[],
+): Promise<any[][]> {
+  const reads = IngestReads.of(tx);
+  const { rows: cached, unknown } = reads
+    ? reads.changesPushedOnto(shas)
+    : { rows: [], unknown: shas };
+  const groups = [cached];
+  for (const chunk of chunks(unknown, 500)) {
+    groups.push(
+      await tx('dora_changes')
+        .select(CHANGE_WITH_SERVICE_COLUMNS)
+        .whereIn('pushed_before', chunk),
+    );
+  }
+  return groups;
 }
 
 /** Ids of the deployments (any service) reporting any of these SHAs, in chunks of at most 500. */
@@ -267,8 +328,12 @@ export async function deploymentIdsReporting(
   tx: Knex,
   shas: string[],
 ): Promise<string[][]> {
-  const ids = new Set<string>();
-  for (const chunk of chunks([...new Set(shas)], 500)) {
+  const reads = IngestReads.of(tx);
+  const { ids: cached, unknown } = reads
+    ? reads.deploymentIds(shas)
+    : { ids: [], unknown: shas };
+  const ids = new Set<string>(cached);
+  for (const chunk of chunks([...new Set(unknown)], 500)) {
     for (const r of await tx(DEPLOYMENT_SHAS)
       .distinct('deployment_id')
       .whereIn('sha', chunk)) {
@@ -291,6 +356,186 @@ export function reportedShas(row: {
   ];
 }
 
+/** Whether the derivation may find a service's earlier deployments through the SHA index. */
+async function isIndexed(
+  tx: Knex,
+  service: string,
+  depFrom: number,
+): Promise<boolean> {
+  return (
+    !service.startsWith('unmapped:') &&
+    !(await hasCommitlessDeployments(tx, service, depFrom))
+  );
+}
+
+const INCIDENT_COLUMNS = [
+  'external_id',
+  'opened_at',
+  'resolved_at',
+  'cause_deployment_id',
+  'cause_commit_sha',
+];
+const ROLLBACK_COLUMNS = [
+  'external_id',
+  'rolled_back_deployment_id',
+  'rollback_deployment_id',
+  'at',
+];
+const SERVICE_COLUMNS = ['entity_ref', 'service_key_type', 'service_key'];
+
+async function incidentsSince(tx: Knex, service: string, since: number) {
+  return whereService(
+    tx('dora_incidents').select(INCIDENT_COLUMNS),
+    service,
+  ).where('opened_at', '>=', since);
+}
+
+async function rollbacksSince(tx: Knex, service: string, since: number) {
+  return whereService(
+    tx('dora_rollbacks').select(ROLLBACK_COLUMNS),
+    service,
+  ).where('at', '>=', since);
+}
+
+/**
+ * The deployments read in full: with the SHA index, those of the range and, when an incident
+ * without a cause falls into or just after it, the fallback window on either side; else the
+ * whole lookback.
+ */
+function nearWindow(
+  indexed: boolean,
+  incidents: any[],
+  range: { from: number; to: number },
+  fallbackMs: number,
+): { nearFrom: number; nearTo: number } {
+  const { from, to } = range;
+  const depTo = to + fallbackMs;
+  if (!indexed) {
+    return { nearFrom: from - LOOKBACK_MS, nearTo: depTo };
+  }
+  const fallbackNeeded = incidents.some(
+    i =>
+      !i.cause_deployment_id &&
+      !i.cause_commit_sha &&
+      Number(i.opened_at) >= from &&
+      Number(i.opened_at) < depTo,
+  );
+  return fallbackNeeded
+    ? { nearFrom: from - fallbackMs, nearTo: depTo }
+    : { nearFrom: from, nearTo: to };
+}
+
+/** Deployments finished in [nearFrom, nearTo), and hotfixes and rollbacks after `nearFrom`. */
+function nearDeployments(
+  q: Knex.QueryBuilder,
+  nearFrom: number,
+  nearTo: number,
+) {
+  return (
+    q
+      .where('finished_at', '>=', nearFrom)
+      // Later hotfix and rollback deployments may end a failure inside the range.
+      .where(w =>
+        w.where('finished_at', '<', nearTo).orWhereNot('kind', 'regular'),
+      )
+  );
+}
+
+/**
+ * What several services' derivations read first, read for all of them in a few statements
+ * (`preloadRanges`): the same rows the per-service queries of `loadServiceEvents` and
+ * `planDerive` return.
+ */
+interface RangeReads {
+  incidents: any[];
+  rollbacks: any[];
+  deployments?: { nearFrom: number; nearTo: number; rows: any[] };
+  storedFacts: any[];
+}
+
+/** Reads the RangeReads of distinct services' ranges, one statement per kind (and term group). */
+async function preloadRanges(
+  tx: Knex,
+  pieces: Array<{ service: string; range: { from: number; to: number } }>,
+  fallbackMs: number,
+): Promise<Map<string, RangeReads>> {
+  const reads = new Map<string, RangeReads>(
+    pieces.map(p => [
+      p.service,
+      { incidents: [], rollbacks: [], storedFacts: [] },
+    ]),
+  );
+  const since = (p: (typeof pieces)[number]) => p.range.from - LOOKBACK_MS;
+  await forServiceTerms(
+    pieces,
+    () => 4,
+    async where => {
+      for (const r of (await tx('dora_incidents')
+        .select([...INCIDENT_COLUMNS, ...SERVICE_COLUMNS])
+        .where(where)) as any[]) {
+        reads.get(serviceOf(r))?.incidents.push(r);
+      }
+    },
+    (q, p) => whereService(q, p.service).where('opened_at', '>=', since(p)),
+  );
+  await forServiceTerms(
+    pieces,
+    () => 4,
+    async where => {
+      for (const r of (await tx('dora_rollbacks')
+        .select([...ROLLBACK_COLUMNS, ...SERVICE_COLUMNS])
+        .where(where)) as any[]) {
+        reads.get(serviceOf(r))?.rollbacks.push(r);
+      }
+    },
+    (q, p) => whereService(q, p.service).where('at', '>=', since(p)),
+  );
+  const windows: Array<{ service: string; nearFrom: number; nearTo: number }> =
+    [];
+  for (const p of pieces) {
+    const indexed = await isIndexed(tx, p.service, since(p));
+    const window = nearWindow(
+      indexed,
+      reads.get(p.service)!.incidents,
+      p.range,
+      fallbackMs,
+    );
+    reads.get(p.service)!.deployments = { ...window, rows: [] };
+    windows.push({ service: p.service, ...window });
+  }
+  await forServiceTerms(
+    windows,
+    () => 6,
+    async where => {
+      for (const r of (await tx('dora_deployments')
+        .select([...DEPLOYMENT_COLUMNS, ...SERVICE_COLUMNS])
+        .where('production', true)
+        .where('status', 'success')
+        .where(where)) as any[]) {
+        reads.get(serviceOf(r))?.deployments?.rows.push(r);
+      }
+    },
+    (q, w) => nearDeployments(whereService(q, w.service), w.nearFrom, w.nearTo),
+  );
+  await forServiceTerms(
+    pieces,
+    () => 3,
+    async where => {
+      for (const r of (await tx(FACT_TABLES.facts)
+        .select('*')
+        .where(where)) as any[]) {
+        reads.get(r.service)?.storedFacts.push(r);
+      }
+    },
+    (q, p) =>
+      q
+        .where('service', p.service)
+        .where('finished_at', '>=', p.range.from)
+        .where('finished_at', '<', p.range.to),
+  );
+  return reads;
+}
+
 /**
  * Loads what deriving the facts of `service` in [from, to) needs.
  *
@@ -308,57 +553,30 @@ async function loadServiceEvents(
   from: number,
   to: number,
   fallbackMs: number,
+  preloaded?: RangeReads,
 ): Promise<EventSet> {
   const depFrom = from - LOOKBACK_MS;
   const depTo = to + fallbackMs;
-  const indexed =
-    !service.startsWith('unmapped:') &&
-    !(await hasCommitlessDeployments(tx, service, depFrom));
+  const indexed = await isIndexed(tx, service, depFrom);
   // One after the other: a transaction is one connection.
-  const incidents = await whereService(
-    tx('dora_incidents').select(
-      'external_id',
-      'opened_at',
-      'resolved_at',
-      'cause_deployment_id',
-      'cause_commit_sha',
-    ),
-    service,
-  ).where('opened_at', '>=', depFrom);
-  const rollbacks = await whereService(
-    tx('dora_rollbacks').select(
-      'external_id',
-      'rolled_back_deployment_id',
-      'rollback_deployment_id',
-      'at',
-    ),
-    service,
-  ).where('at', '>=', depFrom);
+  const incidents =
+    preloaded?.incidents ?? (await incidentsSince(tx, service, depFrom));
+  const rollbacks =
+    preloaded?.rollbacks ?? (await rollbacksSince(tx, service, depFrom));
 
-  // Deployments read in full: with the SHA index, those of the range and, when an incident
-  // without a cause falls into or just after it, the fallback window on either side.
-  const fallbackNeeded = (incidents as any[]).some(
-    i =>
-      !i.cause_deployment_id &&
-      !i.cause_commit_sha &&
-      Number(i.opened_at) >= from &&
-      Number(i.opened_at) < depTo,
+  const { nearFrom, nearTo } = nearWindow(
+    indexed,
+    incidents,
+    { from, to },
+    fallbackMs,
   );
-  let [nearFrom, nearTo] = [depFrom, depTo];
-  if (indexed) {
-    [nearFrom, nearTo] = fallbackNeeded
-      ? [from - fallbackMs, depTo]
-      : [from, to];
-  }
   const byId = new Map<string, any>();
   const add = (rows: any[]) => rows.forEach(r => byId.set(String(r.id), r));
   add(
-    await deploymentsOf(tx, service)
-      .where('finished_at', '>=', nearFrom)
-      // Later hotfix and rollback deployments may end a failure inside the range.
-      .where(q =>
-        q.where('finished_at', '<', nearTo).orWhereNot('kind', 'regular'),
-      ),
+    preloaded?.deployments?.nearFrom === nearFrom &&
+      preloaded.deployments.nearTo === nearTo
+      ? preloaded.deployments.rows
+      : await nearDeployments(deploymentsOf(tx, service), nearFrom, nearTo),
   );
   const wanted = new Set<string>();
   for (const d of byId.values()) {
@@ -405,12 +623,8 @@ async function loadServiceEvents(
       // Ids first, through the SHA index; then those deployments by primary key (given the
       // service in one query, SQLite reads the service's whole lookback by its time index).
       for (const ids of await deploymentIdsReporting(tx, [...shas])) {
-        add(
-          await deploymentsOf(tx, service)
-            .whereIn('id', ids)
-            // Whatever their age: a commit counts at its first deployment only.
-            .where('finished_at', '<', until),
-        );
+        // Whatever their age: a commit counts at its first deployment only.
+        add(await deploymentsOfIds(tx, service, ids, until));
       }
     };
     await shipping(wanted, nearFrom);
@@ -447,11 +661,7 @@ async function loadServiceEvents(
     // the service's last deployment before the lookback (its head bounds the ancestry of the
     // range's first deployment).
     for (const ids of await deploymentIdsReporting(tx, [...wanted])) {
-      add(
-        await deploymentsOf(tx, service)
-          .whereIn('id', ids)
-          .where('finished_at', '<', depFrom),
-      );
+      add(await deploymentsOfIds(tx, service, ids, depFrom));
     }
     const previous = await deploymentsOf(tx, service)
       .where('finished_at', '<', depFrom)
@@ -515,11 +725,7 @@ async function loadServiceEvents(
       tx,
       changes.map((c: any) => c.sha).filter(sha => !wanted.has(sha)),
     )) {
-      add(
-        await deploymentsOf(tx, service)
-          .whereIn('id', ids)
-          .where('finished_at', '<', depFrom),
-      );
+      add(await deploymentsOfIds(tx, service, ids, depFrom));
     }
     await addAncestry(tx, service, changes, [...byId.values()], from, add);
   }
@@ -666,7 +872,7 @@ async function addAncestry(
     // A range starting at a SHA a deployment before the range reported ends the trail there, as
     // it does in a derivation that read that deployment anyway.
     for (const ids of await deploymentIdsReporting(tx, trail)) {
-      const rows = await deploymentsOf(tx, service).whereIn('id', ids);
+      const rows = await deploymentsOfIds(tx, service, ids);
       add(rows);
       for (const r of rows as any[]) {
         if (Number(r.finished_at) < from) {
@@ -691,11 +897,8 @@ async function addAncestry(
   const later: string[] = [];
   for (let round = 0; round < ANCESTRY_ROUNDS && frontier.length > 0; round++) {
     const next: string[] = [];
-    for (const chunk of chunks(frontier, 500)) {
-      const rows = await tx('dora_changes')
-        .select(CHANGE_WITH_SERVICE_COLUMNS)
-        .whereIn('pushed_before', chunk);
-      for (const r of rows as any[]) {
+    for (const rows of await changesPushedOnto(tx, frontier)) {
+      for (const r of rows) {
         if (serviceOf(r) === service && !seen.has(r.sha)) {
           seen.add(r.sha);
           next.push(r.sha);
@@ -708,7 +911,7 @@ async function addAncestry(
   }
   // The deployments that reported a commit found on the way shipped it (however long ago).
   for (const ids of await deploymentIdsReporting(tx, [...added, ...later])) {
-    add(await deploymentsOf(tx, service).whereIn('id', ids));
+    add(await deploymentsOfIds(tx, service, ids));
   }
 }
 
@@ -849,18 +1052,48 @@ export async function deriveService(
   range: { from: number; to: number },
   fallbackMs: number,
 ): Promise<void> {
+  await writeDerived(tx, [await planDerive(tx, service, range, fallbackMs)]);
+}
+
+/** What deriving one service over one range writes: the facts that changed and the days they touch. */
+interface DerivePlan {
+  service: string;
+  range: { from: number; to: number };
+  facts: DeploymentFact[];
+  unlinked: UnlinkedIncident[];
+  inserts: ReturnType<typeof factRow>[];
+  deletes: string[];
+  changedDays: Set<number>;
+}
+
+/** Reads what a service's range needs, derives its facts and compares them with the stored ones. */
+async function planDerive(
+  tx: Knex,
+  service: string,
+  range: { from: number; to: number },
+  fallbackMs: number,
+  preloaded?: RangeReads,
+): Promise<DerivePlan> {
   const { from, to } = range;
-  const events = await loadServiceEvents(tx, service, from, to, fallbackMs);
+  const events = await loadServiceEvents(
+    tx,
+    service,
+    from,
+    to,
+    fallbackMs,
+    preloaded,
+  );
   const { facts, unlinked } = extractFacts(analyse(events, fallbackMs), range);
 
   // Only facts that changed are written, and only the days and weeks they fall on are summed
   // again: a new deployment usually changes itself and a neighbour, not the whole range.
   const stored = new Map<string, { row: string; day: number }>();
-  for (const r of await tx(FACT_TABLES.facts)
-    .select('*')
-    .where('service', service)
-    .where('finished_at', '>=', from)
-    .where('finished_at', '<', to)) {
+  for (const r of preloaded?.storedFacts ??
+    (await tx(FACT_TABLES.facts)
+      .select('*')
+      .where('service', service)
+      .where('finished_at', '>=', from)
+      .where('finished_at', '<', to))) {
     const fact = factFromRow(r);
     stored.set(fact.id, {
       row: JSON.stringify(factRow(fact)),
@@ -888,93 +1121,258 @@ export async function deriveService(
     deletes.push(id);
     changedDays.add(before.day);
   }
-  for (const chunk of chunks(deletes, 500)) {
-    await tx(FACT_TABLES.facts)
-      .where('service', service)
-      .whereIn('deployment_id', chunk)
-      .delete();
-  }
-  await insertChunked(tx, FACT_TABLES.facts, inserts);
+  return { service, range, facts, unlinked, inserts, deletes, changedDays };
+}
 
-  await tx(FACT_TABLES.unlinked)
-    .where('service', service)
-    .where('opened_at', '>=', from)
-    .where('opened_at', '<', to)
-    .delete();
+/**
+ * Runs one statement for several services: `term` restricts it to one service (and more), the
+ * terms are joined with OR (each one an index lookup on both databases), as many per statement as
+ * stay under TERMS_PER_STATEMENT terms and BINDINGS_PER_STATEMENT bound values (`bindings`).
+ */
+async function forServiceTerms<T>(
+  items: T[],
+  bindings: (item: T) => number,
+  run: (where: (q: Knex.QueryBuilder) => void) => Promise<unknown>,
+  term: (q: Knex.QueryBuilder, item: T) => void,
+): Promise<void> {
+  for (const group of termGroups(items, bindings)) {
+    await run(q => {
+      for (const item of group) {
+        q.orWhere(w => term(w, item));
+      }
+    });
+  }
+}
+
+/** SQLite nests OR terms one level each, and allows 1,000 levels of expression depth. */
+const TERMS_PER_STATEMENT = 200;
+/** Under SQLite's 32,766 bound values (and PostgreSQL's 65,535). */
+const BINDINGS_PER_STATEMENT = 10_000;
+
+/** Consecutive groups of `items` within both statement limits (an item alone always fits). */
+export function termGroups<T>(
+  items: readonly T[],
+  bindings: (item: T) => number,
+  limits = { terms: TERMS_PER_STATEMENT, bindings: BINDINGS_PER_STATEMENT },
+): T[][] {
+  const groups: T[][] = [];
+  let group: T[] = [];
+  let used = 0;
+  for (const item of items) {
+    const cost = bindings(item);
+    if (
+      group.length > 0 &&
+      (group.length >= limits.terms || used + cost > limits.bindings)
+    ) {
+      groups.push(group);
+      group = [];
+      used = 0;
+    }
+    group.push(item);
+    used += cost;
+  }
+  if (group.length > 0) {
+    groups.push(group);
+  }
+  return groups;
+}
+
+/**
+ * Writes the plans of distinct services (their derived rows never overlap), in a few statements
+ * for all of them: replaces the changed facts and the ranges' unlinked incidents, then sums the
+ * changed days and their weeks again.
+ */
+async function writeDerived(tx: Knex, plans: DerivePlan[]): Promise<void> {
+  const deleting = plans.flatMap(p =>
+    [...chunks(p.deletes, 500)].map(ids => ({ service: p.service, ids })),
+  );
+  await forServiceTerms(
+    deleting,
+    d => 1 + d.ids.length,
+    where => tx(FACT_TABLES.facts).where(where).delete(),
+    (q, d) => q.where('service', d.service).whereIn('deployment_id', d.ids),
+  );
+  await insertChunked(
+    tx,
+    FACT_TABLES.facts,
+    plans.flatMap(p => p.inserts),
+  );
+
+  await forServiceTerms(
+    plans,
+    () => 3,
+    where => tx(FACT_TABLES.unlinked).where(where).delete(),
+    (q, p) =>
+      q
+        .where('service', p.service)
+        .where('opened_at', '>=', p.range.from)
+        .where('opened_at', '<', p.range.to),
+  );
   await insertChunked(
     tx,
     FACT_TABLES.unlinked,
-    unlinked.map((i: UnlinkedIncident) => ({
-      service: i.service,
-      incident_id: i.id,
-      opened_at: i.openedAt,
-    })),
+    plans.flatMap(p =>
+      p.unlinked.map((i: UnlinkedIncident) => ({
+        service: i.service,
+        incident_id: i.id,
+        opened_at: i.openedAt,
+      })),
+    ),
   );
-  if (changedDays.size === 0) {
+
+  const changed = plans
+    .filter(p => p.changedDays.size > 0)
+    .map(p => ({
+      plan: p,
+      days: [...p.changedDays].sort((a, b) => a - b),
+      wholeDays: p.range.from % DAY_MS === 0 && p.range.to % DAY_MS === 0,
+    }));
+  if (changed.length === 0) {
     return;
   }
 
   // The changed days are summed from the facts in memory when the range covers whole days, else
   // from the stored facts of those days (just written).
-  const days = [...changedDays].sort((a, b) => a - b);
-  const wholeDays = from % DAY_MS === 0 && to % DAY_MS === 0;
-  let dayFacts = facts.filter(f => changedDays.has(dayOf(f.finishedAt)));
-  if (!wholeDays) {
-    dayFacts = [];
-    for (const chunk of chunks(days, 500)) {
-      dayFacts.push(
-        ...(
-          await tx(FACT_TABLES.facts)
-            .select('*')
-            .where('service', service)
-            .where(q => {
-              for (const day of chunk) {
-                q.orWhere(w =>
-                  w
-                    .where('finished_at', '>=', day * DAY_MS)
-                    .where('finished_at', '<', (day + 1) * DAY_MS),
-                );
-              }
-            })
-        ).map(factFromRow),
-      );
-    }
+  const dayFacts = new Map<string, DeploymentFact[]>();
+  for (const { plan, wholeDays } of changed) {
+    dayFacts.set(
+      plan.service,
+      wholeDays
+        ? plan.facts.filter(f => plan.changedDays.has(dayOf(f.finishedAt)))
+        : [],
+    );
   }
-  for (const chunk of chunks(days, 500)) {
-    await tx(FACT_TABLES.rollups)
-      .where('service', service)
-      .whereIn('day', chunk)
-      .delete();
-  }
+  const partial = changed
+    .filter(c => !c.wholeDays)
+    .flatMap(c =>
+      [...chunks(c.days, 500)].map(days => ({
+        service: c.plan.service,
+        days,
+      })),
+    );
+  await forServiceTerms(
+    partial,
+    d => 1 + 2 * d.days.length,
+    async where => {
+      const rows = await tx(FACT_TABLES.facts).select('*').where(where);
+      for (const r of rows as any[]) {
+        dayFacts.get(r.service)?.push(factFromRow(r));
+      }
+    },
+    (q, { service, days }) =>
+      q.where('service', service).where(w => {
+        for (const day of days) {
+          w.orWhere(d =>
+            d
+              .where('finished_at', '>=', day * DAY_MS)
+              .where('finished_at', '<', (day + 1) * DAY_MS),
+          );
+        }
+      }),
+  );
+  const dayChunks = changed.flatMap(c =>
+    [...chunks(c.days, 500)].map(days => ({ service: c.plan.service, days })),
+  );
+  await forServiceTerms(
+    dayChunks,
+    d => 1 + d.days.length,
+    where => tx(FACT_TABLES.rollups).where(where).delete(),
+    (q, { service, days }) => q.where('service', service).whereIn('day', days),
+  );
   await insertChunked(
     tx,
     FACT_TABLES.rollups,
-    rollupFacts(dayFacts).map(rollupRow),
+    changed.flatMap(c =>
+      rollupFacts(dayFacts.get(c.plan.service) ?? []).map(rollupRow),
+    ),
   );
 
   // The weeks of those days, summed again from their daily rollups.
-  const weeks = [...new Set(days.map(weekStartDay))];
-  for (const chunk of chunks(weeks, 500)) {
-    const daily = await tx(FACT_TABLES.rollups)
-      .select('*')
-      .where('service', service)
-      .where(q => {
-        for (const week of chunk) {
-          q.orWhere(w =>
-            w.where('day', '>=', week).where('day', '<', week + 7),
+  const weekChunks = changed.flatMap(c =>
+    [...chunks([...new Set(c.days.map(weekStartDay))], 500)].map(weeks => ({
+      service: c.plan.service,
+      weeks,
+    })),
+  );
+  const daily = new Map<string, DailyRollup[]>();
+  await forServiceTerms(
+    weekChunks,
+    w => 1 + 2 * w.weeks.length,
+    async where => {
+      const rows = await tx(FACT_TABLES.rollups).select('*').where(where);
+      for (const r of rows as any[]) {
+        const list = daily.get(r.service) ?? [];
+        list.push(rollupFromRow(r));
+        daily.set(r.service, list);
+      }
+    },
+    (q, { service, weeks }) =>
+      q.where('service', service).where(w => {
+        for (const week of weeks) {
+          w.orWhere(d =>
+            d.where('day', '>=', week).where('day', '<', week + 7),
           );
         }
-      });
-    await tx(FACT_TABLES.weekly)
-      .where('service', service)
-      .whereIn('day', chunk)
-      .delete();
-    await insertChunked(
-      tx,
-      FACT_TABLES.weekly,
-      weeklyRollups(daily.map(rollupFromRow)).map(rollupRow),
-    );
+      }),
+  );
+  await forServiceTerms(
+    weekChunks,
+    w => 1 + w.weeks.length,
+    where => tx(FACT_TABLES.weekly).where(where).delete(),
+    (q, { service, weeks }) =>
+      q.where('service', service).whereIn('day', weeks),
+  );
+  await insertChunked(
+    tx,
+    FACT_TABLES.weekly,
+    changed.flatMap(c =>
+      weeklyRollups(daily.get(c.plan.service) ?? []).map(rollupRow),
+    ),
+  );
+}
+
+/**
+ * Derives several services' ranges (each service's in time order, as `deriveServiceInChunks`
+ * would) in rounds: a round plans the next range of every service, then writes them together.
+ * Callers hold the services' locks.
+ */
+export async function deriveServicesInRounds(
+  tx: Knex,
+  work: Array<{ service: string; ranges: Array<{ from: number; to: number }> }>,
+  fallbackMs: number,
+): Promise<void> {
+  const queues = work.map(({ service, ranges }) => ({
+    service,
+    pieces: ranges.flatMap(range => chunkRange(range)),
+  }));
+  for (let round = 0; queues.some(q => q.pieces.length > round); round++) {
+    const pieces = queues
+      .filter(q => q.pieces.length > round)
+      .map(q => ({ service: q.service, range: q.pieces[round] }));
+    const preloaded = await preloadRanges(tx, pieces, fallbackMs);
+    const plans: DerivePlan[] = [];
+    for (const { service, range } of pieces) {
+      plans.push(
+        await planDerive(
+          tx,
+          service,
+          range,
+          fallbackMs,
+          preloaded.get(service),
+        ),
+      );
+    }
+    await writeDerived(tx, plans);
   }
+}
+
+/** A range in pieces of at most CHUNK_MS (bounded memory for long histories). */
+function chunkRange(range: { from: number; to: number }) {
+  const pieces: Array<{ from: number; to: number }> = [];
+  for (let start = range.from; start < range.to; start += CHUNK_MS) {
+    pieces.push({ from: start, to: Math.min(range.to, start + CHUNK_MS) });
+  }
+  return pieces;
 }
 
 /** Derives a range in chunks (bounded memory for long histories). */

@@ -25,12 +25,14 @@ import {
   REPAIR_WINDOW_MS,
 } from '../domain';
 import { SERVICE_ANNOTATIONS } from './CatalogServiceMap';
+import { batchShas, IngestReads } from './IngestReads';
 import {
   AffectedSpans,
   ANCESTRY_ROUNDS,
   CHANGE_WITH_SERVICE_COLUMNS,
   changeFromRow,
   DEPLOYMENT_SHAS,
+  changesPushedOnto,
   deploymentIdsReporting,
   hasCommitlessDeployments,
   insertChunked,
@@ -38,6 +40,7 @@ import {
   reportedShas,
   whereService,
   deriveServiceInChunks,
+  deriveServicesInRounds,
   factFromRow,
   FACT_TABLES,
   LOOKBACK_MS,
@@ -46,6 +49,7 @@ import {
   serviceOf,
   serviceSpan,
   SETTLE_MS,
+  termGroups,
 } from './DerivedFacts';
 import {
   NormalizedChange,
@@ -155,6 +159,14 @@ function mergeReports(a: NormalizedEvent, b: NormalizedEvent): NormalizedEvent {
     };
   }
   return a;
+}
+
+/** What `addDeploymentSpan` reads for a regular deployment with a commit list. */
+interface NarrowSpanReads {
+  fixAfter: boolean;
+  moved: any[];
+  naming: any[];
+  performed: any[];
 }
 
 /**
@@ -305,13 +317,19 @@ export class DoraStore {
       await lockServices(tx, late);
 
       await this.upsertEvents(tx, sorted, base);
+      // What the per-service lookups below would read one service at a time, read for the batch.
+      (
+        await IngestReads.load(tx, [...fresh, ...late], batchShas(sorted))
+      ).attach(tx);
 
       const spans = await this.affectedSpans(tx, sorted, previous, base);
-      for (const service of spans.services()) {
-        for (const range of spans.ranges(service)) {
-          await deriveServiceInChunks(tx, service, range, this.fallbackMs);
-        }
-      }
+      await deriveServicesInRounds(
+        tx,
+        spans
+          .services()
+          .map(service => ({ service, ranges: spans.ranges(service) })),
+        this.fallbackMs,
+      );
     });
   }
 
@@ -575,15 +593,21 @@ export class DoraStore {
     const found: Array<{ finishedAt: number; shas: Set<string> }> = [];
     // Ids through the SHA index first, then by primary key (see `deploymentIdsReporting`).
     for (const ids of await deploymentIdsReporting(tx, shas)) {
-      const rows = await whereService(
-        tx(TABLES.deployment).select('finished_at', 'commits', 'commit_sha'),
-        service,
-      )
-        .whereIn('id', ids)
-        .where('production', true)
-        .where('status', 'success')
-        .where('finished_at', '>=', Math.floor(from))
-        .where('finished_at', '<', Math.ceil(to));
+      const rows =
+        IngestReads.of(tx)?.deployments(
+          service,
+          ids,
+          at => at >= Math.floor(from) && at < Math.ceil(to),
+        ) ??
+        (await whereService(
+          tx(TABLES.deployment).select('finished_at', 'commits', 'commit_sha'),
+          service,
+        )
+          .whereIn('id', ids)
+          .where('production', true)
+          .where('status', 'success')
+          .where('finished_at', '>=', Math.floor(from))
+          .where('finished_at', '<', Math.ceil(to)));
       const wanted = new Set(shas);
       for (const r of rows as any[]) {
         found.push({
@@ -740,11 +764,8 @@ export class DoraStore {
       round++
     ) {
       const next: string[] = [];
-      for (const chunk of chunks(frontier, CHUNK)) {
-        const rows = await tx(TABLES.change)
-          .select('sha', 'entity_ref', 'service_key_type', 'service_key')
-          .whereIn('pushed_before', chunk);
-        for (const r of rows as any[]) {
+      for (const rows of await changesPushedOnto(tx, frontier)) {
+        for (const r of rows) {
           if (serviceOf(r) === service && !seen.has(r.sha)) {
             seen.add(r.sha);
             next.push(r.sha);
@@ -905,6 +926,147 @@ export class DoraStore {
   }
 
   /**
+   * What `addDeploymentSpan` reads for the batch's regular deployments with a commit list (most of
+   * a batch), read for all of them at once: whether a fix followed within the repair window,
+   * incidents without a cause opened up to the fallback window after, and the rollbacks each
+   * performed. The same rows as its per-deployment queries (raw rows do not change after the
+   * batch's upserts); one statement per kind instead of one per deployment.
+   */
+  private async preloadNarrowSpans(
+    tx: Knex.Transaction,
+    deployments: Array<{
+      e: NormalizedDeployment;
+      service: string;
+      times: number[];
+    }>,
+  ): Promise<Map<NormalizedDeployment, NarrowSpanReads>> {
+    const items = deployments.map(d => ({
+      ...d,
+      from: Math.min(...d.times),
+      to: Math.max(...d.times),
+    }));
+    const found = new Map<NormalizedDeployment, NarrowSpanReads>(
+      items.map(d => [
+        d.e,
+        { fixAfter: false, moved: [], naming: [], performed: [] },
+      ]),
+    );
+    const fixes: any[] = [];
+    const incidents: any[] = [];
+    const serviceColumns = ['entity_ref', 'service_key_type', 'service_key'];
+    for (const group of termGroups(items, () => 5)) {
+      fixes.push(
+        ...(await tx(TABLES.deployment)
+          .select(['finished_at', ...serviceColumns])
+          .where('production', true)
+          .where('status', 'success')
+          .whereNot('kind', 'regular')
+          .where(q => {
+            for (const d of group) {
+              q.orWhere(w =>
+                whereService(w, d.service)
+                  .where('finished_at', '>', Math.floor(d.from))
+                  .where(
+                    'finished_at',
+                    '<=',
+                    Math.ceil(d.to + REPAIR_WINDOW_MS),
+                  ),
+              );
+            }
+          })),
+      );
+      incidents.push(
+        ...(await tx(TABLES.incident)
+          .select(['opened_at', ...serviceColumns])
+          .whereNull('cause_deployment_id')
+          .whereNull('cause_commit_sha')
+          .where(q => {
+            for (const d of group) {
+              q.orWhere(w =>
+                whereService(w, d.service)
+                  .where('opened_at', '>=', Math.floor(d.from))
+                  .where('opened_at', '<=', Math.ceil(d.to + this.fallbackMs)),
+              );
+            }
+          })),
+      );
+    }
+    // Incidents naming a deployment or one of its SHAs as their cause (each once).
+    const naming = new Map<string, any>();
+    const shasOf = (e: NormalizedDeployment) => [
+      ...new Set([...(e.commits ?? []), ...(e.commitSha ? [e.commitSha] : [])]),
+    ];
+    for (const group of termGroups(items, d => 3 + shasOf(d.e).length)) {
+      const rows = await tx(TABLES.incident)
+        .select([
+          'source',
+          'external_id',
+          'opened_at',
+          'cause_deployment_id',
+          'cause_commit_sha',
+          ...serviceColumns,
+        ])
+        .where(q => {
+          for (const d of group) {
+            q.orWhere(w =>
+              whereService(w, d.service).where(c =>
+                c
+                  .where('cause_deployment_id', d.e.externalId)
+                  .orWhereIn('cause_commit_sha', shasOf(d.e)),
+              ),
+            );
+          }
+        });
+      for (const r of rows as any[]) {
+        naming.set(`${r.source}\u0000${r.external_id}`, r);
+      }
+    }
+    const rollbacks: any[] = [];
+    for (const ids of chunks(
+      [...new Set(items.map(d => d.e.externalId))],
+      CHUNK,
+    )) {
+      rollbacks.push(
+        ...(await tx(TABLES.rollback)
+          .select([
+            'rolled_back_deployment_id',
+            'rollback_deployment_id',
+            ...serviceColumns,
+          ])
+          .whereIn('rollback_deployment_id', ids)),
+      );
+    }
+    for (const d of items) {
+      const reads = found.get(d.e)!;
+      reads.fixAfter = fixes.some(
+        r =>
+          serviceOf(r) === d.service &&
+          dbNumber(r.finished_at) > Math.floor(d.from) &&
+          dbNumber(r.finished_at) <= Math.ceil(d.to + REPAIR_WINDOW_MS),
+      );
+      reads.moved = incidents.filter(
+        r =>
+          serviceOf(r) === d.service &&
+          dbNumber(r.opened_at) >= Math.floor(d.from) &&
+          dbNumber(r.opened_at) <= Math.ceil(d.to + this.fallbackMs),
+      );
+      const shas = new Set(shasOf(d.e));
+      reads.naming = [...naming.values()].filter(
+        r =>
+          serviceOf(r) === d.service &&
+          (r.cause_deployment_id === d.e.externalId ||
+            (r.cause_commit_sha !== null && shas.has(r.cause_commit_sha))),
+      );
+      reads.performed = rollbacks.filter(
+        r =>
+          serviceOf(r) === d.service &&
+          r.rollback_deployment_id === d.e.externalId,
+      );
+    }
+    return found;
+  }
+
+  /**
    * The span a deployment report can change. A regular deployment with a commit list changes
    * itself, the deployments whose incident fallback window it enters or leaves, the later
    * deployments that reported its commits (they no longer ship them first) and the deployments
@@ -920,6 +1082,7 @@ export class DoraStore {
     spans: AffectedSpans,
     reference: (service: string, id: string | undefined) => void,
     commitless: (service: string) => Promise<boolean>,
+    preloaded?: NarrowSpanReads,
   ) {
     const from = Math.min(...times);
     const to = Math.max(...times);
@@ -983,30 +1146,28 @@ export class DoraStore {
     }
     // A hotfix or rollback deployment up to a week after it now repairs it rather than the
     // regular deployment before it: that one's failure changes.
-    const fixAfter = await whereService(
-      tx(TABLES.deployment).select('finished_at'),
-      service,
-    )
-      .where('production', true)
-      .where('status', 'success')
-      .whereNot('kind', 'regular')
-      .where('finished_at', '>', Math.floor(from))
-      .where('finished_at', '<=', Math.ceil(to + REPAIR_WINDOW_MS))
-      .first();
+    const fixAfter = preloaded
+      ? preloaded.fixAfter
+      : await whereService(tx(TABLES.deployment).select('finished_at'), service)
+          .where('production', true)
+          .where('status', 'success')
+          .whereNot('kind', 'regular')
+          .where('finished_at', '>', Math.floor(from))
+          .where('finished_at', '<=', Math.ceil(to + REPAIR_WINDOW_MS))
+          .first();
     if (fixAfter) {
       spans.add(service, from - REPAIR_WINDOW_MS, to);
     }
     // Incidents without a cause opened up to the fallback window after it may move to it from the
     // deployment before it (or from unlinked): that deployment and those incidents' days change.
     spans.add(service, from, to);
-    const moved = await whereService(
-      tx(TABLES.incident).select('opened_at'),
-      service,
-    )
-      .whereNull('cause_deployment_id')
-      .whereNull('cause_commit_sha')
-      .where('opened_at', '>=', Math.floor(from))
-      .where('opened_at', '<=', Math.ceil(to + this.fallbackMs));
+    const moved =
+      preloaded?.moved ??
+      (await whereService(tx(TABLES.incident).select('opened_at'), service)
+        .whereNull('cause_deployment_id')
+        .whereNull('cause_commit_sha')
+        .where('opened_at', '>=', Math.floor(from))
+        .where('opened_at', '<=', Math.ceil(to + this.fallbackMs)));
     if (moved.length > 0) {
       for (const i of moved as any[]) {
         spans.add(service, Number(i.opened_at), Number(i.opened_at));
@@ -1037,22 +1198,26 @@ export class DoraStore {
       spans.add(service, later.finishedAt, later.finishedAt);
     }
     // Incidents naming it (or one of its commits) as their cause: they were unlinked without it.
-    const naming = await whereService(
-      tx(TABLES.incident).select('opened_at'),
-      service,
-    ).where(q => {
-      q.where('cause_deployment_id', e.externalId);
-      for (const chunk of chunks(shas, CHUNK)) {
-        q.orWhereIn('cause_commit_sha', chunk);
-      }
-    });
+    const naming =
+      preloaded?.naming ??
+      (await whereService(
+        tx(TABLES.incident).select('opened_at'),
+        service,
+      ).where(q => {
+        q.where('cause_deployment_id', e.externalId);
+        for (const chunk of chunks(shas, CHUNK)) {
+          q.orWhereIn('cause_commit_sha', chunk);
+        }
+      }));
     for (const i of naming as any[]) {
       spans.add(service, Number(i.opened_at), Number(i.opened_at));
     }
-    const performed = await whereService(
-      tx(TABLES.rollback).select('rolled_back_deployment_id'),
-      service,
-    ).where('rollback_deployment_id', e.externalId);
+    const performed =
+      preloaded?.performed ??
+      (await whereService(
+        tx(TABLES.rollback).select('rolled_back_deployment_id'),
+        service,
+      ).where('rollback_deployment_id', e.externalId));
     for (const r of performed as any[]) {
       reference(service, r.rolled_back_deployment_id);
     }
@@ -1131,15 +1296,39 @@ export class DoraStore {
     };
     const changesByService = new Map<string, NormalizedChange[]>();
     const deployedShas = new Map<string, Set<string>>();
-    for (const e of events) {
+    const placed = (e: NormalizedEvent) => {
       const stored = previous.get(
         `${e.type}\u0000${e.source}\u0000${e.externalId}`,
       );
-      const service = serviceOf(stored ?? base(e));
-      const storedTime =
-        stored?.time === null || stored?.time === undefined
-          ? undefined
-          : Number(stored.time);
+      return {
+        service: serviceOf(stored ?? base(e)),
+        storedTime:
+          stored?.time === null || stored?.time === undefined
+            ? undefined
+            : Number(stored.time),
+      };
+    };
+    const deploymentTimes = (e: NormalizedDeployment, storedTime?: number) =>
+      [e.finishedAt ?? e.startedAt, storedTime].filter(
+        (t): t is number => t !== undefined,
+      );
+    // The regular deployments with a commit list (see addDeploymentSpan) get their reads together.
+    const narrow: Array<{
+      e: NormalizedDeployment;
+      service: string;
+      times: number[];
+    }> = [];
+    for (const e of events) {
+      if (e.type === 'deployment' && e.kind === 'regular' && e.commits) {
+        const { service, storedTime } = placed(e);
+        if (!service.startsWith('unmapped:') && !(await commitless(service))) {
+          narrow.push({ e, service, times: deploymentTimes(e, storedTime) });
+        }
+      }
+    }
+    const narrowReads = await this.preloadNarrowSpans(tx, narrow);
+    for (const e of events) {
+      const { service, storedTime } = placed(e);
       switch (e.type) {
         case 'deployment':
           for (const sha of [...(e.commits ?? []), e.commitSha ?? []].flat()) {
@@ -1152,12 +1341,11 @@ export class DoraStore {
             tx,
             service,
             e,
-            [e.finishedAt ?? e.startedAt, storedTime].filter(
-              (t): t is number => t !== undefined,
-            ),
+            deploymentTimes(e, storedTime),
             spans,
             reference,
             commitless,
+            narrowReads.get(e),
           );
           break;
         case 'change':

@@ -1,0 +1,344 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import fc from 'fast-check';
+import { Knex } from 'knex';
+import { DAY_MS, HOUR_MS } from '../domain';
+import { factFromRow, termGroups } from './DerivedFacts';
+import { DoraStore } from './DoraStore';
+import { batchShas, commitlessWithin } from './IngestReads';
+import { NormalizedEvent } from './types';
+
+jest.setTimeout(600_000);
+
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_18'],
+  disableDocker: true,
+});
+
+describe('commitlessWithin', () => {
+  const extent = { min: 100, max: 200 };
+
+  it('says no when the service has no commit-less deployment', () => {
+    expect(commitlessWithin({ min: null, max: null }, 0, 1000)).toBe(false);
+  });
+
+  it('answers windows open to the future from the latest finish', () => {
+    expect(commitlessWithin(extent, 150, Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(commitlessWithin(extent, 200, Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(commitlessWithin(extent, 201, Number.MAX_SAFE_INTEGER)).toBe(false);
+  });
+
+  it('answers windows from the beginning from the earliest finish', () => {
+    expect(commitlessWithin(extent, 0, 101)).toBe(true);
+    expect(commitlessWithin(extent, 0, 100)).toBe(false);
+  });
+
+  it('rounds the window as the SQL does (floor of the start, ceiling of the end)', () => {
+    expect(commitlessWithin(extent, 200.5, Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(commitlessWithin(extent, 0, 99.5)).toBe(false);
+    expect(commitlessWithin(extent, 0, 100.5)).toBe(true);
+  });
+
+  it('cannot tell a window strictly inside the extent', () => {
+    expect(commitlessWithin(extent, 120, 180)).toBeUndefined();
+  });
+});
+
+describe('termGroups', () => {
+  it('groups terms in order within the term and binding limits', () => {
+    const limits = { terms: 3, bindings: 10 };
+    expect(termGroups([1, 1, 1, 1, 1], n => n, limits)).toEqual([
+      [1, 1, 1],
+      [1, 1],
+    ]);
+    expect(termGroups([4, 4, 4, 9, 2], n => n, limits)).toEqual([
+      [4, 4],
+      [4],
+      [9],
+      [2],
+    ]);
+  });
+
+  it('keeps a term larger than the binding limit alone rather than dropping it', () => {
+    expect(termGroups([20, 1], n => n, { terms: 5, bindings: 10 })).toEqual([
+      [20],
+      [1],
+    ]);
+  });
+
+  it('makes no group of nothing', () => {
+    expect(termGroups([], () => 1)).toEqual([]);
+  });
+});
+
+describe('batchShas', () => {
+  it('lists commits, deployed heads and commit lists once each', () => {
+    const origin = {
+      source: 's',
+      serviceKeyType: 'entity' as const,
+      serviceKey: 'component:default/a',
+    };
+    expect(
+      batchShas([
+        {
+          ...origin,
+          type: 'change',
+          externalId: 'c1',
+          sha: 'a',
+          committedAt: 1,
+        },
+        {
+          ...origin,
+          type: 'deployment',
+          externalId: 'd1',
+          environment: 'production',
+          stream: 'production',
+          production: true,
+          status: 'success',
+          kind: 'regular',
+          commitSha: 'c',
+          commits: ['a', 'b'],
+          startedAt: 1,
+          finishedAt: 2,
+        },
+        {
+          ...origin,
+          type: 'incident',
+          externalId: 'i1',
+          openedAt: 3,
+          causeCommitSha: 'z',
+        },
+      ]).sort(),
+    ).toEqual(['a', 'b', 'c']);
+  });
+});
+
+const NOW = Date.parse('2025-06-01T00:00:00Z');
+const START = NOW - 40 * DAY_MS;
+const resolve = (type: string, key: string) => (type === 'entity' ? key : null);
+
+/**
+ * Several services in one batch (one of them unmapped), some deploying without commit lists,
+ * with commits reported before, with or after their deployments, pushes chaining commits,
+ * incidents linked by id, by SHA and unlinked, and deployments rolling the one before back.
+ */
+const history = fc
+  .array(
+    fc.record({
+      service: fc.constantFrom('a', 'b', 'c', 'unmapped'),
+      hour: fc.integer({ min: 0, max: 30 * 24 }),
+      kind: fc.constantFrom('regular', 'regular', 'hotfix'),
+      listed: fc.constantFrom(true, true, false),
+      incident: fc.constantFrom('none', 'none', 'id', 'sha', 'unlinked'),
+      commitAgeHours: fc.integer({ min: 1, max: 24 * 10 }),
+      pushed: fc.boolean(),
+      rollsBack: fc.constantFrom(false, false, true),
+    }),
+    { minLength: 3, maxLength: 24 },
+  )
+  .map(items => {
+    const events: NormalizedEvent[] = [];
+    const commits: Array<{ service: string; sha: string; at: number }> = [];
+    const deployed = new Map<string, string>();
+    items.forEach((item, i) => {
+      const origin = {
+        source: 'api:test',
+        serviceKeyType: item.service === 'unmapped' ? 'github' : 'entity',
+        serviceKey:
+          item.service === 'unmapped'
+            ? 'fernhill/unknown'
+            : `component:default/${item.service}`,
+      } as const;
+      const at = START + item.hour * HOUR_MS + i;
+      const sha = `${item.service}-sha${i}`;
+      const committedAt = at - item.commitAgeHours * HOUR_MS;
+      // Pushed onto the service's newest earlier commit (a chain of pushes, with gaps).
+      const before = commits
+        .filter(c => c.service === item.service && c.at <= committedAt)
+        .sort((a, b) => b.at - a.at)[0];
+      commits.push({ service: item.service, sha, at: committedAt });
+      events.push({
+        ...origin,
+        type: 'change',
+        externalId: sha,
+        sha,
+        committedAt,
+        ...(item.pushed
+          ? {
+              pushed: {
+                before: before?.sha ?? '0'.repeat(40),
+                head: sha,
+                index: 0,
+              },
+            }
+          : {}),
+      });
+      events.push({
+        ...origin,
+        type: 'deployment',
+        externalId: `dep-${i}`,
+        environment: 'production',
+        stream: 'production',
+        production: true,
+        status: 'success',
+        kind: item.kind as 'regular' | 'hotfix',
+        commitSha: sha,
+        commits: item.listed ? [sha] : undefined,
+        startedAt: at - 60_000,
+        finishedAt: at,
+      });
+      const previous = deployed.get(item.service);
+      if (item.rollsBack && previous) {
+        // This deployment rolls the service's previous one back.
+        events.push({
+          ...origin,
+          type: 'rollback',
+          externalId: `rb-${i}`,
+          environment: 'production',
+          stream: 'production',
+          rolledBackDeploymentId: previous,
+          rollbackDeploymentId: `dep-${i}`,
+          at,
+        });
+      }
+      deployed.set(item.service, `dep-${i}`);
+      if (item.incident !== 'none') {
+        events.push({
+          ...origin,
+          type: 'incident',
+          externalId: `inc-${i}`,
+          openedAt: at + HOUR_MS,
+          resolvedAt: at + 3 * HOUR_MS,
+          ...(item.incident === 'id' ? { causeDeploymentId: `dep-${i}` } : {}),
+          ...(item.incident === 'sha' ? { causeCommitSha: sha } : {}),
+        });
+      }
+    });
+    return events;
+  });
+
+const DERIVED = [
+  'dora_deployment_facts',
+  'dora_daily_rollups',
+  'dora_weekly_rollups',
+  'dora_unlinked_incidents',
+];
+
+async function derived(knex: Knex) {
+  const facts = (await knex('dora_deployment_facts'))
+    .map(factFromRow)
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const unlinked = (
+    await knex('dora_unlinked_incidents').select('service', 'incident_id')
+  ).sort((a: any, b: any) => (a.incident_id < b.incident_id ? -1 : 1));
+  return { facts, unlinked };
+}
+
+describe('ingest of batches spanning several services', () => {
+  it.each(databases.eachSupportedId())(
+    'stores a batch in as many statements for 12 services as for 3, reading the SHA index and commit-less deployments once, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DoraStore.create({
+        database: { getClient: async () => knex },
+      });
+      const batchOf = (count: number, run: string): NormalizedEvent[] =>
+        Array.from({ length: count }, (_, i) => `svc-${i}`).flatMap(
+          (name, i) => {
+            const origin = {
+              source: 'api:test',
+              serviceKeyType: 'entity' as const,
+              serviceKey: `component:default/${name}`,
+            };
+            const at = NOW - DAY_MS + i * HOUR_MS + (run === 'b' ? 1000 : 0);
+            const sha = `${name}-${run}`;
+            return [
+              {
+                ...origin,
+                type: 'change' as const,
+                externalId: sha,
+                sha,
+                committedAt: at - HOUR_MS,
+              },
+              {
+                ...origin,
+                type: 'deployment' as const,
+                externalId: `${name}-d-${run}`,
+                environment: 'production',
+                stream: 'production',
+                production: true,
+                status: 'success' as const,
+                kind: 'regular' as const,
+                commitSha: sha,
+                commits: [sha],
+                startedAt: at - 60_000,
+                finishedAt: at,
+              },
+            ];
+          },
+        );
+      const statementsOf = async (batch: NormalizedEvent[]) => {
+        const statements: string[] = [];
+        const listen = (q: { sql: string }) => statements.push(q.sql);
+        knex.on('query', listen);
+        await store.ingest(batch, resolve, NOW);
+        knex.removeListener('query', listen);
+        return statements;
+      };
+
+      const few = await statementsOf(batchOf(3, 'a'));
+      const many = await statementsOf(batchOf(12, 'b'));
+      const reads = (pattern: RegExp) =>
+        many.filter(sql => pattern.test(sql)).length;
+      expect(reads(/^select .* from .dora_deployment_shas./)).toBe(1);
+      expect(reads(/^select .* .commits. is null/)).toBe(1);
+      expect(reads(/pg_advisory_xact_lock/)).toBeLessThanOrEqual(2);
+      expect(many.length).toBe(few.length);
+
+      const incremental = await derived(knex);
+      expect(incremental.facts).toHaveLength(15);
+      await store.rebuildAll();
+      expect(incremental).toEqual(await derived(knex));
+    },
+  );
+
+  it('derive the same facts as a full rebuild, whatever the batching and order', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await DoraStore.create({
+      database: { getClient: async () => knex },
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        history.chain(events =>
+          fc.tuple(
+            fc.shuffledSubarray(events, {
+              minLength: events.length,
+              maxLength: events.length,
+            }),
+            fc.integer({ min: 2, max: 40 }),
+          ),
+        ),
+        async ([order, size]) => {
+          await knex.transaction(async tx => {
+            for (const table of [
+              'dora_deployments',
+              'dora_changes',
+              'dora_incidents',
+              'dora_rollbacks',
+              'dora_deployment_shas',
+              ...DERIVED,
+            ]) {
+              await tx(table).delete();
+            }
+          });
+          for (let i = 0; i < order.length; i += size) {
+            await store.ingest(order.slice(i, i + size), resolve, NOW);
+          }
+          const incremental = await derived(knex);
+          await store.rebuildAll();
+          expect(incremental).toEqual(await derived(knex));
+        },
+      ),
+      { numRuns: 30, seed: 1205 },
+    );
+  });
+});
