@@ -5,7 +5,7 @@ import { DAY_MS, HOUR_MS } from '../domain';
 import { factFromRow, termGroups } from './DerivedFacts';
 import { DoraStore } from './DoraStore';
 import { batchShas, commitlessWithin } from './IngestReads';
-import { NormalizedEvent } from './types';
+import { NormalizedEvent } from '../domain/events';
 
 jest.setTimeout(600_000);
 

@@ -1,6 +1,6 @@
 import { chunks, dbNumberOrNull } from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
-import { NormalizedEvent } from './types';
+import { NormalizedEvent } from '../domain/events';
 
 /** Columns of a raw deployment kept for the lookups by id (what every caller selects, and more). */
 const DEPLOYMENT_ROW_COLUMNS = [
