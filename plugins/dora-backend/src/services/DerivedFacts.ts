@@ -2,13 +2,16 @@ import { chunks, dbNumber, dbNumberOrNull } from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
 import {
   analyse,
+  Analysis,
   Change,
   DAY_MS,
   dayOf,
   DailyRollup,
+  Deployment,
   DeploymentFact,
   EventSet,
   extractFacts,
+  Incident,
   RELEASE_SPREAD_MS,
   REPAIR_WINDOW_MS,
   rollupFacts,
@@ -205,6 +208,42 @@ export function changeFromRow(r: any, service: string): Change {
  */
 export const ANCESTRY_ROUNDS = 20;
 
+const INCIDENT_COLUMNS = [
+  'external_id',
+  'opened_at',
+  'resolved_at',
+  'cause_deployment_id',
+  'cause_commit_sha',
+];
+
+/** The domain's successful production deployment for a raw row. */
+function deploymentFromRow(r: any, service: string): Deployment {
+  return {
+    id: r.external_id,
+    service,
+    stream: r.stream,
+    production: true,
+    status: 'success' as const,
+    kind: r.kind,
+    startedAt: dbNumber(r.started_at),
+    finishedAt: dbNumberOrNull(r.finished_at),
+    commitSha: r.commit_sha ?? undefined,
+    commits: r.commits ? JSON.parse(r.commits) : undefined,
+  };
+}
+
+/** The domain's incident for a raw row. */
+function incidentFromRow(r: any, service: string): Incident {
+  return {
+    id: r.external_id,
+    service,
+    openedAt: dbNumber(r.opened_at),
+    resolvedAt: dbNumberOrNull(r.resolved_at),
+    causeDeploymentId: r.cause_deployment_id ?? undefined,
+    causeCommitSha: r.cause_commit_sha ?? undefined,
+  };
+}
+
 /** Successful production deployments of a service (raw rows). */
 function deploymentsOf(tx: Knex, service: string) {
   return whereService(
@@ -316,13 +355,7 @@ async function loadServiceEvents(
     !(await hasCommitlessDeployments(tx, service, depFrom));
   // One after the other: a transaction is one connection.
   const incidents = await whereService(
-    tx('dora_incidents').select(
-      'external_id',
-      'opened_at',
-      'resolved_at',
-      'cause_deployment_id',
-      'cause_commit_sha',
-    ),
+    tx('dora_incidents').select(INCIDENT_COLUMNS),
     service,
   ).where('opened_at', '>=', depFrom);
   const rollbacks = await whereService(
@@ -414,7 +447,9 @@ async function loadServiceEvents(
       }
     };
     await shipping(wanted, nearFrom);
-    await shipping(causes, depTo);
+    // Whatever their age, later ones too: an incident naming a commit is attributed to the first
+    // deployment that shipped it, however long after the incident it finished.
+    await shipping(causes, Number.MAX_SAFE_INTEGER);
     // Whether a repeat rollout's release failed depends on its earlier rollouts and what
     // followed them.
     const loaded = [...byId.values()];
@@ -459,6 +494,19 @@ async function loadServiceEvents(
       .first();
     if (previous) {
       add([previous]);
+    }
+    // The deployments that ship an incident's cause, whatever their age: those reporting it or a
+    // commit pushed after it (its trail back reaches the cause).
+    const causes = (incidents as any[])
+      .map(i => i.cause_commit_sha)
+      .filter((sha): sha is string => Boolean(sha));
+    if (causes.length > 0) {
+      for (const ids of await deploymentIdsReporting(
+        tx,
+        await shasPushedWithOrAfter(tx, service, causes),
+      )) {
+        add(await deploymentsOf(tx, service).whereIn('id', ids));
+      }
     }
   }
   // Which regular deployment a later fix repaired depends on every deployment up to that fix.
@@ -525,27 +573,9 @@ async function loadServiceEvents(
   }
   const deployments = [...byId.values()];
   return {
-    deployments: deployments.map((r: any) => ({
-      id: r.external_id,
-      service,
-      stream: r.stream,
-      production: true,
-      status: 'success' as const,
-      kind: r.kind,
-      startedAt: dbNumber(r.started_at),
-      finishedAt: dbNumberOrNull(r.finished_at),
-      commitSha: r.commit_sha ?? undefined,
-      commits: r.commits ? JSON.parse(r.commits) : undefined,
-    })),
+    deployments: deployments.map((r: any) => deploymentFromRow(r, service)),
     changes: changes.map((r: any) => changeFromRow(r, service)),
-    incidents: incidents.map((r: any) => ({
-      id: r.external_id,
-      service,
-      openedAt: dbNumber(r.opened_at),
-      resolvedAt: dbNumberOrNull(r.resolved_at),
-      causeDeploymentId: r.cause_deployment_id ?? undefined,
-      causeCommitSha: r.cause_commit_sha ?? undefined,
-    })),
+    incidents: incidents.map((r: any) => incidentFromRow(r, service)),
     rollbacks: rollbacks.map((r: any) => ({
       id: r.external_id,
       service,
@@ -588,6 +618,145 @@ export async function latestInferredHeadTime(
   return row?.at === null || row?.at === undefined
     ? undefined
     : dbNumber(row.at);
+}
+
+/**
+ * The SHAs whose deployment ships one of `shas`: those SHAs, the commits pushed in the same ranges
+ * and, following ranges forward (a range starting at one of them), the commits pushed after them,
+ * up to ANCESTRY_ROUNDS ranges. Through the SHA and range indexes.
+ */
+export async function shasPushedWithOrAfter(
+  tx: Knex,
+  service: string,
+  shas: string[],
+): Promise<string[]> {
+  const found = new Set(shas);
+  const ofService = (rows: any[]) => rows.filter(r => serviceOf(r) === service);
+  const readHeads = new Set<string>();
+  let heads = new Set<string>();
+  for (const chunk of chunks([...found], 500)) {
+    for (const r of ofService(
+      await tx('dora_changes')
+        .select('pushed_head', 'entity_ref', 'service_key_type', 'service_key')
+        .whereIn('sha', chunk)
+        .whereNotNull('pushed_head'),
+    )) {
+      heads.add(r.pushed_head);
+    }
+  }
+  for (let round = 0; round < ANCESTRY_ROUNDS && heads.size > 0; round++) {
+    heads.forEach(h => readHeads.add(h));
+    const added: string[] = [];
+    for (const chunk of chunks([...heads], 500)) {
+      for (const r of ofService(
+        await tx('dora_changes')
+          .select('sha', 'entity_ref', 'service_key_type', 'service_key')
+          .whereIn('pushed_head', chunk),
+      )) {
+        if (!found.has(r.sha)) {
+          found.add(r.sha);
+          added.push(r.sha);
+        }
+      }
+      chunk.forEach(h => {
+        if (!found.has(h)) {
+          found.add(h);
+          added.push(h);
+        }
+      });
+    }
+    const next = new Set<string>();
+    for (const chunk of chunks(added, 500)) {
+      for (const r of ofService(
+        await tx('dora_changes')
+          .select(
+            'pushed_head',
+            'entity_ref',
+            'service_key_type',
+            'service_key',
+          )
+          .whereIn('pushed_before', chunk),
+      )) {
+        if (r.pushed_head && !readHeads.has(r.pushed_head)) {
+          next.add(r.pushed_head);
+        }
+      }
+    }
+    heads = next;
+  }
+  return [...found];
+}
+
+/**
+ * Adds to `events` the incidents, opened whenever, that name a commit a deployment of the range
+ * reports or ships (and the deployments they name): they make that deployment failed, however
+ * long before it they opened. Returns the ones added.
+ */
+async function addIncidentsNamingShipped(
+  tx: Knex,
+  service: string,
+  events: EventSet,
+  analysis: Analysis,
+  range: { from: number; to: number },
+): Promise<Incident[]> {
+  const inRange = (d: Deployment) =>
+    d.finishedAt !== null &&
+    d.finishedAt >= range.from &&
+    d.finishedAt < range.to;
+  const shas = new Set<string>();
+  for (const { change, deployment } of analysis.commitDeployments) {
+    if (inRange(deployment)) {
+      shas.add(change.sha);
+    }
+  }
+  for (const d of analysis.deployments.filter(inRange)) {
+    d.commits?.forEach(sha => shas.add(sha));
+    if (d.commitSha) {
+      shas.add(d.commitSha);
+    }
+  }
+  const known = new Set(events.incidents.map(i => i.id));
+  const added: Incident[] = [];
+  for (const chunk of chunks([...shas], 500)) {
+    // Through the cause index alone (given the service too, SQLite may prefer its time index).
+    const rows = await tx('dora_incidents')
+      .select([
+        ...INCIDENT_COLUMNS,
+        'entity_ref',
+        'service_key_type',
+        'service_key',
+      ])
+      .whereIn('cause_commit_sha', chunk);
+    for (const r of rows as any[]) {
+      if (serviceOf(r) === service && !known.has(r.external_id)) {
+        known.add(r.external_id);
+        added.push(incidentFromRow(r, service));
+      }
+    }
+  }
+  if (added.length === 0) {
+    return added;
+  }
+  events.incidents.push(...added);
+  const loaded = new Set(events.deployments.map(d => d.id));
+  const named = [
+    ...new Set(
+      added
+        .map(i => i.causeDeploymentId)
+        .filter((id): id is string => id !== undefined && !loaded.has(id)),
+    ),
+  ];
+  for (const chunk of chunks(named, 500)) {
+    const ids = (
+      await tx('dora_deployments').select('id').whereIn('external_id', chunk)
+    ).map((r: any) => r.id);
+    if (ids.length > 0) {
+      for (const r of await deploymentsOf(tx, service).whereIn('id', ids)) {
+        events.deployments.push(deploymentFromRow(r, service));
+      }
+    }
+  }
+  return added;
 }
 
 /**
@@ -851,7 +1020,29 @@ export async function deriveService(
 ): Promise<void> {
   const { from, to } = range;
   const events = await loadServiceEvents(tx, service, from, to, fallbackMs);
-  const { facts, unlinked } = extractFacts(analyse(events, fallbackMs), range);
+  let analysis = analyse(events, fallbackMs);
+  const namingShipped = await addIncidentsNamingShipped(
+    tx,
+    service,
+    events,
+    analysis,
+    range,
+  );
+  if (namingShipped.length > 0) {
+    analysis = analyse(events, fallbackMs);
+    // Those opened outside the range are linked now (a deployment ships what they name): not
+    // unlinked, whichever was derived first.
+    const linked = namingShipped
+      .filter(i => i.openedAt < from || i.openedAt >= to)
+      .map(i => i.id);
+    for (const chunk of chunks(linked, 500)) {
+      await tx(FACT_TABLES.unlinked)
+        .where('service', service)
+        .whereIn('incident_id', chunk)
+        .delete();
+    }
+  }
+  const { facts, unlinked } = extractFacts(analysis, range);
 
   // Only facts that changed are written, and only the days and weeks they fall on are summed
   // again: a new deployment usually changes itself and a neighbour, not the whole range.
