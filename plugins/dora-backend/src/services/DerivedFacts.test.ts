@@ -408,6 +408,11 @@ describe('derived facts and daily rollups', () => {
       pushed: { before: 'bbb', head: 'hhh', index: 1 },
     },
   ];
+  /** C and H without a range: D (head H, no commit list) takes them by commit time. */
+  const byCommitTime = [
+    change('ccc', T0 - DAY_MS),
+    change('hhh', T0 - DAY_MS + HOUR),
+  ];
   const byHead = {
     ...deployment('D', T0 + 40 * DAY_MS, 'hhh'),
     commits: undefined,
@@ -456,6 +461,22 @@ describe('derived facts and daily rollups', () => {
     [
       'each commit of the push alone, the first one last',
       [[namingIncident], [byHead], [pushedRange[1]], [pushedRange[0]]],
+    ],
+    [
+      'incident, commits, deployment taking them by commit time',
+      [[namingIncident], byCommitTime, [byHead]],
+    ],
+    [
+      'deployment taking commits by commit time, commits, incident last',
+      [[byHead], byCommitTime, [namingIncident]],
+    ],
+    [
+      'commits, deployment taking them by commit time, incident last',
+      [byCommitTime, [byHead], [namingIncident]],
+    ],
+    [
+      'incident, deployment taking commits by commit time, commits last',
+      [[namingIncident], [byHead], byCommitTime],
     ],
   ];
 

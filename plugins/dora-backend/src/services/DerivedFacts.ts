@@ -477,6 +477,7 @@ async function loadServiceEvents(
       );
     }
   }
+  const causeHeads = new Set<string>();
   if (!indexed) {
     // The earlier deployments that shipped a commit of the range first, whatever their age, and
     // the service's last deployment before the lookback (its head bounds the ancestry of the
@@ -506,6 +507,36 @@ async function loadServiceEvents(
         await shasPushedWithOrAfter(tx, service, causes),
       )) {
         add(await deploymentsOf(tx, service).whereIn('id', ids));
+      }
+      // A cause of an incident of the range neither reported nor reached by ranges goes by
+      // commit time, to the first deployment without a commit list whose head was committed no
+      // earlier (read with that head). Earlier incidents are linked by the range's own
+      // deployments (see `addIncidentsNamingShipped`), later ones change no fact of the range.
+      const reported = new Set([...byId.values()].flatMap(reportedShas));
+      const unreported = (incidents as any[])
+        .filter(
+          i =>
+            i.cause_commit_sha &&
+            !reported.has(i.cause_commit_sha) &&
+            Number(i.opened_at) >= from &&
+            Number(i.opened_at) < to,
+        )
+        .map(i => i.cause_commit_sha as string);
+      for (const cause of await changesBySha(
+        tx,
+        service,
+        [...new Set(unreported)],
+        Number.MAX_SAFE_INTEGER,
+      )) {
+        const inferring = await firstInferringDeployment(
+          tx,
+          service,
+          Number(cause.committed_at),
+        );
+        if (inferring) {
+          add([inferring]);
+          causeHeads.add(inferring.commit_sha);
+        }
       }
     }
   }
@@ -569,6 +600,15 @@ async function loadServiceEvents(
           .where('finished_at', '<', depFrom),
       );
     }
+    const loaded = new Set(changes.map((c: any) => c.sha));
+    changes.push(
+      ...(await changesBySha(
+        tx,
+        service,
+        [...causeHeads].filter(sha => !loaded.has(sha)),
+        Number.MAX_SAFE_INTEGER,
+      )),
+    );
     await addAncestry(tx, service, changes, [...byId.values()], from, add);
   }
   const deployments = [...byId.values()];
@@ -618,6 +658,44 @@ export async function latestInferredHeadTime(
   return row?.at === null || row?.at === undefined
     ? undefined
     : dbNumber(row.at);
+}
+
+/**
+ * The first successful production deployment without a commit list, finished at most the lookback
+ * before `committedAt` or later, whose head was committed at or after `committedAt`: timestamp
+ * inference gives it a commit of that time that no deployment reports (raw row, or undefined).
+ */
+export async function firstInferringDeployment(
+  tx: Knex,
+  service: string,
+  committedAt: number,
+): Promise<any | undefined> {
+  const page = 100;
+  let cursor = Math.floor(committedAt - LOOKBACK_MS) - 1;
+  for (;;) {
+    const rows = (await deploymentsOf(tx, service)
+      .whereNull('commits')
+      .whereNotNull('commit_sha')
+      .where('finished_at', '>', cursor)
+      .orderBy('finished_at')
+      .limit(page)) as any[];
+    const heads = new Map<string, number>();
+    for (const r of await changesBySha(
+      tx,
+      service,
+      [...new Set(rows.map(r => String(r.commit_sha)))],
+      Number.MAX_SAFE_INTEGER,
+    )) {
+      heads.set(r.sha, Number(r.committed_at));
+    }
+    const found = rows.find(
+      r => (heads.get(r.commit_sha) ?? -1) >= committedAt,
+    );
+    if (found || rows.length < page) {
+      return found;
+    }
+    cursor = Number(rows[rows.length - 1].finished_at);
+  }
 }
 
 /**
@@ -1030,17 +1108,26 @@ export async function deriveService(
   );
   if (namingShipped.length > 0) {
     analysis = analyse(events, fallbackMs);
-    // Those opened outside the range are linked now (a deployment ships what they name): not
-    // unlinked, whichever was derived first.
-    const linked = namingShipped
-      .filter(i => i.openedAt < from || i.openedAt >= to)
-      .map(i => i.id);
-    for (const chunk of chunks(linked, 500)) {
-      await tx(FACT_TABLES.unlinked)
-        .where('service', service)
-        .whereIn('incident_id', chunk)
-        .delete();
+  }
+  // Incidents opened before the range and linked to one of its deployments (by id, or naming a
+  // commit it ships) are linked whatever else the history holds: not unlinked, whichever of
+  // their days was derived first.
+  const linkedEarlier: string[] = [];
+  for (const [incident, { deployment }] of analysis.incidentLinks) {
+    if (
+      incident.openedAt < from &&
+      deployment.finishedAt !== null &&
+      deployment.finishedAt >= from &&
+      deployment.finishedAt < to
+    ) {
+      linkedEarlier.push(incident.id);
     }
+  }
+  for (const chunk of chunks(linkedEarlier, 500)) {
+    await tx(FACT_TABLES.unlinked)
+      .where('service', service)
+      .whereIn('incident_id', chunk)
+      .delete();
   }
   const { facts, unlinked } = extractFacts(analysis, range);
 

@@ -47,6 +47,7 @@ import {
   serviceSpan,
   SETTLE_MS,
   shasPushedWithOrAfter,
+  firstInferringDeployment,
 } from './DerivedFacts';
 import {
   NormalizedChange,
@@ -1187,6 +1188,19 @@ export class DoraStore {
             ).where('sha', e.causeCommitSha);
             if (cause) {
               spans.add(service, Number(cause.committed_at), e.openedAt);
+              // Or, by commit time, the first deployment without a commit list whose head is
+              // at least as new, however much later.
+              const inferring = (await commitless(service))
+                ? await firstInferringDeployment(
+                    tx,
+                    service,
+                    Number(cause.committed_at),
+                  )
+                : undefined;
+              if (inferring) {
+                const at = Number(inferring.finished_at);
+                spans.add(service, at, at);
+              }
             }
             // The deployments shipping it, however long after the incident they finished: the
             // first of them failed (found through the SHA and range indexes, not by time).
