@@ -1109,21 +1109,22 @@ export async function deriveService(
   if (namingShipped.length > 0) {
     analysis = analyse(events, fallbackMs);
   }
-  // Incidents opened before the range and linked to one of its deployments (by id, or naming a
-  // commit it ships) are linked whatever else the history holds: not unlinked, whichever of
-  // their days was derived first.
-  const linkedEarlier: string[] = [];
+  // Incidents opened outside the range and linked to one of its deployments (by id, naming a
+  // commit it ships, or by the fallback window) are linked whatever else the history holds: not
+  // unlinked, whichever of their days was derived first (a late head commit can make a deployment
+  // ship the commit an incident names days after it).
+  const linkedOutside: string[] = [];
   for (const [incident, { deployment }] of analysis.incidentLinks) {
     if (
-      incident.openedAt < from &&
+      (incident.openedAt < from || incident.openedAt >= to) &&
       deployment.finishedAt !== null &&
       deployment.finishedAt >= from &&
       deployment.finishedAt < to
     ) {
-      linkedEarlier.push(incident.id);
+      linkedOutside.push(incident.id);
     }
   }
-  for (const chunk of chunks(linkedEarlier, 500)) {
+  for (const chunk of chunks(linkedOutside, 500)) {
     await tx(FACT_TABLES.unlinked)
       .where('service', service)
       .whereIn('incident_id', chunk)
