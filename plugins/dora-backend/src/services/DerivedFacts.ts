@@ -680,13 +680,13 @@ export async function firstInferringDeployment(
       .orderBy('finished_at')
       .limit(page)) as any[];
     const heads = new Map<string, number>();
-    for (const r of await changesBySha(
+    for (const head of await changesBySha(
       tx,
       service,
       [...new Set(rows.map(r => String(r.commit_sha)))],
       Number.MAX_SAFE_INTEGER,
     )) {
-      heads.set(r.sha, Number(r.committed_at));
+      heads.set(head.sha, Number(head.committed_at));
     }
     const found = rows.find(
       r => (heads.get(r.commit_sha) ?? -1) >= committedAt,
