@@ -371,6 +371,161 @@ describe('derived facts and daily rollups', () => {
     },
   );
 
+  /**
+   * An incident naming commit C opened on day 0; the deployment that first ships C finishes on
+   * day 40, beyond every window ingest derives around an event. Issue 16, 11: however the events
+   * arrive, the incident is attributed to that deployment, as a rebuild from the raw events does.
+   */
+  const T0 = NOW - 100 * DAY_MS;
+  const HOUR = 3_600_000;
+  const namingIncident = {
+    ...origin,
+    type: 'incident' as const,
+    externalId: 'INC-C',
+    openedAt: T0,
+    resolvedAt: T0 + 2 * HOUR,
+    causeCommitSha: 'ccc',
+  };
+  /** The first deployment, shipping B two days before the incident. */
+  const before = [
+    change('bbb', T0 - 3 * DAY_MS),
+    deployment('P', T0 - 2 * DAY_MS, 'bbb'),
+  ];
+  const shipsLater = deployment('D', T0 + 40 * DAY_MS, 'ccc');
+  /** D without a commit list first, its list (C and its head) delivered later. */
+  const listLater = [
+    { ...deployment('D', T0 + 40 * DAY_MS, 'ddd'), commits: undefined },
+    { ...deployment('D', T0 + 40 * DAY_MS, 'ddd'), commits: ['ccc', 'ddd'] },
+  ];
+  /** C and H pushed onto B in one push; D reports its head H only (commits by ancestry). */
+  const pushedRange = [
+    {
+      ...change('ccc', T0 - DAY_MS),
+      pushed: { before: 'bbb', head: 'hhh', index: 0 },
+    },
+    {
+      ...change('hhh', T0 - DAY_MS + HOUR),
+      pushed: { before: 'bbb', head: 'hhh', index: 1 },
+    },
+  ];
+  /** C and H without a range: D (head H, no commit list) takes them by commit time. */
+  const byCommitTime = [
+    change('ccc', T0 - DAY_MS),
+    change('hhh', T0 - DAY_MS + HOUR),
+  ];
+  const byHead = {
+    ...deployment('D', T0 + 40 * DAY_MS, 'hhh'),
+    commits: undefined,
+  };
+  const lateShippingOrders: Array<[string, NormalizedEvent[][]]> = [
+    [
+      'incident, then the deployment 40 days later',
+      [[namingIncident], [shipsLater]],
+    ],
+    [
+      'the deployment, then the incident 40 days before it',
+      [[shipsLater], [namingIncident]],
+    ],
+    [
+      'incident, deployment, its commit list last',
+      [[namingIncident], [listLater[0]], [listLater[1]]],
+    ],
+    [
+      'deployment, incident, its commit list last',
+      [[listLater[0]], [namingIncident], [listLater[1]]],
+    ],
+    [
+      'deployment, its commit list, incident last',
+      [[listLater[0]], [listLater[1]], [namingIncident]],
+    ],
+    [
+      'incident, push range, deployment of its head',
+      [[namingIncident], pushedRange, [byHead]],
+    ],
+    [
+      'incident, deployment of the head, push range last',
+      [[namingIncident], [byHead], pushedRange],
+    ],
+    [
+      'deployment of the head, push range, incident last',
+      [[byHead], pushedRange, [namingIncident]],
+    ],
+    [
+      'push range, deployment of the head, incident last',
+      [pushedRange, [byHead], [namingIncident]],
+    ],
+    [
+      'deployment of the head, incident, push range last',
+      [[byHead], [namingIncident], pushedRange],
+    ],
+    [
+      'each commit of the push alone, the first one last',
+      [[namingIncident], [byHead], [pushedRange[1]], [pushedRange[0]]],
+    ],
+    [
+      'incident, commits, deployment taking them by commit time',
+      [[namingIncident], byCommitTime, [byHead]],
+    ],
+    [
+      'deployment taking commits by commit time, commits, incident last',
+      [[byHead], byCommitTime, [namingIncident]],
+    ],
+    [
+      'commits, deployment taking them by commit time, incident last',
+      [byCommitTime, [byHead], [namingIncident]],
+    ],
+    [
+      'incident, deployment taking commits by commit time, commits last',
+      [[namingIncident], [byHead], byCommitTime],
+    ],
+  ];
+
+  it.each(
+    databases
+      .eachSupportedId()
+      .flatMap(([databaseId]) =>
+        lateShippingOrders.map(
+          ([order, groups]) => [databaseId, order, groups] as const,
+        ),
+      ),
+  )(
+    'link an incident to the deployment weeks later that ships the commit it names, as a rebuild does, %p: %s',
+    async (databaseId, _order, groups) => {
+      const { knex, store } = await createStore(databaseId);
+      await ingestAll(store, [before, ...groups]);
+      const incremental = await derived(knex);
+      // Hand-computed: D shipped C first, so it failed from the incident's opening until its
+      // resolution; P shipped B only and did not fail; no incident is unlinked.
+      expect(
+        incremental.facts.map(f => ({
+          id: f.id,
+          failed: f.failed,
+          linkedIncidents: f.linkedIncidents,
+          failureStart: f.failureStart,
+          recoveredAt: f.recoveredAt,
+        })),
+      ).toEqual([
+        {
+          id: 'D',
+          failed: true,
+          linkedIncidents: 1,
+          failureStart: T0,
+          recoveredAt: T0 + 2 * HOUR,
+        },
+        {
+          id: 'P',
+          failed: false,
+          linkedIncidents: 0,
+          failureStart: null,
+          recoveredAt: null,
+        },
+      ]);
+      expect(incremental.unlinked).toEqual([]);
+      await store.rebuildAll();
+      expect(await derived(knex)).toEqual(incremental);
+    },
+  );
+
   it.each(databases.eachSupportedId())(
     'are backfilled from events stored before the upgrade, %p',
     async databaseId => {
@@ -435,14 +590,14 @@ describe('derived facts and daily rollups', () => {
       // Data derived by the first version (marker v1, no weekly rollups) is derived again.
       await knex('dora_weekly_rollups').delete();
       await knex('dora_markers')
-        .where('name', 'like', 'facts-v4%')
+        .where('name', 'like', 'facts-v5%')
         .update({ name: 'facts-v1:fallback-86400000' });
       await DoraStore.create({ database: { getClient: async () => knex } });
       expect((await derived(knex)).weekly).toHaveLength(1);
       expect((await derived(knex)).rollups).toHaveLength(1);
       expect(
         (await knex('dora_markers').select('name')).map(r => r.name).sort(),
-      ).toEqual(['facts-v4:fallback-86400000']);
+      ).toEqual(['facts-v5:fallback-86400000']);
     },
   );
 });

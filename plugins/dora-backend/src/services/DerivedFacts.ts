@@ -2,13 +2,16 @@ import { chunks, dbNumber, dbNumberOrNull } from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
 import {
   analyse,
+  Analysis,
   Change,
   DAY_MS,
   dayOf,
   DailyRollup,
+  Deployment,
   DeploymentFact,
   EventSet,
   extractFacts,
+  Incident,
   RELEASE_SPREAD_MS,
   REPAIR_WINDOW_MS,
   rollupFacts,
@@ -209,6 +212,42 @@ export function changeFromRow(r: any, service: string): Change {
  */
 export const ANCESTRY_ROUNDS = 20;
 
+const INCIDENT_COLUMNS = [
+  'external_id',
+  'opened_at',
+  'resolved_at',
+  'cause_deployment_id',
+  'cause_commit_sha',
+];
+
+/** The domain's successful production deployment for a raw row. */
+function deploymentFromRow(r: any, service: string): Deployment {
+  return {
+    id: r.external_id,
+    service,
+    stream: r.stream,
+    production: true,
+    status: 'success' as const,
+    kind: r.kind,
+    startedAt: dbNumber(r.started_at),
+    finishedAt: dbNumberOrNull(r.finished_at),
+    commitSha: r.commit_sha ?? undefined,
+    commits: r.commits ? JSON.parse(r.commits) : undefined,
+  };
+}
+
+/** The domain's incident for a raw row. */
+function incidentFromRow(r: any, service: string): Incident {
+  return {
+    id: r.external_id,
+    service,
+    openedAt: dbNumber(r.opened_at),
+    resolvedAt: dbNumberOrNull(r.resolved_at),
+    causeDeploymentId: r.cause_deployment_id ?? undefined,
+    causeCommitSha: r.cause_commit_sha ?? undefined,
+  };
+}
+
 /** Successful production deployments of a service (raw rows). */
 function deploymentsOf(tx: Knex, service: string) {
   return whereService(
@@ -368,13 +407,6 @@ async function isIndexed(
   );
 }
 
-const INCIDENT_COLUMNS = [
-  'external_id',
-  'opened_at',
-  'resolved_at',
-  'cause_deployment_id',
-  'cause_commit_sha',
-];
 const ROLLBACK_COLUMNS = [
   'external_id',
   'rolled_back_deployment_id',
@@ -628,7 +660,9 @@ async function loadServiceEvents(
       }
     };
     await shipping(wanted, nearFrom);
-    await shipping(causes, depTo);
+    // Whatever their age, later ones too: an incident naming a commit is attributed to the first
+    // deployment that shipped it, however long after the incident it finished.
+    await shipping(causes, Number.MAX_SAFE_INTEGER);
     // Whether a repeat rollout's release failed depends on its earlier rollouts and what
     // followed them.
     const loaded = [...byId.values()];
@@ -656,6 +690,7 @@ async function loadServiceEvents(
       );
     }
   }
+  const causeHeads = new Set<string>();
   if (!indexed) {
     // The earlier deployments that shipped a commit of the range first, whatever their age, and
     // the service's last deployment before the lookback (its head bounds the ancestry of the
@@ -669,6 +704,49 @@ async function loadServiceEvents(
       .first();
     if (previous) {
       add([previous]);
+    }
+    // The deployments that ship an incident's cause, whatever their age: those reporting it or a
+    // commit pushed after it (its trail back reaches the cause).
+    const causes = (incidents as any[])
+      .map(i => i.cause_commit_sha)
+      .filter((sha): sha is string => Boolean(sha));
+    if (causes.length > 0) {
+      for (const ids of await deploymentIdsReporting(
+        tx,
+        await shasPushedWithOrAfter(tx, service, causes),
+      )) {
+        add(await deploymentsOf(tx, service).whereIn('id', ids));
+      }
+      // A cause of an incident of the range neither reported nor reached by ranges goes by
+      // commit time, to the first deployment without a commit list whose head was committed no
+      // earlier (read with that head). Earlier incidents are linked by the range's own
+      // deployments (see `addIncidentsNamingShipped`), later ones change no fact of the range.
+      const reported = new Set([...byId.values()].flatMap(reportedShas));
+      const unreported = (incidents as any[])
+        .filter(
+          i =>
+            i.cause_commit_sha &&
+            !reported.has(i.cause_commit_sha) &&
+            Number(i.opened_at) >= from &&
+            Number(i.opened_at) < to,
+        )
+        .map(i => i.cause_commit_sha as string);
+      for (const cause of await changesBySha(
+        tx,
+        service,
+        [...new Set(unreported)],
+        Number.MAX_SAFE_INTEGER,
+      )) {
+        const inferring = await firstInferringDeployment(
+          tx,
+          service,
+          Number(cause.committed_at),
+        );
+        if (inferring) {
+          add([inferring]);
+          causeHeads.add(inferring.commit_sha);
+        }
+      }
     }
   }
   // Which regular deployment a later fix repaired depends on every deployment up to that fix.
@@ -727,31 +805,22 @@ async function loadServiceEvents(
     )) {
       add(await deploymentsOfIds(tx, service, ids, depFrom));
     }
+    const loaded = new Set(changes.map((c: any) => c.sha));
+    changes.push(
+      ...(await changesBySha(
+        tx,
+        service,
+        [...causeHeads].filter(sha => !loaded.has(sha)),
+        Number.MAX_SAFE_INTEGER,
+      )),
+    );
     await addAncestry(tx, service, changes, [...byId.values()], from, add);
   }
   const deployments = [...byId.values()];
   return {
-    deployments: deployments.map((r: any) => ({
-      id: r.external_id,
-      service,
-      stream: r.stream,
-      production: true,
-      status: 'success' as const,
-      kind: r.kind,
-      startedAt: dbNumber(r.started_at),
-      finishedAt: dbNumberOrNull(r.finished_at),
-      commitSha: r.commit_sha ?? undefined,
-      commits: r.commits ? JSON.parse(r.commits) : undefined,
-    })),
+    deployments: deployments.map((r: any) => deploymentFromRow(r, service)),
     changes: changes.map((r: any) => changeFromRow(r, service)),
-    incidents: incidents.map((r: any) => ({
-      id: r.external_id,
-      service,
-      openedAt: dbNumber(r.opened_at),
-      resolvedAt: dbNumberOrNull(r.resolved_at),
-      causeDeploymentId: r.cause_deployment_id ?? undefined,
-      causeCommitSha: r.cause_commit_sha ?? undefined,
-    })),
+    incidents: incidents.map((r: any) => incidentFromRow(r, service)),
     rollbacks: rollbacks.map((r: any) => ({
       id: r.external_id,
       service,
@@ -794,6 +863,201 @@ export async function latestInferredHeadTime(
   return row?.at === null || row?.at === undefined
     ? undefined
     : dbNumber(row.at);
+}
+
+/**
+ * The first successful production deployment without a commit list, finished at most the lookback
+ * before `committedAt` or later, whose head was committed at or after `committedAt`: timestamp
+ * inference gives it a commit of that time that no deployment reports (raw row, or undefined).
+ */
+export async function firstInferringDeployment(
+  tx: Knex,
+  service: string,
+  committedAt: number,
+): Promise<any | undefined> {
+  const page = 100;
+  let cursor = Math.floor(committedAt - LOOKBACK_MS) - 1;
+  for (;;) {
+    const rows = (await deploymentsOf(tx, service)
+      .whereNull('commits')
+      .whereNotNull('commit_sha')
+      .where('finished_at', '>', cursor)
+      .orderBy('finished_at')
+      .limit(page)) as any[];
+    const heads = new Map<string, number>();
+    for (const head of await changesBySha(
+      tx,
+      service,
+      [...new Set(rows.map(r => String(r.commit_sha)))],
+      Number.MAX_SAFE_INTEGER,
+    )) {
+      heads.set(head.sha, Number(head.committed_at));
+    }
+    const found = rows.find(
+      r => (heads.get(r.commit_sha) ?? -1) >= committedAt,
+    );
+    if (found || rows.length < page) {
+      return found;
+    }
+    cursor = Number(rows[rows.length - 1].finished_at);
+  }
+}
+
+/**
+ * The SHAs whose deployment ships one of `shas`: those SHAs, the commits pushed in the same ranges
+ * and, following ranges forward (a range starting at one of them), the commits pushed after them,
+ * up to ANCESTRY_ROUNDS ranges. Through the SHA and range indexes.
+ */
+export async function shasPushedWithOrAfter(
+  tx: Knex,
+  service: string,
+  shas: string[],
+): Promise<string[]> {
+  const found = new Set(shas);
+  const ofService = (rows: any[]) => rows.filter(r => serviceOf(r) === service);
+  const readHeads = new Set<string>();
+  let heads = new Set<string>();
+  for (const chunk of chunks([...found], 500)) {
+    for (const r of ofService(
+      await tx('dora_changes')
+        .select('pushed_head', 'entity_ref', 'service_key_type', 'service_key')
+        .whereIn('sha', chunk)
+        .whereNotNull('pushed_head'),
+    )) {
+      heads.add(r.pushed_head);
+    }
+  }
+  for (let round = 0; round < ANCESTRY_ROUNDS && heads.size > 0; round++) {
+    heads.forEach(h => readHeads.add(h));
+    const added: string[] = [];
+    for (const chunk of chunks([...heads], 500)) {
+      for (const r of ofService(
+        await tx('dora_changes')
+          .select('sha', 'entity_ref', 'service_key_type', 'service_key')
+          .whereIn('pushed_head', chunk),
+      )) {
+        if (!found.has(r.sha)) {
+          found.add(r.sha);
+          added.push(r.sha);
+        }
+      }
+      chunk.forEach(h => {
+        if (!found.has(h)) {
+          found.add(h);
+          added.push(h);
+        }
+      });
+    }
+    const next = new Set<string>();
+    for (const chunk of chunks(added, 500)) {
+      for (const r of ofService(
+        await tx('dora_changes')
+          .select(
+            'pushed_head',
+            'entity_ref',
+            'service_key_type',
+            'service_key',
+          )
+          .whereIn('pushed_before', chunk),
+      )) {
+        if (r.pushed_head && !readHeads.has(r.pushed_head)) {
+          next.add(r.pushed_head);
+        }
+      }
+    }
+    heads = next;
+  }
+  return [...found];
+}
+
+/** The SHAs a deployment of the range reports or ships: an incident naming one makes it failed. */
+function shasShippedIn(
+  analysis: Analysis,
+  range: { from: number; to: number },
+): Set<string> {
+  const inRange = (d: Deployment) =>
+    d.finishedAt !== null &&
+    d.finishedAt >= range.from &&
+    d.finishedAt < range.to;
+  const shas = new Set<string>();
+  for (const { change, deployment } of analysis.commitDeployments) {
+    if (inRange(deployment)) {
+      shas.add(change.sha);
+    }
+  }
+  for (const d of analysis.deployments.filter(inRange)) {
+    d.commits?.forEach(sha => shas.add(sha));
+    if (d.commitSha) {
+      shas.add(d.commitSha);
+    }
+  }
+  return shas;
+}
+
+/**
+ * The incidents of any service naming one of `shas` (raw rows with their service columns), through
+ * the cause index alone (given the service too, SQLite may prefer its time index): one statement
+ * per 500 SHAs, so a round of several services reads them together.
+ */
+async function incidentsNaming(tx: Knex, shas: Iterable<string>) {
+  const rows: any[] = [];
+  for (const chunk of chunks([...new Set(shas)], 500)) {
+    rows.push(
+      ...(await tx('dora_incidents')
+        .select([...INCIDENT_COLUMNS, ...SERVICE_COLUMNS])
+        .whereIn('cause_commit_sha', chunk)),
+    );
+  }
+  return rows;
+}
+
+/**
+ * Adds to `events` the incidents of `naming` (see `incidentsNaming`), opened whenever, of this
+ * service that name one of `shipped` (and the deployments they name): they make that deployment
+ * failed, however long before it they opened. Returns the ones added.
+ */
+async function addIncidentsNamingShipped(
+  tx: Knex,
+  service: string,
+  events: EventSet,
+  shipped: Set<string>,
+  naming: any[],
+): Promise<Incident[]> {
+  const known = new Set(events.incidents.map(i => i.id));
+  const added: Incident[] = [];
+  for (const r of naming) {
+    if (
+      shipped.has(r.cause_commit_sha) &&
+      serviceOf(r) === service &&
+      !known.has(r.external_id)
+    ) {
+      known.add(r.external_id);
+      added.push(incidentFromRow(r, service));
+    }
+  }
+  if (added.length === 0) {
+    return added;
+  }
+  events.incidents.push(...added);
+  const loaded = new Set(events.deployments.map(d => d.id));
+  const named = [
+    ...new Set(
+      added
+        .map(i => i.causeDeploymentId)
+        .filter((id): id is string => id !== undefined && !loaded.has(id)),
+    ),
+  ];
+  for (const chunk of chunks(named, 500)) {
+    const ids = (
+      await tx('dora_deployments').select('id').whereIn('external_id', chunk)
+    ).map((r: any) => r.id);
+    if (ids.length > 0) {
+      for (const r of await deploymentsOf(tx, service).whereIn('id', ids)) {
+        events.deployments.push(deploymentFromRow(r, service));
+      }
+    }
+  }
+  return added;
 }
 
 /**
@@ -1066,29 +1330,107 @@ interface DerivePlan {
   changedDays: Set<number>;
 }
 
+/** A service's range read and analysed, before the incidents naming what it shipped are added. */
+interface LoadedRange {
+  service: string;
+  range: { from: number; to: number };
+  events: EventSet;
+  analysis: Analysis;
+  shipped: Set<string>;
+}
+
+async function loadRange(
+  tx: Knex,
+  service: string,
+  range: { from: number; to: number },
+  fallbackMs: number,
+  preloaded?: RangeReads,
+): Promise<LoadedRange> {
+  const events = await loadServiceEvents(
+    tx,
+    service,
+    range.from,
+    range.to,
+    fallbackMs,
+    preloaded,
+  );
+  const analysis = analyse(events, fallbackMs);
+  return {
+    service,
+    range,
+    events,
+    analysis,
+    shipped: shasShippedIn(analysis, range),
+  };
+}
+
 /** Reads what a service's range needs, derives its facts and compares them with the stored ones. */
 async function planDerive(
   tx: Knex,
   service: string,
   range: { from: number; to: number },
   fallbackMs: number,
-  preloaded?: RangeReads,
 ): Promise<DerivePlan> {
+  const loaded = await loadRange(tx, service, range, fallbackMs);
+  return completePlan(
+    tx,
+    loaded,
+    fallbackMs,
+    await incidentsNaming(tx, loaded.shipped),
+  );
+}
+
+/**
+ * Adds the incidents naming what the range shipped (`naming`, see `incidentsNaming`), derives the
+ * range's facts and compares them with the stored ones.
+ */
+async function completePlan(
+  tx: Knex,
+  loaded: LoadedRange,
+  fallbackMs: number,
+  naming: any[],
+  storedFacts?: any[],
+): Promise<DerivePlan> {
+  const { service, range, events } = loaded;
   const { from, to } = range;
-  const events = await loadServiceEvents(
+  let analysis = loaded.analysis;
+  const namingShipped = await addIncidentsNamingShipped(
     tx,
     service,
-    from,
-    to,
-    fallbackMs,
-    preloaded,
+    events,
+    loaded.shipped,
+    naming,
   );
-  const { facts, unlinked } = extractFacts(analyse(events, fallbackMs), range);
+  if (namingShipped.length > 0) {
+    analysis = analyse(events, fallbackMs);
+  }
+  // Incidents opened outside the range and linked to one of its deployments (by id, naming a
+  // commit it ships, or by the fallback window) are linked whatever else the history holds: not
+  // unlinked, whichever of their days was derived first (a late head commit can make a deployment
+  // ship the commit an incident names days after it).
+  const linkedOutside: string[] = [];
+  for (const [incident, { deployment }] of analysis.incidentLinks) {
+    if (
+      (incident.openedAt < from || incident.openedAt >= to) &&
+      deployment.finishedAt !== null &&
+      deployment.finishedAt >= from &&
+      deployment.finishedAt < to
+    ) {
+      linkedOutside.push(incident.id);
+    }
+  }
+  for (const chunk of chunks(linkedOutside, 500)) {
+    await tx(FACT_TABLES.unlinked)
+      .where('service', service)
+      .whereIn('incident_id', chunk)
+      .delete();
+  }
+  const { facts, unlinked } = extractFacts(analysis, range);
 
   // Only facts that changed are written, and only the days and weeks they fall on are summed
   // again: a new deployment usually changes itself and a neighbour, not the whole range.
   const stored = new Map<string, { row: string; day: number }>();
-  for (const r of preloaded?.storedFacts ??
+  for (const r of storedFacts ??
     (await tx(FACT_TABLES.facts)
       .select('*')
       .where('service', service)
@@ -1350,15 +1692,25 @@ export async function deriveServicesInRounds(
       .filter(q => q.pieces.length > round)
       .map(q => ({ service: q.service, range: q.pieces[round] }));
     const preloaded = await preloadRanges(tx, pieces, fallbackMs);
-    const plans: DerivePlan[] = [];
+    const loaded: LoadedRange[] = [];
     for (const { service, range } of pieces) {
+      loaded.push(
+        await loadRange(tx, service, range, fallbackMs, preloaded.get(service)),
+      );
+    }
+    const naming = await incidentsNaming(
+      tx,
+      loaded.flatMap(l => [...l.shipped]),
+    );
+    const plans: DerivePlan[] = [];
+    for (const l of loaded) {
       plans.push(
-        await planDerive(
+        await completePlan(
           tx,
-          service,
-          range,
+          l,
           fallbackMs,
-          preloaded.get(service),
+          naming,
+          preloaded.get(l.service)?.storedFacts,
         ),
       );
     }

@@ -50,6 +50,8 @@ import {
   serviceSpan,
   SETTLE_MS,
   termGroups,
+  shasPushedWithOrAfter,
+  firstInferringDeployment,
 } from './DerivedFacts';
 import {
   NormalizedChange,
@@ -213,7 +215,9 @@ export class DoraStore {
   async ensureDerived(logger?: { info(message: string): void }) {
     // v2: weekly rollups added. v3: releases and repairs by fixes (issue 16). v4: commits by
     // ancestry, and timestamp inference that does not take a commit twice (issue 16, 7 and 11).
-    const marker = `facts-v4:fallback-${this.fallbackMs}`;
+    // v5: incidents naming a commit linked to its first deployment however much later it
+    // finished (issue 16, 11).
+    const marker = `facts-v5:fallback-${this.fallbackMs}`;
     const existing = await this.db('dora_markers')
       .where('name', marker)
       .first();
@@ -1372,6 +1376,30 @@ export class DoraStore {
             ).where('sha', e.causeCommitSha);
             if (cause) {
               spans.add(service, Number(cause.committed_at), e.openedAt);
+              // Or, by commit time, the first deployment without a commit list whose head is
+              // at least as new, however much later.
+              const inferring = (await commitless(service))
+                ? await firstInferringDeployment(
+                    tx,
+                    service,
+                    Number(cause.committed_at),
+                  )
+                : undefined;
+              if (inferring) {
+                const at = Number(inferring.finished_at);
+                spans.add(service, at, at);
+              }
+            }
+            // The deployments shipping it, however long after the incident they finished: the
+            // first of them failed (found through the SHA and range indexes, not by time).
+            for (const d of await this.deploymentsReporting(
+              tx,
+              service,
+              await shasPushedWithOrAfter(tx, service, [e.causeCommitSha]),
+              0,
+              Number.MAX_SAFE_INTEGER,
+            )) {
+              spans.add(service, d.finishedAt, d.finishedAt);
             }
           }
           break;
