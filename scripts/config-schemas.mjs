@@ -20,9 +20,9 @@ import {
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-const { loadConfigSchema } = createRequire(join(root, 'package.json'))(
-  '@backstage/config-loader',
-);
+const requireFromRoot = createRequire(join(root, 'package.json'));
+const { loadConfigSchema } = requireFromRoot('@backstage/config-loader');
+const prettier = requireFromRoot('prettier');
 const SOURCE = 'config.d.ts';
 const GENERATED = 'config.schema.json';
 // The loader reads a package's schema location from a package.json-shaped file; this one, next to
@@ -89,7 +89,15 @@ for (const { dir, manifest } of packages) {
     console.error(`${target} differs from ${SOURCE}`);
     outdated += 1;
   } else {
-    writeFileSync(target, `${JSON.stringify(schema, null, 2)}\n`);
+    // Laid out as the repository's prettier check wants it (JSON.stringify's layout is not).
+    const options = (await prettier.resolveConfig(target)) ?? {};
+    writeFileSync(
+      target,
+      await prettier.format(JSON.stringify(schema), {
+        ...options,
+        filepath: target,
+      }),
+    );
     console.log(`wrote ${target}`);
   }
 }
