@@ -1000,7 +1000,15 @@ export class DoraStore {
     const shasOf = (e: NormalizedDeployment) => [
       ...new Set([...(e.commits ?? []), ...(e.commitSha ? [e.commitSha] : [])]),
     ];
-    for (const group of termGroups(items, d => 3 + shasOf(d.e).length)) {
+    // By the two cause indexes alone, whatever the service (filtered below): given the service,
+    // the planner reads all of its incidents and filters them, which grows with the history.
+    const causes = termGroups(items, d => 1 + shasOf(d.e).length).map(
+      group => ({
+        ids: [...new Set(group.map(d => d.e.externalId))],
+        shas: [...new Set(group.flatMap(d => shasOf(d.e)))],
+      }),
+    );
+    for (const { ids, shas } of causes) {
       const rows = await tx(TABLES.incident)
         .select([
           'source',
@@ -1010,17 +1018,16 @@ export class DoraStore {
           'cause_commit_sha',
           ...serviceColumns,
         ])
-        .where(q => {
-          for (const d of group) {
-            q.orWhere(w =>
-              whereService(w, d.service).where(c =>
-                c
-                  .where('cause_deployment_id', d.e.externalId)
-                  .orWhereIn('cause_commit_sha', shasOf(d.e)),
-              ),
-            );
-          }
-        });
+        // Each branch states its column is not null, as the partial indexes do: SQLite uses a
+        // partial index for a branch of an OR only when that branch implies the index's WHERE.
+        .where(q =>
+          q
+            .whereIn('cause_deployment_id', ids)
+            .whereNotNull('cause_deployment_id'),
+        )
+        .orWhere(q =>
+          q.whereIn('cause_commit_sha', shas).whereNotNull('cause_commit_sha'),
+        );
       for (const r of rows as any[]) {
         naming.set(`${r.source}\u0000${r.external_id}`, r);
       }

@@ -342,3 +342,59 @@ describe('ingest of batches spanning several services', () => {
     );
   });
 });
+
+describe('incidents naming a batch of deployments', () => {
+  it('are read by the deployments and their SHAs through the cause indexes, not by reading every incident of the services (SQLite plan)', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await DoraStore.create({
+      database: { getClient: async () => knex },
+    });
+    const origin = {
+      source: 'api:test',
+      serviceKeyType: 'entity' as const,
+      serviceKey: 'component:default/payments',
+    };
+    const deployment = (n: number): NormalizedEvent => ({
+      ...origin,
+      type: 'deployment',
+      externalId: `d-${n}`,
+      environment: 'production',
+      stream: 'production',
+      production: true,
+      status: 'success',
+      kind: 'regular',
+      commitSha: `sha-${n}`,
+      commits: [`sha-${n}`],
+      startedAt: NOW - DAY_MS + n * HOUR_MS - 60_000,
+      finishedAt: NOW - DAY_MS + n * HOUR_MS,
+    });
+    const statements: Array<{ sql: string; bindings: unknown[] }> = [];
+    const listen = (q: { sql: string; bindings: unknown[] }) =>
+      statements.push(q);
+    knex.on('query', listen);
+    await store.ingest([deployment(1), deployment(2)], resolve, NOW);
+    knex.removeListener('query', listen);
+
+    const naming = statements.filter(
+      q =>
+        /from .dora_incidents./.test(q.sql) &&
+        /.cause_deployment_id. in/.test(q.sql),
+    );
+    expect(naming).toHaveLength(1);
+    // By the deployments' ids and by every SHA they list.
+    expect(naming[0].bindings).toEqual(
+      expect.arrayContaining(['d-1', 'd-2', 'sha-1', 'sha-2']),
+    );
+    const plan = (
+      await knex.raw(
+        `explain query plan ${naming[0].sql}`,
+        naming[0].bindings as Knex.RawBinding[],
+      )
+    )
+      .map((row: { detail: string }) => row.detail)
+      .join('\n');
+    expect(plan).toContain('dora_incidents_cause_deployment_idx');
+    expect(plan).toContain('dora_incidents_cause_commit_idx');
+    expect(plan).not.toMatch(/SCAN dora_incidents/);
+  });
+});
