@@ -526,6 +526,128 @@ describe('derived facts and daily rollups', () => {
     },
   );
 
+  /** Deployment without a commit list (its commits are inferred up to its head's commit time). */
+  const inferring = (id: string, finishedAt: number, head: string) => ({
+    ...deployment(id, finishedAt, head),
+    commits: undefined,
+  });
+  const factsOf = async (knex: Knex, id: string) =>
+    (await derived(knex)).facts.find(f => f.id === id);
+
+  it.each(databases.eachSupportedId())(
+    'give a commit reported after its deployments to the first one inferring it, however much later than the commit, %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      // D1's head A is older than C: C goes to D2 (head B), 31 days after C's commit time.
+      await ingestAll(store, [
+        [change('aaa', T0 - 1000)],
+        [inferring('D1', T0 + 30 * DAY_MS, 'aaa')],
+        [change('bbb', T0 + 31 * DAY_MS - HOUR)],
+        [inferring('D2', T0 + 31 * DAY_MS, 'bbb')],
+        [change('ccc', T0)],
+      ]);
+      expect(await factsOf(knex, 'D2')).toMatchObject({
+        inferred: true,
+        leadTimesMs: [HOUR, 31 * DAY_MS],
+      });
+      const incremental = await derived(knex);
+      await store.rebuildAll();
+      expect(await derived(knex)).toEqual(incremental);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'take back from a later deployment inferring its commits, however much later, a commit a late deployment lists, %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      // D2 (head B) infers L until DL, reported last, lists L 19 days before it.
+      await ingestAll(store, [
+        [change('aaa', T0)],
+        [inferring('D1', T0 + 10 * DAY_MS, 'aaa')],
+        [change('bbb', T0 + 20 * DAY_MS - HOUR)],
+        [inferring('D2', T0 + 20 * DAY_MS, 'bbb')],
+        [change('lll', T0 + 1000)],
+        [deployment('DL', T0 + HOUR, 'lll')],
+      ]);
+      expect(await factsOf(knex, 'D2')).toMatchObject({
+        inferred: false,
+        leadTimesMs: [HOUR],
+      });
+      const incremental = await derived(knex);
+      await store.rebuildAll();
+      expect(await derived(knex)).toEqual(incremental);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "keep an incident linked to the later deployment inferring the commit it names when only the incident's days are derived again, %p",
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      // C's commit time (a skewed clock) is after the incident and past the derived days; D
+      // (head H) infers C.
+      await ingestAll(store, [
+        [change('hhh', T0 + 5 * DAY_MS + HOUR)],
+        [inferring('D', T0 + 5 * DAY_MS + 2 * HOUR, 'hhh')],
+        [change('ccc', T0 + 5 * DAY_MS)],
+        [namingIncident],
+        // Derives the days up to a week after it opened: the incident's, not D's.
+        [
+          {
+            ...origin,
+            type: 'incident' as const,
+            externalId: 'INC-X',
+            openedAt: T0 - 5 * DAY_MS,
+          },
+        ],
+      ]);
+      expect(await factsOf(knex, 'D')).toMatchObject({
+        failed: true,
+        linkedIncidents: 1,
+      });
+      const incremental = await derived(knex);
+      expect(incremental.unlinked.map(i => i.id)).toEqual(['INC-X']);
+      await store.rebuildAll();
+      expect(await derived(knex)).toEqual(incremental);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'count a release failed once when an incident naming a commit fails its first rollout days later, %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const at = T0 + 8 * DAY_MS + 23 * HOUR;
+      // The release of H rolls out to eu at `at` and to us an hour later (the next day), where an
+      // incident without a cause falls back to it; then an incident naming C, which eu inferred,
+      // fails eu: the release failed there, not on its second rollout.
+      await ingestAll(store, [
+        [change('hhh', at - HOUR)],
+        [{ ...inferring('EU', at, 'hhh'), stream: 'production/eu' }],
+        [{ ...inferring('US', at + HOUR, 'hhh'), stream: 'production/us' }],
+        [
+          {
+            ...origin,
+            type: 'incident' as const,
+            externalId: 'INC-US',
+            openedAt: at + 2 * HOUR,
+          },
+        ],
+        [change('ccc', T0 - HOUR)],
+        [{ ...namingIncident, openedAt: T0 + 2 * HOUR, resolvedAt: undefined }],
+      ]);
+      expect(await factsOf(knex, 'EU')).toMatchObject({
+        failed: true,
+        releaseFailure: true,
+      });
+      expect(await factsOf(knex, 'US')).toMatchObject({
+        failed: true,
+        releaseFailure: false,
+      });
+      const incremental = await derived(knex);
+      await store.rebuildAll();
+      expect(await derived(knex)).toEqual(incremental);
+    },
+  );
+
   it.each(databases.eachSupportedId())(
     'are backfilled from events stored before the upgrade, %p',
     async databaseId => {
@@ -590,14 +712,14 @@ describe('derived facts and daily rollups', () => {
       // Data derived by the first version (marker v1, no weekly rollups) is derived again.
       await knex('dora_weekly_rollups').delete();
       await knex('dora_markers')
-        .where('name', 'like', 'facts-v5%')
+        .where('name', 'like', 'facts-v6%')
         .update({ name: 'facts-v1:fallback-86400000' });
       await DoraStore.create({ database: { getClient: async () => knex } });
       expect((await derived(knex)).weekly).toHaveLength(1);
       expect((await derived(knex)).rollups).toHaveLength(1);
       expect(
         (await knex('dora_markers').select('name')).map(r => r.name).sort(),
-      ).toEqual(['facts-v5:fallback-86400000']);
+      ).toEqual(['facts-v6:fallback-86400000']);
     },
   );
 });

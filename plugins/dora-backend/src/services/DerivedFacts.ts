@@ -691,6 +691,8 @@ async function loadServiceEvents(
     }
   }
   const causeHeads = new Set<string>();
+  /** Unreported causes of the range's incidents (raw changes): inference ships them. */
+  const causeChanges: any[] = [];
   if (!indexed) {
     // The earlier deployments that shipped a commit of the range first, whatever their age, and
     // the service's last deployment before the lookback (its head bounds the ancestry of the
@@ -745,6 +747,9 @@ async function loadServiceEvents(
         if (inferring) {
           add([inferring]);
           causeHeads.add(inferring.commit_sha);
+          // The cause itself too, however late its commit time: without it the analysis finds no
+          // deployment shipping it and leaves the incident unlinked.
+          causeChanges.push(cause);
         }
       }
     }
@@ -814,6 +819,13 @@ async function loadServiceEvents(
         Number.MAX_SAFE_INTEGER,
       )),
     );
+    const withHeads = new Set(changes.map((c: any) => c.sha));
+    for (const c of causeChanges) {
+      if (!withHeads.has(c.sha)) {
+        withHeads.add(c.sha);
+        changes.push(c);
+      }
+    }
     await addAncestry(tx, service, changes, [...byId.values()], from, add);
   }
   const deployments = [...byId.values()];

@@ -216,8 +216,10 @@ export class DoraStore {
     // v2: weekly rollups added. v3: releases and repairs by fixes (issue 16). v4: commits by
     // ancestry, and timestamp inference that does not take a commit twice (issue 16, 7 and 11).
     // v5: incidents naming a commit linked to its first deployment however much later it
-    // finished (issue 16, 11).
-    const marker = `facts-v5:fallback-${this.fallbackMs}`;
+    // finished (issue 16, 11). v6: the ingest derives again what a late event can affect beyond
+    // its neighbourhood (commits inferred by a much later deployment, the later rollouts of a
+    // release an incident's cause fails): facts it left stale are derived again (issue 16, 11).
+    const marker = `facts-v6:fallback-${this.fallbackMs}`;
     const existing = await this.db('dora_markers')
       .where('name', marker)
       .first();
@@ -593,8 +595,12 @@ export class DoraStore {
     shas: string[],
     from: number,
     to: number,
-  ): Promise<Array<{ finishedAt: number; shas: Set<string> }>> {
-    const found: Array<{ finishedAt: number; shas: Set<string> }> = [];
+  ): Promise<Array<{ finishedAt: number; shas: Set<string>; head?: string }>> {
+    const found: Array<{
+      finishedAt: number;
+      shas: Set<string>;
+      head?: string;
+    }> = [];
     // Ids through the SHA index first, then by primary key (see `deploymentIdsReporting`).
     for (const ids of await deploymentIdsReporting(tx, shas)) {
       const rows =
@@ -617,6 +623,8 @@ export class DoraStore {
         found.push({
           finishedAt: Number(r.finished_at),
           shas: new Set(reportedShas(r).filter(sha => wanted.has(sha))),
+          // Without a commit list, its head (the commits it takes are inferred up to it).
+          ...(!r.commits && r.commit_sha ? { head: r.commit_sha } : {}),
         });
       }
     }
@@ -660,13 +668,14 @@ export class DoraStore {
       return;
     }
     // Deployments reporting the commits, however much later (they count it with a time now).
-    for (const d of await this.deploymentsReporting(
+    const reporting = await this.deploymentsReporting(
       tx,
       service,
       changes.map(c => c.sha),
       first - this.fallbackMs,
       Number.MAX_SAFE_INTEGER,
-    )) {
+    );
+    for (const d of reporting) {
       spans.add(service, d.finishedAt, d.finishedAt);
     }
     const deployments = await whereService(
@@ -687,26 +696,6 @@ export class DoraStore {
       shas: new Set<string>(reportedShas(d)),
       head: d.commits ? undefined : d.commit_sha ?? undefined,
     }));
-    // A change no deployment of that period ships goes to the next one inferring its commits,
-    // however much later.
-    const later = await whereService(
-      tx(TABLES.deployment).select('finished_at', 'commit_sha', 'commits'),
-      service,
-    )
-      .whereNull('commits')
-      .whereNotNull('commit_sha')
-      .where('production', true)
-      .where('status', 'success')
-      .where('finished_at', '>=', last + LOOKBACK_MS)
-      .orderBy('finished_at')
-      .first();
-    if (later) {
-      parsed.push({
-        finishedAt: Number(later.finished_at),
-        shas: new Set<string>(reportedShas(later)),
-        head: later.commit_sha,
-      });
-    }
     // Deployments without a commit list take every commit up to their head's commit time.
     const headTimes = new Map<string, number>();
     const heads = [...new Set(parsed.flatMap(d => (d.head ? [d.head] : [])))];
@@ -718,8 +707,9 @@ export class DoraStore {
       rows.forEach((r: any) => headTimes.set(r.sha, Number(r.committed_at)));
     }
     for (const change of changes) {
-      // Deployments of this commit now have a head time: the later ones may lose commits to them.
-      const deployedAt = parsed
+      // Deployments of this commit (however much later they finished) now have a head time: the
+      // later ones may lose commits to them.
+      const deployedAt = reporting
         .filter(d => d.head === change.sha)
         .map(d => d.finishedAt);
       if (deployedAt.length > 0) {
@@ -731,18 +721,35 @@ export class DoraStore {
           spans,
         );
       }
-      let end = change.committedAt;
+      let end: number | undefined;
       for (const d of parsed) {
         const headTime = d.head ? headTimes.get(d.head) : undefined;
         if (
           d.shas.has(change.sha) ||
           (headTime !== undefined && headTime >= change.committedAt)
         ) {
-          end = Math.max(end, d.finishedAt);
+          end = d.finishedAt;
           break;
         }
       }
-      spans.add(service, change.committedAt, end);
+      if (end === undefined) {
+        // No deployment of that period ships it: the first one inferring its commits whose head
+        // is at least as new does, however much later (not just the first one after the period).
+        const inferring = await firstInferringDeployment(
+          tx,
+          service,
+          change.committedAt,
+        );
+        if (inferring) {
+          end = Number(inferring.finished_at);
+        }
+      }
+      const shippedAt = end ?? change.committedAt;
+      spans.add(
+        service,
+        Math.min(change.committedAt, shippedAt),
+        Math.max(change.committedAt, shippedAt),
+      );
     }
   }
 
@@ -1121,6 +1128,24 @@ export class DoraStore {
       if (next) {
         spans.add(service, Number(next.finished_at), Number(next.finished_at));
       }
+      if (e.commits && e.commits.length > 0) {
+        // The later deployments inferring their commits that took one it lists while it was
+        // missing give it back: every one after it up to the first whose head is at least as
+        // new as its newest commit, however much later they finished.
+        let newest: number | undefined;
+        for (const chunk of chunks(e.commits, CHUNK)) {
+          const [row] = await whereService(
+            tx(TABLES.change).max({ at: 'committed_at' }),
+            service,
+          ).whereIn('sha', chunk);
+          if (row?.at !== null && row?.at !== undefined) {
+            newest = Math.max(newest ?? -Infinity, Number(row.at));
+          }
+        }
+        if (newest !== undefined) {
+          await this.addInferenceFollowers(tx, service, from, newest, spans);
+        }
+      }
       if (!e.commits && e.commitSha) {
         const [head] = await whereService(
           tx(TABLES.change).select('committed_at'),
@@ -1393,8 +1418,9 @@ export class DoraStore {
                   )
                 : undefined;
               if (inferring) {
+                // With the later rollouts of its release (see above).
                 const at = Number(inferring.finished_at);
-                spans.add(service, at, at);
+                spans.add(service, at, at + RELEASE_SPREAD_MS);
               }
             }
             // The deployments shipping it, however long after the incident they finished: the
@@ -1406,7 +1432,11 @@ export class DoraStore {
               0,
               Number.MAX_SAFE_INTEGER,
             )) {
-              spans.add(service, d.finishedAt, d.finishedAt);
+              spans.add(
+                service,
+                d.finishedAt,
+                d.finishedAt + RELEASE_SPREAD_MS,
+              );
             }
           }
           break;
