@@ -20,6 +20,12 @@ import {
   weekStartDay,
 } from '../domain';
 import { IngestReads } from './IngestReads';
+import {
+  CHANGE_COLUMNS,
+  CHANGE_WITH_SERVICE_COLUMNS,
+  DEPLOYMENT_COLUMNS,
+  SERVICE_COLUMNS,
+} from '../database/rows';
 
 /**
  * How far before a range deployments (and twice that for commits) are read to know which commits
@@ -159,34 +165,6 @@ export function isPostgres(db: Knex): boolean {
     ?.client;
   return client === 'pg' || client === 'postgres' || client === 'postgresql';
 }
-
-const DEPLOYMENT_COLUMNS = [
-  'id',
-  'external_id',
-  'stream',
-  'kind',
-  'commit_sha',
-  'commits',
-  'started_at',
-  'finished_at',
-];
-
-/** The columns of a raw change the derivation reads (time and where it entered the branch). */
-export const CHANGE_COLUMNS = [
-  'sha',
-  'committed_at',
-  'pushed_before',
-  'pushed_head',
-  'pushed_index',
-];
-
-/** {@link CHANGE_COLUMNS} and the columns that say which service a change belongs to (`serviceOf`). */
-export const CHANGE_WITH_SERVICE_COLUMNS = [
-  ...CHANGE_COLUMNS,
-  'entity_ref',
-  'service_key_type',
-  'service_key',
-];
 
 /** The domain's change for a raw row. */
 export function changeFromRow(r: any, service: string): Change {
@@ -413,7 +391,6 @@ const ROLLBACK_COLUMNS = [
   'rollback_deployment_id',
   'at',
 ];
-const SERVICE_COLUMNS = ['entity_ref', 'service_key_type', 'service_key'];
 
 async function incidentsSince(tx: Knex, service: string, since: number) {
   return whereService(

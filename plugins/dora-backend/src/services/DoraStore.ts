@@ -29,7 +29,6 @@ import { batchShas, IngestReads } from './IngestReads';
 import {
   AffectedSpans,
   ANCESTRY_ROUNDS,
-  CHANGE_WITH_SERVICE_COLUMNS,
   changeFromRow,
   DEPLOYMENT_SHAS,
   changesPushedOnto,
@@ -53,6 +52,7 @@ import {
   shasPushedWithOrAfter,
   firstInferringDeployment,
 } from './DerivedFacts';
+import { CHANGE_WITH_SERVICE_COLUMNS, SERVICE_COLUMNS } from '../database/rows';
 import {
   NormalizedChange,
   NormalizedDeployment,
@@ -964,7 +964,7 @@ export class DoraStore {
     );
     const fixes: any[] = [];
     const incidents: any[] = [];
-    const serviceColumns = ['entity_ref', 'service_key_type', 'service_key'];
+    const serviceColumns = SERVICE_COLUMNS;
     for (const group of termGroups(items, () => 5)) {
       fixes.push(
         ...(await tx(TABLES.deployment)

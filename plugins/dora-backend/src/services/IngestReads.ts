@@ -1,33 +1,18 @@
 import { chunks, dbNumberOrNull } from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
 import { NormalizedEvent } from '../domain/events';
+import {
+  CHANGE_WITH_SERVICE_COLUMNS,
+  DEPLOYMENT_COLUMNS,
+  SERVICE_COLUMNS,
+} from '../database/rows';
 
 /** Columns of a raw deployment kept for the lookups by id (what every caller selects, and more). */
 const DEPLOYMENT_ROW_COLUMNS = [
-  'id',
-  'external_id',
-  'stream',
-  'kind',
-  'commit_sha',
-  'commits',
-  'started_at',
-  'finished_at',
+  ...DEPLOYMENT_COLUMNS,
   'production',
   'status',
-  'entity_ref',
-  'service_key_type',
-  'service_key',
-];
-
-const CHANGE_ROW_COLUMNS = [
-  'sha',
-  'committed_at',
-  'pushed_before',
-  'pushed_head',
-  'pushed_index',
-  'entity_ref',
-  'service_key_type',
-  'service_key',
+  ...SERVICE_COLUMNS,
 ];
 
 /** Under SQLite's bound-parameter limit with room for a query's other bindings. */
@@ -173,12 +158,12 @@ export class IngestReads {
         idsBySha.get(r.sha)!.push(String(r.deployment_id));
       }
       for (const r of (await tx('dora_changes')
-        .select(CHANGE_ROW_COLUMNS)
+        .select(CHANGE_WITH_SERVICE_COLUMNS)
         .whereIn('sha', chunk)) as any[]) {
         changesBySha.get(r.sha)!.push(r);
       }
       for (const r of (await tx('dora_changes')
-        .select(CHANGE_ROW_COLUMNS)
+        .select(CHANGE_WITH_SERVICE_COLUMNS)
         .whereIn('pushed_before', chunk)) as any[]) {
         changesByBefore.get(r.pushed_before)!.push(r);
       }
