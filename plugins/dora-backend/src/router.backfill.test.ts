@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { createTestApp } from './__testUtils__/createTestApp';
 import { NumberedLine } from './ingest/ndjson';
-import { factFromRow, rollupFromRow } from './services/DerivedFacts';
+import { factFromRow, rollupFromRow } from './database/factRows';
 import { testDoraConfig } from './testUtils';
 
 jest.setTimeout(300_000);

@@ -1,3 +1,9 @@
+import {
+  DoraDeploymentKind,
+  DoraDeploymentStatus,
+  DoraServiceKeyType,
+} from '@internal/plugin-dora-common';
+
 /**
  * Column lists of the raw event tables, shared by the ingest reads and the derivation so both
  * select the same rows.
@@ -36,3 +42,137 @@ export const CHANGE_WITH_SERVICE_COLUMNS = [
   ...CHANGE_COLUMNS,
   ...SERVICE_COLUMNS,
 ];
+
+/**
+ * A bigint or integer column as the drivers return it: PostgreSQL's driver returns bigints and
+ * counts as strings, SQLite numbers (read them with `dbNumber`).
+ */
+export type DbNumber = number | string;
+
+/** A boolean column as the drivers return it (SQLite stores 0 and 1). */
+export type DbBoolean = boolean | number;
+
+/** The columns that say which service a raw row belongs to ({@link SERVICE_COLUMNS}). */
+export interface ServiceKeyRow {
+  entity_ref: string | null;
+  service_key_type: DoraServiceKeyType;
+  service_key: string;
+}
+
+/** The columns every raw event row has. */
+export interface EventRowBase extends ServiceKeyRow {
+  source: string;
+  external_id: string;
+  received_at: DbNumber;
+}
+
+/** A row of `dora_deployments`. */
+export interface DeploymentRow extends EventRowBase {
+  id: DbNumber;
+  environment: string;
+  stream: string;
+  production: DbBoolean;
+  status: DoraDeploymentStatus;
+  status_rank: number;
+  kind: DoraDeploymentKind;
+  version: string | null;
+  commit_sha: string | null;
+  /** JSON array of SHAs, null when not reported. */
+  commits: string | null;
+  started_at: DbNumber;
+  finished_at: DbNumber | null;
+}
+
+/** A row of `dora_changes`. */
+export interface ChangeRow extends EventRowBase {
+  sha: string;
+  authored_at: DbNumber | null;
+  committed_at: DbNumber;
+  pr_number: number | null;
+  pr_url: string | null;
+  pushed_before: string | null;
+  pushed_head: string | null;
+  pushed_index: DbNumber | null;
+}
+
+/** A row of `dora_incidents`. */
+export interface IncidentRow extends EventRowBase {
+  title: string | null;
+  severity: string | null;
+  opened_at: DbNumber;
+  resolved_at: DbNumber | null;
+  cause_deployment_id: string | null;
+  cause_commit_sha: string | null;
+}
+
+/** A row of `dora_rollbacks`. */
+export interface RollbackRow extends EventRowBase {
+  environment: string;
+  stream: string;
+  rolled_back_deployment_id: string;
+  rollback_deployment_id: string | null;
+  at: DbNumber;
+}
+
+/** A row of `dora_deployment_facts`. */
+export interface FactRow {
+  service: string;
+  deployment_id: string;
+  stream: string;
+  finished_at: DbNumber;
+  day: DbNumber;
+  rework: DbBoolean;
+  inferred: DbBoolean;
+  failed: DbBoolean;
+  repeat_rollout: DbBoolean;
+  release_failure: DbBoolean;
+  repaired_by_fix: DbBoolean;
+  failed_via_fallback: DbBoolean;
+  rolled_back: DbBoolean;
+  linked_incidents: DbNumber;
+  rollbacks: DbNumber;
+  failure_start: DbNumber | null;
+  recovered_at: DbNumber | null;
+  commits: DbNumber;
+  commits_without_time: DbNumber;
+  /** JSON array of lead times in milliseconds. */
+  lead_times_ms: string;
+}
+
+/** A row of `dora_daily_rollups` or `dora_weekly_rollups` (only weekly ones have deployment days). */
+export interface RollupRow {
+  service: string;
+  stream: string;
+  day: DbNumber;
+  deployments: DbNumber;
+  releases: DbNumber;
+  release_rework: DbNumber;
+  release_failures: DbNumber;
+  repaired_by_fix: DbNumber;
+  rework: DbNumber;
+  inferred: DbNumber;
+  failed: DbNumber;
+  failed_via_fallback: DbNumber;
+  rolled_back: DbNumber;
+  linked_incidents: DbNumber;
+  rollbacks: DbNumber;
+  recovered: DbNumber;
+  unrecovered: DbNumber;
+  commits: DbNumber;
+  commits_without_time: DbNumber;
+  lead_time_histogram: string;
+  recovery_histogram: string;
+  deployment_days?: string;
+}
+
+/** A row of `dora_backfill_jobs`. */
+export interface BackfillJobRow {
+  id: string;
+  source: string;
+  status: string;
+  lines: DbNumber;
+  events: DbNumber;
+  error: string | null;
+  created_at: DbNumber;
+  updated_at: DbNumber;
+}

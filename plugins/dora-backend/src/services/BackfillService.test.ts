@@ -10,7 +10,7 @@ import { NumberedLine } from '../ingest/ndjson';
 import { testDoraConfig, testEntities } from '../testUtils';
 import { BackfillService } from './BackfillService';
 import { CatalogServiceMap } from './CatalogServiceMap';
-import { factFromRow, rollupFromRow } from './DerivedFacts';
+import { factFromRow, rollupFromRow } from '../database/factRows';
 import { DoraStore } from './DoraStore';
 import { IngestService } from './IngestService';
 

@@ -2,7 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { HOUR_MS } from '../domain';
 import { normalizeGithubWebhook } from '../ingest/github';
-import { factFromRow } from './DerivedFacts';
+import { factFromRow } from '../database/factRows';
 import { DoraStore } from './DoraStore';
 import { NormalizedEvent } from '../domain/events';
 

@@ -14,7 +14,7 @@ import { GitlabCompareClient } from '../ingest/gitlabCompare';
 import { gitlabTestEntity, testEntities } from '../testUtils';
 import { CatalogServiceMap } from './CatalogServiceMap';
 import { DeploymentAncestry } from './DeploymentAncestry';
-import { factFromRow } from './DerivedFacts';
+import { factFromRow } from '../database/factRows';
 import { DoraStore } from './DoraStore';
 import { IngestService } from './IngestService';
 

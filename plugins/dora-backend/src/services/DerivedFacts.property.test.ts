@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Knex } from 'knex';
 import { DAY_MS, HOUR_MS } from '../domain';
 import { demoResolver } from './DemoSeeder';
-import { factFromRow } from './DerivedFacts';
+import { factFromRow } from '../database/factRows';
 import { DoraStore } from './DoraStore';
 import { NormalizedEvent } from '../domain/events';
 

@@ -4,7 +4,7 @@ import { Knex } from 'knex';
 import { generateDemoHistory } from '../demo/generateDemoHistory';
 import { DAY_MS } from '../domain';
 import { demoResolver } from './DemoSeeder';
-import { factFromRow, rollupFromRow } from './DerivedFacts';
+import { factFromRow, rollupFromRow } from '../database/factRows';
 import { DoraStore } from './DoraStore';
 import { NormalizedEvent } from '../domain/events';
 

@@ -1,9 +1,8 @@
-import { chunks, dbNumber, dbNumberOrNull } from '@internal/plugin-portal-node';
+import { chunks, dbNumber } from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
 import {
   analyse,
   Analysis,
-  Change,
   DAY_MS,
   dayOf,
   DailyRollup,
@@ -26,6 +25,21 @@ import {
   DEPLOYMENT_COLUMNS,
   SERVICE_COLUMNS,
 } from '../database/rows';
+import {
+  changeFromRow,
+  deploymentFromRow,
+  incidentFromRow,
+  reportedShas,
+  serviceOf,
+} from '../database/eventRows';
+import {
+  factFromRow,
+  factRow,
+  rollupFromRow,
+  rollupRow,
+} from '../database/factRows';
+import { insertChunked, isPostgres } from '../database/sql';
+import { DEPLOYMENT_SHAS, FACT_TABLES } from '../database/tables';
 
 /**
  * How far before a range deployments (and twice that for commits) are read to know which commits
@@ -42,27 +56,6 @@ export const SETTLE_MS = 7 * DAY_MS;
 const SHA_LOOKUP_LIMIT = 5000;
 /** Ranges are rebuilt in chunks of this size to bound memory. */
 const CHUNK_MS = 90 * DAY_MS;
-
-export const FACT_TABLES = {
-  facts: 'dora_deployment_facts',
-  rollups: 'dora_daily_rollups',
-  weekly: 'dora_weekly_rollups',
-  unlinked: 'dora_unlinked_incidents',
-} as const;
-
-/** One row per SHA a deployment reports (migration 20261122020000). */
-export const DEPLOYMENT_SHAS = 'dora_deployment_shas';
-
-/** The domain's service name for a row: its entity, or a visible placeholder while unmapped. */
-export function serviceOf(row: {
-  entity_ref: string | null;
-  service_key_type: string;
-  service_key: string;
-}): string {
-  return (
-    row.entity_ref ?? `unmapped:${row.service_key_type}:${row.service_key}`
-  );
-}
 
 /** Restricts a raw event query to one domain service (the inverse of `serviceOf`). */
 export function whereService(q: Knex.QueryBuilder, service: string) {
@@ -160,30 +153,6 @@ export async function lockServices(tx: Knex.Transaction, services: string[]) {
   );
 }
 
-export function isPostgres(db: Knex): boolean {
-  const client = (db.client as { config?: { client?: unknown } }).config
-    ?.client;
-  return client === 'pg' || client === 'postgres' || client === 'postgresql';
-}
-
-/** The domain's change for a raw row. */
-export function changeFromRow(r: any, service: string): Change {
-  return {
-    service,
-    sha: r.sha,
-    committedAt: dbNumber(r.committed_at),
-    ...(r.pushed_head
-      ? {
-          pushed: {
-            before: r.pushed_before,
-            head: r.pushed_head,
-            index: dbNumber(r.pushed_index),
-          },
-        }
-      : {}),
-  };
-}
-
 /**
  * How many ranges back from a deployed SHA the loader follows pushes whose commits were not read
  * with the period (a trail longer than this falls back to commit times).
@@ -197,34 +166,6 @@ const INCIDENT_COLUMNS = [
   'cause_deployment_id',
   'cause_commit_sha',
 ];
-
-/** The domain's successful production deployment for a raw row. */
-function deploymentFromRow(r: any, service: string): Deployment {
-  return {
-    id: r.external_id,
-    service,
-    stream: r.stream,
-    production: true,
-    status: 'success' as const,
-    kind: r.kind,
-    startedAt: dbNumber(r.started_at),
-    finishedAt: dbNumberOrNull(r.finished_at),
-    commitSha: r.commit_sha ?? undefined,
-    commits: r.commits ? JSON.parse(r.commits) : undefined,
-  };
-}
-
-/** The domain's incident for a raw row. */
-function incidentFromRow(r: any, service: string): Incident {
-  return {
-    id: r.external_id,
-    service,
-    openedAt: dbNumber(r.opened_at),
-    resolvedAt: dbNumberOrNull(r.resolved_at),
-    causeDeploymentId: r.cause_deployment_id ?? undefined,
-    causeCommitSha: r.cause_commit_sha ?? undefined,
-  };
-}
 
 /** Successful production deployments of a service (raw rows). */
 function deploymentsOf(tx: Knex, service: string) {
@@ -358,19 +299,6 @@ export async function deploymentIdsReporting(
     }
   }
   return [...chunks([...ids], 500)];
-}
-
-/** The SHAs a raw deployment row reports (commit list and head). */
-export function reportedShas(row: {
-  commits?: string | null;
-  commit_sha?: string | null;
-}): string[] {
-  return [
-    ...new Set([
-      ...(row.commits ? (JSON.parse(row.commits) as string[]) : []),
-      ...(row.commit_sha ? [row.commit_sha] : []),
-    ]),
-  ];
 }
 
 /** Whether the derivation may find a service's earlier deployments through the SHA index. */
@@ -1165,131 +1093,6 @@ async function addAncestry(
   // The deployments that reported a commit found on the way shipped it (however long ago).
   for (const ids of await deploymentIdsReporting(tx, [...added, ...later])) {
     add(await deploymentsOfIds(tx, service, ids));
-  }
-}
-
-function factRow(f: DeploymentFact) {
-  return {
-    service: f.service,
-    deployment_id: f.id,
-    stream: f.stream,
-    finished_at: f.finishedAt,
-    day: Math.floor(f.finishedAt / DAY_MS),
-    rework: f.rework,
-    inferred: f.inferred,
-    failed: f.failed,
-    repeat_rollout: f.repeatRollout,
-    release_failure: f.releaseFailure,
-    repaired_by_fix: f.repairedByFix,
-    failed_via_fallback: f.failedViaFallback,
-    rolled_back: f.rolledBack,
-    linked_incidents: f.linkedIncidents,
-    rollbacks: f.rollbacks,
-    failure_start: f.failureStart,
-    recovered_at: f.recoveredAt,
-    commits: f.leadTimesMs.length,
-    commits_without_time: f.commitsWithoutTime,
-    lead_times_ms: JSON.stringify(f.leadTimesMs),
-  };
-}
-
-export function factFromRow(r: any): DeploymentFact {
-  return {
-    service: r.service,
-    id: r.deployment_id,
-    stream: r.stream,
-    finishedAt: dbNumber(r.finished_at),
-    rework: Boolean(r.rework),
-    inferred: Boolean(r.inferred),
-    failed: Boolean(r.failed),
-    repeatRollout: Boolean(r.repeat_rollout),
-    releaseFailure: Boolean(r.release_failure),
-    repairedByFix: Boolean(r.repaired_by_fix),
-    failedViaFallback: Boolean(r.failed_via_fallback),
-    rolledBack: Boolean(r.rolled_back),
-    linkedIncidents: dbNumber(r.linked_incidents),
-    rollbacks: dbNumber(r.rollbacks),
-    failureStart: dbNumberOrNull(r.failure_start),
-    recoveredAt: dbNumberOrNull(r.recovered_at),
-    leadTimesMs: JSON.parse(r.lead_times_ms),
-    commitsWithoutTime: dbNumber(r.commits_without_time),
-  };
-}
-
-function rollupRow(r: DailyRollup) {
-  return {
-    service: r.service,
-    stream: r.stream,
-    day: r.day,
-    deployments: r.deployments,
-    releases: r.releases,
-    release_rework: r.releaseRework,
-    release_failures: r.releaseFailures,
-    repaired_by_fix: r.repairedByFix,
-    rework: r.rework,
-    inferred: r.inferred,
-    failed: r.failed,
-    failed_via_fallback: r.failedViaFallback,
-    rolled_back: r.rolledBack,
-    linked_incidents: r.linkedIncidents,
-    rollbacks: r.rollbacks,
-    recovered: r.recovered,
-    unrecovered: r.unrecovered,
-    commits: r.commits,
-    commits_without_time: r.commitsWithoutTime,
-    lead_time_histogram: r.leadTimeHistogram,
-    recovery_histogram: r.recoveryHistogram,
-    ...(r.deploymentDays === undefined
-      ? {}
-      : { deployment_days: r.deploymentDays }),
-  };
-}
-
-export function rollupFromRow(r: any): DailyRollup {
-  return {
-    service: r.service,
-    stream: r.stream,
-    day: dbNumber(r.day),
-    deployments: dbNumber(r.deployments),
-    releases: dbNumber(r.releases),
-    releaseRework: dbNumber(r.release_rework),
-    releaseFailures: dbNumber(r.release_failures),
-    repairedByFix: dbNumber(r.repaired_by_fix),
-    rework: dbNumber(r.rework),
-    inferred: dbNumber(r.inferred),
-    failed: dbNumber(r.failed),
-    failedViaFallback: dbNumber(r.failed_via_fallback),
-    rolledBack: dbNumber(r.rolled_back),
-    linkedIncidents: dbNumber(r.linked_incidents),
-    rollbacks: dbNumber(r.rollbacks),
-    recovered: dbNumber(r.recovered),
-    unrecovered: dbNumber(r.unrecovered),
-    commits: dbNumber(r.commits),
-    commitsWithoutTime: dbNumber(r.commits_without_time),
-    leadTimeHistogram: r.lead_time_histogram,
-    recoveryHistogram: r.recovery_histogram,
-    ...(r.deployment_days === undefined
-      ? {}
-      : { deploymentDays: r.deployment_days }),
-  };
-}
-
-export async function insertChunked(
-  tx: Knex,
-  table: string,
-  rows: Record<string, unknown>[],
-) {
-  if (rows.length === 0) {
-    return;
-  }
-  // Stay under SQLite's bound-parameter limit.
-  // PostgreSQL: under its 65,535 bound parameters. SQLite: knex writes multi-row inserts as a
-  // compound SELECT, limited to 500 terms (and better-sqlite3 allows 32,766 parameters).
-  const size = isPostgres(tx)
-    ? Math.floor(30000 / Object.keys(rows[0]).length)
-    : 500;
-  for (const chunk of chunks(rows, size)) {
-    await tx(table).insert(chunk);
   }
 }
 

@@ -29,23 +29,15 @@ import { batchShas, IngestReads } from './IngestReads';
 import {
   AffectedSpans,
   ANCESTRY_ROUNDS,
-  changeFromRow,
-  DEPLOYMENT_SHAS,
   changesPushedOnto,
   deploymentIdsReporting,
   hasCommitlessDeployments,
-  insertChunked,
   latestInferredHeadTime,
-  reportedShas,
   whereService,
   deriveServiceInChunks,
   deriveServicesInRounds,
-  factFromRow,
-  FACT_TABLES,
   LOOKBACK_MS,
   lockServices,
-  rollupFromRow,
-  serviceOf,
   serviceSpan,
   SETTLE_MS,
   termGroups,
@@ -54,11 +46,27 @@ import {
 } from './DerivedFacts';
 import { CHANGE_WITH_SERVICE_COLUMNS, SERVICE_COLUMNS } from '../database/rows';
 import {
+  changeFromRow,
+  changeRow,
+  deploymentRow,
+  incidentRow,
+  reportedShas,
+  rollbackRow,
+  rowBase,
+  serviceOf,
+} from '../database/eventRows';
+import { factFromRow, rollupFromRow } from '../database/factRows';
+import { insertChunked, keepEarliest } from '../database/sql';
+import {
+  BACKFILL,
+  DEPLOYMENT_SHAS,
+  FACT_TABLES,
+  TABLES,
+} from '../database/tables';
+import {
   NormalizedChange,
   NormalizedDeployment,
   NormalizedEvent,
-  NormalizedIncident,
-  NormalizedRollback,
   ServiceKeyResolver,
 } from '../domain/events';
 
@@ -66,19 +74,6 @@ const migrationsDir = resolvePackagePath(
   '@internal/plugin-dora-backend',
   'migrations',
 );
-
-const TABLES = {
-  deployment: 'dora_deployments',
-  change: 'dora_changes',
-  incident: 'dora_incidents',
-  rollback: 'dora_rollbacks',
-} as const;
-
-/** Bulk backfill bookkeeping (migration 20261205010000). */
-const BACKFILL = {
-  jobs: 'dora_backfill_jobs',
-  services: 'dora_backfill_services',
-} as const;
 
 /**
  * Where a backfill stands: `receiving` (lines being stored), `deriving` (all stored, facts being
@@ -1934,64 +1929,12 @@ function mergedInKeyOrder(events: NormalizedEvent[]): NormalizedEvent[] {
     .map(([, e]) => e);
 }
 
-/** The columns every event row has. */
-function rowBase(resolve: ServiceKeyResolver, receivedAt: number) {
-  return (e: NormalizedEvent) => ({
-    source: e.source,
-    external_id: e.externalId,
-    service_key_type: e.serviceKeyType,
-    service_key: e.serviceKey,
-    entity_ref: resolve(e.serviceKeyType, e.serviceKey),
-    received_at: Math.round(receivedAt),
-  });
-}
-
 /** Code-unit order, the same on every locale and database. */
 function compareStrings(a: string, b: string): number {
   if (a === b) {
     return 0;
   }
   return a < b ? -1 : 1;
-}
-
-/** An upsert's value for a time column: the earlier of the stored and the incoming report. */
-function keepEarliest(tx: Knex, table: string, column: string): Knex.Raw {
-  return tx.raw(
-    `case when excluded.${column} < ${table}.${column} then excluded.${column} else ${table}.${column} end`,
-  );
-}
-
-/** Stored times are whole milliseconds (bigint columns). */
-const roundOrNull = (ms: number | undefined) =>
-  ms === undefined ? null : Math.round(ms);
-
-function deploymentRow(e: NormalizedDeployment) {
-  return {
-    environment: e.environment,
-    stream: e.stream,
-    production: e.production,
-    status: e.status,
-    status_rank: DEPLOYMENT_STATUS_RANK[e.status],
-    kind: e.kind,
-    version: e.version ?? null,
-    commit_sha: e.commitSha ?? null,
-    commits: e.commits ? JSON.stringify(e.commits) : null,
-    started_at: Math.round(e.startedAt),
-    finished_at: roundOrNull(e.finishedAt),
-  };
-}
-
-function changeRow(e: NormalizedChange) {
-  return {
-    sha: e.sha,
-    authored_at: roundOrNull(e.authoredAt),
-    committed_at: Math.round(e.committedAt),
-    pr_number: e.prNumber ?? null,
-    pr_url: e.prUrl ?? null,
-    pushed_before: e.pushed?.before ?? null,
-    pushed_head: e.pushed?.head ?? null,
-    pushed_index: e.pushed?.index ?? null,
-  };
 }
 
 /** Of two ranges listing one commit, the one kept (by head, then before: any order agrees). */
@@ -2006,27 +1949,6 @@ function firstRange(
     return a.head < b.head ? a : b;
   }
   return a.before <= b.before ? a : b;
-}
-
-function incidentRow(e: NormalizedIncident) {
-  return {
-    title: e.title ?? null,
-    severity: e.severity ?? null,
-    opened_at: Math.round(e.openedAt),
-    resolved_at: roundOrNull(e.resolvedAt),
-    cause_deployment_id: e.causeDeploymentId ?? null,
-    cause_commit_sha: e.causeCommitSha ?? null,
-  };
-}
-
-function rollbackRow(e: NormalizedRollback) {
-  return {
-    environment: e.environment,
-    stream: e.stream,
-    rolled_back_deployment_id: e.rolledBackDeploymentId,
-    rollback_deployment_id: e.rollbackDeploymentId ?? null,
-    at: Math.round(e.at),
-  };
 }
 
 /** The time an event is about (a deployment's finish or start, a commit, an opening, a rollback). */
