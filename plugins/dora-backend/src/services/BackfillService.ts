@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { NormalizeOptions, normalizeGenericEvent } from '../ingest/generic';
 import { NumberedLine } from '../ingest/ndjson';
 import { NormalizedEvent, assertPlausibleTimes } from '../domain/events';
-import { BackfillJob, BackfillStatus, DoraStore } from './DoraStore';
+import { BackfillJob, BackfillStatus } from '../database/BackfillJobsStore';
+import { DoraStore } from './DoraStore';
 import { IngestService } from './IngestService';
 
 /** Lines stored per transaction. */

@@ -58,11 +58,12 @@ import {
 import { factFromRow, rollupFromRow } from '../database/factRows';
 import { insertChunked, keepEarliest } from '../database/sql';
 import {
-  BACKFILL,
-  DEPLOYMENT_SHAS,
-  FACT_TABLES,
-  TABLES,
-} from '../database/tables';
+  BackfillJob,
+  BackfillJobsStore,
+  BackfillStatus,
+} from '../database/BackfillJobsStore';
+import { DatabaseBackfillJobsStore } from '../database/DatabaseBackfillJobsStore';
+import { DEPLOYMENT_SHAS, FACT_TABLES, TABLES } from '../database/tables';
 import {
   NormalizedChange,
   NormalizedDeployment,
@@ -74,31 +75,6 @@ const migrationsDir = resolvePackagePath(
   '@internal/plugin-dora-backend',
   'migrations',
 );
-
-/**
- * Where a backfill stands: `receiving` (lines being stored), `deriving` (all stored, facts being
- * derived), `completed`, `failed` (stopped at a bad line) or `interrupted` (the stream broke off).
- */
-export type BackfillStatus =
-  | 'receiving'
-  | 'deriving'
-  | 'completed'
-  | 'failed'
-  | 'interrupted';
-
-/** A backfill job's progress: `lines` is the stored prefix of its stream. */
-export interface BackfillJob {
-  id: string;
-  source: string;
-  status: BackfillStatus;
-  lines: number;
-  events: number;
-  error?: string;
-  /** Services whose facts are still to be derived. */
-  pendingServices: number;
-  createdAt: number;
-  updatedAt: number;
-}
 
 /** How long the set of services with an incident source is reused. */
 const INCIDENT_SERVICES_TTL_MS = 60_000;
@@ -197,10 +173,14 @@ export class DoraStore {
     return store;
   }
 
+  private readonly backfills: BackfillJobsStore;
+
   private constructor(
     private readonly db: Knex,
     private readonly fallbackMs: number,
-  ) {}
+  ) {
+    this.backfills = new DatabaseBackfillJobsStore(db);
+  }
 
   /**
    * Backfills the derived tables (facts, rollups, unlinked incidents) when they were never built
@@ -355,31 +335,13 @@ export class DoraStore {
     await this.db.transaction(async tx => {
       await this.upsertEvents(tx, sorted, base);
       const services = [...new Set(sorted.map(e => serviceOf(base(e))))];
-      await tx(BACKFILL.services)
-        .insert(services.sort().map(service => ({ job_id: jobId, service })))
-        .onConflict(['job_id', 'service'])
-        .ignore();
-      await tx(BACKFILL.jobs).where('id', jobId).update({
-        lines: progress.lines,
-        events: progress.events,
-        updated_at: Date.now(),
-      });
+      await this.backfills.recordChunk(tx, jobId, services, progress);
     });
   }
 
   /** Starts a backfill job (status `receiving`). */
   async createBackfillJob(id: string, source: string): Promise<void> {
-    const now = Date.now();
-    await this.db(BACKFILL.jobs).insert({
-      id,
-      source,
-      status: 'receiving',
-      lines: 0,
-      events: 0,
-      error: null,
-      created_at: now,
-      updated_at: now,
-    });
+    await this.backfills.createBackfillJob(id, source);
   }
 
   /** Records a job's status (and the error that stopped it). */
@@ -388,9 +350,7 @@ export class DoraStore {
     status: BackfillStatus,
     error?: string,
   ): Promise<void> {
-    await this.db(BACKFILL.jobs)
-      .where('id', id)
-      .update({ status, error: error ?? null, updated_at: Date.now() });
+    await this.backfills.setBackfillStatus(id, status, error);
   }
 
   /** A backfill job, if one with this id was started by this source. */
@@ -398,24 +358,7 @@ export class DoraStore {
     id: string,
     source: string,
   ): Promise<BackfillJob | undefined> {
-    const row = await this.db(BACKFILL.jobs).where({ id, source }).first();
-    if (!row) {
-      return undefined;
-    }
-    const [{ count }] = await this.db(BACKFILL.services)
-      .where('job_id', id)
-      .count({ count: '*' });
-    return {
-      id: row.id,
-      source: row.source,
-      status: row.status,
-      lines: dbNumber(row.lines),
-      events: dbNumber(row.events),
-      error: row.error ?? undefined,
-      pendingServices: dbNumber(count),
-      createdAt: dbNumber(row.created_at),
-      updatedAt: dbNumber(row.updated_at),
-    };
+    return this.backfills.getBackfillJob(id, source);
   }
 
   /**
@@ -426,23 +369,15 @@ export class DoraStore {
    */
   async deriveBackfilled(jobId: string): Promise<number> {
     this.incidentServices = undefined;
-    const services: string[] = await this.db(BACKFILL.services)
-      .where('job_id', jobId)
-      .orderBy('service')
-      .pluck('service');
+    const services = await this.backfills.markedServices(jobId);
     for (const service of services) {
       await this.db.transaction(async tx => {
         await lockServices(tx, [service]);
-        const mark = await tx(BACKFILL.services)
-          .where({ job_id: jobId, service })
-          .delete();
-        if (mark === 0) {
+        if (!(await this.backfills.takeMark(tx, jobId, service))) {
           return; // derived meanwhile by the sweep of abandoned jobs
         }
         await this.deriveWholeService(tx, service);
-        await tx(BACKFILL.jobs)
-          .where('id', jobId)
-          .update({ updated_at: Date.now() });
+        await this.backfills.touch(tx, jobId);
       });
     }
     return services.length;
@@ -453,11 +388,8 @@ export class DoraStore {
    * request broke off or their replica stopped): derives them and closes them. Returns the jobs.
    */
   async finishAbandonedBackfills(staleBefore: number): Promise<number> {
-    const jobs = await this.db(BACKFILL.jobs)
-      .whereIn('id', this.db(BACKFILL.services).distinct('job_id'))
-      .where('updated_at', '<', staleBefore)
-      .select('id', 'status');
-    for (const job of jobs as Array<{ id: string; status: BackfillStatus }>) {
+    const jobs = await this.backfills.abandonedJobs(staleBefore);
+    for (const job of jobs) {
       await this.deriveBackfilled(job.id);
       if (job.status === 'receiving' || job.status === 'deriving') {
         await this.setBackfillStatus(
