@@ -1,138 +1,69 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   DoraServiceKeyType,
   DoraUnmappedService,
 } from '@internal/plugin-dora-common';
-import {
-  chunks,
-  dbNumber,
-  dbNumberOrNull,
-  runOnce,
-} from '@internal/plugin-portal-node';
+import { chunks, dbNumber, runOnce } from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
 import {
-  CommitRange,
-  DailyRollup,
   DAY_MS,
-  DEPLOYMENT_STATUS_RANK,
-  DeploymentFact,
-  EventSet,
   HOUR_MS,
   RELEASE_SPREAD_MS,
   REPAIR_WINDOW_MS,
 } from '../domain';
-import { SERVICE_ANNOTATIONS } from './CatalogServiceMap';
-import { batchShas, IngestReads } from './IngestReads';
-import {
-  AffectedSpans,
-  ANCESTRY_ROUNDS,
-  changesPushedOnto,
-  deploymentIdsReporting,
-  hasCommitlessDeployments,
-  latestInferredHeadTime,
-  whereService,
-  deriveServiceInChunks,
-  deriveServicesInRounds,
-  LOOKBACK_MS,
-  lockServices,
-  serviceSpan,
-  SETTLE_MS,
-  termGroups,
-  shasPushedWithOrAfter,
-  firstInferringDeployment,
-} from './DerivedFacts';
-import { CHANGE_WITH_SERVICE_COLUMNS, SERVICE_COLUMNS } from '../database/rows';
-import {
-  changeFromRow,
-  changeRow,
-  deploymentRow,
-  incidentRow,
-  reportedShas,
-  rollbackRow,
-  rowBase,
-  serviceOf,
-} from '../database/eventRows';
-import { factFromRow, rollupFromRow } from '../database/factRows';
-import { insertChunked, keepEarliest } from '../database/sql';
-import {
-  BackfillJob,
-  BackfillJobsStore,
-  BackfillStatus,
-} from '../database/BackfillJobsStore';
-import { DatabaseBackfillJobsStore } from '../database/DatabaseBackfillJobsStore';
-import { DEPLOYMENT_SHAS, FACT_TABLES, TABLES } from '../database/tables';
 import {
   NormalizedChange,
   NormalizedDeployment,
   NormalizedEvent,
   ServiceKeyResolver,
 } from '../domain/events';
+import {
+  BackfillJob,
+  BackfillJobsStore,
+  BackfillStatus,
+} from '../database/BackfillJobsStore';
+import { DatabaseBackfillJobsStore } from '../database/DatabaseBackfillJobsStore';
+import { DatabaseEventsStore } from '../database/DatabaseEventsStore';
+import { DatabaseFactsStore } from '../database/DatabaseFactsStore';
+import { reportedShas, rowBase, serviceOf } from '../database/eventRows';
+import { SERVICE_COLUMNS } from '../database/rows';
+import { EVENT_TYPES, EventsStore, EventType } from '../database/EventsStore';
+import { FactsStore } from '../database/FactsStore';
+import { mergedInKeyOrder } from '../database/mergeReports';
+import { migrateDoraDatabase } from '../database/migrations';
+import { FACT_TABLES, MARKERS, TABLES } from '../database/tables';
+import { SERVICE_ANNOTATIONS } from './CatalogServiceMap';
+import {
+  AffectedSpans,
+  ANCESTRY_ROUNDS,
+  changesPushedOnto,
+  deploymentIdsReporting,
+  deriveServiceInChunks,
+  deriveServicesInRounds,
+  firstInferringDeployment,
+  hasCommitlessDeployments,
+  latestInferredHeadTime,
+  lockServices,
+  LOOKBACK_MS,
+  serviceSpan,
+  SETTLE_MS,
+  shasPushedWithOrAfter,
+  termGroups,
+  whereService,
+} from './DerivedFacts';
+import { batchShas, IngestReads } from './IngestReads';
 
-const migrationsDir = resolvePackagePath(
-  '@internal/plugin-dora-backend',
-  'migrations',
-);
+/** Rows per statement, well under SQLite's bound-parameter limit. */
+const CHUNK = 400;
 
 /** How long the set of services with an incident source is reused. */
 const INCIDENT_SERVICES_TTL_MS = 60_000;
-
-/** Rows per INSERT, well under SQLite's bound-parameter limit. */
-const CHUNK = 400;
 
 /** The annotation a component needs to claim events with this kind of service key. */
 export const ANNOTATION_BY_KEY_TYPE: Record<DoraServiceKeyType, string> = {
   entity: 'metadata.name (component:<namespace>/<name>)',
   ...SERVICE_ANNOTATIONS,
 };
-
-export { serviceOf };
-
-const keyOf = (e: NormalizedEvent) => `${e.source}\u0000${e.externalId}`;
-
-/** Combines two reports of one event the same way the SQL upsert does. */
-function mergeReports(a: NormalizedEvent, b: NormalizedEvent): NormalizedEvent {
-  if (a.type === 'deployment' && b.type === 'deployment') {
-    const [older, newer] =
-      DEPLOYMENT_STATUS_RANK[b.status] > DEPLOYMENT_STATUS_RANK[a.status] ||
-      (a.status === b.status && (b.finishedAt ?? 0) > (a.finishedAt ?? 0))
-        ? [a, b]
-        : [b, a];
-    return {
-      ...newer,
-      startedAt: Math.min(a.startedAt, b.startedAt),
-      commitSha: newer.commitSha ?? older.commitSha,
-      commits: newer.commits ?? older.commits,
-      version: newer.version ?? older.version,
-    };
-  }
-  if (a.type === 'incident' && b.type === 'incident') {
-    return {
-      ...a,
-      openedAt: Math.min(a.openedAt, b.openedAt),
-      resolvedAt: b.resolvedAt ?? a.resolvedAt,
-      title: b.title ?? a.title,
-      severity: b.severity ?? a.severity,
-      causeDeploymentId: b.causeDeploymentId ?? a.causeDeploymentId,
-      causeCommitSha: b.causeCommitSha ?? a.causeCommitSha,
-    };
-  }
-  if (a.type === 'change' && b.type === 'change') {
-    return {
-      ...a,
-      // The push and the merge event of one commit may report slightly different times; the
-      // earlier one is kept whatever the delivery order (as the stored row's upsert does).
-      committedAt: Math.min(a.committedAt, b.committedAt),
-      authoredAt: a.authoredAt ?? b.authoredAt,
-      prNumber: b.prNumber ?? a.prNumber,
-      prUrl: b.prUrl ?? a.prUrl,
-      pushed: firstRange(a.pushed, b.pushed),
-    };
-  }
-  return a;
-}
 
 /** What `addDeploymentSpan` reads for a regular deployment with a commit list. */
 interface NarrowSpanReads {
@@ -143,7 +74,10 @@ interface NarrowSpanReads {
 }
 
 /**
- * Stores DORA events. Every write is an idempotent upsert keyed by (source, external id), so
+ * The plugin's data: stores DORA events and keeps the facts derived from them up to date. Each
+ * write owns its transaction: it locks the services involved, upserts the events
+ * ({@link EventsStore}), plans what they can change (`affectedSpans`) and derives that
+ * again (`DerivedFacts`). Every write is an idempotent upsert keyed by (source, external id), so
  * redeliveries, concurrent duplicates from several replicas and out-of-order reports converge on
  * the same rows.
  */
@@ -160,7 +94,7 @@ export class DoraStore {
       options.skipMigrations ??
       ('migrations' in options.database && options.database.migrations?.skip);
     if (!skip) {
-      await db.migrate.latest({ directory: migrationsDir });
+      await migrateDoraDatabase(db);
     }
     const store = new DoraStore(
       db,
@@ -173,12 +107,17 @@ export class DoraStore {
     return store;
   }
 
+  private readonly events: EventsStore;
+  private readonly facts: FactsStore;
   private readonly backfills: BackfillJobsStore;
+  private incidentServices?: { at: number; set: Set<string> };
 
   private constructor(
     private readonly db: Knex,
     private readonly fallbackMs: number,
   ) {
+    this.events = new DatabaseEventsStore(db);
+    this.facts = new DatabaseFactsStore(db);
     this.backfills = new DatabaseBackfillJobsStore(db);
   }
 
@@ -195,19 +134,12 @@ export class DoraStore {
     // its neighbourhood (commits inferred by a much later deployment, the later rollouts of a
     // release an incident's cause fails): facts it left stale are derived again (issue 16, 11).
     const marker = `facts-v6:fallback-${this.fallbackMs}`;
-    const existing = await this.db('dora_markers')
-      .where('name', marker)
-      .first();
-    if (existing) {
+    if (await this.facts.hasMarker(marker)) {
       return;
     }
     const started = Date.now();
     const built = await this.runOnce(marker, async tx => {
-      await tx
-        .db('dora_markers')
-        .where('name', 'like', 'facts-v%')
-        .whereNot('name', marker)
-        .delete();
+      await tx.facts.dropOtherFactMarkers(marker);
       await tx.rebuildAll();
     });
     if (built) {
@@ -221,28 +153,16 @@ export class DoraStore {
 
   /** Every service with stored events or derived rows. */
   private async allServices(): Promise<string[]> {
-    const services = new Set<string>();
-    for (const table of [TABLES.deployment, TABLES.incident]) {
-      const rows = await this.db(table).distinct(
-        'entity_ref',
-        'service_key_type',
-        'service_key',
-      );
-      rows.forEach((r: any) => services.add(serviceOf(r)));
-    }
-    for (const table of [FACT_TABLES.facts, FACT_TABLES.unlinked]) {
-      const rows = await this.db(table).distinct('service');
-      rows.forEach((r: any) => services.add(r.service));
-    }
+    const services = new Set([
+      ...(await this.events.eventServices()),
+      ...(await this.facts.derivedServices()),
+    ]);
     return [...services].sort();
   }
 
   /** Derives facts and rollups of every service again from the raw events (same transaction). */
   async rebuildAll(): Promise<void> {
-    await this.db(FACT_TABLES.facts).delete();
-    await this.db(FACT_TABLES.rollups).delete();
-    await this.db(FACT_TABLES.weekly).delete();
-    await this.db(FACT_TABLES.unlinked).delete();
+    await this.facts.clearDerived();
     for (const service of await this.allServices()) {
       await this.db.transaction(async tx => {
         await lockServices(tx, [service]);
@@ -297,7 +217,7 @@ export class DoraStore {
       );
       await lockServices(tx, late);
 
-      await this.upsertEvents(tx, sorted, base);
+      await this.events.upsertEvents(tx, sorted, base);
       // What the per-service lookups below would read one service at a time, read for the batch.
       (
         await IngestReads.load(tx, [...fresh, ...late], batchShas(sorted))
@@ -333,7 +253,7 @@ export class DoraStore {
       this.incidentServices = undefined;
     }
     await this.db.transaction(async tx => {
-      await this.upsertEvents(tx, sorted, base);
+      await this.events.upsertEvents(tx, sorted, base);
       const services = [...new Set(sorted.map(e => serviceOf(base(e))))];
       await this.backfills.recordChunk(tx, jobId, services, progress);
     });
@@ -402,114 +322,6 @@ export class DoraStore {
       }
     }
     return jobs.length;
-  }
-
-  /**
-   * Upserts events (merged by key, in key order) with the rules that make any delivery order end in
-   * the same rows, and rewrites the SHA index of the deployments among them.
-   */
-  private async upsertEvents(
-    tx: Knex.Transaction,
-    sorted: NormalizedEvent[],
-    base: (e: NormalizedEvent) => Record<string, unknown>,
-  ) {
-    const of = <T extends NormalizedEvent['type']>(type: T) =>
-      sorted.filter(e => e.type === type) as Extract<
-        NormalizedEvent,
-        { type: T }
-      >[];
-    for (const rows of chunks(of('deployment'), CHUNK)) {
-      await this.upsertDeployments(
-        tx,
-        rows.map(e => ({ ...base(e), ...deploymentRow(e) })),
-      );
-      await this.indexShas(
-        tx,
-        rows.filter(e => e.commits || e.commitSha),
-      );
-    }
-    const excludedRangeFirst =
-      '(dora_changes.pushed_head is null or (excluded.pushed_head is not null and (excluded.pushed_head < dora_changes.pushed_head or (excluded.pushed_head = dora_changes.pushed_head and excluded.pushed_before < dora_changes.pushed_before))))';
-    const fromFirstRange = (column: string) =>
-      tx.raw(
-        `case when ${excludedRangeFirst} then excluded.${column} else dora_changes.${column} end`,
-      );
-    for (const rows of chunks(of('change'), CHUNK)) {
-      await tx(TABLES.change)
-        .insert(rows.map(e => ({ ...base(e), ...changeRow(e) })))
-        .onConflict(['source', 'external_id'])
-        .merge({
-          committed_at: keepEarliest(tx, 'dora_changes', 'committed_at'),
-          authored_at: tx.raw(
-            'coalesce(dora_changes.authored_at, excluded.authored_at)',
-          ),
-          pr_number: tx.raw(
-            'coalesce(excluded.pr_number, dora_changes.pr_number)',
-          ),
-          pr_url: tx.raw('coalesce(excluded.pr_url, dora_changes.pr_url)'),
-          // Two ranges listing one commit (a push and a compare) are both true; the same one
-          // is kept whatever the delivery order (as `firstRange`).
-          pushed_before: fromFirstRange('pushed_before'),
-          pushed_head: fromFirstRange('pushed_head'),
-          pushed_index: fromFirstRange('pushed_index'),
-        });
-    }
-    for (const rows of chunks(of('incident'), CHUNK)) {
-      await tx(TABLES.incident)
-        .insert(rows.map(e => ({ ...base(e), ...incidentRow(e) })))
-        .onConflict(['source', 'external_id'])
-        .merge({
-          opened_at: keepEarliest(tx, 'dora_incidents', 'opened_at'),
-          resolved_at: tx.raw(
-            'coalesce(excluded.resolved_at, dora_incidents.resolved_at)',
-          ),
-          title: tx.raw('coalesce(excluded.title, dora_incidents.title)'),
-          severity: tx.raw(
-            'coalesce(excluded.severity, dora_incidents.severity)',
-          ),
-          cause_deployment_id: tx.raw(
-            'coalesce(excluded.cause_deployment_id, dora_incidents.cause_deployment_id)',
-          ),
-          cause_commit_sha: tx.raw(
-            'coalesce(excluded.cause_commit_sha, dora_incidents.cause_commit_sha)',
-          ),
-        });
-    }
-    for (const rows of chunks(of('rollback'), CHUNK)) {
-      await tx(TABLES.rollback)
-        .insert(rows.map(e => ({ ...base(e), ...rollbackRow(e) })))
-        .onConflict(['source', 'external_id'])
-        .ignore();
-    }
-  }
-
-  /** Rewrites the SHA index rows of these deployments from what is stored after the upsert. */
-  private async indexShas(
-    tx: Knex.Transaction,
-    events: NormalizedDeployment[],
-  ) {
-    if (events.length === 0) {
-      return;
-    }
-    const stored = await tx(TABLES.deployment)
-      .select('id', 'commit_sha', 'commits')
-      .whereIn(
-        ['source', 'external_id'],
-        events.map(e => [e.source, e.externalId]),
-      );
-    await tx(DEPLOYMENT_SHAS)
-      .whereIn(
-        'deployment_id',
-        stored.map((r: any) => r.id),
-      )
-      .delete();
-    await insertChunked(
-      tx,
-      DEPLOYMENT_SHAS,
-      stored.flatMap((r: any) =>
-        reportedShas(r).map(sha => ({ deployment_id: r.id, sha })),
-      ),
-    );
   }
 
   /**
@@ -1421,253 +1233,41 @@ export class DoraStore {
     return spans;
   }
 
-  private async upsertDeployments(
-    tx: Knex.Transaction,
-    rows: Record<string, unknown>[],
+  /** See {@link EventsStore.loadEvents}. */
+  loadEvents(options: Parameters<EventsStore['loadEvents']>[0]) {
+    return this.events.loadEvents(options);
+  }
+
+  /** See {@link FactsStore.loadRollups}. */
+  loadRollups(query: Parameters<FactsStore['loadRollups']>[0]) {
+    return this.facts.loadRollups(query);
+  }
+
+  /** See {@link FactsStore.loadFacts}. */
+  loadFacts(query: Parameters<FactsStore['loadFacts']>[0]) {
+    return this.facts.loadFacts(query);
+  }
+
+  /** See {@link FactsStore.unlinkedIncidentCounts}. */
+  unlinkedIncidentCounts(
+    query: Parameters<FactsStore['unlinkedIncidentCounts']>[0],
   ) {
-    // The same rule as mergeReports, so any delivery order ends in the same row: the newer report
-    // (a later status, or the same status finishing later) gives status, kind and finish; the
-    // earliest start is kept; commit, commits and version come from the newer report when it has
-    // them, else from the older one. A report never moves a deployment back to an earlier status.
-    const newer =
-      '(excluded.status_rank > dora_deployments.status_rank or (excluded.status_rank = dora_deployments.status_rank and coalesce(excluded.finished_at, 0) > coalesce(dora_deployments.finished_at, 0)))';
-    const fromNewer = (column: string) =>
-      tx.raw(
-        `case when ${newer} then excluded.${column} else dora_deployments.${column} end`,
-      );
-    const preferNewer = (column: string) =>
-      tx.raw(
-        `case when ${newer} then coalesce(excluded.${column}, dora_deployments.${column}) else coalesce(dora_deployments.${column}, excluded.${column}) end`,
-      );
-    await tx(TABLES.deployment)
-      .insert(rows)
-      .onConflict(['source', 'external_id'])
-      .merge({
-        status: fromNewer('status'),
-        status_rank: fromNewer('status_rank'),
-        kind: fromNewer('kind'),
-        finished_at: fromNewer('finished_at'),
-        started_at: keepEarliest(tx, 'dora_deployments', 'started_at'),
-        commit_sha: preferNewer('commit_sha'),
-        commits: preferNewer('commits'),
-        version: preferNewer('version'),
-      });
+    return this.facts.unlinkedIncidentCounts(query);
   }
 
-  /**
-   * The events needed for metrics over [from, to): deployments and rollbacks from `lookbackMs`
-   * earlier (to know which commits were already deployed) and changes from twice that.
-   */
-  async loadEvents(options: {
-    entityRefs?: string[];
-    from: number;
-    to: number;
-    lookbackMs: number;
-  }): Promise<EventSet> {
-    const { entityRefs, from, to, lookbackMs } = options;
-    const scoped = (q: Knex.QueryBuilder) =>
-      entityRefs
-        ? q.whereIn('entity_ref', entityRefs.length ? entityRefs : [''])
-        : q;
-    const [deployments, changes, incidents, rollbacks] = await Promise.all([
-      scoped(
-        this.db(TABLES.deployment)
-          .select(
-            'external_id',
-            'entity_ref',
-            'service_key_type',
-            'service_key',
-            'stream',
-            'production',
-            'status',
-            'kind',
-            'commit_sha',
-            'commits',
-            'started_at',
-            'finished_at',
-          )
-          .where('finished_at', '>=', from - lookbackMs)
-          .where('finished_at', '<', to)
-          .where('production', true)
-          // Failed rollouts are counted beside the successful deployments.
-          .whereIn('status', ['success', 'failure']),
-      ),
-      scoped(
-        this.db(TABLES.change)
-          .select(CHANGE_WITH_SERVICE_COLUMNS)
-          .where('committed_at', '>=', from - 2 * lookbackMs)
-          .where('committed_at', '<', to),
-      ),
-      scoped(
-        this.db(TABLES.incident)
-          .select(
-            'external_id',
-            'entity_ref',
-            'service_key_type',
-            'service_key',
-            'opened_at',
-            'resolved_at',
-            'cause_deployment_id',
-            'cause_commit_sha',
-          )
-          .where('opened_at', '>=', from - lookbackMs),
-      ),
-      scoped(
-        this.db(TABLES.rollback)
-          .select(
-            'external_id',
-            'entity_ref',
-            'service_key_type',
-            'service_key',
-            'rolled_back_deployment_id',
-            'rollback_deployment_id',
-            'at',
-          )
-          .where('at', '>=', from - lookbackMs),
-      ),
-    ]);
-    return {
-      deployments: deployments.map((r: any) => ({
-        id: r.external_id,
-        service: serviceOf(r),
-        stream: r.stream,
-        production: Boolean(r.production),
-        status: r.status,
-        kind: r.kind,
-        startedAt: dbNumber(r.started_at),
-        finishedAt: dbNumberOrNull(r.finished_at),
-        commitSha: r.commit_sha ?? undefined,
-        commits: r.commits ? JSON.parse(r.commits) : undefined,
-      })),
-      changes: changes.map((r: any) => changeFromRow(r, serviceOf(r))),
-      incidents: incidents.map((r: any) => ({
-        id: r.external_id,
-        service: serviceOf(r),
-        openedAt: dbNumber(r.opened_at),
-        resolvedAt: dbNumberOrNull(r.resolved_at),
-        causeDeploymentId: r.cause_deployment_id ?? undefined,
-        causeCommitSha: r.cause_commit_sha ?? undefined,
-      })),
-      rollbacks: rollbacks.map((r: any) => ({
-        id: r.external_id,
-        service: serviceOf(r),
-        rolledBackDeploymentId: r.rolled_back_deployment_id,
-        rollbackDeploymentId: r.rollback_deployment_id ?? undefined,
-        at: dbNumber(r.at),
-      })),
-    };
-  }
-
-  /**
-   * Daily rollups of whole days [fromDay, toDay) (or weekly ones, when `weekly`: weeks whose Monday
-   * is in the range), optionally for some services and one stream.
-   */
-  async loadRollups(query: {
-    services?: string[];
-    stream?: string;
-    fromDay: number;
-    toDay: number;
-    weekly?: boolean;
-  }): Promise<DailyRollup[]> {
-    if (query.toDay <= query.fromDay) {
-      return [];
-    }
-    const rows = await this.db(
-      query.weekly ? FACT_TABLES.weekly : FACT_TABLES.rollups,
-    )
-      .select('*')
-      .where('day', '>=', query.fromDay)
-      .where('day', '<', query.toDay)
-      .modify(q => scopeDerived(q, query.services, query.stream));
-    return rows.map(rollupFromRow);
-  }
-
-  /** Facts of deployments that finished in [from, to). */
-  async loadFacts(query: {
-    services?: string[];
-    stream?: string;
-    from: number;
-    to: number;
-  }): Promise<DeploymentFact[]> {
-    if (query.to <= query.from) {
-      return [];
-    }
-    const rows = await this.db(FACT_TABLES.facts)
-      .select('*')
-      .where('finished_at', '>=', query.from)
-      .where('finished_at', '<', query.to)
-      .modify(q => scopeDerived(q, query.services, query.stream));
-    return rows.map(factFromRow);
-  }
-
-  /** Incidents opened in [from, to) that no deployment could be linked to, per service. */
-  async unlinkedIncidentCounts(query: {
-    services?: string[];
-    from: number;
-    to: number;
-  }): Promise<Map<string, number>> {
-    const rows = await this.db(FACT_TABLES.unlinked)
-      .select('service')
-      .count({ count: '*' })
-      .where('opened_at', '>=', query.from)
-      .where('opened_at', '<', query.to)
-      .modify(q => scopeDerived(q, query.services))
-      .groupBy('service');
-    return new Map(rows.map((r: any) => [r.service, dbNumber(r.count)]));
-  }
-
-  /**
-   * Failed production rollouts (status failure) that finished in [from, to), per service and
-   * stream, optionally for some services and one stream.
-   */
-  async failedRollouts(query: {
-    services?: string[];
-    stream?: string;
-    from: number;
-    to: number;
-  }): Promise<Array<{ service: string; stream: string; count: number }>> {
-    // The status as a literal, so both databases use the partial index on failures.
-    const rows = await this.db(TABLES.deployment)
-      .select('entity_ref', 'service_key_type', 'service_key', 'stream')
-      .count({ count: '*' })
-      .whereRaw("status = 'failure'")
-      .where('production', true)
-      .where('finished_at', '>=', query.from)
-      .where('finished_at', '<', query.to)
-      .modify(q => {
-        if (query.stream !== undefined) {
-          q.where('stream', query.stream);
-        }
-      })
-      .groupBy('entity_ref', 'service_key_type', 'service_key', 'stream');
-    const wanted = query.services && new Set(query.services);
-    return rows
-      .map((r: any) => ({
-        service: serviceOf(r),
-        stream: String(r.stream),
-        count: dbNumber(r.count),
-      }))
-      .filter(r => !wanted || wanted.has(r.service));
+  /** See {@link EventsStore.failedRollouts}. */
+  failedRollouts(query: Parameters<EventsStore['failedRollouts']>[0]) {
+    return this.events.failedRollouts(query);
   }
 
   /** Whether any deployment of the service has been derived. */
-  async hasFacts(service: string): Promise<boolean> {
-    const row = await this.db(FACT_TABLES.facts)
-      .select('service')
-      .where('service', service)
-      .first();
-    return Boolean(row);
+  hasFacts(service: string): Promise<boolean> {
+    return this.facts.hasFacts(service);
   }
 
   /** Each mapped component's first successful production deployment (finish time). */
-  async firstDeployments(): Promise<Array<{ entityRef: string; at: number }>> {
-    const rows = await this.db(FACT_TABLES.facts)
-      .select('service')
-      .min({ at: 'finished_at' })
-      .whereNot('service', 'like', 'unmapped:%')
-      .groupBy('service')
-      .orderBy('service');
-    return rows.map((r: any) => ({ entityRef: r.service, at: dbNumber(r.at) }));
+  firstDeployments(): Promise<Array<{ entityRef: string; at: number }>> {
+    return this.facts.firstDeployments();
   }
 
   /**
@@ -1679,59 +1279,30 @@ export class DoraStore {
       !this.incidentServices ||
       Date.now() - this.incidentServices.at > INCIDENT_SERVICES_TTL_MS
     ) {
-      const rows = await this.db(TABLES.incident).distinct(
-        'entity_ref',
-        'service_key_type',
-        'service_key',
-      );
       this.incidentServices = {
         at: Date.now(),
-        set: new Set(rows.map(serviceOf)),
+        set: await this.events.servicesWithIncidents(),
       };
     }
     return this.incidentServices.set;
   }
 
-  private incidentServices?: { at: number; set: Set<string> };
-
   /** Distinct deploy streams of the given services. */
-  async streamsOf(
+  streamsOf(
     entityRefs: string[],
   ): Promise<Array<{ service: string; stream: string }>> {
-    const rows = await this.db(TABLES.deployment)
-      .distinct('entity_ref', 'service_key_type', 'service_key', 'stream')
-      .whereIn('entity_ref', entityRefs.length ? entityRefs : [''])
-      .where('production', true);
-    return rows.map((r: any) => ({ service: serviceOf(r), stream: r.stream }));
+    return this.events.streamsOf(entityRefs);
   }
 
   /** Service keys that no catalog component claims, with how many events name them. */
   async listUnmapped(): Promise<DoraUnmappedService[]> {
-    const byKey = new Map<string, DoraUnmappedService>();
-    for (const table of Object.values(TABLES)) {
-      const rows = await this.db(table)
-        .select('service_key_type', 'service_key')
-        .count({ count: '*' })
-        .max({ last: 'received_at' })
-        .whereNull('entity_ref')
-        .groupBy('service_key_type', 'service_key');
-      for (const r of rows as any[]) {
-        const k = `${r.service_key_type}\u0000${r.service_key}`;
-        const existing = byKey.get(k);
-        const last = dbNumber(r.last);
-        byKey.set(k, {
-          serviceKeyType: r.service_key_type,
-          service: r.service_key,
-          annotation:
-            ANNOTATION_BY_KEY_TYPE[r.service_key_type as DoraServiceKeyType],
-          eventCount: (existing?.eventCount ?? 0) + dbNumber(r.count),
-          lastSeenAt: new Date(
-            Math.max(last, existing ? Date.parse(existing.lastSeenAt) : 0),
-          ).toISOString(),
-        });
-      }
-    }
-    return [...byKey.values()].sort((a, b) => b.eventCount - a.eventCount);
+    return (await this.events.listUnmapped()).map(u => ({
+      serviceKeyType: u.serviceKeyType,
+      service: u.service,
+      annotation: ANNOTATION_BY_KEY_TYPE[u.serviceKeyType],
+      eventCount: u.eventCount,
+      lastSeenAt: u.lastSeenAt,
+    }));
   }
 
   /**
@@ -1741,13 +1312,9 @@ export class DoraStore {
   async remap(resolve: ServiceKeyResolver): Promise<number> {
     this.incidentServices = undefined;
     let changed = 0;
-    for (const table of Object.values(TABLES)) {
-      const keys = await this.db(table).distinct(
-        'service_key_type',
-        'service_key',
-        'entity_ref',
-      );
-      for (const k of keys as any[]) {
+    for (const type of EVENT_TYPES) {
+      const keys = await this.events.serviceKeys(type);
+      for (const k of keys) {
         const entityRef = resolve(k.service_key_type, k.service_key);
         if (entityRef === k.entity_ref) {
           continue;
@@ -1759,17 +1326,7 @@ export class DoraStore {
         ];
         changed += await this.db.transaction(async tx => {
           await lockServices(tx, services);
-          const updated = await tx(table)
-            .where({
-              service_key_type: k.service_key_type,
-              service_key: k.service_key,
-            })
-            .modify(q =>
-              k.entity_ref === null
-                ? q.whereNull('entity_ref')
-                : q.where('entity_ref', k.entity_ref),
-            )
-            .update({ entity_ref: entityRef });
+          const updated = await this.events.reassign(tx, type, k, entityRef);
           for (const service of services) {
             await this.deriveWholeService(tx, service);
           }
@@ -1787,37 +1344,18 @@ export class DoraStore {
     }
   }
 
-  /**
-   * The SHA of the last successful production deployment with this service key that finished
-   * before `before` (the base a deployment's commits are counted from).
-   */
-  async previousDeployedSha(
+  /** See {@link EventsStore.previousDeployedSha}. */
+  previousDeployedSha(
     serviceKeyType: DoraServiceKeyType,
     serviceKey: string,
     before: number,
   ): Promise<{ sha: string; finishedAt: number } | undefined> {
-    const row = await this.db(TABLES.deployment)
-      .select('commit_sha', 'finished_at')
-      .where({ service_key_type: serviceKeyType, service_key: serviceKey })
-      .where('production', true)
-      .where('status', 'success')
-      .whereNotNull('commit_sha')
-      .where('finished_at', '<', Math.ceil(before))
-      .orderBy('finished_at', 'desc')
-      .first();
-    return row
-      ? { sha: row.commit_sha, finishedAt: Number(row.finished_at) }
-      : undefined;
+    return this.events.previousDeployedSha(serviceKeyType, serviceKey, before);
   }
 
   /** Row counts per table (tests, demo seeding). */
-  async counts(): Promise<Record<keyof typeof TABLES, number>> {
-    const result = {} as Record<keyof typeof TABLES, number>;
-    for (const [type, table] of Object.entries(TABLES)) {
-      const [{ count }] = await this.db(table).count({ count: '*' });
-      result[type as keyof typeof TABLES] = dbNumber(count);
-    }
-    return result;
+  counts(): Promise<Record<EventType, number>> {
+    return this.events.counts();
   }
 
   /**
@@ -1828,59 +1366,10 @@ export class DoraStore {
     name: string,
     job: (tx: DoraStore) => Promise<void>,
   ): Promise<boolean> {
-    return runOnce(this.db, 'dora_markers', name, tx =>
+    return runOnce(this.db, MARKERS, name, tx =>
       job(new DoraStore(tx, this.fallbackMs)),
     );
   }
-}
-
-/** Limits a derived-table query to services and a stream. */
-function scopeDerived(
-  q: Knex.QueryBuilder,
-  services: string[] | undefined,
-  stream?: string,
-) {
-  if (services) {
-    q.whereIn('service', services.length ? services : ['']);
-  }
-  if (stream !== undefined) {
-    q.where('stream', stream);
-  }
-}
-
-/** Reports of one event merged (as the upserts would), in key order: a stable order keeps
- * concurrent PostgreSQL transactions from deadlocking on each other's rows. */
-function mergedInKeyOrder(events: NormalizedEvent[]): NormalizedEvent[] {
-  const merged = new Map<string, NormalizedEvent>();
-  for (const event of events) {
-    const existing = merged.get(keyOf(event));
-    merged.set(keyOf(event), existing ? mergeReports(existing, event) : event);
-  }
-  return [...merged.entries()]
-    .sort(([a], [b]) => compareStrings(a, b))
-    .map(([, e]) => e);
-}
-
-/** Code-unit order, the same on every locale and database. */
-function compareStrings(a: string, b: string): number {
-  if (a === b) {
-    return 0;
-  }
-  return a < b ? -1 : 1;
-}
-
-/** Of two ranges listing one commit, the one kept (by head, then before: any order agrees). */
-function firstRange(
-  a: CommitRange | undefined,
-  b: CommitRange | undefined,
-): CommitRange | undefined {
-  if (!a || !b) {
-    return a ?? b;
-  }
-  if (a.head !== b.head) {
-    return a.head < b.head ? a : b;
-  }
-  return a.before <= b.before ? a : b;
 }
 
 /** The time an event is about (a deployment's finish or start, a commit, an opening, a rollback). */
