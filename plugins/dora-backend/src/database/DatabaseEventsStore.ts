@@ -7,7 +7,10 @@ import {
   changeFromRow,
   changeRow,
   deploymentRow,
+  DomainChangeRow,
+  DomainIncidentRow,
   EventRowBaseValues,
+  incidentFromRow,
   incidentRow,
   reportedShas,
   rollbackRow,
@@ -15,11 +18,9 @@ import {
 } from './eventRows';
 import { EventsStore, EventType, UnmappedServiceKey } from './EventsStore';
 import {
-  ChangeRow,
   CHANGE_WITH_SERVICE_COLUMNS,
   DbNumber,
   DeploymentRow,
-  IncidentRow,
   RollbackRow,
   ServiceKeyRow,
 } from './rows';
@@ -43,20 +44,8 @@ type LoadedDeploymentRow = ServiceKeyRow &
     | 'started_at'
     | 'finished_at'
   >;
-type LoadedChangeRow = ServiceKeyRow &
-  Pick<
-    ChangeRow,
-    'sha' | 'committed_at' | 'pushed_before' | 'pushed_head' | 'pushed_index'
-  >;
-type LoadedIncidentRow = ServiceKeyRow &
-  Pick<
-    IncidentRow,
-    | 'external_id'
-    | 'opened_at'
-    | 'resolved_at'
-    | 'cause_deployment_id'
-    | 'cause_commit_sha'
-  >;
+type LoadedChangeRow = ServiceKeyRow & DomainChangeRow;
+type LoadedIncidentRow = ServiceKeyRow & DomainIncidentRow;
 type LoadedRollbackRow = ServiceKeyRow &
   Pick<
     RollbackRow,
@@ -295,14 +284,7 @@ export class DatabaseEventsStore implements EventsStore {
         commits: r.commits ? JSON.parse(r.commits) : undefined,
       })),
       changes: changes.map(r => changeFromRow(r, serviceOf(r))),
-      incidents: incidents.map(r => ({
-        id: r.external_id,
-        service: serviceOf(r),
-        openedAt: dbNumber(r.opened_at),
-        resolvedAt: dbNumberOrNull(r.resolved_at),
-        causeDeploymentId: r.cause_deployment_id ?? undefined,
-        causeCommitSha: r.cause_commit_sha ?? undefined,
-      })),
+      incidents: incidents.map(r => incidentFromRow(r, serviceOf(r))),
       rollbacks: rollbacks.map(r => ({
         id: r.external_id,
         service: serviceOf(r),

@@ -113,14 +113,24 @@ export function rollbackRow(e: NormalizedRollback) {
   };
 }
 
+/** The columns a domain change is read from. */
+export type DomainChangeRow = Pick<
+  ChangeRow,
+  'sha' | 'committed_at' | 'pushed_before' | 'pushed_head' | 'pushed_index'
+>;
+
+/** The columns a domain incident is read from. */
+export type DomainIncidentRow = Pick<
+  IncidentRow,
+  | 'external_id'
+  | 'opened_at'
+  | 'resolved_at'
+  | 'cause_deployment_id'
+  | 'cause_commit_sha'
+>;
+
 /** The domain's change for a raw row. */
-export function changeFromRow(
-  r: Pick<
-    ChangeRow,
-    'sha' | 'committed_at' | 'pushed_before' | 'pushed_head' | 'pushed_index'
-  >,
-  service: string,
-): Change {
+export function changeFromRow(r: DomainChangeRow, service: string): Change {
   return {
     service,
     sha: r.sha,
@@ -168,14 +178,7 @@ export function deploymentFromRow(
 
 /** The domain's incident for a raw row. */
 export function incidentFromRow(
-  r: Pick<
-    IncidentRow,
-    | 'external_id'
-    | 'opened_at'
-    | 'resolved_at'
-    | 'cause_deployment_id'
-    | 'cause_commit_sha'
-  >,
+  r: DomainIncidentRow,
   service: string,
 ): Incident {
   return {
