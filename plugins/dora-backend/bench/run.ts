@@ -323,6 +323,48 @@ async function measureHttp(client: string, connection: string) {
   }
 }
 
+/** Writes the synthetic history's raw rows and derives its facts as the upgrade backfill does. */
+async function loadHistory(knex: Knex, client: string, store: DoraStore) {
+  const maxParams = client === 'pg' ? 60000 : 0;
+  let started = performance.now();
+  for (const batch of rawRows(10_000)) {
+    await knex.transaction(async tx => {
+      await insertRows(tx, 'dora_deployments', batch.deployments, maxParams);
+      await insertRows(tx, 'dora_changes', batch.changes, maxParams);
+      await insertRows(tx, 'dora_incidents', batch.incidents, maxParams);
+    });
+  }
+  // The SHA index ingest uses (migration 20261122020000 fills it for existing rows the same way).
+  await knex.raw(
+    `insert into dora_deployment_shas (deployment_id, sha)
+     select d.id, j.value from dora_deployments d, ${
+       client === 'pg'
+         ? 'jsonb_array_elements_text(d.commits::jsonb) as j(value)'
+         : 'json_each(d.commits) as j'
+     } where d.commits is not null
+     union
+     select d.id, d.commit_sha from dora_deployments d where d.commit_sha is not null`,
+  );
+  if (client === 'pg') {
+    await knex.raw('analyze');
+  }
+  const loadSeconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  await store.rebuildAll();
+  if (client === 'pg') {
+    await knex.raw('analyze');
+  }
+  return {
+    deployments: DEPLOYMENTS,
+    commits: DEPLOYMENTS * COMMITS_PER_DEPLOYMENT,
+    incidents: Math.ceil(DEPLOYMENTS / INCIDENT_EVERY),
+    services: BENCH_SERVICES,
+    teams: BENCH_TEAMS,
+    loadRawSeconds: Math.round(loadSeconds),
+    deriveSeconds: Math.round((performance.now() - started) / 1000),
+  };
+}
+
 async function bench(
   name: string,
   knex: Knex,
@@ -330,7 +372,6 @@ async function bench(
   connection: string,
   reuse: boolean,
 ) {
-  const maxParams = client === 'pg' ? 60000 : 0;
   const print = (figures: Record<string, unknown>) =>
     console.log(JSON.stringify({ database: name, ...figures }));
 
@@ -344,43 +385,7 @@ async function bench(
       migrateSeconds: Math.round((performance.now() - started) / 1000),
     });
   } else {
-    started = performance.now();
-    for (const batch of rawRows(10_000)) {
-      await knex.transaction(async tx => {
-        await insertRows(tx, 'dora_deployments', batch.deployments, maxParams);
-        await insertRows(tx, 'dora_changes', batch.changes, maxParams);
-        await insertRows(tx, 'dora_incidents', batch.incidents, maxParams);
-      });
-    }
-    // The SHA index ingest uses (migration 20261122020000 fills it for existing rows the same way).
-    await knex.raw(
-      `insert into dora_deployment_shas (deployment_id, sha)
-       select d.id, j.value from dora_deployments d, ${
-         client === 'pg'
-           ? 'jsonb_array_elements_text(d.commits::jsonb) as j(value)'
-           : 'json_each(d.commits) as j'
-       } where d.commits is not null
-       union
-       select d.id, d.commit_sha from dora_deployments d where d.commit_sha is not null`,
-    );
-    if (client === 'pg') {
-      await knex.raw('analyze');
-    }
-    const loadSeconds = (performance.now() - started) / 1000;
-    started = performance.now();
-    await store.rebuildAll();
-    if (client === 'pg') {
-      await knex.raw('analyze');
-    }
-    print({
-      deployments: DEPLOYMENTS,
-      commits: DEPLOYMENTS * COMMITS_PER_DEPLOYMENT,
-      incidents: Math.ceil(DEPLOYMENTS / INCIDENT_EVERY),
-      services: BENCH_SERVICES,
-      teams: BENCH_TEAMS,
-      loadRawSeconds: Math.round(loadSeconds),
-      deriveSeconds: Math.round((performance.now() - started) / 1000),
-    });
+    print(await loadHistory(knex, client, store));
   }
 
   if (!process.env.BENCH_SKIP_HTTP) {
@@ -440,14 +445,48 @@ async function main() {
 
   const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING;
   if (pg && (!only || only.includes('postgresql'))) {
+    // BENCH_PG_TEMPLATE=<name>: load the history once into that database and run each time on a
+    // copy of it (PostgreSQL copies a template database file by file, in seconds).
+    const template = process.env.BENCH_PG_TEMPLATE;
     const admin = knexFactory({ client: 'pg', connection: pg });
+    if (template) {
+      const exists = await admin('pg_database')
+        .where('datname', template)
+        .first();
+      if (!exists) {
+        await admin.raw('create database ??', [template]);
+        const db = knexFactory({
+          client: 'pg',
+          connection: `${pg}/${template}`,
+        });
+        try {
+          const store = await DoraStore.create({
+            database: { getClient: async () => db },
+          });
+          console.log(
+            JSON.stringify({
+              database: 'postgresql',
+              template,
+              ...(await loadHistory(db, 'pg', store)),
+            }),
+          );
+        } finally {
+          await db.destroy();
+        }
+      }
+    }
     await admin.raw('drop database if exists dora_bench');
-    await admin.raw('create database dora_bench');
+    await admin.raw(
+      template
+        ? 'create database dora_bench template ??'
+        : 'create database dora_bench',
+      template ? [template] : [],
+    );
     await admin.destroy();
     const url = `${pg}/dora_bench`;
     const db = knexFactory({ client: 'pg', connection: url });
     try {
-      await bench('postgresql', db, 'pg', url, false);
+      await bench('postgresql', db, 'pg', url, Boolean(template));
     } finally {
       await db.destroy();
     }
