@@ -320,11 +320,32 @@ const ROLLBACK_COLUMNS = [
   'at',
 ];
 
-async function incidentsSince(tx: Knex, service: string, since: number) {
-  return whereService(
-    tx('dora_incidents').select(INCIDENT_COLUMNS),
-    service,
-  ).where('opened_at', '>=', since);
+/**
+ * The incidents a range's derivation reads by time: with the SHA index, those opened in the range
+ * or its fallback window after (the only ones a time fallback can link to its deployments, and the
+ * range's unlinked ones); incidents opened earlier or later that name one of its deployments or
+ * commits are read through the cause indexes instead (`incidentsNaming`). Without the index, the
+ * whole lookback, as inferred commits need.
+ */
+function incidentWindow(
+  indexed: boolean,
+  range: { from: number; to: number },
+  fallbackMs: number,
+): { since: number; until?: number } {
+  return indexed
+    ? { since: range.from, until: range.to + fallbackMs }
+    : { since: range.from - LOOKBACK_MS };
+}
+
+function incidentsOpenedIn(
+  q: Knex.QueryBuilder,
+  window: { since: number; until?: number },
+) {
+  return q
+    .where('opened_at', '>=', window.since)
+    .modify(w =>
+      window.until === undefined ? w : w.where('opened_at', '<', window.until),
+    );
 }
 
 async function rollbacksSince(tx: Knex, service: string, since: number) {
@@ -403,9 +424,13 @@ async function preloadRanges(
     ]),
   );
   const since = (p: (typeof pieces)[number]) => p.range.from - LOOKBACK_MS;
+  const indexed = new Map<string, boolean>();
+  for (const p of pieces) {
+    indexed.set(p.service, await isIndexed(tx, p.service, since(p)));
+  }
   await forServiceTerms(
     pieces,
-    () => 4,
+    () => 5,
     async where => {
       for (const r of (await tx('dora_incidents')
         .select([...INCIDENT_COLUMNS, ...SERVICE_COLUMNS])
@@ -413,7 +438,11 @@ async function preloadRanges(
         reads.get(serviceOf(r))?.incidents.push(r);
       }
     },
-    (q, p) => whereService(q, p.service).where('opened_at', '>=', since(p)),
+    (q, p) =>
+      incidentsOpenedIn(
+        whereService(q, p.service),
+        incidentWindow(indexed.get(p.service)!, p.range, fallbackMs),
+      ),
   );
   await forServiceTerms(
     pieces,
@@ -430,9 +459,8 @@ async function preloadRanges(
   const windows: Array<{ service: string; nearFrom: number; nearTo: number }> =
     [];
   for (const p of pieces) {
-    const indexed = await isIndexed(tx, p.service, since(p));
     const window = nearWindow(
-      indexed,
+      indexed.get(p.service)!,
       reads.get(p.service)!.incidents,
       p.range,
       fallbackMs,
@@ -496,8 +524,13 @@ async function loadServiceEvents(
   const depTo = to + fallbackMs;
   const indexed = await isIndexed(tx, service, depFrom);
   // One after the other: a transaction is one connection.
-  const incidents =
-    preloaded?.incidents ?? (await incidentsSince(tx, service, depFrom));
+  const incidents = [
+    ...(preloaded?.incidents ??
+      (await incidentsOpenedIn(
+        whereService(tx('dora_incidents').select(INCIDENT_COLUMNS), service),
+        incidentWindow(indexed, { from, to }, fallbackMs),
+      ))),
+  ];
   const rollbacks =
     preloaded?.rollbacks ?? (await rollbacksSince(tx, service, depFrom));
 
@@ -588,11 +621,20 @@ async function loadServiceEvents(
       )
       .map(d => Number(d.finished_at));
     if (earlierRollouts.length > 0) {
+      const first = Math.min(...earlierRollouts);
       add(
         await deploymentsOf(tx, service)
-          .where('finished_at', '>=', Math.min(...earlierRollouts) - fallbackMs)
+          .where('finished_at', '>=', first - fallbackMs)
           .where('finished_at', '<', nearFrom),
       );
+      // With the incidents a time fallback links to them (opened after the first of them).
+      const known = new Set(incidents.map(i => i.external_id));
+      for (const r of await incidentsOpenedIn(
+        whereService(tx('dora_incidents').select(INCIDENT_COLUMNS), service),
+        { since: first, until: from },
+      )) {
+        if (!known.has(r.external_id)) incidents.push(r);
+      }
     }
   }
   const causeHeads = new Set<string>();
@@ -912,39 +954,60 @@ function shasShippedIn(
 }
 
 /**
- * The incidents of any service naming one of `shas` (raw rows with their service columns), through
- * the cause index alone (given the service too, SQLite may prefer its time index): one statement
- * per 500 SHAs, so a round of several services reads them together.
+ * The incidents of any service naming one of `shas` or one of the deployments `deploymentIds`
+ * (raw rows with their service columns), opened whenever, through the two cause indexes alone
+ * (given the service too, SQLite may prefer its time index): one statement per 500 values, so a
+ * round of several services reads them together.
  */
-async function incidentsNaming(tx: Knex, shas: Iterable<string>) {
+async function incidentsNaming(
+  tx: Knex,
+  shas: Iterable<string>,
+  deploymentIds: Iterable<string>,
+) {
   const rows: any[] = [];
-  for (const chunk of chunks([...new Set(shas)], 500)) {
-    rows.push(
-      ...(await tx('dora_incidents')
-        .select([...INCIDENT_COLUMNS, ...SERVICE_COLUMNS])
-        .whereIn('cause_commit_sha', chunk)),
-    );
+  const seen = new Set<string>();
+  const keep = (found: any[]) => {
+    for (const r of found) {
+      const key = `${serviceOf(r)}\u0000${r.external_id}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        rows.push(r);
+      }
+    }
+  };
+  for (const [column, values] of [
+    ['cause_commit_sha', shas],
+    ['cause_deployment_id', deploymentIds],
+  ] as const) {
+    for (const chunk of chunks([...new Set(values)], 500)) {
+      keep(
+        await tx('dora_incidents')
+          .select([...INCIDENT_COLUMNS, ...SERVICE_COLUMNS])
+          .whereIn(column, chunk),
+      );
+    }
   }
   return rows;
 }
 
 /**
  * Adds to `events` the incidents of `naming` (see `incidentsNaming`), opened whenever, of this
- * service that name one of `shipped` (and the deployments they name): they make that deployment
- * failed, however long before it they opened. Returns the ones added.
+ * service that name one of `shipped` or of `named` (and the deployments they name): they make that
+ * deployment failed, however long before or after it they opened. Returns the ones added.
  */
 async function addIncidentsNamingShipped(
   tx: Knex,
   service: string,
   events: EventSet,
-  shipped: Set<string>,
+  range: { shipped: Set<string>; named: Set<string> },
   naming: any[],
 ): Promise<Incident[]> {
   const known = new Set(events.incidents.map(i => i.id));
   const added: Incident[] = [];
   for (const r of naming) {
     if (
-      shipped.has(r.cause_commit_sha) &&
+      (range.shipped.has(r.cause_commit_sha) ||
+        range.named.has(r.cause_deployment_id)) &&
       serviceOf(r) === service &&
       !known.has(r.external_id)
     ) {
@@ -1129,6 +1192,11 @@ interface LoadedRange {
   events: EventSet;
   analysis: Analysis;
   shipped: Set<string>;
+  /**
+   * The ids of its deployments an incident naming makes failed, or makes an earlier rollout of a
+   * range's release failed: those finished in the range or the release spread before it.
+   */
+  named: Set<string>;
 }
 
 async function loadRange(
@@ -1153,6 +1221,16 @@ async function loadRange(
     events,
     analysis,
     shipped: shasShippedIn(analysis, range),
+    named: new Set(
+      events.deployments
+        .filter(
+          d =>
+            d.finishedAt !== null &&
+            d.finishedAt >= range.from - RELEASE_SPREAD_MS &&
+            d.finishedAt < range.to,
+        )
+        .map(d => d.id),
+    ),
   };
 }
 
@@ -1168,7 +1246,7 @@ async function planDerive(
     tx,
     loaded,
     fallbackMs,
-    await incidentsNaming(tx, loaded.shipped),
+    await incidentsNaming(tx, loaded.shipped, loaded.named),
   );
 }
 
@@ -1190,7 +1268,7 @@ async function completePlan(
     tx,
     service,
     events,
-    loaded.shipped,
+    loaded,
     naming,
   );
   if (namingShipped.length > 0) {
@@ -1493,6 +1571,7 @@ export async function deriveServicesInRounds(
     const naming = await incidentsNaming(
       tx,
       loaded.flatMap(l => [...l.shipped]),
+      loaded.flatMap(l => [...l.named]),
     );
     const plans: DerivePlan[] = [];
     for (const l of loaded) {

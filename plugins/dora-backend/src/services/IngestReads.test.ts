@@ -376,10 +376,12 @@ describe('incidents naming a batch of deployments', () => {
     await store.ingest([deployment(1), deployment(2)], resolve, NOW);
     knex.removeListener('query', listen);
 
+    // The spans' read: one statement by both causes.
     const naming = statements.filter(
       q =>
         /from .dora_incidents./.test(q.sql) &&
-        /.cause_deployment_id. in/.test(q.sql),
+        /.cause_deployment_id. in/.test(q.sql) &&
+        /.cause_commit_sha. in/.test(q.sql),
     );
     expect(naming).toHaveLength(1);
     // By the deployments' ids and by every SHA they list.
@@ -397,5 +399,115 @@ describe('incidents naming a batch of deployments', () => {
     expect(plan).toContain('dora_incidents_cause_deployment_idx');
     expect(plan).toContain('dora_incidents_cause_commit_idx');
     expect(plan).not.toMatch(/SCAN dora_incidents/);
+    // The derivation's reads by one cause go through that cause's index too.
+    const derivation = statements.filter(
+      q =>
+        /from .dora_incidents./.test(q.sql) &&
+        /.cause_(deployment_id|commit_sha). in/.test(q.sql) &&
+        !naming.includes(q),
+    );
+    expect(derivation.length).toBeGreaterThan(0);
+    for (const q of derivation) {
+      const detail = (
+        await knex.raw(
+          `explain query plan ${q.sql}`,
+          q.bindings as Knex.RawBinding[],
+        )
+      )
+        .map((row: { detail: string }) => row.detail)
+        .join('\n');
+      expect(detail).toMatch(/dora_incidents_cause_(deployment|commit)_idx/);
+      expect(detail).not.toMatch(/SCAN dora_incidents/);
+    }
   });
+});
+
+describe('the incidents a batch derivation reads', () => {
+  it.each(databases.eachSupportedId())(
+    'are those a time fallback can link to the new deployments and those naming them, not every incident of the 30-day lookback (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DoraStore.create({
+        database: { getClient: async () => knex },
+      });
+      const origin = {
+        source: 'api:test',
+        serviceKeyType: 'entity' as const,
+        serviceKey: 'component:default/payments',
+      };
+      const deployment = (n: number, finishedAt: number): NormalizedEvent => ({
+        ...origin,
+        type: 'deployment',
+        externalId: `d-${n}`,
+        environment: 'production',
+        stream: 'production',
+        production: true,
+        status: 'success',
+        kind: 'regular',
+        commitSha: `sha-${n}`,
+        commits: [`sha-${n}`],
+        startedAt: finishedAt - 60_000,
+        finishedAt,
+      });
+      // A deployment a day for 40 days, each followed by an incident an hour later; every other
+      // incident names its deployment.
+      const earlier: NormalizedEvent[] = [];
+      for (let day = 40; day >= 1; day--) {
+        const at = NOW - day * DAY_MS;
+        earlier.push(deployment(day, at), {
+          ...origin,
+          type: 'incident',
+          externalId: `i-${day}`,
+          openedAt: at + HOUR_MS,
+          resolvedAt: at + 2 * HOUR_MS,
+          ...(day % 2 === 0 ? { causeDeploymentId: `d-${day}` } : {}),
+        });
+      }
+      await store.ingest(earlier, resolve, NOW);
+      // An incident opened long before the deployment it names (a clock that was wrong): it makes
+      // that deployment failed however far outside the lookback it opened.
+      await store.ingest(
+        [
+          {
+            ...origin,
+            type: 'incident',
+            externalId: 'i-early',
+            openedAt: NOW - 90 * DAY_MS,
+
+            causeDeploymentId: 'd-0',
+          },
+        ],
+        resolve,
+        NOW,
+      );
+
+      const read: string[] = [];
+      const uids = new Set<string>();
+      const onQuery = (q: { sql: string; __knexQueryUid: string }) => {
+        if (/from .dora_incidents./.test(q.sql)) uids.add(q.__knexQueryUid);
+      };
+      const onResponse = (rows: unknown, q: { __knexQueryUid: string }) => {
+        if (uids.has(q.__knexQueryUid) && Array.isArray(rows)) {
+          for (const r of rows as Array<{ external_id?: string }>) {
+            if (r.external_id) read.push(r.external_id);
+          }
+        }
+      };
+      knex.on('query', onQuery);
+      knex.on('query-response', onResponse);
+      await store.ingest([deployment(0, NOW - HOUR_MS)], resolve, NOW);
+      knex.removeListener('query', onQuery);
+      knex.removeListener('query-response', onResponse);
+
+      // The day before's incident is the only one a fallback or its range could need.
+      expect(new Set(read).size).toBeLessThanOrEqual(3);
+      expect(read).not.toContain('i-30');
+      expect(read).not.toContain('i-20');
+      const [fact] = (
+        await knex('dora_deployment_facts').where('deployment_id', 'd-0')
+      ).map(factFromRow);
+      expect(fact).toMatchObject({ failed: true, linkedIncidents: 1 });
+      expect(fact.failureStart).toBe(NOW - 90 * DAY_MS);
+    },
+  );
 });
