@@ -19,7 +19,7 @@ import {
   whereService,
 } from '../services/DerivedFacts';
 import { CommitSpans } from './CommitSpans';
-import { DeploymentSpans } from './DeploymentSpans';
+import { DeploymentSpans, NarrowDeployment } from './DeploymentSpans';
 
 /** Rows per statement, well under SQLite's bound-parameter limit. */
 const CHUNK = 400;
@@ -135,16 +135,17 @@ export class AffectedSpansPlanner {
         (t): t is number => t !== undefined,
       );
     // The regular deployments with a commit list (see addDeploymentSpan) get their reads together.
-    const narrow: Array<{
-      e: NormalizedDeployment;
-      service: string;
-      times: number[];
-    }> = [];
+    const narrow: NarrowDeployment[] = [];
     for (const e of events) {
       if (e.type === 'deployment' && e.kind === 'regular' && e.commits) {
         const { service, storedTime } = placed(e);
         if (!service.startsWith('unmapped:') && !(await commitless(service))) {
-          narrow.push({ e, service, times: deploymentTimes(e, storedTime) });
+          narrow.push({
+            e,
+            service,
+            times: deploymentTimes(e, storedTime),
+            stored: storedTime !== undefined,
+          });
         }
       }
     }

@@ -22,9 +22,22 @@ import { CommitSpans } from './CommitSpans';
 /** Rows per statement, well under SQLite's bound-parameter limit. */
 const CHUNK = 400;
 
+/** A regular deployment with a commit list of a batch, where it is placed (see `affectedSpans`). */
+export interface NarrowDeployment {
+  e: NormalizedDeployment;
+  service: string;
+  /** Its reported time, and its stored time when it was reported before. */
+  times: number[];
+  stored: boolean;
+}
+
 /** What `addDeploymentSpan` reads for a regular deployment with a commit list. */
 interface NarrowSpanReads {
-  fixAfter: boolean;
+  /**
+   * Where the deployments whose repair it may take over start (a hotfix or rollback of its stream
+   * followed it within the repair window), or undefined when none may.
+   */
+  repairSpanFrom?: number;
   moved: Array<{ opened_at: DbNumber }>;
   naming: Array<{ opened_at: DbNumber }>;
   performed: Array<{ rolled_back_deployment_id: string }>;
@@ -60,11 +73,7 @@ export class DeploymentSpans {
    */
   async preloadNarrowSpans(
     tx: Knex.Transaction,
-    deployments: Array<{
-      e: NormalizedDeployment;
-      service: string;
-      times: number[];
-    }>,
+    deployments: NarrowDeployment[],
   ): Promise<Map<NormalizedDeployment, NarrowSpanReads>> {
     const items = deployments.map(d => ({
       ...d,
@@ -72,18 +81,17 @@ export class DeploymentSpans {
       to: Math.max(...d.times),
     }));
     const found = new Map<NormalizedDeployment, NarrowSpanReads>(
-      items.map(d => [
-        d.e,
-        { fixAfter: false, moved: [], naming: [], performed: [] },
-      ]),
+      items.map(d => [d.e, { moved: [], naming: [], performed: [] }]),
     );
-    const fixes: Array<ServiceKeyRow & { finished_at: DbNumber }> = [];
+    const fixes: Array<
+      ServiceKeyRow & { finished_at: DbNumber; stream: string }
+    > = [];
     const incidents: Array<ServiceKeyRow & { opened_at: DbNumber }> = [];
     const serviceColumns = SERVICE_COLUMNS;
     for (const group of termGroups(items, () => 5)) {
       fixes.push(
         ...(await tx(TABLES.deployment)
-          .select(['finished_at', ...serviceColumns])
+          .select(['finished_at', 'stream', ...serviceColumns])
           .where('production', true)
           .where('status', 'success')
           .whereNot('kind', 'regular')
@@ -175,14 +183,27 @@ export class DeploymentSpans {
           .whereIn('rollback_deployment_id', ids)),
       );
     }
-    for (const d of items) {
-      const reads = found.get(d.e)!;
-      reads.fixAfter = fixes.some(
+    const takingOverRepairs = items.filter(d =>
+      fixes.some(
         r =>
           serviceOf(r) === d.service &&
+          r.stream === d.e.stream &&
           dbNumber(r.finished_at) > Math.floor(d.from) &&
           dbNumber(r.finished_at) <= Math.ceil(d.to + REPAIR_WINDOW_MS),
-      );
+      ),
+    );
+    const repaired = await this.lastRegularBefore(
+      tx,
+      takingOverRepairs.filter(d => !d.stored),
+    );
+    for (const d of takingOverRepairs) {
+      // A deployment reported again may have moved from another stream or time: the whole window.
+      found.get(d.e)!.repairSpanFrom = d.stored
+        ? d.from - REPAIR_WINDOW_MS
+        : repaired.get(d.e);
+    }
+    for (const d of items) {
+      const reads = found.get(d.e)!;
       reads.moved = incidents.filter(
         r =>
           serviceOf(r) === d.service &&
@@ -201,6 +222,44 @@ export class DeploymentSpans {
           serviceOf(r) === d.service &&
           r.rollback_deployment_id === d.e.externalId,
       );
+    }
+    return found;
+  }
+
+  /**
+   * The finish of the last regular deployment of each one's stream before it, within the repair
+   * window: the one whose repair by a later hotfix or rollback it takes over (a fix repairs the
+   * last regular deployment of its stream before it). Older ones were not repaired by a fix after
+   * it. One statement per group of deployments, each term a walk back on (service, finish).
+   */
+  private async lastRegularBefore(
+    tx: Knex.Transaction,
+    deployments: Array<NarrowDeployment & { from: number }>,
+  ): Promise<Map<NormalizedDeployment, number>> {
+    const found = new Map<NormalizedDeployment, number>();
+    for (const group of termGroups(deployments, () => 8)) {
+      const [first, ...rest] = group.map((d, index) =>
+        tx.select(
+          tx.raw('? as item', [index]),
+          whereService(tx(TABLES.deployment).select('finished_at'), d.service)
+            .where('stream', d.e.stream)
+            .where('kind', 'regular')
+            .where('production', true)
+            .where('status', 'success')
+            .whereNot('external_id', d.e.externalId)
+            .where('finished_at', '<=', Math.ceil(d.from))
+            .where('finished_at', '>=', Math.floor(d.from - REPAIR_WINDOW_MS))
+            .orderBy('finished_at', 'desc')
+            .limit(1)
+            .as('at'),
+        ),
+      );
+      const rows = await (rest.length > 0 ? first.unionAll(rest) : first);
+      for (const r of rows as Array<{ item: number | string; at: DbNumber }>) {
+        if (r.at !== null && r.at !== undefined) {
+          found.set(group[Number(r.item)].e, dbNumber(r.at));
+        }
+      }
     }
     return found;
   }
@@ -307,19 +366,16 @@ export class DeploymentSpans {
       }
       return;
     }
-    // A hotfix or rollback deployment up to a week after it now repairs it rather than the
-    // regular deployment before it: that one's failure changes.
-    const fixAfter = preloaded
-      ? preloaded.fixAfter
-      : await whereService(tx(TABLES.deployment).select('finished_at'), service)
-          .where('production', true)
-          .where('status', 'success')
-          .whereNot('kind', 'regular')
-          .where('finished_at', '>', Math.floor(from))
-          .where('finished_at', '<=', Math.ceil(to + REPAIR_WINDOW_MS))
-          .first();
-    if (fixAfter) {
-      spans.add(service, from - REPAIR_WINDOW_MS, to);
+    const reads =
+      preloaded ??
+      // `times` holds the stored time too when the deployment was reported before.
+      (await this.preloadNarrowSpans(tx, [
+        { e, service, times, stored: times.length > 1 },
+      ]))!.get(e)!;
+    // A hotfix or rollback deployment of its stream up to a week after it now repairs it rather
+    // than the regular deployment before it: that one's failure changes.
+    if (reads.repairSpanFrom !== undefined) {
+      spans.add(service, reads.repairSpanFrom, to);
     }
     // Incidents without a cause opened up to the fallback window after it may move to it from the
     // deployment before it (or from unlinked): that deployment and those incidents' days change.

@@ -511,3 +511,77 @@ describe('the incidents a batch derivation reads', () => {
     },
   );
 });
+
+describe('a regular deployment reported before a hotfix of its stream', () => {
+  it.each(databases.eachSupportedId())(
+    'derives again from the deployment the hotfix repaired until then, not the whole repair window (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DoraStore.create({
+        database: { getClient: async () => knex },
+      });
+      const origin = {
+        source: 'api:test',
+        serviceKeyType: 'entity' as const,
+        serviceKey: 'component:default/payments',
+      };
+      const deployment = (
+        id: string,
+        finishedAt: number,
+        kind: 'regular' | 'hotfix' = 'regular',
+      ): NormalizedEvent => ({
+        ...origin,
+        type: 'deployment',
+        externalId: id,
+        environment: 'production',
+        stream: 'eu',
+        production: true,
+        status: 'success',
+        kind,
+        commitSha: `sha-${id}`,
+        commits: [`sha-${id}`],
+        startedAt: finishedAt - 60_000,
+        finishedAt,
+      });
+      // A regular deployment every hour for six days, then a hotfix two hours after the last.
+      const earlier: NormalizedEvent[] = [];
+      const last = NOW - 3 * HOUR_MS;
+      for (let h = 6 * 24; h >= 0; h--) {
+        earlier.push(deployment(`d-${h}`, last - h * HOUR_MS));
+      }
+      earlier.push(deployment('fix', last + 2 * HOUR_MS, 'hotfix'));
+      await store.ingest(earlier, resolve, NOW);
+      const factOf = async (id: string) =>
+        factFromRow(
+          await knex('dora_deployment_facts').where('deployment_id', id).first(),
+        );
+      expect(await factOf('d-0')).toMatchObject({ failed: true });
+
+      let deploymentRowsRead = 0;
+      const uids = new Set<string>();
+      const onQuery = (q: { sql: string; __knexQueryUid: string }) => {
+        if (/from .dora_deployments. /.test(q.sql)) uids.add(q.__knexQueryUid);
+      };
+      const onResponse = (rows: unknown, q: { __knexQueryUid: string }) => {
+        if (uids.has(q.__knexQueryUid) && Array.isArray(rows)) {
+          deploymentRowsRead += rows.length;
+        }
+      };
+      knex.on('query', onQuery);
+      knex.on('query-response', onResponse);
+      // Reported late: it finished between the last regular deployment and the hotfix.
+      await store.ingest([deployment('late', last + HOUR_MS)], resolve, NOW);
+      knex.removeListener('query', onQuery);
+      knex.removeListener('query-response', onResponse);
+
+      // The hotfix now repairs the late deployment, not the one before it.
+      expect(await factOf('late')).toMatchObject({
+        failed: true,
+        repairedByFix: true,
+      });
+      expect(await factOf('d-0')).toMatchObject({ failed: false });
+      // Those two, the hotfix and a few neighbours: not the 145 of the week before.
+      expect(deploymentRowsRead).toBeLessThan(20);
+    },
+  );
+});
