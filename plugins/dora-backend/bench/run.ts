@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { DAY_MS, HOUR_MS } from '../src/domain';
 import { DoraStore } from '../src/services/DoraStore';
-import { NormalizedEvent } from '../src/services/types';
+import { NormalizedEvent } from '../src/domain/events';
 import { BENCH_SERVICES, BENCH_TEAMS, serviceRef, streamsOf } from './entities';
 
 const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 1_000_000);

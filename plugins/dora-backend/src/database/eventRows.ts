@@ -1,4 +1,5 @@
 import { dbNumber, dbNumberOrNull } from '@internal/plugin-portal-node';
+import { Knex } from 'knex';
 import {
   Change,
   Deployment,
@@ -13,7 +14,11 @@ import {
   NormalizedRollback,
   ServiceKeyResolver,
 } from '../domain/events';
-import { ChangeRow, DeploymentRow, IncidentRow } from './rows';
+import {
+  ChangeColumnsRow,
+  DeploymentColumnsRow,
+  IncidentColumnsRow,
+} from './rows';
 
 /*
  * Mapping between the domain's events and the rows of the raw event tables, both ways. Times are
@@ -29,6 +34,19 @@ export function serviceOf(row: {
   return (
     row.entity_ref ?? `unmapped:${row.service_key_type}:${row.service_key}`
   );
+}
+
+/** Restricts a raw event query to one domain service (the inverse of `serviceOf`). */
+export function whereService(q: Knex.QueryBuilder, service: string) {
+  if (service.startsWith('unmapped:')) {
+    const rest = service.slice('unmapped:'.length);
+    const at = rest.indexOf(':');
+    return q
+      .whereNull('entity_ref')
+      .where('service_key_type', rest.slice(0, at))
+      .where('service_key', rest.slice(at + 1));
+  }
+  return q.where('entity_ref', service);
 }
 
 /** The SHAs a raw deployment row reports (commit list and head). */
@@ -114,20 +132,10 @@ export function rollbackRow(e: NormalizedRollback) {
 }
 
 /** The columns a domain change is read from. */
-export type DomainChangeRow = Pick<
-  ChangeRow,
-  'sha' | 'committed_at' | 'pushed_before' | 'pushed_head' | 'pushed_index'
->;
+export type DomainChangeRow = ChangeColumnsRow;
 
 /** The columns a domain incident is read from. */
-export type DomainIncidentRow = Pick<
-  IncidentRow,
-  | 'external_id'
-  | 'opened_at'
-  | 'resolved_at'
-  | 'cause_deployment_id'
-  | 'cause_commit_sha'
->;
+export type DomainIncidentRow = IncidentColumnsRow;
 
 /** The domain's change for a raw row. */
 export function changeFromRow(r: DomainChangeRow, service: string): Change {
@@ -150,16 +158,7 @@ export function changeFromRow(r: DomainChangeRow, service: string): Change {
 
 /** The domain's successful production deployment for a raw row. */
 export function deploymentFromRow(
-  r: Pick<
-    DeploymentRow,
-    | 'external_id'
-    | 'stream'
-    | 'kind'
-    | 'commit_sha'
-    | 'commits'
-    | 'started_at'
-    | 'finished_at'
-  >,
+  r: Omit<DeploymentColumnsRow, 'id'>,
   service: string,
 ): Deployment {
   return {

@@ -43,6 +43,23 @@ export const CHANGE_WITH_SERVICE_COLUMNS = [
   ...SERVICE_COLUMNS,
 ];
 
+/** The columns of a raw incident the derivation reads. */
+export const INCIDENT_COLUMNS = [
+  'external_id',
+  'opened_at',
+  'resolved_at',
+  'cause_deployment_id',
+  'cause_commit_sha',
+];
+
+/** The columns of a raw rollback the derivation reads. */
+export const ROLLBACK_COLUMNS = [
+  'external_id',
+  'rolled_back_deployment_id',
+  'rollback_deployment_id',
+  'at',
+];
+
 /**
  * A bigint or integer column as the drivers return it: PostgreSQL's driver returns bigints and
  * counts as strings, SQLite numbers (read them with `dbNumber`).
@@ -112,6 +129,53 @@ export interface RollbackRow extends EventRowBase {
   rolled_back_deployment_id: string;
   rollback_deployment_id: string | null;
   at: DbNumber;
+}
+
+/** A raw deployment as the derivation reads it ({@link DEPLOYMENT_COLUMNS}). */
+export type DeploymentColumnsRow = Pick<
+  DeploymentRow,
+  | 'id'
+  | 'external_id'
+  | 'stream'
+  | 'kind'
+  | 'commit_sha'
+  | 'commits'
+  | 'started_at'
+  | 'finished_at'
+>;
+
+/** A raw change as the derivation reads it ({@link CHANGE_COLUMNS}). */
+export type ChangeColumnsRow = Pick<
+  ChangeRow,
+  'sha' | 'committed_at' | 'pushed_before' | 'pushed_head' | 'pushed_index'
+>;
+
+/** A raw change with its service ({@link CHANGE_WITH_SERVICE_COLUMNS}). */
+export type ChangeWithServiceRow = ChangeColumnsRow & ServiceKeyRow;
+
+/** A raw incident as the derivation reads it ({@link INCIDENT_COLUMNS}). */
+export type IncidentColumnsRow = Pick<
+  IncidentRow,
+  | 'external_id'
+  | 'opened_at'
+  | 'resolved_at'
+  | 'cause_deployment_id'
+  | 'cause_commit_sha'
+>;
+
+/** A raw incident with its service ({@link INCIDENT_COLUMNS} and {@link SERVICE_COLUMNS}). */
+export type IncidentWithServiceRow = IncidentColumnsRow & ServiceKeyRow;
+
+/** A raw rollback as the derivation reads it ({@link ROLLBACK_COLUMNS}). */
+export type RollbackColumnsRow = Pick<
+  RollbackRow,
+  'external_id' | 'rolled_back_deployment_id' | 'rollback_deployment_id' | 'at'
+>;
+
+/** A row of `dora_deployment_shas` (one per SHA a deployment reports). */
+export interface DeploymentShaRow {
+  deployment_id: DbNumber;
+  sha: string;
 }
 
 /** A row of `dora_deployment_facts`. */

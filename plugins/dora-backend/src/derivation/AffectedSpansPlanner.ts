@@ -6,18 +6,13 @@ import {
   NormalizedDeployment,
   NormalizedEvent,
 } from '../domain/events';
-import { serviceOf } from '../database/eventRows';
+import { serviceOf, whereService } from '../database/eventRows';
 import { DbNumber, ServiceKeyRow } from '../database/rows';
 import { TABLES } from '../database/tables';
-import {
-  AffectedSpans,
-  firstInferringDeployment,
-  hasCommitlessDeployments,
-  LOOKBACK_MS,
-  SETTLE_MS,
-  shasPushedWithOrAfter,
-  whereService,
-} from '../services/DerivedFacts';
+import { AffectedSpans, SETTLE_MS } from './AffectedSpans';
+import { firstInferringDeployment, shasPushedWithOrAfter } from './ancestry';
+import { hasCommitlessDeployments } from './eventLookups';
+import { LOOKBACK_MS } from './lookback';
 import { CommitSpans } from './CommitSpans';
 import { DeploymentSpans, NarrowDeployment } from './DeploymentSpans';
 

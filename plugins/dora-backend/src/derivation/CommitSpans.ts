@@ -1,20 +1,14 @@
 import { chunks } from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
 import { NormalizedChange } from '../domain/events';
-import { reportedShas, serviceOf } from '../database/eventRows';
+import { reportedShas, serviceOf, whereService } from '../database/eventRows';
 import { ChangeRow, DbNumber, DeploymentRow } from '../database/rows';
 import { TABLES } from '../database/tables';
-import {
-  AffectedSpans,
-  ANCESTRY_ROUNDS,
-  changesPushedOnto,
-  deploymentIdsReporting,
-  firstInferringDeployment,
-  latestInferredHeadTime,
-  LOOKBACK_MS,
-  whereService,
-} from '../services/DerivedFacts';
-import { IngestReads } from '../services/IngestReads';
+import { IngestReads } from '../database/IngestReads';
+import { AffectedSpans } from './AffectedSpans';
+import { firstInferringDeployment, latestInferredHeadTime } from './ancestry';
+import { changesPushedOnto, deploymentIdsReporting } from './eventLookups';
+import { ANCESTRY_ROUNDS, LOOKBACK_MS } from './lookback';
 
 /** Rows per statement, well under SQLite's bound-parameter limit. */
 const CHUNK = 400;

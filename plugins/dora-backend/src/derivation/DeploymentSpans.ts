@@ -2,7 +2,7 @@ import { chunks, dbNumber } from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
 import { REPAIR_WINDOW_MS } from '../domain';
 import { NormalizedDeployment } from '../domain/events';
-import { serviceOf } from '../database/eventRows';
+import { serviceOf, whereService } from '../database/eventRows';
 import {
   DbNumber,
   IncidentRow,
@@ -11,12 +11,8 @@ import {
   ServiceKeyRow,
 } from '../database/rows';
 import { FACT_TABLES, TABLES } from '../database/tables';
-import {
-  AffectedSpans,
-  SETTLE_MS,
-  termGroups,
-  whereService,
-} from '../services/DerivedFacts';
+import { termGroups } from '../database/sql';
+import { AffectedSpans, SETTLE_MS } from './AffectedSpans';
 import { CommitSpans } from './CommitSpans';
 
 /** Rows per statement, well under SQLite's bound-parameter limit. */

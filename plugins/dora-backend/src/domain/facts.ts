@@ -58,6 +58,11 @@ export interface UnlinkedIncident {
 
 export const dayOf = (time: number) => Math.floor(time / DAY_MS);
 
+/** The start of the day (UTC) a time falls on. */
+export const floorDay = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
+/** The start of the day (UTC) after the one a time falls on. */
+export const ceilDay = (t: number) => floorDay(t) + DAY_MS;
+
 /** Facts of the analysed deployments that finished in [from, to), and the unlinked incidents opened then. */
 export function extractFacts(
   analysis: Analysis,

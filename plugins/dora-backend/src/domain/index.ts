@@ -19,7 +19,7 @@ export {
   trendPointFromTally,
 } from './metrics';
 export type { TallyOptions } from './metrics';
-export { dayOf, extractFacts } from './facts';
+export { ceilDay, dayOf, extractFacts, floorDay } from './facts';
 export type { DeploymentFact, FailedRollout, UnlinkedIncident } from './facts';
 export { deploymentDaysOf } from './deploymentDays';
 export type { EncodedHistogram } from './histogram';

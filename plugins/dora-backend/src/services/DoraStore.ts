@@ -23,13 +23,13 @@ import { migrateDoraDatabase } from '../database/migrations';
 import { MARKERS } from '../database/tables';
 import { AffectedSpansPlanner } from '../derivation/AffectedSpansPlanner';
 import { SERVICE_ANNOTATIONS } from './CatalogServiceMap';
+import { batchShas, IngestReads } from '../database/IngestReads';
 import {
   deriveServiceInChunks,
   deriveServicesInRounds,
-  lockServices,
   serviceSpan,
-} from './DerivedFacts';
-import { batchShas, IngestReads } from './IngestReads';
+} from '../derivation/deriveFacts';
+import { lockServices } from '../derivation/locks';
 
 /** How long the set of services with an incident source is reused. */
 const INCIDENT_SERVICES_TTL_MS = 60_000;

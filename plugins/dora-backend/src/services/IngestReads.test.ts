@@ -3,9 +3,9 @@ import fc from 'fast-check';
 import { Knex } from 'knex';
 import { DAY_MS, HOUR_MS } from '../domain';
 import { factFromRow } from '../database/factRows';
-import { termGroups } from './DerivedFacts';
+import { termGroups } from '../database/sql';
 import { DoraStore } from './DoraStore';
-import { batchShas, commitlessWithin } from './IngestReads';
+import { batchShas, commitlessWithin } from '../database/IngestReads';
 import { NormalizedEvent } from '../domain/events';
 
 jest.setTimeout(600_000);
@@ -553,7 +553,9 @@ describe('a regular deployment reported before a hotfix of its stream', () => {
       await store.ingest(earlier, resolve, NOW);
       const factOf = async (id: string) =>
         factFromRow(
-          await knex('dora_deployment_facts').where('deployment_id', id).first(),
+          await knex('dora_deployment_facts')
+            .where('deployment_id', id)
+            .first(),
         );
       expect(await factOf('d-0')).toMatchObject({ failed: true });
 

@@ -3,9 +3,15 @@ import { Knex } from 'knex';
 import { NormalizedEvent } from '../domain/events';
 import {
   CHANGE_WITH_SERVICE_COLUMNS,
+  ChangeWithServiceRow,
+  DbNumber,
   DEPLOYMENT_COLUMNS,
+  DeploymentColumnsRow,
+  DeploymentRow,
+  DeploymentShaRow,
   SERVICE_COLUMNS,
-} from '../database/rows';
+  ServiceKeyRow,
+} from './rows';
 
 /** Columns of a raw deployment kept for the lookups by id (what every caller selects, and more). */
 const DEPLOYMENT_ROW_COLUMNS = [
@@ -14,6 +20,11 @@ const DEPLOYMENT_ROW_COLUMNS = [
   'status',
   ...SERVICE_COLUMNS,
 ];
+
+/** A cached deployment ({@link DEPLOYMENT_ROW_COLUMNS}). */
+type CachedDeploymentRow = DeploymentColumnsRow &
+  Pick<DeploymentRow, 'production' | 'status'> &
+  ServiceKeyRow;
 
 /** Under SQLite's bound-parameter limit with room for a query's other bindings. */
 const LOOKUP_CHUNK = 500;
@@ -90,8 +101,9 @@ function ofService(
   return name === service;
 }
 
-const successfulProduction = (row: any) =>
-  Boolean(row.production) && row.status === 'success';
+const successfulProduction = (
+  row: Pick<DeploymentRow, 'production' | 'status'>,
+) => Boolean(row.production) && row.status === 'success';
 
 /**
  * Raw rows one ingest batch reads again and again, loaded for the whole batch in a few queries
@@ -111,9 +123,9 @@ export class IngestReads {
   private constructor(
     private readonly commitless: Map<string, CommitlessExtent>,
     private readonly idsBySha: Map<string, string[]>,
-    private readonly deploymentsById: Map<string, any>,
-    private readonly changesBySha: Map<string, any[]>,
-    private readonly changesByBefore: Map<string, any[]>,
+    private readonly deploymentsById: Map<string, CachedDeploymentRow>,
+    private readonly changesBySha: Map<string, ChangeWithServiceRow[]>,
+    private readonly changesByBefore: Map<string, ChangeWithServiceRow[]>,
   ) {}
 
   /** Loads the rows for these (mapped) services and SHAs, in one query per kind and chunk. */
@@ -139,7 +151,11 @@ export class IngestReads {
         .where('production', true)
         .where('status', 'success')
         .groupBy('entity_ref');
-      for (const r of rows as any[]) {
+      for (const r of rows as Array<{
+        entity_ref: string;
+        min: DbNumber | null;
+        max: DbNumber | null;
+      }>) {
         commitless.set(r.entity_ref, {
           min: dbNumberOrNull(r.min),
           max: dbNumberOrNull(r.max),
@@ -149,31 +165,36 @@ export class IngestReads {
 
     const unique = [...new Set(shas)];
     const idsBySha = new Map<string, string[]>(unique.map(s => [s, []]));
-    const changesBySha = new Map<string, any[]>(unique.map(s => [s, []]));
-    const changesByBefore = new Map<string, any[]>(unique.map(s => [s, []]));
+    const changesBySha = new Map<string, ChangeWithServiceRow[]>(
+      unique.map(s => [s, []]),
+    );
+    const changesByBefore = new Map<string, ChangeWithServiceRow[]>(
+      unique.map(s => [s, []]),
+    );
     for (const chunk of chunks(unique, LOOKUP_CHUNK)) {
       for (const r of (await tx('dora_deployment_shas')
         .select('sha', 'deployment_id')
-        .whereIn('sha', chunk)) as any[]) {
+        .whereIn('sha', chunk)) as DeploymentShaRow[]) {
         idsBySha.get(r.sha)!.push(String(r.deployment_id));
       }
       for (const r of (await tx('dora_changes')
         .select(CHANGE_WITH_SERVICE_COLUMNS)
-        .whereIn('sha', chunk)) as any[]) {
+        .whereIn('sha', chunk)) as ChangeWithServiceRow[]) {
         changesBySha.get(r.sha)!.push(r);
       }
       for (const r of (await tx('dora_changes')
         .select(CHANGE_WITH_SERVICE_COLUMNS)
-        .whereIn('pushed_before', chunk)) as any[]) {
-        changesByBefore.get(r.pushed_before)!.push(r);
+        .whereIn('pushed_before', chunk)) as ChangeWithServiceRow[]) {
+        // Selected by it: never null.
+        changesByBefore.get(r.pushed_before!)!.push(r);
       }
     }
-    const deploymentsById = new Map<string, any>();
+    const deploymentsById = new Map<string, CachedDeploymentRow>();
     const ids = [...new Set([...idsBySha.values()].flat())];
     for (const chunk of chunks(ids, LOOKUP_CHUNK)) {
       for (const r of (await tx('dora_deployments')
         .select(DEPLOYMENT_ROW_COLUMNS)
-        .whereIn('id', chunk)) as any[]) {
+        .whereIn('id', chunk)) as CachedDeploymentRow[]) {
         deploymentsById.set(String(r.id), r);
       }
     }
@@ -230,8 +251,8 @@ export class IngestReads {
     service: string,
     ids: string[],
     where?: (finishedAt: number) => boolean,
-  ): any[] | undefined {
-    const rows: any[] = [];
+  ): CachedDeploymentRow[] | undefined {
+    const rows: CachedDeploymentRow[] = [];
     for (const id of new Set(ids)) {
       const row = this.deploymentsById.get(id);
       if (!row) {
@@ -249,17 +270,20 @@ export class IngestReads {
   }
 
   /** Changes (any service) with the loaded SHAs among `shas`, and the SHAs not loaded. */
-  changes(shas: string[]): { rows: any[]; unknown: string[] } {
+  changes(shas: string[]): { rows: ChangeWithServiceRow[]; unknown: string[] } {
     return this.lookup(this.changesBySha, shas);
   }
 
   /** Changes (any service) pushed onto the loaded SHAs among `shas`, and the SHAs not loaded. */
-  changesPushedOnto(shas: string[]): { rows: any[]; unknown: string[] } {
+  changesPushedOnto(shas: string[]): {
+    rows: ChangeWithServiceRow[];
+    unknown: string[];
+  } {
     return this.lookup(this.changesByBefore, shas);
   }
 
-  private lookup(map: Map<string, any[]>, keys: string[]) {
-    const rows: any[] = [];
+  private lookup(map: Map<string, ChangeWithServiceRow[]>, keys: string[]) {
+    const rows: ChangeWithServiceRow[] = [];
     const unknown: string[] = [];
     for (const key of new Set(keys)) {
       const known = map.get(key);
