@@ -44,9 +44,9 @@ export const ANNOTATION_BY_KEY_TYPE: Record<DoraServiceKeyType, string> = {
  * The plugin's data: stores DORA events and keeps the facts derived from them up to date. Each
  * write owns its transaction: it locks the services involved, upserts the events
  * ({@link EventsStore}), plans what they can change ({@link AffectedSpansPlanner}) and derives that
- * again (`DerivedFacts`). Every write is an idempotent upsert keyed by (source, external id), so
- * redeliveries, concurrent duplicates from several replicas and out-of-order reports converge on
- * the same rows.
+ * again (`derivation/deriveFacts`). Every write is an idempotent upsert keyed by (source, external
+ * id), so redeliveries, concurrent duplicates from several replicas and out-of-order reports
+ * converge on the same rows.
  */
 export class DoraStore {
   static async create(options: {
