@@ -1183,6 +1183,11 @@ interface DerivePlan {
   inserts: ReturnType<typeof factRow>[];
   deletes: string[];
   changedDays: Set<number>;
+  /**
+   * The releases (head SHA) of the range's deployments that failed or stopped failing, and when:
+   * whether a later rollout of one counts as a failed release depends on it.
+   */
+  failureChanged: Array<{ head: string; at: number }>;
 }
 
 /** A service's range read and analysed, before the incidents naming what it shipped are added. */
@@ -1299,7 +1304,10 @@ async function completePlan(
 
   // Only facts that changed are written, and only the days and weeks they fall on are summed
   // again: a new deployment usually changes itself and a neighbour, not the whole range.
-  const stored = new Map<string, { row: string; day: number }>();
+  const stored = new Map<
+    string,
+    { row: string; day: number; failed: boolean }
+  >();
   for (const r of storedFacts ??
     (await tx(FACT_TABLES.facts)
       .select('*')
@@ -1310,17 +1318,26 @@ async function completePlan(
     stored.set(fact.id, {
       row: JSON.stringify(factRow(fact)),
       day: Math.floor(fact.finishedAt / DAY_MS),
+      failed: fact.failed,
     });
   }
   const changedDays = new Set<number>();
   const inserts: ReturnType<typeof factRow>[] = [];
   const deletes: string[] = [];
+  const heads = new Map(
+    events.deployments.map(d => [d.id, d.commitSha] as const),
+  );
+  const failureChanged: DerivePlan['failureChanged'] = [];
   for (const fact of facts) {
     const row = factRow(fact);
     const before = stored.get(fact.id);
     stored.delete(fact.id);
     if (before?.row === JSON.stringify(row)) {
       continue;
+    }
+    const head = heads.get(fact.id);
+    if (head && (before?.failed ?? false) !== fact.failed) {
+      failureChanged.push({ head, at: fact.finishedAt });
     }
     if (before) {
       deletes.push(fact.id);
@@ -1333,7 +1350,60 @@ async function completePlan(
     deletes.push(id);
     changedDays.add(before.day);
   }
-  return { service, range, facts, unlinked, inserts, deletes, changedDays };
+  return {
+    service,
+    range,
+    facts,
+    unlinked,
+    inserts,
+    deletes,
+    changedDays,
+    failureChanged,
+  };
+}
+
+/**
+ * The later rollouts (other streams, up to RELEASE_SPREAD_MS after) of the releases whose first
+ * rollouts' failure the plans changed, outside the ranges `derived` already covers, as day ranges
+ * by service: whether each counts as a failed release depends on that failure, whatever event
+ * changed it (a fix or incident reported late, a late deployment taking over a repair, a late
+ * commit). Found through the SHA index.
+ */
+async function laterRolloutsOfChangedFailures(
+  tx: Knex,
+  plans: DerivePlan[],
+  derived: (service: string, at: number) => boolean,
+): Promise<Map<string, Array<{ from: number; to: number }>>> {
+  const changed = plans.filter(p => p.failureChanged.length > 0);
+  const found = new Map<string, Array<{ from: number; to: number }>>();
+  if (changed.length === 0) {
+    return found;
+  }
+  const ids = await deploymentIdsReporting(
+    tx,
+    changed.flatMap(p => p.failureChanged.map(f => f.head)),
+  );
+  for (const plan of changed) {
+    for (const group of ids) {
+      for (const r of await deploymentsOfIds(tx, plan.service, group)) {
+        const at = dbNumber(r.finished_at);
+        const later = plan.failureChanged.some(
+          f =>
+            r.commit_sha === f.head &&
+            at > f.at &&
+            at <= f.at + RELEASE_SPREAD_MS,
+        );
+        if (later && !derived(plan.service, at)) {
+          const ranges = found.get(plan.service) ?? [];
+          if (!ranges.some(x => at >= x.from && at < x.to)) {
+            ranges.push({ from: floorDay(at), to: ceilDay(at) });
+          }
+          found.set(plan.service, ranges);
+        }
+      }
+    }
+  }
+  return found;
 }
 
 /**
@@ -1553,14 +1623,21 @@ export async function deriveServicesInRounds(
   work: Array<{ service: string; ranges: Array<{ from: number; to: number }> }>,
   fallbackMs: number,
 ): Promise<void> {
-  const queues = work.map(({ service, ranges }) => ({
-    service,
-    pieces: ranges.flatMap(range => chunkRange(range)),
-  }));
-  for (let round = 0; queues.some(q => q.pieces.length > round); round++) {
-    const pieces = queues
-      .filter(q => q.pieces.length > round)
-      .map(q => ({ service: q.service, range: q.pieces[round] }));
+  const queues = new Map(
+    work.map(({ service, ranges }) => [
+      service,
+      { next: 0, pieces: ranges.flatMap(range => chunkRange(range)) },
+    ]),
+  );
+  const derived = (service: string, at: number) =>
+    (queues.get(service)?.pieces ?? []).some(r => at >= r.from && at < r.to);
+  for (;;) {
+    const pieces = [...queues]
+      .filter(([, q]) => q.next < q.pieces.length)
+      .map(([service, q]) => ({ service, range: q.pieces[q.next++] }));
+    if (pieces.length === 0) {
+      break;
+    }
     const preloaded = await preloadRanges(tx, pieces, fallbackMs);
     const loaded: LoadedRange[] = [];
     for (const { service, range } of pieces) {
@@ -1586,6 +1663,16 @@ export async function deriveServicesInRounds(
       );
     }
     await writeDerived(tx, plans);
+    // Derived in a later round, after the ranges already queued.
+    for (const [service, ranges] of await laterRolloutsOfChangedFailures(
+      tx,
+      plans,
+      derived,
+    )) {
+      const queue = queues.get(service) ?? { next: 0, pieces: [] };
+      queue.pieces.push(...ranges);
+      queues.set(service, queue);
+    }
   }
 }
 
