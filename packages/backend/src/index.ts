@@ -5,6 +5,7 @@ import { configureRootHttpRouter } from './hostHeaderGuard';
 import { techdocsModuleLocalDocsFolders } from './modules/techdocsLocalDocsFolders';
 import { searchModuleTechDocsPrebuild } from './modules/techdocsPrebuild';
 import { assertEnvironmentForConfig } from './requiredEnvironment';
+import { databaseServiceFactory } from './sqliteWriteAheadLog';
 
 async function main() {
   await assertEnvironmentForConfig({ argv: process.argv, env: process.env });
@@ -14,6 +15,8 @@ async function main() {
   backend.add(
     rootHttpRouterServiceFactory({ configure: configureRootHttpRouter }),
   );
+  // Local SQLite files in write-ahead-log mode: commits do not wait for the disk.
+  backend.add(databaseServiceFactory);
 
   backend.add(import('@backstage/plugin-app-backend'));
   backend.add(import('@backstage/plugin-proxy-backend'));

@@ -433,6 +433,33 @@ describe('PostgresProvisioningService against the local control plane', () => {
     });
   });
 
+  it('reads over HTTPS with the cluster CA, and refuses a server it cannot verify', async () => {
+    const over = (cluster: { caData?: string; skipTLSVerify?: boolean }) =>
+      KubernetesClusterClient.create({
+        cluster: {
+          url: plane.httpsUrl,
+          token: DEFAULT_ADMIN_TOKEN,
+          ...cluster,
+        },
+        maxAttempts: 1,
+      }).list(
+        POSTGRES_INSTANCE_API_VERSION,
+        POSTGRES_INSTANCE_KIND,
+        'team-payments',
+      );
+    await expect(
+      over({
+        caData: Buffer.from(plane.caCertificate).toString('base64'),
+      }),
+    ).resolves.toEqual(await listXrs());
+    await expect(over({ skipTLSVerify: true })).resolves.toEqual(
+      await listXrs(),
+    );
+    await expect(over({})).rejects.toThrow(
+      /Kubernetes request failed: list PostgreSQLInstance in namespace team-payments/,
+    );
+  });
+
   describe('a request whose name is taken', () => {
     const checkout = {
       ...request,

@@ -37,6 +37,7 @@ import {
   incidentsNaming,
   shasShippedIn,
 } from './incidentsNaming';
+import { FailureChange, laterRolloutsOfChangedFailures } from './laterRollouts';
 import { loadServiceEvents, preloadRanges, RangeReads } from './rangeReads';
 
 /*
@@ -72,6 +73,11 @@ interface DerivePlan {
   inserts: ReturnType<typeof factRow>[];
   deletes: string[];
   changedDays: Set<number>;
+  /**
+   * The range's deployments that failed or stopped failing: whether a later rollout of their
+   * release counts as a failed release depends on it (see `laterRolloutsOfChangedFailures`).
+   */
+  failureChanged: FailureChange[];
 }
 
 /** A service's range read and analysed, before the incidents naming what it shipped are added. */
@@ -188,7 +194,10 @@ async function completePlan(
 
   // Only facts that changed are written, and only the days and weeks they fall on are summed
   // again: a new deployment usually changes itself and a neighbour, not the whole range.
-  const stored = new Map<string, { row: string; day: number }>();
+  const stored = new Map<
+    string,
+    { row: string; day: number; failed: boolean }
+  >();
   const storedRows: FactRow[] =
     storedFacts ??
     (await tx(FACT_TABLES.facts)
@@ -201,17 +210,26 @@ async function completePlan(
     stored.set(fact.id, {
       row: JSON.stringify(factRow(fact)),
       day: Math.floor(fact.finishedAt / DAY_MS),
+      failed: fact.failed,
     });
   }
   const changedDays = new Set<number>();
   const inserts: ReturnType<typeof factRow>[] = [];
   const deletes: string[] = [];
+  const heads = new Map(
+    events.deployments.map(d => [d.id, d.commitSha] as const),
+  );
+  const failureChanged: FailureChange[] = [];
   for (const fact of facts) {
     const row = factRow(fact);
     const before = stored.get(fact.id);
     stored.delete(fact.id);
     if (before?.row === JSON.stringify(row)) {
       continue;
+    }
+    const head = heads.get(fact.id);
+    if (head && (before?.failed ?? false) !== fact.failed) {
+      failureChanged.push({ head, at: fact.finishedAt });
     }
     if (before) {
       deletes.push(fact.id);
@@ -224,7 +242,16 @@ async function completePlan(
     deletes.push(id);
     changedDays.add(before.day);
   }
-  return { service, range, facts, unlinked, inserts, deletes, changedDays };
+  return {
+    service,
+    range,
+    facts,
+    unlinked,
+    inserts,
+    deletes,
+    changedDays,
+    failureChanged,
+  };
 }
 
 /**
@@ -395,14 +422,21 @@ export async function deriveServicesInRounds(
   work: Array<{ service: string; ranges: Array<{ from: number; to: number }> }>,
   fallbackMs: number,
 ): Promise<void> {
-  const queues = work.map(({ service, ranges }) => ({
-    service,
-    pieces: ranges.flatMap(range => chunkRange(range)),
-  }));
-  for (let round = 0; queues.some(q => q.pieces.length > round); round++) {
-    const pieces = queues
-      .filter(q => q.pieces.length > round)
-      .map(q => ({ service: q.service, range: q.pieces[round] }));
+  const queues = new Map(
+    work.map(({ service, ranges }) => [
+      service,
+      { next: 0, pieces: ranges.flatMap(range => chunkRange(range)) },
+    ]),
+  );
+  const derived = (service: string, at: number) =>
+    (queues.get(service)?.pieces ?? []).some(r => at >= r.from && at < r.to);
+  for (;;) {
+    const pieces = [...queues]
+      .filter(([, q]) => q.next < q.pieces.length)
+      .map(([service, q]) => ({ service, range: q.pieces[q.next++] }));
+    if (pieces.length === 0) {
+      break;
+    }
     const preloaded = await preloadRanges(tx, pieces, fallbackMs);
     const loaded: LoadedRange[] = [];
     for (const { service, range } of pieces) {
@@ -428,6 +462,16 @@ export async function deriveServicesInRounds(
       );
     }
     await writeDerived(tx, plans);
+    // Derived in a later round, after the ranges already queued.
+    for (const [service, ranges] of await laterRolloutsOfChangedFailures(
+      tx,
+      plans,
+      derived,
+    )) {
+      const queue = queues.get(service) ?? { next: 0, pieces: [] };
+      queue.pieces.push(...ranges);
+      queues.set(service, queue);
+    }
   }
 }
 
