@@ -7,6 +7,7 @@ import { createTestApp } from './__testUtils__/createTestApp';
 import { NumberedLine } from './ingest/ndjson';
 import { factFromRow, rollupFromRow } from './database/factRows';
 import { testDoraConfig } from './testUtils';
+import { RAW_EVENT_TABLES } from './__testUtils__/tables';
 
 jest.setTimeout(300_000);
 
@@ -75,12 +76,7 @@ async function derived(knex: Knex) {
 
 async function eventCount(knex: Knex): Promise<number> {
   let total = 0;
-  for (const table of [
-    'dora_deployments',
-    'dora_changes',
-    'dora_incidents',
-    'dora_rollbacks',
-  ]) {
+  for (const table of RAW_EVENT_TABLES) {
     const [{ count }] = await knex(table).count({ count: '*' });
     total += Number(count);
   }

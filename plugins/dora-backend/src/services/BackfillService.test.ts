@@ -13,6 +13,11 @@ import { CatalogServiceMap } from './CatalogServiceMap';
 import { factFromRow, rollupFromRow } from '../database/factRows';
 import { DoraStore } from './DoraStore';
 import { IngestService } from './IngestService';
+import {
+  emptyTables,
+  INGESTED_TABLES,
+  RAW_EVENT_TABLES,
+} from '../__testUtils__/tables';
 
 jest.setTimeout(1_200_000);
 
@@ -31,12 +36,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 async function tables(knex: Knex) {
   const sorted = (rows: unknown[]) => rows.map(r => JSON.stringify(r)).sort();
   const raw: Record<string, string[]> = {};
-  for (const table of [
-    'dora_deployments',
-    'dora_changes',
-    'dora_incidents',
-    'dora_rollbacks',
-  ]) {
+  for (const table of RAW_EVENT_TABLES) {
     raw[table] = sorted(
       (await knex(table).select()).map(({ id, received_at, ...row }) => ({
         ...row,
@@ -71,15 +71,7 @@ async function tables(knex: Knex) {
 }
 
 const EVENT_TABLES = [
-  'dora_deployments',
-  'dora_changes',
-  'dora_incidents',
-  'dora_rollbacks',
-  'dora_deployment_shas',
-  'dora_deployment_facts',
-  'dora_daily_rollups',
-  'dora_weekly_rollups',
-  'dora_unlinked_incidents',
+  ...INGESTED_TABLES,
   'dora_backfill_services',
   'dora_backfill_jobs',
 ];
@@ -88,11 +80,7 @@ async function createServices(knex: Knex, chunkLines: number) {
   const store = await DoraStore.create({
     database: { getClient: async () => knex },
   });
-  await knex.transaction(async tx => {
-    for (const table of EVENT_TABLES) {
-      await tx(table).delete();
-    }
-  });
+  await emptyTables(knex, EVENT_TABLES);
   const logger = mockServices.logger.mock();
   const serviceMap = CatalogServiceMap.create({
     catalog: catalogServiceMock({ entities: testEntities }),

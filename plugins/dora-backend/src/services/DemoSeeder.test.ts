@@ -3,21 +3,12 @@ import { Knex } from 'knex';
 import { generateDemoHistory } from '../demo/generateDemoHistory';
 import { demoResolver, seedDemoData } from './DemoSeeder';
 import { DoraStore } from './DoraStore';
+import { INGESTED_TABLES } from '../__testUtils__/tables';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 
 /** Stored events and everything derived from them. */
-const SEEDED_TABLES = [
-  'dora_deployments',
-  'dora_changes',
-  'dora_incidents',
-  'dora_rollbacks',
-  'dora_deployment_shas',
-  'dora_deployment_facts',
-  'dora_daily_rollups',
-  'dora_weekly_rollups',
-  'dora_unlinked_incidents',
-];
+const SEEDED_TABLES = INGESTED_TABLES;
 
 /**
  * Every seeded row, sorted, with row ids (numbered in insert order, which differs between one batch

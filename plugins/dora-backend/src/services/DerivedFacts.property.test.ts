@@ -4,6 +4,7 @@ import { Knex } from 'knex';
 import { DAY_MS, HOUR_MS } from '../domain';
 import { demoResolver } from './DemoSeeder';
 import { factFromRow } from '../database/factRows';
+import { emptyTables } from '../__testUtils__/tables';
 import { DoraStore } from './DoraStore';
 import { NormalizedEvent } from '../domain/events';
 
@@ -157,21 +158,7 @@ describe('derived facts over long histories with gaps (issue 16, 11)', () => {
             ),
           ),
           async ([, order, size, redelivered]) => {
-            await knex.transaction(async tx => {
-              for (const table of [
-                'dora_deployments',
-                'dora_changes',
-                'dora_incidents',
-                'dora_rollbacks',
-                'dora_deployment_shas',
-                'dora_deployment_facts',
-                'dora_daily_rollups',
-                'dora_weekly_rollups',
-                'dora_unlinked_incidents',
-              ]) {
-                await tx(table).delete();
-              }
-            });
+            await emptyTables(knex);
             const deliveries = [...order, ...redelivered];
             for (let i = 0; i < deliveries.length; i += size) {
               await store.ingest(deliveries.slice(i, i + size), resolve, NOW);

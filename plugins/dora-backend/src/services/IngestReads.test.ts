@@ -4,6 +4,7 @@ import { Knex } from 'knex';
 import { DAY_MS, HOUR_MS } from '../domain';
 import { factFromRow } from '../database/factRows';
 import { termGroups } from '../database/sql';
+import { emptyTables, rowsReadFrom } from '../__testUtils__/tables';
 import { DoraStore } from './DoraStore';
 import { batchShas, commitlessWithin } from '../database/IngestReads';
 import { NormalizedEvent } from '../domain/events';
@@ -217,13 +218,6 @@ const history = fc
     return events;
   });
 
-const DERIVED = [
-  'dora_deployment_facts',
-  'dora_daily_rollups',
-  'dora_weekly_rollups',
-  'dora_unlinked_incidents',
-];
-
 async function derived(knex: Knex) {
   const facts = (await knex('dora_deployment_facts'))
     .map(factFromRow)
@@ -319,18 +313,7 @@ describe('ingest of batches spanning several services', () => {
           ),
         ),
         async ([order, size]) => {
-          await knex.transaction(async tx => {
-            for (const table of [
-              'dora_deployments',
-              'dora_changes',
-              'dora_incidents',
-              'dora_rollbacks',
-              'dora_deployment_shas',
-              ...DERIVED,
-            ]) {
-              await tx(table).delete();
-            }
-          });
+          await emptyTables(knex);
           for (let i = 0; i < order.length; i += size) {
             await store.ingest(order.slice(i, i + size), resolve, NOW);
           }
@@ -481,23 +464,11 @@ describe('the incidents a batch derivation reads', () => {
         NOW,
       );
 
-      const read: string[] = [];
-      const uids = new Set<string>();
-      const onQuery = (q: { sql: string; __knexQueryUid: string }) => {
-        if (/from .dora_incidents./.test(q.sql)) uids.add(q.__knexQueryUid);
-      };
-      const onResponse = (rows: unknown, q: { __knexQueryUid: string }) => {
-        if (uids.has(q.__knexQueryUid) && Array.isArray(rows)) {
-          for (const r of rows as Array<{ external_id?: string }>) {
-            if (r.external_id) read.push(r.external_id);
-          }
-        }
-      };
-      knex.on('query', onQuery);
-      knex.on('query-response', onResponse);
-      await store.ingest([deployment(0, NOW - HOUR_MS)], resolve, NOW);
-      knex.removeListener('query', onQuery);
-      knex.removeListener('query-response', onResponse);
+      const read = (
+        await rowsReadFrom(knex, 'dora_incidents', () =>
+          store.ingest([deployment(0, NOW - HOUR_MS)], resolve, NOW),
+        )
+      ).map(r => r.external_id);
 
       // The day before's incident is the only one a fallback or its range could need.
       expect(new Set(read).size).toBeLessThanOrEqual(3);
@@ -559,22 +530,12 @@ describe('a regular deployment reported before a hotfix of its stream', () => {
         );
       expect(await factOf('d-0')).toMatchObject({ failed: true });
 
-      let deploymentRowsRead = 0;
-      const uids = new Set<string>();
-      const onQuery = (q: { sql: string; __knexQueryUid: string }) => {
-        if (/from .dora_deployments. /.test(q.sql)) uids.add(q.__knexQueryUid);
-      };
-      const onResponse = (rows: unknown, q: { __knexQueryUid: string }) => {
-        if (uids.has(q.__knexQueryUid) && Array.isArray(rows)) {
-          deploymentRowsRead += rows.length;
-        }
-      };
-      knex.on('query', onQuery);
-      knex.on('query-response', onResponse);
       // Reported late: it finished between the last regular deployment and the hotfix.
-      await store.ingest([deployment('late', last + HOUR_MS)], resolve, NOW);
-      knex.removeListener('query', onQuery);
-      knex.removeListener('query-response', onResponse);
+      const deploymentRowsRead = (
+        await rowsReadFrom(knex, 'dora_deployments', () =>
+          store.ingest([deployment('late', last + HOUR_MS)], resolve, NOW),
+        )
+      ).length;
 
       // The hotfix now repairs the late deployment, not the one before it.
       expect(await factOf('late')).toMatchObject({
