@@ -327,31 +327,43 @@ describe('ingest of batches spanning several services', () => {
   });
 });
 
+/** The payments service's events, as one source reports them. */
+const paymentsOrigin = {
+  source: 'api:test',
+  serviceKeyType: 'entity' as const,
+  serviceKey: 'component:default/payments',
+};
+
+/** A successful production deployment of the payments service listing its one commit. */
+function listedDeployment(
+  id: string,
+  finishedAt: number,
+  kind: 'regular' | 'hotfix' = 'regular',
+): NormalizedEvent {
+  return {
+    ...paymentsOrigin,
+    type: 'deployment',
+    externalId: id,
+    environment: 'production',
+    stream: 'production',
+    production: true,
+    status: 'success',
+    kind,
+    commitSha: `sha-${id}`,
+    commits: [`sha-${id}`],
+    startedAt: finishedAt - 60_000,
+    finishedAt,
+  };
+}
+
 describe('incidents naming a batch of deployments', () => {
   it('are read by the deployments and their SHAs through the cause indexes, not by reading every incident of the services (SQLite plan)', async () => {
     const knex = await databases.init('SQLITE_3');
     const store = await DoraStore.create({
       database: { getClient: async () => knex },
     });
-    const origin = {
-      source: 'api:test',
-      serviceKeyType: 'entity' as const,
-      serviceKey: 'component:default/payments',
-    };
-    const deployment = (n: number): NormalizedEvent => ({
-      ...origin,
-      type: 'deployment',
-      externalId: `d-${n}`,
-      environment: 'production',
-      stream: 'production',
-      production: true,
-      status: 'success',
-      kind: 'regular',
-      commitSha: `sha-${n}`,
-      commits: [`sha-${n}`],
-      startedAt: NOW - DAY_MS + n * HOUR_MS - 60_000,
-      finishedAt: NOW - DAY_MS + n * HOUR_MS,
-    });
+    const deployment = (n: number) =>
+      listedDeployment(`d-${n}`, NOW - DAY_MS + n * HOUR_MS);
     const statements: Array<{ sql: string; bindings: unknown[] }> = [];
     const listen = (q: { sql: string; bindings: unknown[] }) =>
       statements.push(q);
@@ -369,7 +381,7 @@ describe('incidents naming a batch of deployments', () => {
     expect(naming).toHaveLength(1);
     // By the deployments' ids and by every SHA they list.
     expect(naming[0].bindings).toEqual(
-      expect.arrayContaining(['d-1', 'd-2', 'sha-1', 'sha-2']),
+      expect.arrayContaining(['d-1', 'd-2', 'sha-d-1', 'sha-d-2']),
     );
     const plan = (
       await knex.raw(
@@ -413,32 +425,15 @@ describe('the incidents a batch derivation reads', () => {
       const store = await DoraStore.create({
         database: { getClient: async () => knex },
       });
-      const origin = {
-        source: 'api:test',
-        serviceKeyType: 'entity' as const,
-        serviceKey: 'component:default/payments',
-      };
-      const deployment = (n: number, finishedAt: number): NormalizedEvent => ({
-        ...origin,
-        type: 'deployment',
-        externalId: `d-${n}`,
-        environment: 'production',
-        stream: 'production',
-        production: true,
-        status: 'success',
-        kind: 'regular',
-        commitSha: `sha-${n}`,
-        commits: [`sha-${n}`],
-        startedAt: finishedAt - 60_000,
-        finishedAt,
-      });
+      const deployment = (n: number, finishedAt: number) =>
+        listedDeployment(`d-${n}`, finishedAt);
       // A deployment a day for 40 days, each followed by an incident an hour later; every other
       // incident names its deployment.
       const earlier: NormalizedEvent[] = [];
       for (let day = 40; day >= 1; day--) {
         const at = NOW - day * DAY_MS;
         earlier.push(deployment(day, at), {
-          ...origin,
+          ...paymentsOrigin,
           type: 'incident',
           externalId: `i-${day}`,
           openedAt: at + HOUR_MS,
@@ -452,7 +447,7 @@ describe('the incidents a batch derivation reads', () => {
       await store.ingest(
         [
           {
-            ...origin,
+            ...paymentsOrigin,
             type: 'incident',
             externalId: 'i-early',
             openedAt: NOW - 90 * DAY_MS,
@@ -491,29 +486,11 @@ describe('a regular deployment reported before a hotfix of its stream', () => {
       const store = await DoraStore.create({
         database: { getClient: async () => knex },
       });
-      const origin = {
-        source: 'api:test',
-        serviceKeyType: 'entity' as const,
-        serviceKey: 'component:default/payments',
-      };
       const deployment = (
         id: string,
         finishedAt: number,
         kind: 'regular' | 'hotfix' = 'regular',
-      ): NormalizedEvent => ({
-        ...origin,
-        type: 'deployment',
-        externalId: id,
-        environment: 'production',
-        stream: 'eu',
-        production: true,
-        status: 'success',
-        kind,
-        commitSha: `sha-${id}`,
-        commits: [`sha-${id}`],
-        startedAt: finishedAt - 60_000,
-        finishedAt,
-      });
+      ) => listedDeployment(id, finishedAt, kind);
       // A regular deployment every hour for six days, then a hotfix two hours after the last.
       const earlier: NormalizedEvent[] = [];
       const last = NOW - 3 * HOUR_MS;
