@@ -1,13 +1,13 @@
 import { chunks } from '@internal/plugin-portal-node';
 import { Knex } from 'knex';
 import { NormalizedChange } from '../domain/events';
-import { reportedShas, serviceOf, whereService } from '../database/eventRows';
+import { reportedShas, whereService } from '../database/eventRows';
 import { ChangeRow, DbNumber, DeploymentRow } from '../database/rows';
 import { TABLES } from '../database/tables';
 import { IngestReads } from '../database/IngestReads';
 import { AffectedSpans } from './AffectedSpans';
 import { firstInferringDeployment, latestInferredHeadTime } from './ancestry';
-import { changesPushedOnto, deploymentIdsReporting } from './eventLookups';
+import { changesPushedAfter, deploymentIdsReporting } from './eventLookups';
 import { ANCESTRY_ROUNDS, LOOKBACK_MS } from './lookback';
 
 /** Rows per statement, well under SQLite's bound-parameter limit. */
@@ -94,25 +94,9 @@ export class CommitSpans {
     const indexed =
       !service.startsWith('unmapped:') && !(await commitless(service));
     spans.mark(service, indexed);
-    if (indexed) {
-      // Commits reported by deployments, through the SHA index; a deployment may even finish
-      // before the commit's (skewed) time, up to the fallback window as the derive reads.
-      // However much later they finished: a commit reported after its deployment still counts.
-      const shipping = await this.deploymentsReporting(
-        tx,
-        service,
-        changes.map(c => c.sha),
-        first - this.fallbackMs,
-        Number.MAX_SAFE_INTEGER,
-      );
-      // Every deployment reporting the commit changes: the first ships it (lead time), all of
-      // them count it as a commit with a time now.
-      for (const d of shipping) {
-        spans.add(service, d.finishedAt, d.finishedAt);
-      }
-      return;
-    }
-    // Deployments reporting the commits, however much later (they count it with a time now).
+    // Commits reported by deployments, through the SHA index; a deployment may even finish
+    // before the commit's (skewed) time, up to the fallback window as the derive reads.
+    // However much later they finished: a commit reported after its deployment still counts.
     const reporting = await this.deploymentsReporting(
       tx,
       service,
@@ -120,8 +104,13 @@ export class CommitSpans {
       first - this.fallbackMs,
       Number.MAX_SAFE_INTEGER,
     );
+    // Every deployment reporting the commit changes: the first ships it (lead time), all of
+    // them count it as a commit with a time now.
     for (const d of reporting) {
       spans.add(service, d.finishedAt, d.finishedAt);
+    }
+    if (indexed) {
+      return;
     }
     const deployments = await whereService(
       tx(TABLES.deployment).select('finished_at', 'commit_sha', 'commits'),
@@ -214,24 +203,10 @@ export class CommitSpans {
     spans: AffectedSpans,
   ) {
     const seen = new Set(changes.map(c => c.sha));
-    let frontier = [...seen];
-    const ranged = changes.some(c => c.pushed);
-    for (
-      let round = 0;
-      round < ANCESTRY_ROUNDS && frontier.length > 0;
-      round++
-    ) {
-      const next: string[] = [];
-      for (const rows of await changesPushedOnto(tx, frontier)) {
-        for (const r of rows) {
-          if (serviceOf(r) === service && !seen.has(r.sha)) {
-            seen.add(r.sha);
-            next.push(r.sha);
-          }
-        }
-      }
-      frontier = next;
+    for (const r of await changesPushedAfter(tx, service, seen)) {
+      seen.add(r.sha);
     }
+    const ranged = changes.some(c => c.pushed);
     const walked = [...seen].filter(
       sha => ranged || !changes.some(c => c.sha === sha),
     );

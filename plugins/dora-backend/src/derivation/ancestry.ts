@@ -12,7 +12,7 @@ import {
 } from '../database/rows';
 import {
   changesBySha,
-  changesPushedOnto,
+  changesPushedAfter,
   deploymentIdsReporting,
   deploymentsOf,
   deploymentsOfIds,
@@ -259,28 +259,15 @@ export async function addAncestry(
   const heads = deployments
     .filter(d => !d.commits && d.commit_sha)
     .map(d => d.commit_sha as string);
-  let frontier = [
+  const frontier = [
     ...new Set([
       ...heads,
       ...changes.filter(c => c.pushed_head).map(c => c.sha),
     ]),
   ];
-  const seen = new Set(frontier);
-  const later: string[] = [];
-  for (let round = 0; round < ANCESTRY_ROUNDS && frontier.length > 0; round++) {
-    const next: string[] = [];
-    for (const rows of await changesPushedOnto(tx, frontier)) {
-      for (const r of rows) {
-        if (serviceOf(r) === service && !seen.has(r.sha)) {
-          seen.add(r.sha);
-          next.push(r.sha);
-          addRows([r]);
-        }
-      }
-    }
-    later.push(...next);
-    frontier = next;
-  }
+  const laterRows = await changesPushedAfter(tx, service, frontier);
+  addRows(laterRows);
+  const later = laterRows.map(r => r.sha);
   // The deployments that reported a commit found on the way shipped it (however long ago).
   for (const ids of await deploymentIdsReporting(tx, [...added, ...later])) {
     add(await deploymentsOfIds(tx, service, ids));

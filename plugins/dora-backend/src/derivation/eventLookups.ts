@@ -10,6 +10,7 @@ import {
   DeploymentShaRow,
 } from '../database/rows';
 import { DEPLOYMENT_SHAS } from '../database/tables';
+import { ANCESTRY_ROUNDS } from './lookback';
 
 /*
  * The raw-row lookups a range's derivation and the planning of a batch share: by service, by id
@@ -128,6 +129,35 @@ export async function changesPushedOnto(
     );
   }
   return groups;
+}
+
+/**
+ * The changes of `service` push ranges show came after `shas`: those pushed onto one of them, then
+ * those pushed onto those, up to ANCESTRY_ROUNDS ranges forward; each once, in the order found,
+ * `shas` themselves excluded.
+ */
+export async function changesPushedAfter(
+  tx: Knex,
+  service: string,
+  shas: Iterable<string>,
+): Promise<ChangeWithServiceRow[]> {
+  const seen = new Set(shas);
+  const found: ChangeWithServiceRow[] = [];
+  let frontier = [...seen];
+  for (let round = 0; round < ANCESTRY_ROUNDS && frontier.length > 0; round++) {
+    const next: string[] = [];
+    for (const rows of await changesPushedOnto(tx, frontier)) {
+      for (const r of rows) {
+        if (serviceOf(r) === service && !seen.has(r.sha)) {
+          seen.add(r.sha);
+          next.push(r.sha);
+          found.push(r);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return found;
 }
 
 /** Ids of the deployments (any service) reporting any of these SHAs, in chunks of at most 500. */
