@@ -362,9 +362,10 @@ export class DeploymentSpans {
       }
       return;
     }
+    // The batch preloads these for its narrow deployments; one reported alone reads them the same way
+    // (`times` holds the stored time too when it was reported before).
     const reads =
       preloaded ??
-      // `times` holds the stored time too when the deployment was reported before.
       (await this.preloadNarrowSpans(tx, [
         { e, service, times, stored: times.length > 1 },
       ]))!.get(e)!;
@@ -376,15 +377,8 @@ export class DeploymentSpans {
     // Incidents without a cause opened up to the fallback window after it may move to it from the
     // deployment before it (or from unlinked): that deployment and those incidents' days change.
     spans.add(service, from, to);
-    const moved =
-      preloaded?.moved ??
-      (await whereService(tx(TABLES.incident).select('opened_at'), service)
-        .whereNull('cause_deployment_id')
-        .whereNull('cause_commit_sha')
-        .where('opened_at', '>=', Math.floor(from))
-        .where('opened_at', '<=', Math.ceil(to + this.fallbackMs)));
-    if (moved.length > 0) {
-      for (const i of moved as NarrowSpanReads['moved']) {
+    if (reads.moved.length > 0) {
+      for (const i of reads.moved) {
         spans.add(service, Number(i.opened_at), Number(i.opened_at));
       }
       const [before] = await whereService(
@@ -413,27 +407,10 @@ export class DeploymentSpans {
       spans.add(service, later.finishedAt, later.finishedAt);
     }
     // Incidents naming it (or one of its commits) as their cause: they were unlinked without it.
-    const naming =
-      preloaded?.naming ??
-      (await whereService(
-        tx(TABLES.incident).select('opened_at'),
-        service,
-      ).where(q => {
-        q.where('cause_deployment_id', e.externalId);
-        for (const chunk of chunks(shas, CHUNK)) {
-          q.orWhereIn('cause_commit_sha', chunk);
-        }
-      }));
-    for (const i of naming as NarrowSpanReads['naming']) {
+    for (const i of reads.naming) {
       spans.add(service, Number(i.opened_at), Number(i.opened_at));
     }
-    const performed =
-      preloaded?.performed ??
-      (await whereService(
-        tx(TABLES.rollback).select('rolled_back_deployment_id'),
-        service,
-      ).where('rollback_deployment_id', e.externalId));
-    for (const r of performed as NarrowSpanReads['performed']) {
+    for (const r of reads.performed) {
       reference(service, r.rolled_back_deployment_id);
     }
   }
